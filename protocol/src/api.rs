@@ -1,0 +1,58 @@
+//! Bodies of our own endpoints: the registry office (`/office/v1`), activation and credential
+//! issuance (`/api/v1`) and the development outbox (`/dev/outbox`).
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct RegisterCitizenRequest {
+    pub id_number: String,
+    pub given_name: String,
+    pub surname: String,
+    /// YYYY-MM-DD
+    pub birth_date: String,
+    pub phone: String,
+    pub email: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct RegisterCitizenResponse {
+    pub citizen_id: String,
+    /// Shown once to the officer, who hands it to the citizen (R7).
+    pub activation_code: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct ActivationStartRequest {
+    pub id_number: String,
+    pub activation_code: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct ActivationStartResponse {
+    pub activation_id: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct ActivationCompleteRequest {
+    pub activation_id: String,
+    pub sms_code: String,
+    pub password: String,
+    pub accept_terms: bool,
+}
+
+/// One message in the development outbox (what a phone or mailbox would have received).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct OutboxMessage {
+    pub to: String,
+    /// "sms" or "email"
+    pub channel: String,
+    pub text: String,
+    /// RFC 3339
+    pub sent_at: String,
+}

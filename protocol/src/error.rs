@@ -1,0 +1,89 @@
+//! Error codes on the wire: `{"error": "...", "error_description": "..."}` as the CSC API does.
+//! A closed set, so the SDK can map each to a message in the citizen's language.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum ErrorCode {
+    /// The request is malformed: missing or bad fields, body too large, unknown id.
+    InvalidRequest,
+    /// The bearer token is missing, unknown or expired.
+    InvalidToken,
+    /// Wrong identifier or password.
+    AuthenticationFailed,
+    /// The account is blocked after too many failed attempts (R20); reset the password.
+    AccountBlocked,
+    /// The account exists but is not active yet (R12).
+    AccountNotActive,
+    /// The caller may not do this (wrong operator token, another citizen's credential, ...).
+    AccessDenied,
+    /// Wrong, expired or already used one-time password.
+    InvalidOtp,
+    /// The SAD is wrong, expired, used, or does not cover these hashes.
+    InvalidSad,
+    /// Wrong or blocked activation code.
+    InvalidActivationCode,
+    /// The password does not meet the policy.
+    WeakPassword,
+    /// The resource already exists (ID number or phone already registered, R5, R8).
+    Conflict,
+    /// Something failed on the server; details are in the server log only.
+    ServerError,
+}
+
+impl ErrorCode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::InvalidRequest => "invalid_request",
+            Self::InvalidToken => "invalid_token",
+            Self::AuthenticationFailed => "authentication_failed",
+            Self::AccountBlocked => "account_blocked",
+            Self::AccountNotActive => "account_not_active",
+            Self::AccessDenied => "access_denied",
+            Self::InvalidOtp => "invalid_otp",
+            Self::InvalidSad => "invalid_sad",
+            Self::InvalidActivationCode => "invalid_activation_code",
+            Self::WeakPassword => "weak_password",
+            Self::Conflict => "conflict",
+            Self::ServerError => "server_error",
+        }
+    }
+}
+
+/// The JSON body of every error answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    pub error: ErrorCode,
+    pub error_description: String,
+    /// For wrong passwords, OTPs and activation codes: entries left before the block.
+    #[serde(rename = "attemptsLeft", default, skip_serializing_if = "Option::is_none")]
+    pub attempts_left: Option<u32>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn serde_name_equals_as_str() {
+        for code in [
+            ErrorCode::InvalidRequest,
+            ErrorCode::InvalidToken,
+            ErrorCode::AuthenticationFailed,
+            ErrorCode::AccountBlocked,
+            ErrorCode::AccountNotActive,
+            ErrorCode::AccessDenied,
+            ErrorCode::InvalidOtp,
+            ErrorCode::InvalidSad,
+            ErrorCode::InvalidActivationCode,
+            ErrorCode::WeakPassword,
+            ErrorCode::Conflict,
+            ErrorCode::ServerError,
+        ] {
+            let json = serde_json::to_string(&code).expect("serialize");
+            assert_eq!(json, format!("\"{}\"", code.as_str()));
+        }
+    }
+}

@@ -1,0 +1,35 @@
+//! Development only: `/dev/outbox` shows what SMS and email would have carried. The router does
+//! not mount these routes without `--dev`, so in production they do not exist at all.
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::{Query, State};
+use axum::routing::get;
+use nubefirma_protocol::api::OutboxMessage;
+use serde::Deserialize;
+
+use crate::Relay;
+use crate::clock::rfc3339;
+use crate::http::{ApiError, Json};
+use crate::identity::registration::normalize_phone;
+
+#[derive(Deserialize)]
+struct OutboxQuery {
+    to: Option<String>,
+}
+
+pub fn routes() -> Router<Arc<Relay>> {
+    Router::new().route("/dev/outbox", get(outbox))
+}
+
+async fn outbox(State(relay): State<Arc<Relay>>, Query(q): Query<OutboxQuery>) -> Result<Json<Vec<OutboxMessage>>, ApiError> {
+    // Accept the number as people type it ("600 11 22 33"), stored in international form.
+    let to = q.to.as_deref().map(|t| normalize_phone(t).unwrap_or_else(|_| t.to_owned()));
+    let rows = relay.store.outbox(to.as_deref()).await?;
+    Ok(Json(
+        rows.into_iter()
+            .map(|r| OutboxMessage { to: r.recipient, channel: r.channel, text: r.text, sent_at: rfc3339(r.sent_at) })
+            .collect(),
+    ))
+}

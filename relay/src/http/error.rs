@@ -1,0 +1,50 @@
+//! The one place where domain errors become wire errors. Internal details are logged here and
+//! never sent to the client.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use nubefirma_protocol::{ErrorBody, ErrorCode};
+
+use crate::Error;
+
+/// A domain error on its way out as an HTTP answer.
+pub struct ApiError(pub Error);
+
+impl From<Error> for ApiError {
+    fn from(err: Error) -> Self {
+        Self(err)
+    }
+}
+
+fn wire(err: &Error) -> (StatusCode, ErrorCode, Option<u32>) {
+    match err {
+        Error::InvalidRequest(_) => (StatusCode::BAD_REQUEST, ErrorCode::InvalidRequest, None),
+        Error::TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, ErrorCode::InvalidRequest, None),
+        Error::InvalidToken => (StatusCode::UNAUTHORIZED, ErrorCode::InvalidToken, None),
+        Error::AuthenticationFailed { attempts_left } => {
+            (StatusCode::UNAUTHORIZED, ErrorCode::AuthenticationFailed, Some(*attempts_left))
+        }
+        Error::AccountBlocked => (StatusCode::FORBIDDEN, ErrorCode::AccountBlocked, Some(0)),
+        Error::AccountNotActive => (StatusCode::FORBIDDEN, ErrorCode::AccountNotActive, None),
+        Error::AccessDenied(_) => (StatusCode::FORBIDDEN, ErrorCode::AccessDenied, None),
+        Error::InvalidOtp { attempts_left } => (StatusCode::BAD_REQUEST, ErrorCode::InvalidOtp, Some(*attempts_left)),
+        Error::InvalidSad(_) => (StatusCode::BAD_REQUEST, ErrorCode::InvalidSad, None),
+        Error::InvalidActivationCode { attempts_left } => {
+            (StatusCode::BAD_REQUEST, ErrorCode::InvalidActivationCode, Some(*attempts_left))
+        }
+        Error::WeakPassword(_) => (StatusCode::BAD_REQUEST, ErrorCode::WeakPassword, None),
+        Error::Conflict(_) => (StatusCode::CONFLICT, ErrorCode::Conflict, None),
+        Error::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::ServerError, None),
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        if let Error::Internal(detail) = &self.0 {
+            tracing::error!(%detail, "internal error");
+        }
+        let (status, error, attempts_left) = wire(&self.0);
+        let body = ErrorBody { error, error_description: self.0.to_string(), attempts_left };
+        (status, axum::Json(body)).into_response()
+    }
+}

@@ -1,0 +1,163 @@
+//! Registration at a registry office (R7–R9): the officer has checked the ID in person; we
+//! record the citizen and hand back an activation code, shown once and stored only hashed.
+
+use nubefirma_protocol::IdNumber;
+use nubefirma_protocol::api::{RegisterCitizenRequest, RegisterCitizenResponse};
+use time::{Date, Month};
+
+use crate::crypto::{random_bytes, random_id, secret_hash};
+use crate::limits::ACTIVATION_CODE_LIFETIME_SECONDS;
+use crate::store::NewCitizen;
+use crate::{Error, Relay};
+
+/// Letters and digits that cannot be misread for each other (no 0/O, 1/I/L).
+const ACTIVATION_ALPHABET: &[u8] = b"ABCDEFGHJKMNPQRSTUVWXYZ23456789";
+const MIN_AGE_YEARS: i32 = 16;
+
+/// `XXXX-XXXX-XXXX`: 60 bits from an unambiguous alphabet, easy to read out and type.
+fn new_activation_code() -> String {
+    let mut out = String::new();
+    let mut n = 0;
+    while n < 12 {
+        let byte = random_bytes::<1>()[0];
+        // 31 symbols: reject the top of the byte range to avoid modulo bias.
+        if usize::from(byte) >= 248 {
+            continue;
+        }
+        if n > 0 && n % 4 == 0 {
+            out.push('-');
+        }
+        out.push(char::from(ACTIVATION_ALPHABET[usize::from(byte) % ACTIVATION_ALPHABET.len()]));
+        n += 1;
+    }
+    out
+}
+
+/// Canonical form of an activation code as a citizen may type it.
+pub fn normalize_activation_code(code: &str) -> String {
+    code.chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .map(|c| c.to_ascii_uppercase())
+        .collect()
+}
+
+/// Mobile number in international form. A 9-digit Spanish mobile gets +34.
+pub fn normalize_phone(phone: &str) -> Result<String, Error> {
+    let compact: String = phone.chars().filter(|c| !matches!(c, ' ' | '-' | '.' | '(' | ')')).collect();
+    let digits = compact.strip_prefix('+').unwrap_or(&compact);
+    if !digits.chars().all(|c| c.is_ascii_digit()) {
+        return Err(Error::InvalidRequest("phone: only digits, optionally with a leading +".into()));
+    }
+    let international = if !compact.starts_with('+') && digits.len() == 9 && matches!(digits.as_bytes()[0], b'6' | b'7') {
+        format!("+34{digits}")
+    } else if compact.starts_with('+') && (8..=15).contains(&digits.len()) {
+        compact.clone()
+    } else {
+        return Err(Error::InvalidRequest(
+            "phone: a Spanish mobile (9 digits starting with 6 or 7) or an international number starting with +".into(),
+        ));
+    };
+    Ok(international)
+}
+
+fn check_email(email: &str) -> Result<String, Error> {
+    let email = email.trim();
+    let valid = email.len() <= 254
+        && email.split_once('@').is_some_and(|(local, domain)| {
+            !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.') && !domain.contains('@')
+        })
+        && !email.chars().any(char::is_whitespace);
+    if valid { Ok(email.to_owned()) } else { Err(Error::InvalidRequest("email: not a valid address".into())) }
+}
+
+fn check_name(field: &str, value: &str) -> Result<String, Error> {
+    let value = value.trim();
+    if value.is_empty() || value.chars().count() > 100 || value.chars().any(char::is_control) {
+        return Err(Error::InvalidRequest(format!("{field}: 1 to 100 characters")));
+    }
+    Ok(value.to_owned())
+}
+
+/// `YYYY-MM-DD`, and at least 16 years before `now` (R9).
+fn check_birth_date(birth_date: &str, now: i64) -> Result<String, Error> {
+    let bad = || Error::InvalidRequest("birthDate: a date as YYYY-MM-DD".into());
+    let mut parts = birth_date.trim().splitn(3, '-');
+    let (Some(y), Some(m), Some(d)) = (parts.next(), parts.next(), parts.next()) else {
+        return Err(bad());
+    };
+    let year: i32 = y.parse().map_err(|_| bad())?;
+    let month: u8 = m.parse().map_err(|_| bad())?;
+    let day: u8 = d.parse().map_err(|_| bad())?;
+    let month = Month::try_from(month).map_err(|_| bad())?;
+    let born = Date::from_calendar_date(year, month, day).map_err(|_| bad())?;
+    let today = time::OffsetDateTime::from_unix_timestamp(now).map_err(|_| bad())?.date();
+    let sixteenth = Date::from_calendar_date(born.year() + MIN_AGE_YEARS, born.month(), born.day())
+        .or_else(|_| Date::from_calendar_date(born.year() + MIN_AGE_YEARS, Month::March, 1))
+        .map_err(|_| bad())?;
+    if sixteenth > today {
+        return Err(Error::InvalidRequest("birthDate: the citizen must be at least 16 years old".into()));
+    }
+    Ok(born.to_string())
+}
+
+impl Relay {
+    pub async fn register_citizen(&self, req: &RegisterCitizenRequest) -> Result<RegisterCitizenResponse, Error> {
+        let id_number: IdNumber = req
+            .id_number
+            .parse()
+            .map_err(|e| Error::InvalidRequest(format!("idNumber: {e}")))?;
+        let now = self.now();
+        let citizen = NewCitizen {
+            id: random_id(),
+            id_number: id_number.to_string(),
+            given_name: check_name("givenName", &req.given_name)?,
+            surname: check_name("surname", &req.surname)?,
+            birth_date: check_birth_date(&req.birth_date, now)?,
+            phone: normalize_phone(&req.phone)?,
+            email: check_email(&req.email)?,
+            activation_code_hash: Vec::new(),
+            activation_expires_at: now + ACTIVATION_CODE_LIFETIME_SECONDS,
+            created_at: now,
+        };
+        let activation_code = new_activation_code();
+        let citizen = NewCitizen {
+            activation_code_hash: secret_hash("activation-code", &normalize_activation_code(&activation_code)),
+            ..citizen
+        };
+        self.store.insert_citizen(&citizen).await?;
+        tracing::info!(citizen_id = %citizen.id, "citizen registered");
+        Ok(RegisterCitizenResponse { citizen_id: citizen.id, activation_code })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn activation_codes_are_grouped_and_unambiguous() {
+        let code = new_activation_code();
+        assert_eq!(code.len(), 14);
+        assert_eq!(code.matches('-').count(), 2);
+        assert!(normalize_activation_code(&code).bytes().all(|b| ACTIVATION_ALPHABET.contains(&b)));
+        assert_eq!(normalize_activation_code(" abcd-efgh "), "ABCDEFGH");
+    }
+
+    #[test]
+    fn phones_normalize_to_international_form() {
+        assert_eq!(normalize_phone("600 11 22 33").ok(), Some("+34600112233".into()));
+        assert_eq!(normalize_phone("+34 600112233").ok(), Some("+34600112233".into()));
+        assert!(normalize_phone("912345678").is_err(), "landline");
+        assert!(normalize_phone("6001122x3").is_err());
+    }
+
+    #[test]
+    fn birth_date_requires_sixteen_years() {
+        let now = 1_780_000_000; // 2026-05-28
+        assert!(check_birth_date("1990-02-03", now).is_ok());
+        assert!(check_birth_date("2010-05-28", now).is_ok(), "16 today");
+        assert!(check_birth_date("2010-05-29", now).is_err(), "16 tomorrow");
+        assert!(check_birth_date("1990-02-30", now).is_err());
+        assert!(check_birth_date("yesterday", now).is_err());
+    }
+}

@@ -1,0 +1,55 @@
+//! Sending SMS and email to citizens. A trait, so real gateways (SMS webhook, SMTP) plug in
+//! beside the development outbox, which stores messages for `/dev/outbox` and the phone page.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use crate::Error;
+use crate::store::{OutboxRow, Store};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Channel {
+    Sms,
+    Email,
+}
+
+impl Channel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Sms => "sms",
+            Self::Email => "email",
+        }
+    }
+}
+
+pub type SendFuture<'a> = Pin<Box<dyn Future<Output = Result<(), Error>> + Send + 'a>>;
+
+pub trait Notifier: Send + Sync {
+    fn send<'a>(&'a self, channel: Channel, to: &'a str, text: &'a str, now: i64) -> SendFuture<'a>;
+}
+
+/// Development: every message lands in the `outbox` table. Never used without `--dev`.
+pub struct DevOutbox {
+    store: Store,
+}
+
+impl DevOutbox {
+    pub fn new(store: Store) -> Self {
+        Self { store }
+    }
+}
+
+impl Notifier for DevOutbox {
+    fn send<'a>(&'a self, channel: Channel, to: &'a str, text: &'a str, now: i64) -> SendFuture<'a> {
+        Box::pin(async move {
+            self.store
+                .push_outbox(&OutboxRow {
+                    recipient: to.to_owned(),
+                    channel: channel.as_str().to_owned(),
+                    text: text.to_owned(),
+                    sent_at: now,
+                })
+                .await
+        })
+    }
+}

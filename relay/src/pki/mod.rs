@@ -1,0 +1,194 @@
+//! The relay's certification authority: a root and an issuing CA, created at first start with
+//! their keys sealed under the master key, and the citizen certificate profile
+//! (C=ES, serialNumber IDCES-<DNI>, givenName, surname, CN; digitalSignature + nonRepudiation).
+
+use std::time::{Duration, UNIX_EPOCH};
+
+use der::asn1::{PrintableStringRef, SetOfVec, Utf8StringRef};
+use der::{Any, Decode, Encode, EncodePem};
+use p256::ecdsa::{DerSignature, SigningKey, VerifyingKey};
+use rand_core::OsRng;
+use spki::SubjectPublicKeyInfoOwned;
+use x509_cert::Certificate;
+use x509_cert::attr::AttributeTypeAndValue;
+use x509_cert::builder::{Builder, CertificateBuilder, Profile};
+use x509_cert::name::{Name, RdnSequence, RelativeDistinguishedName};
+use x509_cert::serial_number::SerialNumber;
+use x509_cert::time::{Time, Validity};
+
+use crate::Error;
+use crate::crypto::random_bytes;
+use crate::keys::SoftCustody;
+use crate::store::Store;
+
+const ROOT_LIFETIME: i64 = 20 * 365 * 24 * 3600;
+const ISSUING_LIFETIME: i64 = 10 * 365 * 24 * 3600;
+
+/// The citizen's identity as it appears in her certificate.
+pub struct CitizenSubject<'a> {
+    pub id_number: &'a str,
+    pub given_name: &'a str,
+    pub surname: &'a str,
+}
+
+pub struct Ca {
+    root_der: Vec<u8>,
+    issuing_der: Vec<u8>,
+    issuing_name: Name,
+    issuing_key: SigningKey,
+}
+
+enum AttrValue<'a> {
+    Printable(&'a str),
+    Utf8(&'a str),
+}
+
+fn name(attrs: &[(const_oid::ObjectIdentifier, AttrValue<'_>)]) -> Result<Name, Error> {
+    let mut rdns = Vec::new();
+    for (oid, value) in attrs {
+        let value = match value {
+            AttrValue::Printable(s) => Any::encode_from(
+                &PrintableStringRef::new(s).map_err(|e| Error::internal("printable string", e))?,
+            ),
+            AttrValue::Utf8(s) => Any::encode_from(
+                &Utf8StringRef::new(s).map_err(|e| Error::internal("utf8 string", e))?,
+            ),
+        }
+        .map_err(|e| Error::internal("name attribute", e))?;
+        let atv = AttributeTypeAndValue { oid: *oid, value };
+        let set = SetOfVec::try_from(vec![atv]).map_err(|e| Error::internal("rdn", e))?;
+        rdns.push(RelativeDistinguishedName(set));
+    }
+    Ok(RdnSequence(rdns))
+}
+
+fn validity(from: i64, lifetime: i64) -> Result<Validity, Error> {
+    let at = |t: i64| -> Result<Time, Error> {
+        let secs = u64::try_from(t).map_err(|_| Error::Internal("time before 1970".into()))?;
+        Time::try_from(UNIX_EPOCH + Duration::from_secs(secs)).map_err(|e| Error::internal("time", e))
+    };
+    Ok(Validity { not_before: at(from)?, not_after: at(from + lifetime)? })
+}
+
+/// A positive random serial number of 128 bits (RFC 5280: unique, at most 20 octets).
+fn random_serial() -> Result<SerialNumber, Error> {
+    let mut bytes = random_bytes::<16>();
+    bytes[0] &= 0x7f;
+    bytes[0] |= 0x01;
+    SerialNumber::new(&bytes).map_err(|e| Error::internal("serial", e))
+}
+
+fn spki_of(key: &VerifyingKey) -> Result<SubjectPublicKeyInfoOwned, Error> {
+    SubjectPublicKeyInfoOwned::from_key(*key).map_err(|e| Error::internal("spki", e))
+}
+
+fn build(
+    profile: Profile,
+    validity: Validity,
+    subject: Name,
+    subject_key: &VerifyingKey,
+    signer: &SigningKey,
+) -> Result<Vec<u8>, Error> {
+    let builder = CertificateBuilder::new(
+        profile,
+        random_serial()?,
+        validity,
+        subject,
+        spki_of(subject_key)?,
+        signer,
+    )
+    .map_err(|e| Error::internal("certificate builder", e))?;
+    let cert = builder
+        .build::<DerSignature>()
+        .map_err(|e| Error::internal("certificate build", e))?;
+    cert.to_der().map_err(|e| Error::internal("certificate encode", e))
+}
+
+impl Ca {
+    /// Loads the CA from the store, or creates it when the store has none (first start).
+    pub async fn load_or_create(store: &Store, custody: &SoftCustody, now: i64) -> Result<Self, Error> {
+        if let (Some(root_der), Some(issuing_der), Some(sealed)) = (
+            store.ca_material("root_cert").await?,
+            store.ca_material("issuing_cert").await?,
+            store.ca_material("issuing_key").await?,
+        ) {
+            let issuing_key = custody.open_ca_key("issuing_key", &sealed)?;
+            let cert = Certificate::from_der(&issuing_der).map_err(|e| Error::internal("issuing cert", e))?;
+            return Ok(Self { root_der, issuing_der, issuing_name: cert.tbs_certificate.subject, issuing_key });
+        }
+
+        use const_oid::db::rfc4519::{C, CN, O};
+        let root_key = SigningKey::random(&mut OsRng);
+        let root_name = name(&[
+            (C, AttrValue::Printable("ES")),
+            (O, AttrValue::Utf8("nubefirma")),
+            (CN, AttrValue::Utf8("nubefirma Root CA")),
+        ])?;
+        let root_der = build(Profile::Root, validity(now, ROOT_LIFETIME)?, root_name.clone(), root_key.verifying_key(), &root_key)?;
+
+        let issuing_key = SigningKey::random(&mut OsRng);
+        let issuing_name = name(&[
+            (C, AttrValue::Printable("ES")),
+            (O, AttrValue::Utf8("nubefirma")),
+            (CN, AttrValue::Utf8("nubefirma Citizen CA")),
+        ])?;
+        let issuing_der = build(
+            Profile::SubCA { issuer: root_name, path_len_constraint: Some(0) },
+            validity(now, ISSUING_LIFETIME)?,
+            issuing_name.clone(),
+            issuing_key.verifying_key(),
+            &root_key,
+        )?;
+        store
+            .save_ca_material(&[
+                ("root_cert", root_der.clone()),
+                ("root_key", custody.seal_ca_key("root_key", &root_key)?),
+                ("issuing_cert", issuing_der.clone()),
+                ("issuing_key", custody.seal_ca_key("issuing_key", &issuing_key)?),
+            ])
+            .await?;
+        Ok(Self { root_der, issuing_der, issuing_name, issuing_key })
+    }
+
+    /// A citizen certificate for `key`, valid from `now` for `lifetime` seconds.
+    pub fn issue_citizen(
+        &self,
+        subject: &CitizenSubject<'_>,
+        key: &VerifyingKey,
+        now: i64,
+        lifetime: i64,
+    ) -> Result<Vec<u8>, Error> {
+        use const_oid::db::rfc4519::{C, CN, GIVEN_NAME, SERIAL_NUMBER, SN};
+        let serial = format!("IDCES-{}", subject.id_number);
+        let common_name = format!("{} {} - {}", subject.surname, subject.given_name, subject.id_number).to_uppercase();
+        let subject_name = name(&[
+            (C, AttrValue::Printable("ES")),
+            (SERIAL_NUMBER, AttrValue::Printable(&serial)),
+            (SN, AttrValue::Utf8(subject.surname)),
+            (GIVEN_NAME, AttrValue::Utf8(subject.given_name)),
+            (CN, AttrValue::Utf8(&common_name)),
+        ])?;
+        build(
+            Profile::Leaf {
+                issuer: self.issuing_name.clone(),
+                enable_key_agreement: false,
+                enable_key_encipherment: false,
+            },
+            validity(now, lifetime)?,
+            subject_name,
+            key,
+            &self.issuing_key,
+        )
+    }
+
+    /// The issuing CA then the root, DER: what a verifier needs above a citizen certificate.
+    pub fn chain_der(&self) -> Vec<Vec<u8>> {
+        vec![self.issuing_der.clone(), self.root_der.clone()]
+    }
+
+    pub fn root_pem(&self) -> Result<String, Error> {
+        Certificate::from_der(&self.root_der)
+            .and_then(|c| c.to_pem(der::pem::LineEnding::LF))
+            .map_err(|e| Error::internal("root pem", e))
+    }
+}
