@@ -6,6 +6,9 @@
 
 pub mod container;
 pub mod digest;
+pub mod errors;
+pub mod html;
+pub mod i18n;
 
 #[cfg(target_arch = "wasm32")]
-mod web;
+pub mod web;

@@ -24,8 +24,15 @@ pub fn routes() -> Router<Arc<Relay>> {
 }
 
 async fn outbox(State(relay): State<Arc<Relay>>, Query(q): Query<OutboxQuery>) -> Result<Json<Vec<OutboxMessage>>, ApiError> {
-    // Accept the number as people type it ("600 11 22 33"), stored in international form.
-    let to = q.to.as_deref().map(|t| normalize_phone(t).unwrap_or_else(|_| t.to_owned()));
+    // Accept the number as people type it ("600 11 22 33"), stored in international form. An
+    // unencoded "+34…" reaches us as " 34…" (`+` is a space in a query string): put it back.
+    let to = q.to.as_deref().map(|t| {
+        let plus_restored = t.strip_prefix(' ').map(|rest| format!("+{rest}"));
+        normalize_phone(t)
+            .ok()
+            .or_else(|| plus_restored.and_then(|p| normalize_phone(&p).ok()))
+            .unwrap_or_else(|| t.to_owned())
+    });
     let rows = relay.store.outbox(to.as_deref()).await?;
     Ok(Json(
         rows.into_iter()

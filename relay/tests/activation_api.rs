@@ -1,0 +1,205 @@
+//! Activation (R12): `POST /api/v1/activation/start` and `/complete`, and login before it.
+
+mod common;
+
+use axum::http::StatusCode;
+use common::{Citizen, assert_error, otp_in, relay, wrong_code};
+use serde_json::json;
+
+#[tokio::test]
+async fn activation_happy_path_sends_an_sms_code_and_makes_the_account_usable() {
+    let relay = relay().await;
+    let lucia = Citizen::new(1);
+    let (_, activation_code) = relay.register(&lucia).await;
+    assert!(
+        relay.sms_to(&lucia.phone).await.is_empty(),
+        "nothing is sent before she starts"
+    );
+
+    // Typed in lower case without hyphens, as people do.
+    let typed = activation_code.replace('-', "").to_lowercase();
+    let activation_id = relay.start_activation(&lucia, &typed).await;
+    let sms = relay.sms_to(&lucia.phone).await;
+    assert_eq!(sms.len(), 1, "{sms:?}");
+    assert!(sms[0].contains("activation code"), "{}", sms[0]);
+
+    let (status, body) = relay
+        .complete_activation(&activation_id, &otp_in(&sms[0]), lucia.password)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["status"], "active");
+    let token = relay.login(&lucia).await;
+    let (status, body) = relay
+        .post(
+            "/csc/v2/credentials/list",
+            Some(&common::bearer(&token)),
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(
+        body["credentialIDs"].as_array().map(Vec::len),
+        Some(1),
+        "{body}"
+    );
+}
+
+#[tokio::test]
+async fn five_wrong_activation_codes_block_the_code() {
+    let relay = relay().await;
+    let lucia = Citizen::new(1);
+    let (_, activation_code) = relay.register(&lucia).await;
+    let start = |code: &str| {
+        relay.post(
+            "/api/v1/activation/start",
+            None,
+            json!({ "idNumber": lucia.id_number, "activationCode": code }),
+        )
+    };
+    for attempts_left in (0..5).rev() {
+        let answer = start("AAAA-BBBB-CCCC").await;
+        assert_error(&answer, StatusCode::BAD_REQUEST, "invalid_activation_code");
+        assert_eq!(answer.1["attemptsLeft"], attempts_left, "{}", answer.1);
+    }
+    let answer = start(&activation_code).await;
+    assert_error(&answer, StatusCode::BAD_REQUEST, "invalid_activation_code");
+    assert_eq!(answer.1["attemptsLeft"], 0, "{}", answer.1);
+    assert!(
+        relay.sms_to(&lucia.phone).await.is_empty(),
+        "a blocked code sends no SMS"
+    );
+}
+
+#[tokio::test]
+async fn a_wrong_sms_code_is_invalid_otp_and_the_right_one_still_works() {
+    let relay = relay().await;
+    let lucia = Citizen::new(1);
+    let (_, activation_code) = relay.register(&lucia).await;
+    let activation_id = relay.start_activation(&lucia, &activation_code).await;
+    let code = otp_in(&relay.last_sms(&lucia.phone).await);
+
+    let answer = relay
+        .complete_activation(&activation_id, &wrong_code(&code), lucia.password)
+        .await;
+    assert_error(&answer, StatusCode::BAD_REQUEST, "invalid_otp");
+    assert_eq!(answer.1["attemptsLeft"], 4, "{}", answer.1);
+
+    let (status, body) = relay
+        .complete_activation(&activation_id, &code, lucia.password)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+}
+
+#[tokio::test]
+async fn the_activation_sms_code_expires_after_five_minutes() {
+    let relay = relay().await;
+    let lucia = Citizen::new(1);
+    let (_, activation_code) = relay.register(&lucia).await;
+    let activation_id = relay.start_activation(&lucia, &activation_code).await;
+    let code = otp_in(&relay.last_sms(&lucia.phone).await);
+
+    relay.clock.advance(301);
+    let answer = relay
+        .complete_activation(&activation_id, &code, lucia.password)
+        .await;
+    assert_error(&answer, StatusCode::BAD_REQUEST, "invalid_otp");
+    assert_eq!(answer.1["attemptsLeft"], 0, "{}", answer.1);
+
+    // She starts again with the same activation code and the fresh SMS code works.
+    let activation_id = relay.start_activation(&lucia, &activation_code).await;
+    let code = otp_in(&relay.last_sms(&lucia.phone).await);
+    let (status, body) = relay
+        .complete_activation(&activation_id, &code, lucia.password)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+}
+
+#[tokio::test]
+async fn weak_passwords_are_refused_with_the_reason() {
+    let relay = relay().await;
+    let lucia = Citizen::new(1);
+    let (_, activation_code) = relay.register(&lucia).await;
+    let activation_id = relay.start_activation(&lucia, &activation_code).await;
+    let code = otp_in(&relay.last_sms(&lucia.phone).await);
+
+    let with_dni = format!("Clave-{}!", lucia.id_number.to_lowercase());
+    for (password, reason) in [
+        ("Tortu-5", "at least 8 characters"),
+        (with_dni.as_str(), "ID number"),
+        ("mi-GARCÍA-2026", "name"),
+        ("lucía.en.casa", "name"),
+    ] {
+        let answer = relay
+            .complete_activation(&activation_id, &code, password)
+            .await;
+        let why = assert_error(&answer, StatusCode::BAD_REQUEST, "weak_password");
+        assert!(why.contains(reason), "{password:?}: {why}");
+    }
+    // The refusals did not spend the SMS code.
+    let (status, body) = relay
+        .complete_activation(&activation_id, &code, lucia.password)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+}
+
+#[tokio::test]
+async fn the_terms_must_be_accepted() {
+    let relay = relay().await;
+    let lucia = Citizen::new(1);
+    let (_, activation_code) = relay.register(&lucia).await;
+    let activation_id = relay.start_activation(&lucia, &activation_code).await;
+    let code = otp_in(&relay.last_sms(&lucia.phone).await);
+    let body = json!({ "activationId": activation_id, "smsCode": code, "password": lucia.password, "acceptTerms": false });
+    let answer = relay.post("/api/v1/activation/complete", None, body).await;
+    let why = assert_error(&answer, StatusCode::BAD_REQUEST, "invalid_request");
+    assert!(why.contains("acceptTerms"), "{why}");
+    assert_error(
+        &relay.try_login(&lucia.id_number, lucia.password).await,
+        StatusCode::FORBIDDEN,
+        "account_not_active",
+    );
+}
+
+#[tokio::test]
+async fn an_activation_cannot_be_completed_twice() {
+    let relay = relay().await;
+    let lucia = Citizen::new(1);
+    let (_, activation_code) = relay.register(&lucia).await;
+    let activation_id = relay.start_activation(&lucia, &activation_code).await;
+    let code = otp_in(&relay.last_sms(&lucia.phone).await);
+    let (status, body) = relay
+        .complete_activation(&activation_id, &code, lucia.password)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+
+    // Replaying the completion (say, to set another password) is refused...
+    let answer = relay
+        .complete_activation(&activation_id, &code, "Otra-clave-distinta-9")
+        .await;
+    assert_error(&answer, StatusCode::BAD_REQUEST, "invalid_otp");
+    // ...and so is starting over with the activation code.
+    let answer = relay
+        .post(
+            "/api/v1/activation/start",
+            None,
+            json!({ "idNumber": lucia.id_number, "activationCode": activation_code }),
+        )
+        .await;
+    assert_error(&answer, StatusCode::CONFLICT, "conflict");
+    // The first password is still the one.
+    relay.login(&lucia).await;
+    let answer = relay
+        .try_login(&lucia.id_number, "Otra-clave-distinta-9")
+        .await;
+    assert_error(&answer, StatusCode::UNAUTHORIZED, "authentication_failed");
+}
+
+#[tokio::test]
+async fn login_before_activation_is_account_not_active() {
+    let relay = relay().await;
+    let lucia = Citizen::new(1);
+    relay.register(&lucia).await;
+    let answer = relay.try_login(&lucia.id_number, lucia.password).await;
+    let why = assert_error(&answer, StatusCode::FORBIDDEN, "account_not_active");
+    assert!(why.contains("not been activated"), "{why}");
+}

@@ -1,0 +1,653 @@
+//! CSC API v2 (`/csc/v2/*`): login and sessions, credentials, and SCAL2 signing
+//! (sendOTP → authorize → SAD → signHash) with the guards that make it sole control.
+
+mod common;
+
+use axum::http::{Method, StatusCode};
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use der::Decode;
+use nubefirma_protocol::csc::{OID_ECDSA_WITH_SHA256, OID_SHA256};
+use nubefirma_protocol::verification::verification_code;
+use p256::ecdsa::signature::hazmat::PrehashVerifier;
+use p256::ecdsa::{Signature, VerifyingKey};
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+use x509_cert::Certificate;
+
+use common::{
+    Citizen, TestRelay, assert_error, bearer, digits_in, otp_in, relay, str_field, wrong_code,
+};
+
+/// An activated, logged-in citizen and her one credential.
+struct Signer<'a> {
+    relay: &'a TestRelay,
+    citizen: Citizen,
+    authorization: String,
+    credential_id: String,
+}
+
+async fn signer(relay: &TestRelay, n: u32) -> Signer<'_> {
+    let citizen = Citizen::new(n);
+    relay.activate(&citizen).await;
+    let authorization = bearer(&relay.login(&citizen).await);
+    let (status, body) = relay
+        .post("/csc/v2/credentials/list", Some(&authorization), json!({}))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let credential_id = body["credentialIDs"][0]
+        .as_str()
+        .expect("one credential")
+        .to_owned();
+    Signer {
+        relay,
+        citizen,
+        authorization,
+        credential_id,
+    }
+}
+
+/// SHA-256 of each document, raw.
+fn digests(documents: &[&str]) -> Vec<[u8; 32]> {
+    documents
+        .iter()
+        .map(|d| Sha256::digest(d.as_bytes()).into())
+        .collect()
+}
+
+fn b64(digests: &[[u8; 32]]) -> Vec<String> {
+    digests.iter().map(|d| STANDARD.encode(d)).collect()
+}
+
+impl Signer<'_> {
+    async fn post(&self, method: &str, body: Value) -> (StatusCode, Value) {
+        self.relay
+            .post(
+                &format!("/csc/v2/{method}"),
+                Some(&self.authorization),
+                body,
+            )
+            .await
+    }
+
+    async fn send_otp(&self, hashes: &[String]) -> (StatusCode, Value) {
+        self.post(
+            "credentials/sendOTP",
+            json!({ "credentialID": self.credential_id, "hashes": hashes, "hashAlgorithmOID": OID_SHA256 }),
+        )
+        .await
+    }
+
+    /// sendOTP, asserting success: the OTP from the SMS.
+    async fn otp_for(&self, hashes: &[String]) -> String {
+        let (status, body) = self.send_otp(hashes).await;
+        assert_eq!(status, StatusCode::NO_CONTENT, "{body}");
+        otp_in(&self.relay.last_sms(&self.citizen.phone).await)
+    }
+
+    async fn authorize(&self, hashes: &[String], otp: &str) -> (StatusCode, Value) {
+        self.post(
+            "credentials/authorize",
+            json!({
+                "credentialID": self.credential_id, "numSignatures": hashes.len(), "hashes": hashes,
+                "hashAlgorithmOID": OID_SHA256, "OTP": otp,
+            }),
+        )
+        .await
+    }
+
+    /// sendOTP + authorize, asserting success: the SAD.
+    async fn sad_for(&self, hashes: &[String]) -> String {
+        let otp = self.otp_for(hashes).await;
+        let (status, body) = self.authorize(hashes, &otp).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        str_field(&body, "SAD")
+    }
+
+    async fn sign_hash(&self, sad: &str, hashes: &[String]) -> (StatusCode, Value) {
+        self.post(
+            "signatures/signHash",
+            json!({
+                "credentialID": self.credential_id, "SAD": sad, "hashes": hashes,
+                "hashAlgorithmOID": OID_SHA256, "signAlgo": OID_ECDSA_WITH_SHA256,
+            }),
+        )
+        .await
+    }
+
+    /// `credentials/info` with the whole chain, decoded: leaf first.
+    async fn chain(&self) -> (Value, Vec<Certificate>) {
+        let (status, info) = self
+            .post(
+                "credentials/info",
+                json!({ "credentialID": self.credential_id, "certificates": "chain" }),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{info}");
+        let certificates = info["cert"]["certificates"]
+            .as_array()
+            .expect("certificates")
+            .iter()
+            .map(|c| {
+                let der = STANDARD
+                    .decode(c.as_str().expect("base64 text"))
+                    .expect("base64");
+                Certificate::from_der(&der).expect("DER certificate")
+            })
+            .collect();
+        (info, certificates)
+    }
+}
+
+// --- info, login, sessions ---
+
+#[tokio::test]
+async fn info_lists_the_methods() {
+    let relay = relay().await;
+    for method in [Method::GET, Method::POST] {
+        let (status, body) = relay
+            .call(method.clone(), "/csc/v2/info", &[], Some(json!({})))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{method}: {body}");
+        let methods: Vec<&str> = body["methods"]
+            .as_array()
+            .expect("methods")
+            .iter()
+            .filter_map(Value::as_str)
+            .collect();
+        for expected in [
+            "auth/login",
+            "auth/revoke",
+            "credentials/list",
+            "credentials/info",
+            "credentials/sendOTP",
+            "credentials/authorize",
+            "signatures/signHash",
+        ] {
+            assert!(
+                methods.contains(&expected),
+                "{expected} missing from {methods:?}"
+            );
+        }
+        assert_eq!(body["authType"], json!(["basic"]));
+    }
+}
+
+#[tokio::test]
+async fn the_fifth_wrong_password_blocks_the_account() {
+    let relay = relay().await;
+    let lucia = Citizen::new(1);
+    relay.activate(&lucia).await;
+    let earlier_session = bearer(&relay.login(&lucia).await);
+
+    for attempts_left in (0..5).rev() {
+        let answer = relay.try_login(&lucia.id_number, "Tortuga-roja-57").await;
+        let why = assert_error(&answer, StatusCode::UNAUTHORIZED, "authentication_failed");
+        assert_eq!(answer.1["attemptsLeft"], attempts_left, "{why}");
+    }
+    // R20: now even the right password is refused, and so is a token from before the block.
+    let answer = relay.try_login(&lucia.id_number, lucia.password).await;
+    let why = assert_error(&answer, StatusCode::FORBIDDEN, "account_blocked");
+    assert!(why.contains("reset the password"), "{why}");
+    let answer = relay
+        .post(
+            "/csc/v2/credentials/list",
+            Some(&earlier_session),
+            json!({}),
+        )
+        .await;
+    assert_error(&answer, StatusCode::FORBIDDEN, "account_blocked");
+}
+
+#[tokio::test]
+async fn a_right_password_resets_the_wrong_password_count() {
+    let relay = relay().await;
+    let lucia = Citizen::new(1);
+    relay.activate(&lucia).await;
+    for _ in 0..4 {
+        assert_error(
+            &relay.try_login(&lucia.id_number, "nope-nope-nope").await,
+            StatusCode::UNAUTHORIZED,
+            "authentication_failed",
+        );
+    }
+    relay.login(&lucia).await;
+    let answer = relay.try_login(&lucia.id_number, "nope-nope-nope").await;
+    assert_error(&answer, StatusCode::UNAUTHORIZED, "authentication_failed");
+    assert_eq!(answer.1["attemptsLeft"], 4, "{}", answer.1);
+}
+
+#[tokio::test]
+async fn an_unknown_dni_is_authentication_failed() {
+    let relay = relay().await;
+    let answer = relay
+        .try_login(&common::dni(12_345_678), "Tortuga-azul-57")
+        .await;
+    let why = assert_error(&answer, StatusCode::UNAUTHORIZED, "authentication_failed");
+    assert_eq!(answer.1["attemptsLeft"], 5, "{why}");
+    // Malformed identifiers and headers are a bad request, not a login attempt.
+    let answer = relay.try_login("12345678A", "Tortuga-azul-57").await;
+    assert_error(&answer, StatusCode::BAD_REQUEST, "invalid_request");
+    let answer = relay.post("/csc/v2/auth/login", None, json!({})).await;
+    assert_error(&answer, StatusCode::BAD_REQUEST, "invalid_request");
+}
+
+#[tokio::test]
+async fn a_token_idle_for_more_than_15_minutes_is_invalid() {
+    let relay = relay().await;
+    let lucia = signer(&relay, 1).await;
+    let list = || lucia.post("credentials/list", json!({}));
+
+    // Used every 14m59s it stays alive well past 15 minutes after login.
+    for _ in 0..2 {
+        relay.clock.advance(899);
+        let (status, body) = list().await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+    }
+    relay.clock.advance(901);
+    let why = assert_error(&list().await, StatusCode::UNAUTHORIZED, "invalid_token");
+    assert!(why.contains("expired"), "{why}");
+    relay.clock.advance(-901);
+    assert_error(&list().await, StatusCode::UNAUTHORIZED, "invalid_token"); // deleted, not just late
+}
+
+#[tokio::test]
+async fn revoke_kills_the_token() {
+    let relay = relay().await;
+    let lucia = signer(&relay, 1).await;
+    let (status, body) = lucia.post("auth/revoke", json!({})).await;
+    assert_eq!(status, StatusCode::NO_CONTENT, "{body}");
+    assert_error(
+        &lucia.post("credentials/list", json!({})).await,
+        StatusCode::UNAUTHORIZED,
+        "invalid_token",
+    );
+    assert_error(
+        &lucia.post("auth/revoke", json!({})).await,
+        StatusCode::UNAUTHORIZED,
+        "invalid_token",
+    );
+}
+
+#[tokio::test]
+async fn no_token_is_invalid_token() {
+    let relay = relay().await;
+    let credential = json!({ "credentialID": "c" });
+    let hashes = b64(&digests(&["doc"]));
+    let calls = [
+        ("auth/revoke", json!({})),
+        ("credentials/list", json!({})),
+        ("credentials/info", credential.clone()),
+        ("credentials/sendOTP", credential),
+        (
+            "credentials/authorize",
+            json!({ "credentialID": "c", "numSignatures": 1, "hashes": hashes, "hashAlgorithmOID": OID_SHA256, "OTP": "123456" }),
+        ),
+        (
+            "signatures/signHash",
+            json!({ "credentialID": "c", "SAD": "s", "hashes": hashes, "hashAlgorithmOID": OID_SHA256, "signAlgo": OID_ECDSA_WITH_SHA256 }),
+        ),
+    ];
+    for (method, body) in calls {
+        for authorization in [None, Some("Bearer made-up-token"), Some("Bearer ")] {
+            let answer = relay
+                .post(&format!("/csc/v2/{method}"), authorization, body.clone())
+                .await;
+            let (status, got) = &answer;
+            assert_eq!(
+                (*status, got["error"].as_str()),
+                (StatusCode::UNAUTHORIZED, Some("invalid_token")),
+                "{method} with {authorization:?}: {got}"
+            );
+        }
+    }
+}
+
+// --- credentials ---
+
+#[tokio::test]
+async fn credentials_list_gives_one_credential_after_activation() {
+    let relay = relay().await;
+    let lucia = signer(&relay, 1).await;
+    let (status, body) = lucia.post("credentials/list", json!({})).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["credentialIDs"], json!([lucia.credential_id]));
+}
+
+#[tokio::test]
+async fn credentials_info_gives_the_chain_explicit_mode_and_scal2() {
+    let relay = relay().await;
+    let lucia = signer(&relay, 1).await;
+    let (info, chain) = lucia.chain().await;
+    assert_eq!(chain.len(), 3, "leaf, issuing CA, root: {info}");
+    assert_eq!(info["authMode"], "explicit");
+    assert_eq!(info["SCAL"], "2");
+    assert_eq!(info["OTP"]["type"], "online");
+    assert_eq!(info["key"]["curve"], "1.2.840.10045.3.1.7");
+    assert_eq!(info["cert"]["status"], "valid");
+
+    let subject = chain[0].tbs_certificate.subject.to_string();
+    assert!(
+        subject.contains(&format!("IDCES-{}", lucia.citizen.id_number)),
+        "{subject}"
+    );
+    // Each certificate is issued by the next; the root by itself.
+    for pair in chain.windows(2) {
+        assert_eq!(
+            pair[0].tbs_certificate.issuer,
+            pair[1].tbs_certificate.subject
+        );
+    }
+    assert_eq!(
+        chain[2].tbs_certificate.issuer,
+        chain[2].tbs_certificate.subject
+    );
+
+    let (status, single) = lucia
+        .post(
+            "credentials/info",
+            json!({ "credentialID": lucia.credential_id }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{single}");
+    assert_eq!(
+        single["cert"]["certificates"],
+        json!([info["cert"]["certificates"][0]]),
+        "default is the leaf only"
+    );
+}
+
+// --- signing ---
+
+#[tokio::test]
+async fn full_signing_sms_shows_the_verification_code_and_signatures_verify() {
+    let relay = relay().await;
+    let lucia = signer(&relay, 1).await;
+    let documents = digests(&["contrato de alquiler", "anexo I"]);
+    let hashes = b64(&documents);
+
+    let (status, body) = lucia.send_otp(&hashes).await;
+    assert_eq!(status, StatusCode::NO_CONTENT, "{body}");
+    let sms = relay.last_sms(&lucia.citizen.phone).await;
+    let expected = verification_code(&documents);
+    assert_eq!(
+        sms.split("Verification code ")
+            .nth(1)
+            .and_then(|rest| digits_in(rest, 4)),
+        Some(expected),
+        "{sms}"
+    );
+    assert!(sms.contains("2 document(s)"), "{sms}");
+
+    let (status, body) = lucia.authorize(&hashes, &otp_in(&sms)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["expiresIn"], 300);
+    let (status, body) = lucia.sign_hash(&str_field(&body, "SAD"), &hashes).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+
+    let (_, chain) = lucia.chain().await;
+    let spki = &chain[0].tbs_certificate.subject_public_key_info;
+    let key =
+        VerifyingKey::from_sec1_bytes(spki.subject_public_key.raw_bytes()).expect("P-256 key");
+    let signatures = body["signatures"].as_array().expect("signatures");
+    assert_eq!(signatures.len(), documents.len());
+    for (signature, digest) in signatures.iter().zip(&documents) {
+        let der = STANDARD
+            .decode(signature.as_str().expect("base64 text"))
+            .expect("base64");
+        let signature = Signature::from_der(&der).expect("DER ECDSA-Sig-Value");
+        key.verify_prehash(digest, &signature)
+            .expect("signature verifies over its hash");
+    }
+    // In order: the first signature is not over the second document.
+    let first = Signature::from_der(
+        &STANDARD
+            .decode(signatures[0].as_str().expect("text"))
+            .expect("b64"),
+    )
+    .expect("DER");
+    assert!(key.verify_prehash(&documents[1], &first).is_err());
+}
+
+#[tokio::test]
+async fn signhash_refuses_a_hash_not_authorized() {
+    let relay = relay().await;
+    let lucia = signer(&relay, 1).await;
+    let authorized = b64(&digests(&["what she read"]));
+    let sad = lucia.sad_for(&authorized).await;
+    for swapped in [
+        b64(&digests(&["what the page sent"])),
+        b64(&digests(&["what she read", "one more"])),
+    ] {
+        let answer = lucia.sign_hash(&sad, &swapped).await;
+        assert_error(&answer, StatusCode::BAD_REQUEST, "invalid_sad");
+    }
+    let answer = lucia.sign_hash("made-up-sad", &authorized).await;
+    assert_error(&answer, StatusCode::BAD_REQUEST, "invalid_sad");
+}
+
+#[tokio::test]
+async fn a_sad_is_single_use() {
+    let relay = relay().await;
+    let lucia = signer(&relay, 1).await;
+    let hashes = b64(&digests(&["factura 2026-001"]));
+    let sad = lucia.sad_for(&hashes).await;
+    let (status, body) = lucia.sign_hash(&sad, &hashes).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let why = assert_error(
+        &lucia.sign_hash(&sad, &hashes).await,
+        StatusCode::BAD_REQUEST,
+        "invalid_sad",
+    );
+    assert!(why.contains("used"), "{why}");
+}
+
+#[tokio::test]
+async fn a_sad_expires_after_five_minutes() {
+    let relay = relay().await;
+    let lucia = signer(&relay, 1).await;
+    let hashes = b64(&digests(&["factura 2026-001"]));
+    let sad = lucia.sad_for(&hashes).await;
+    relay.clock.advance(301);
+    let why = assert_error(
+        &lucia.sign_hash(&sad, &hashes).await,
+        StatusCode::BAD_REQUEST,
+        "invalid_sad",
+    );
+    assert!(why.contains("expired"), "{why}");
+}
+
+#[tokio::test]
+async fn authorize_refuses_hashes_other_than_those_bound_at_send_otp() {
+    let relay = relay().await;
+    let lucia = signer(&relay, 1).await;
+    let shown = b64(&digests(&["what she read"]));
+    let otp = lucia.otp_for(&shown).await;
+    for swapped in [
+        b64(&digests(&["what the page sent"])),
+        b64(&digests(&["what she read", "one more"])),
+    ] {
+        let answer = lucia.authorize(&swapped, &otp).await;
+        let why = assert_error(&answer, StatusCode::BAD_REQUEST, "invalid_request");
+        assert!(why.contains("hashes"), "{why}");
+        assert!(answer.1.get("SAD").is_none());
+    }
+}
+
+#[tokio::test]
+async fn an_otp_is_single_use() {
+    let relay = relay().await;
+    let lucia = signer(&relay, 1).await;
+    let hashes = b64(&digests(&["factura 2026-001"]));
+    let otp = lucia.otp_for(&hashes).await;
+    let (status, body) = lucia.authorize(&hashes, &otp).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_error(
+        &lucia.authorize(&hashes, &otp).await,
+        StatusCode::BAD_REQUEST,
+        "invalid_otp",
+    );
+}
+
+#[tokio::test]
+async fn an_otp_expires_after_five_minutes() {
+    let relay = relay().await;
+    let lucia = signer(&relay, 1).await;
+    let hashes = b64(&digests(&["factura 2026-001"]));
+    let otp = lucia.otp_for(&hashes).await;
+    relay.clock.advance(301);
+    let answer = lucia.authorize(&hashes, &otp).await;
+    assert_error(&answer, StatusCode::BAD_REQUEST, "invalid_otp");
+    assert_eq!(
+        answer.1["attemptsLeft"], 5,
+        "an expired code is not a wrong guess: {}",
+        answer.1
+    );
+}
+
+#[tokio::test]
+async fn a_new_otp_retires_the_previous_one() {
+    let relay = relay().await;
+    let lucia = signer(&relay, 1).await;
+    let hashes = b64(&digests(&["factura 2026-001"]));
+    let first = lucia.otp_for(&hashes).await;
+    let second = lucia.otp_for(&hashes).await;
+    if first != second {
+        assert_error(
+            &lucia.authorize(&hashes, &first).await,
+            StatusCode::BAD_REQUEST,
+            "invalid_otp",
+        );
+    }
+    let (status, body) = lucia.authorize(&hashes, &second).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+}
+
+#[tokio::test]
+async fn five_wrong_otps_block_the_account() {
+    let relay = relay().await;
+    let lucia = signer(&relay, 1).await;
+    let hashes = b64(&digests(&["factura 2026-001"]));
+    let otp = lucia.otp_for(&hashes).await;
+    for attempts_left in (0..5).rev() {
+        let answer = lucia.authorize(&hashes, &wrong_code(&otp)).await;
+        assert_error(&answer, StatusCode::BAD_REQUEST, "invalid_otp");
+        assert_eq!(answer.1["attemptsLeft"], attempts_left, "{}", answer.1);
+    }
+    // R20: the right OTP, the session and the right password all meet the block.
+    assert_error(
+        &lucia.authorize(&hashes, &otp).await,
+        StatusCode::FORBIDDEN,
+        "account_blocked",
+    );
+    let answer = relay
+        .try_login(&lucia.citizen.id_number, lucia.citizen.password)
+        .await;
+    assert_error(&answer, StatusCode::FORBIDDEN, "account_blocked");
+}
+
+#[tokio::test]
+async fn more_than_100_hashes_are_refused() {
+    let relay = relay().await;
+    let lucia = signer(&relay, 1).await;
+    let names: Vec<String> = (0..101).map(|i| format!("documento {i}")).collect();
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    let hashes = b64(&digests(&names));
+
+    let why = assert_error(
+        &lucia.send_otp(&hashes).await,
+        StatusCode::BAD_REQUEST,
+        "invalid_request",
+    );
+    assert!(why.contains("100"), "{why}");
+    assert_eq!(
+        relay.sms_to(&lucia.citizen.phone).await.len(),
+        1,
+        "only the activation SMS was sent"
+    );
+    assert_error(
+        &lucia.authorize(&hashes, "123456").await,
+        StatusCode::BAD_REQUEST,
+        "invalid_request",
+    );
+    assert_error(
+        &lucia.sign_hash("sad", &hashes).await,
+        StatusCode::BAD_REQUEST,
+        "invalid_request",
+    );
+
+    // 100 is the limit, not beyond it.
+    let (status, body) = lucia.send_otp(&hashes[..100]).await;
+    assert_eq!(status, StatusCode::NO_CONTENT, "{body}");
+}
+
+#[tokio::test]
+async fn a_hash_of_31_bytes_is_refused() {
+    let relay = relay().await;
+    let lucia = signer(&relay, 1).await;
+    let short = vec![STANDARD.encode([7u8; 31])];
+    let why = assert_error(
+        &lucia.send_otp(&short).await,
+        StatusCode::BAD_REQUEST,
+        "invalid_request",
+    );
+    assert!(why.contains("32 bytes"), "{why}");
+    assert_error(
+        &lucia.authorize(&short, "123456").await,
+        StatusCode::BAD_REQUEST,
+        "invalid_request",
+    );
+    assert_error(
+        &lucia.sign_hash("sad", &short).await,
+        StatusCode::BAD_REQUEST,
+        "invalid_request",
+    );
+}
+
+#[tokio::test]
+async fn another_citizens_credential_is_refused() {
+    let relay = relay().await;
+    let lucia = signer(&relay, 1).await;
+    let mallory = signer(&relay, 2).await;
+    let hashes = b64(&digests(&["poder notarial"]));
+    let sad = lucia.sad_for(&hashes).await;
+    let sms_before = relay.sms_to(&lucia.citizen.phone).await.len();
+
+    // Mallory, logged in as herself, names Lucía's credential.
+    let as_mallory = Signer {
+        credential_id: lucia.credential_id.clone(),
+        ..mallory
+    };
+    let info = as_mallory
+        .post(
+            "credentials/info",
+            json!({ "credentialID": lucia.credential_id }),
+        )
+        .await;
+    let why = assert_error(&info, StatusCode::BAD_REQUEST, "invalid_request");
+    assert!(why.contains("credentialID"), "{why}");
+    assert_error(
+        &as_mallory.send_otp(&hashes).await,
+        StatusCode::BAD_REQUEST,
+        "invalid_request",
+    );
+    assert_error(
+        &as_mallory.authorize(&hashes, "123456").await,
+        StatusCode::BAD_REQUEST,
+        "invalid_request",
+    );
+    assert_error(
+        &as_mallory.sign_hash(&sad, &hashes).await,
+        StatusCode::BAD_REQUEST,
+        "invalid_request",
+    );
+
+    assert_eq!(
+        relay.sms_to(&lucia.citizen.phone).await.len(),
+        sms_before,
+        "no SMS to Lucía on Mallory's request"
+    );
+    // Lucía's SAD survived the attempt.
+    let (status, body) = lucia.sign_hash(&sad, &hashes).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+}

@@ -1,0 +1,58 @@
+//! The SDK's errors as JavaScript sees them: a closed set of stable string codes on the
+//! rejected `Error`'s `code` property (web-eid style), documented in pkg/README.md.
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorCode {
+    /// The citizen pressed Cancel in a widget.
+    UserCancelled,
+    /// The relay did not answer (network down, wrong relayUrl, CORS refused).
+    RelayUnreachable,
+    /// Too many wrong passwords or codes; the account must be unblocked by a password reset.
+    AccountBlocked,
+    /// The account has not been activated.
+    AccountNotActive,
+    /// The citizen has no cloud certificate.
+    NoCredential,
+    /// The File could not be read.
+    FileUnreadable,
+    /// The options passed to the SDK are wrong (missing relayUrl or mount element).
+    InvalidOptions,
+    /// The relay answered something the SDK did not expect, or the container could not be built.
+    Protocol,
+}
+
+impl ErrorCode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::UserCancelled => "ERR_NUBEFIRMA_USER_CANCELLED",
+            Self::RelayUnreachable => "ERR_NUBEFIRMA_RELAY_UNREACHABLE",
+            Self::AccountBlocked => "ERR_NUBEFIRMA_ACCOUNT_BLOCKED",
+            Self::AccountNotActive => "ERR_NUBEFIRMA_ACCOUNT_NOT_ACTIVE",
+            Self::NoCredential => "ERR_NUBEFIRMA_NO_CREDENTIAL",
+            Self::FileUnreadable => "ERR_NUBEFIRMA_FILE_UNREADABLE",
+            Self::InvalidOptions => "ERR_NUBEFIRMA_INVALID_OPTIONS",
+            Self::Protocol => "ERR_NUBEFIRMA_PROTOCOL",
+        }
+    }
+}
+
+/// An SDK failure: the code for programs, a message for people.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SdkError {
+    pub code: ErrorCode,
+    pub message: String,
+}
+
+impl SdkError {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self { code, message: message.into() }
+    }
+}
+
+impl std::fmt::Display for SdkError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.code.as_str(), self.message)
+    }
+}
+
+impl std::error::Error for SdkError {}

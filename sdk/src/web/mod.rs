@@ -1,0 +1,87 @@
+//! The JavaScript API: `new NubeFirma({ relayUrl, mount, lang })` and
+//! `await nubefirma.signFile(file)` → a `.p7s` Blob. Rejections are `Error`s with a stable
+//! `code` (see `errors.rs`).
+
+mod client;
+pub mod file_hash;
+mod flow;
+pub mod widgets;
+
+use js_sys::{Array, Reflect, Uint8Array};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::future_to_promise;
+use web_sys::{Blob, BlobPropertyBag, File, HtmlElement};
+
+use crate::errors::{ErrorCode, SdkError};
+use crate::i18n::Lang;
+use client::RelayClient;
+use widgets::WidgetHost;
+
+fn js_error(err: &SdkError) -> JsValue {
+    let e = js_sys::Error::new(&err.message);
+    e.set_name("NubeFirmaError");
+    let _ = Reflect::set(&e, &"code".into(), &err.code.as_str().into());
+    e.into()
+}
+
+fn option(options: &JsValue, key: &str) -> JsValue {
+    Reflect::get(options, &key.into()).unwrap_or(JsValue::UNDEFINED)
+}
+
+#[wasm_bindgen]
+pub struct NubeFirma {
+    relay: RelayClient,
+    mount: HtmlElement,
+    lang: Lang,
+}
+
+#[wasm_bindgen]
+impl NubeFirma {
+    /// `options`: `relayUrl` (string), `mount` (the element the widgets draw in), `lang`
+    /// (optional: es, ca, eu, gl, en; defaults to the browser's language).
+    #[wasm_bindgen(constructor)]
+    pub fn new(options: JsValue) -> Result<NubeFirma, JsValue> {
+        let invalid = |why: &str| js_error(&SdkError::new(ErrorCode::InvalidOptions, why));
+        let window = web_sys::window().ok_or_else(|| invalid("no window: the SDK runs in a browser page"))?;
+        if !window.is_secure_context() {
+            return Err(invalid("the SDK only runs in a secure context (https or localhost)"));
+        }
+        let relay_url = option(&options, "relayUrl")
+            .as_string()
+            .filter(|u| u.starts_with("https://") || u.starts_with("http://"))
+            .ok_or_else(|| invalid("relayUrl: the relay's http(s) URL is required"))?;
+        let mount = option(&options, "mount")
+            .dyn_into::<HtmlElement>()
+            .map_err(|_| invalid("mount: an HTML element for the widgets is required"))?;
+        let lang = option(&options, "lang")
+            .as_string()
+            .or_else(|| window.navigator().language())
+            .map(|tag| Lang::from_tag(&tag))
+            .unwrap_or(Lang::Es);
+        Ok(NubeFirma { relay: RelayClient::new(&relay_url), mount, lang })
+    }
+
+    /// Signs `file` with the citizen's cloud key. The file is hashed here; only its digest is
+    /// sent. Resolves to the detached CAdES-BASELINE-B signature (`application/pkcs7-signature`).
+    #[wasm_bindgen(js_name = signFile)]
+    pub fn sign_file(&self, file: File) -> js_sys::Promise {
+        let relay = self.relay.clone();
+        let mount = self.mount.clone();
+        let lang = self.lang;
+        future_to_promise(async move {
+            let ui = WidgetHost::attach(&mount, lang)?;
+            let now = (js_sys::Date::now() / 1000.0) as i64;
+            let p7s = flow::sign_file(&ui, &relay, &file, now).await.map_err(|e| js_error(&e))?;
+            let parts = Array::of1(&Uint8Array::from(p7s.as_slice()));
+            let bag = BlobPropertyBag::new();
+            bag.set_type("application/pkcs7-signature");
+            Ok(Blob::new_with_u8_array_sequence_and_options(&parts, &bag)?.into())
+        })
+    }
+}
+
+/// The SDK's version, for support requests.
+#[wasm_bindgen]
+pub fn version() -> String {
+    env!("CARGO_PKG_VERSION").to_owned()
+}

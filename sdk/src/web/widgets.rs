@@ -1,0 +1,227 @@
+//! The widgets, drawn in the portal's mount element inside an open shadow root so the portal's
+//! CSS cannot break them and theirs cannot leak out. Every outside text goes through
+//! `html::escape`. One widget is shown at a time; `next_action` waits for the citizen.
+
+use std::cell::RefCell;
+use std::future::Future;
+use std::rc::Rc;
+
+use js_sys::{Function, Promise};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{Element, Event, HtmlButtonElement, HtmlElement, HtmlInputElement, ShadowRoot, ShadowRootInit, ShadowRootMode};
+
+use crate::html::escape;
+use crate::i18n::{Lang, Msg, text};
+
+const STYLE: &str = r#"<style>
+:host { all: initial; display: block; font: 16px/1.4 system-ui, sans-serif; color: #1b1b1b; }
+.nf-card { max-width: 26rem; padding: 1.25rem; border: 1px solid #c8c8c8; border-radius: 8px; background: #fff; }
+h2 { font-size: 1.15rem; margin: 0 0 1rem; }
+label { display: block; margin: 0 0 .8rem; font-weight: 600; }
+input { display: block; box-sizing: border-box; width: 100%; margin-top: .3rem; padding: .5rem; font: inherit; border: 1px solid #8a8a8a; border-radius: 4px; }
+input:focus { outline: 3px solid #7aa7ff; }
+.nf-error { color: #b00020; min-height: 1.2em; margin: .2rem 0 .8rem; }
+.nf-status { color: #35506b; }
+.nf-vc { font-size: 1.6rem; letter-spacing: .3rem; font-family: ui-monospace, monospace; }
+.nf-actions { display: flex; gap: .5rem; justify-content: flex-end; flex-wrap: wrap; }
+button { font: inherit; padding: .5rem 1rem; border-radius: 4px; border: 1px solid #1f4e9c; background: #fff; color: #1f4e9c; cursor: pointer; }
+button[type=submit] { background: #1f4e9c; color: #fff; }
+button:disabled { opacity: .5; cursor: wait; }
+ul { margin: 0 0 .8rem; padding-left: 1.2rem; word-break: break-all; }
+</style>"#;
+
+/// What the citizen did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Submit,
+    Cancel,
+    Resend,
+}
+
+pub struct WidgetHost {
+    shadow: ShadowRoot,
+    lang: Lang,
+}
+
+impl WidgetHost {
+    pub fn attach(mount: &HtmlElement, lang: Lang) -> Result<Self, JsValue> {
+        let shadow = match mount.shadow_root() {
+            Some(existing) => existing,
+            None => mount.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))?,
+        };
+        Ok(Self { shadow, lang })
+    }
+
+    pub fn t(&self, msg: &Msg) -> String {
+        text(self.lang, msg)
+    }
+
+    fn render(&self, body: &str) {
+        self.shadow.set_inner_html(&format!("{STYLE}{body}"));
+    }
+
+    fn element(&self, id: &str) -> Option<Element> {
+        self.shadow.get_element_by_id(id)
+    }
+
+    /// DNI/NIE + password.
+    pub fn show_login(&self) {
+        let t = |m| escape(&self.t(&m));
+        self.render(&format!(
+            r#"<form class="nf-card" novalidate lang="{lang}">
+  <h2>{title}</h2>
+  <label>{id_label}<input id="nf-id" name="username" autocomplete="username" autocapitalize="characters" spellcheck="false" maxlength="16"></label>
+  <label>{pw_label}<input id="nf-password" name="password" type="password" autocomplete="current-password" maxlength="128"></label>
+  <p id="nf-error" class="nf-error" role="alert" aria-live="assertive"></p>
+  <div class="nf-actions"><button type="button" data-action="cancel">{cancel}</button><button type="submit" id="nf-submit">{go}</button></div>
+</form>"#,
+            lang = self.lang.tag(),
+            title = t(Msg::LoginTitle),
+            id_label = t(Msg::IdLabel),
+            pw_label = t(Msg::PasswordLabel),
+            cancel = t(Msg::Cancel),
+            go = t(Msg::Continue),
+        ));
+        self.focus("nf-id");
+    }
+
+    /// The documents, their verification code and the SMS code input.
+    pub fn show_otp(&self, document_names: &[String], verification_code: &str) {
+        let t = |m| escape(&self.t(&m));
+        let items: String = document_names.iter().map(|n| format!("<li>{}</li>", escape(n))).collect();
+        self.render(&format!(
+            r#"<form class="nf-card" novalidate lang="{lang}">
+  <h2>{title}</h2>
+  <p>{signing}</p><ul id="nf-documents">{items}</ul>
+  <p>{vc_label}: <strong id="nf-vc" class="nf-vc">{vc}</strong></p>
+  <p id="nf-status" class="nf-status" aria-live="polite">{sent}</p>
+  <label>{otp_label}<input id="nf-otp" name="otp" inputmode="numeric" autocomplete="one-time-code" maxlength="6"></label>
+  <p id="nf-error" class="nf-error" role="alert" aria-live="assertive"></p>
+  <div class="nf-actions"><button type="button" data-action="cancel">{cancel}</button><button type="button" data-action="resend">{resend}</button><button type="submit" id="nf-submit">{sign}</button></div>
+</form>"#,
+            lang = self.lang.tag(),
+            title = t(Msg::OtpTitle),
+            signing = t(Msg::YouAreSigning),
+            vc_label = t(Msg::VerificationCode),
+            vc = escape(verification_code),
+            sent = t(Msg::CodeSent),
+            otp_label = t(Msg::OtpLabel),
+            cancel = t(Msg::Cancel),
+            resend = t(Msg::ResendCode),
+            sign = t(Msg::Sign),
+        ));
+        self.focus("nf-otp");
+    }
+
+    /// A card with one line of text: progress, success or a final error.
+    pub fn show_message(&self, message: &str, is_error: bool) {
+        let (id, class, role) = if is_error { ("nf-error", "nf-error", "alert") } else { ("nf-status", "nf-status", "status") };
+        self.render(&format!(
+            r#"<div class="nf-card" lang="{}"><p id="{id}" class="{class}" role="{role}">{}</p></div>"#,
+            self.lang.tag(),
+            escape(message)
+        ));
+    }
+
+    pub fn set_error(&self, message: &str) {
+        if let Some(el) = self.element("nf-error") {
+            el.set_text_content(Some(message));
+        }
+    }
+
+    pub fn set_status(&self, message: &str) {
+        if let Some(el) = self.element("nf-status") {
+            el.set_text_content(Some(message));
+        }
+    }
+
+    pub fn value(&self, id: &str) -> String {
+        self.element(id)
+            .and_then(|el| el.dyn_into::<HtmlInputElement>().ok())
+            .map(|input| input.value())
+            .unwrap_or_default()
+    }
+
+    pub fn clear(&self, id: &str) {
+        if let Some(input) = self.element(id).and_then(|el| el.dyn_into::<HtmlInputElement>().ok()) {
+            input.set_value("");
+            let _ = input.focus();
+        }
+    }
+
+    pub fn focus(&self, id: &str) {
+        if let Some(el) = self.element(id).and_then(|el| el.dyn_into::<HtmlElement>().ok()) {
+            let _ = el.focus();
+        }
+    }
+
+    /// Disables the buttons while a request is in flight, so a double click sends nothing twice.
+    pub fn set_busy(&self, busy: bool) {
+        if let Ok(buttons) = self.shadow.query_selector_all("button") {
+            for i in 0..buttons.length() {
+                if let Some(button) = buttons.get(i).and_then(|n| n.dyn_into::<HtmlButtonElement>().ok()) {
+                    button.set_disabled(busy);
+                }
+            }
+        }
+    }
+
+    pub fn remove(&self) {
+        self.shadow.set_inner_html("");
+    }
+
+    /// Waits for the form's submit or a click on a `data-action` button. The listeners are
+    /// attached when this is called, not when the future is first polled, so an event that
+    /// comes before the first poll is not lost.
+    pub fn next_action(&self) -> impl Future<Output = Result<Action, JsValue>> + use<> {
+        let resolver: Rc<RefCell<Option<Function>>> = Rc::new(RefCell::new(None));
+        let slot = resolver.clone();
+        let promise = Promise::new(&mut |resolve, _reject| {
+            *slot.borrow_mut() = Some(resolve);
+        });
+        let fire = |resolver: &Rc<RefCell<Option<Function>>>, action: &'static str| {
+            if let Some(resolve) = resolver.borrow().as_ref() {
+                let _ = resolve.call1(&JsValue::NULL, &JsValue::from_str(action));
+            }
+        };
+        let on_submit = {
+            let resolver = resolver.clone();
+            Closure::<dyn FnMut(Event)>::new(move |event: Event| {
+                event.prevent_default();
+                fire(&resolver, "submit");
+            })
+        };
+        let on_click = {
+            let resolver = resolver.clone();
+            Closure::<dyn FnMut(Event)>::new(move |event: Event| {
+                let action = event
+                    .target()
+                    .and_then(|t| t.dyn_into::<Element>().ok())
+                    .and_then(|el| el.closest("[data-action]").ok().flatten())
+                    .and_then(|el| el.get_attribute("data-action"));
+                match action.as_deref() {
+                    Some("cancel") => fire(&resolver, "cancel"),
+                    Some("resend") => fire(&resolver, "resend"),
+                    _ => {}
+                }
+            })
+        };
+        let shadow = self.shadow.clone();
+        let attached = shadow
+            .add_event_listener_with_callback("submit", on_submit.as_ref().unchecked_ref())
+            .and_then(|()| shadow.add_event_listener_with_callback("click", on_click.as_ref().unchecked_ref()));
+        async move {
+            attached?;
+            let outcome = JsFuture::from(promise).await;
+            // Remove before the closures drop: a later event must not call a dropped closure.
+            let _ = shadow.remove_event_listener_with_callback("submit", on_submit.as_ref().unchecked_ref());
+            let _ = shadow.remove_event_listener_with_callback("click", on_click.as_ref().unchecked_ref());
+            Ok(match outcome?.as_string().as_deref() {
+                Some("cancel") => Action::Cancel,
+                Some("resend") => Action::Resend,
+                _ => Action::Submit,
+            })
+        }
+    }
+}

@@ -1,0 +1,117 @@
+//! Browser tests (wasm-bindgen-test in headless Chromium): what needs a real DOM and real
+//! Blobs. Run by scripts/test.sh with `--target wasm32-unknown-unknown --test browser`.
+#![cfg(target_arch = "wasm32")]
+
+use js_sys::{Array, Uint8Array};
+use nubefirma_sdk::i18n::Lang;
+use nubefirma_sdk::web::file_hash::sha256_of_blob;
+use nubefirma_sdk::web::widgets::{Action, WidgetHost};
+use sha2::{Digest, Sha256};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{Blob, HtmlElement, HtmlFormElement, HtmlInputElement};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn blob_of(bytes: &[u8]) -> Blob {
+    let parts = Array::of1(&Uint8Array::from(bytes));
+    Blob::new_with_u8_array_sequence(&parts).expect("blob")
+}
+
+fn mount() -> HtmlElement {
+    let document = web_sys::window().expect("window").document().expect("document");
+    let el: HtmlElement = document
+        .create_element("div")
+        .expect("div")
+        .dyn_into()
+        .expect("html element");
+    document.body().expect("body").append_child(&el).expect("append");
+    el
+}
+
+#[wasm_bindgen_test]
+async fn blob_hash_over_several_chunks_equals_sha256_of_the_bytes() {
+    // 2.5 MiB: three 1 MiB slices, the last one partial.
+    let data: Vec<u8> = (0..(5 * 512 * 1024u32))
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8)
+        .collect();
+    let mut seen = Vec::new();
+    let digest = sha256_of_blob(&blob_of(&data), |done, total| seen.push((done, total)))
+        .await
+        .expect("hash");
+    let expected: [u8; 32] = Sha256::digest(&data).into();
+    assert_eq!(digest, expected);
+    assert_eq!(seen.len(), 3, "progress after each slice");
+    assert_eq!(
+        seen.last().copied(),
+        Some((data.len() as f64, data.len() as f64))
+    );
+}
+
+#[wasm_bindgen_test]
+async fn empty_blob_hashes_to_sha256_of_nothing() {
+    let digest = sha256_of_blob(&blob_of(&[]), |_, _| {})
+        .await
+        .expect("hash");
+    let expected: [u8; 32] = Sha256::digest(b"").into();
+    assert_eq!(digest, expected);
+}
+
+#[wasm_bindgen_test]
+async fn login_widget_reports_the_submitted_values() {
+    let host = mount();
+    let ui = WidgetHost::attach(&host, Lang::Eu).expect("attach");
+    ui.show_login();
+    let shadow = host.shadow_root().expect("open shadow root");
+    let id: HtmlInputElement = shadow
+        .get_element_by_id("nf-id")
+        .expect("id input")
+        .dyn_into()
+        .expect("input");
+    id.set_value("12345678z");
+    let form: HtmlFormElement = shadow
+        .query_selector("form")
+        .expect("query")
+        .expect("form")
+        .dyn_into()
+        .expect("form");
+    assert!(shadow.inner_html().contains("NAN/AIZ"), "labels in Basque");
+    let pending = ui.next_action();
+    form.request_submit().expect("submit");
+    assert_eq!(pending.await.expect("action"), Action::Submit);
+    assert_eq!(ui.value("nf-id"), "12345678z");
+}
+
+#[wasm_bindgen_test]
+async fn cancel_button_is_reported_as_cancel() {
+    let host = mount();
+    let ui = WidgetHost::attach(&host, Lang::Es).expect("attach");
+    ui.show_login();
+    let shadow = host.shadow_root().expect("shadow");
+    let cancel: HtmlElement = shadow
+        .query_selector("[data-action=cancel]")
+        .expect("query")
+        .expect("cancel button")
+        .dyn_into()
+        .expect("element");
+    let pending = ui.next_action();
+    cancel.click();
+    assert_eq!(pending.await.expect("action"), Action::Cancel);
+}
+
+#[wasm_bindgen_test]
+fn otp_widget_shows_file_names_as_text_never_as_markup() {
+    let host = mount();
+    let ui = WidgetHost::attach(&host, Lang::En).expect("attach");
+    let evil = r#"<img id="pwned" src="x">.pdf"#.to_owned();
+    ui.show_otp(std::slice::from_ref(&evil), "0427");
+    let shadow = host.shadow_root().expect("shadow");
+    assert!(
+        shadow.get_element_by_id("pwned").is_none(),
+        "no element injected"
+    );
+    let list = shadow.get_element_by_id("nf-documents").expect("list");
+    assert_eq!(list.text_content().as_deref(), Some(evil.as_str()));
+    let vc = shadow.get_element_by_id("nf-vc").expect("vc");
+    assert_eq!(vc.text_content().as_deref(), Some("0427"));
+}
