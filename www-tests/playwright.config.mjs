@@ -1,0 +1,44 @@
+// End-to-end tests in Debian's Chromium (never a downloaded browser). Starts its own relay on a
+// fresh data folder and its own demo-site server, on ports apart from the demo's.
+import { defineConfig } from '@playwright/test';
+import { fileURLToPath } from 'node:url';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+export const RELAY_PORT = 8788;
+export const SITE_PORT = 8081;
+
+export default defineConfig({
+  testDir: './tests',
+  outputDir: './test-results',
+  timeout: 90_000,
+  expect: { timeout: 15_000 },
+  workers: 1,
+  reporter: [['list']],
+  use: {
+    baseURL: `http://127.0.0.1:${SITE_PORT}`,
+    acceptDownloads: true,
+    locale: 'en-GB',
+    launchOptions: {
+      executablePath: '/usr/bin/chromium',
+      args: [
+        '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+        '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      ],
+    },
+  },
+  webServer: [
+    {
+      command: `rm -rf .work/data && ../target/debug/nubefirma-relay serve --dev --data .work/data --listen 127.0.0.1:${RELAY_PORT} --cors-origin http://127.0.0.1:${SITE_PORT}`,
+      cwd: here,
+      url: `http://127.0.0.1:${RELAY_PORT}/healthz`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+    },
+    {
+      command: `node ../demo-site/serve.mjs --port ${SITE_PORT} --relay http://127.0.0.1:${RELAY_PORT}`,
+      cwd: here,
+      url: `http://127.0.0.1:${SITE_PORT}/`,
+      reuseExistingServer: false,
+    },
+  ],
+});
