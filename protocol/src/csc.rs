@@ -143,7 +143,11 @@ pub struct SendOtpRequest {
     pub credential_id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hashes: Option<Vec<String>>,
-    #[serde(rename = "hashAlgorithmOID", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "hashAlgorithmOID",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub hash_algorithm_oid: Option<String>,
 }
 

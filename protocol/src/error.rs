@@ -58,7 +58,11 @@ pub struct ErrorBody {
     pub error: ErrorCode,
     pub error_description: String,
     /// For wrong passwords, OTPs and activation codes: entries left before the block.
-    #[serde(rename = "attemptsLeft", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "attemptsLeft",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub attempts_left: Option<u32>,
 }
 

@@ -67,7 +67,9 @@ impl FromStr for IdNumber {
             _ => None,
         };
         let digits: Vec<u8> = match nie_prefix {
-            Some(d) => std::iter::once(d).chain(number_part[1..].iter().copied()).collect(),
+            Some(d) => std::iter::once(d)
+                .chain(number_part[1..].iter().copied())
+                .collect(),
             None => number_part.to_vec(),
         };
         if !digits.iter().all(u8::is_ascii_digit) || !letter.is_ascii_uppercase() {
@@ -99,7 +101,10 @@ mod tests {
     #[test]
     fn accepts_valid_dni() {
         // 12345678 mod 23 = 14 -> 'Z'
-        assert_eq!("12345678Z".parse::<IdNumber>().map(|i| i.0), Ok("12345678Z".into()));
+        assert_eq!(
+            "12345678Z".parse::<IdNumber>().map(|i| i.0),
+            Ok("12345678Z".into())
+        );
     }
 
     #[test]
@@ -136,16 +141,33 @@ mod tests {
             };
             let n = digit * 10_000_000 + 1_234_567;
             let letter = char::from(CHECK_LETTERS[n % 23]);
-            let id: IdNumber = format!("{prefix}1234567{letter}").parse().expect("valid NIE");
+            let id: IdNumber = format!("{prefix}1234567{letter}")
+                .parse()
+                .expect("valid NIE");
             assert!(id.is_nie());
         }
-        assert_eq!("X1234567L".parse::<IdNumber>().map(|i| i.is_nie()), Ok(true));
+        assert_eq!(
+            "X1234567L".parse::<IdNumber>().map(|i| i.is_nie()),
+            Ok(true)
+        );
     }
 
     #[test]
     fn rejects_malformed_input() {
-        for bad in ["", "1234567Z", "123456789", "A2345678Z", "X123456Z", "12345678Ñ", "1234567890Z"] {
-            assert_eq!(bad.parse::<IdNumber>(), Err(IdNumberError::Malformed), "{bad:?}");
+        for bad in [
+            "",
+            "1234567Z",
+            "123456789",
+            "A2345678Z",
+            "X123456Z",
+            "12345678Ñ",
+            "1234567890Z",
+        ] {
+            assert_eq!(
+                bad.parse::<IdNumber>(),
+                Err(IdNumberError::Malformed),
+                "{bad:?}"
+            );
         }
     }
 }

@@ -30,10 +30,12 @@ pub fn random_id() -> String {
 /// `digits` uniformly random decimal digits (rejection sampling: no modulo bias).
 pub fn random_digits(digits: usize) -> String {
     (0..digits)
-        .map(|_| loop {
-            let byte = random_bytes::<1>()[0];
-            if byte < 250 {
-                break char::from(b'0' + byte % 10);
+        .map(|_| {
+            loop {
+                let byte = random_bytes::<1>()[0];
+                if byte < 250 {
+                    break char::from(b'0' + byte % 10);
+                }
             }
         })
         .collect()
@@ -72,7 +74,13 @@ pub fn seal(key: &[u8; 32], aad: &[u8], plaintext: &[u8]) -> Result<Vec<u8>, Err
     let cipher = Aes256Gcm::new(key.into());
     let nonce_bytes = random_bytes::<12>();
     let ct = cipher
-        .encrypt(&Nonce::from(nonce_bytes), Payload { msg: plaintext, aad })
+        .encrypt(
+            &Nonce::from(nonce_bytes),
+            Payload {
+                msg: plaintext,
+                aad,
+            },
+        )
         .map_err(|_| Error::Internal("seal failed".into()))?;
     let mut out = nonce_bytes.to_vec();
     out.extend_from_slice(&ct);

@@ -8,13 +8,19 @@ use std::fmt;
 pub enum Error {
     InvalidRequest(String),
     InvalidToken,
-    AuthenticationFailed { attempts_left: u32 },
+    AuthenticationFailed {
+        attempts_left: u32,
+    },
     AccountBlocked,
     AccountNotActive,
     AccessDenied(&'static str),
-    InvalidOtp { attempts_left: u32 },
+    InvalidOtp {
+        attempts_left: u32,
+    },
     InvalidSad(&'static str),
-    InvalidActivationCode { attempts_left: u32 },
+    InvalidActivationCode {
+        attempts_left: u32,
+    },
     WeakPassword(&'static str),
     Conflict(&'static str),
     /// The body is larger than the limit.

@@ -14,7 +14,11 @@ use nubefirma_relay::store::Store;
 use nubefirma_relay::{Relay, RelayOptions};
 
 #[derive(Parser)]
-#[command(name = "nubefirma-relay", version, about = "nubefirma relay: cloud identity and CSC remote signing")]
+#[command(
+    name = "nubefirma-relay",
+    version,
+    about = "nubefirma relay: cloud identity and CSC remote signing"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -82,11 +86,18 @@ fn load_or_create_secret(path: &Path, make: impl FnOnce() -> Vec<u8>) -> Result<
     Ok(value)
 }
 
-async fn open_relay(data: &Path, dev: bool, cors_origins: Vec<String>) -> Result<Arc<Relay>, Failure> {
+async fn open_relay(
+    data: &Path,
+    dev: bool,
+    cors_origins: Vec<String>,
+) -> Result<Arc<Relay>, Failure> {
     std::fs::create_dir_all(data)?;
     let master = load_or_create_secret(&data.join("master.key"), || random_bytes::<32>().to_vec())?;
-    let master: [u8; 32] = master.try_into().map_err(|_| "master.key must be exactly 32 bytes")?;
-    let operator = load_or_create_secret(&data.join("operator.token"), || random_token().into_bytes())?;
+    let master: [u8; 32] = master
+        .try_into()
+        .map_err(|_| "master.key must be exactly 32 bytes")?;
+    let operator =
+        load_or_create_secret(&data.join("operator.token"), || random_token().into_bytes())?;
     let operator_token = String::from_utf8(operator)?.trim().to_owned();
     let store = Store::open(&data.join("relay.sqlite")).await?;
     let notifier = Arc::new(DevOutbox::new(store.clone()));
@@ -95,7 +106,11 @@ async fn open_relay(data: &Path, dev: bool, cors_origins: Vec<String>) -> Result
         Arc::new(SystemClock),
         master,
         notifier,
-        RelayOptions { dev, operator_token, cors_origins },
+        RelayOptions {
+            dev,
+            operator_token,
+            cors_origins,
+        },
     )
     .await?;
     std::fs::write(data.join("ca.pem"), relay.ca.root_pem()?)?;
@@ -112,15 +127,26 @@ async fn main() -> Result<(), Failure> {
         .with_writer(std::io::stderr)
         .init();
     match Cli::parse().command {
-        Command::Serve { dev, data, listen, cors_origins } => {
+        Command::Serve {
+            dev,
+            data,
+            listen,
+            cors_origins,
+        } => {
             if !dev {
                 return Err("only development mode exists so far: run `serve --dev` (SMS go to the dev outbox)".into());
             }
             let relay = open_relay(&data, dev, cors_origins).await?;
             let listener = tokio::net::TcpListener::bind(listen).await?;
-            eprintln!("nubefirma relay (dev) on http://{listen}  data: {}", data.display());
+            eprintln!(
+                "nubefirma relay (dev) on http://{listen}  data: {}",
+                data.display()
+            );
             eprintln!("  CA certificate: {}", data.join("ca.pem").display());
-            eprintln!("  operator token: {}", data.join("operator.token").display());
+            eprintln!(
+                "  operator token: {}",
+                data.join("operator.token").display()
+            );
             eprintln!("  SMS outbox:     http://{listen}/dev/outbox");
             axum::serve(listener, nubefirma_relay::http::app(relay))
                 .with_graceful_shutdown(async {
@@ -128,9 +154,27 @@ async fn main() -> Result<(), Failure> {
                 })
                 .await?;
         }
-        Command::Office { command: OfficeCommand::Register { data, id, given_name, surname, birth_date, phone, email } } => {
+        Command::Office {
+            command:
+                OfficeCommand::Register {
+                    data,
+                    id,
+                    given_name,
+                    surname,
+                    birth_date,
+                    phone,
+                    email,
+                },
+        } => {
             let relay = open_relay(&data, true, Vec::new()).await?;
-            let req = RegisterCitizenRequest { id_number: id, given_name, surname, birth_date, phone, email };
+            let req = RegisterCitizenRequest {
+                id_number: id,
+                given_name,
+                surname,
+                birth_date,
+                phone,
+                email,
+            };
             match relay.register_citizen(&req).await {
                 Ok(answer) => println!("{}", serde_json::to_string(&answer)?),
                 Err(e) => return Err(e.to_string().into()),

@@ -15,7 +15,11 @@ impl Lang {
 
     /// From a BCP 47 tag such as "ca-ES" or "eu"; Spanish when nothing matches.
     pub fn from_tag(tag: &str) -> Self {
-        let primary = tag.split(['-', '_']).next().unwrap_or("").to_ascii_lowercase();
+        let primary = tag
+            .split(['-', '_'])
+            .next()
+            .unwrap_or("")
+            .to_ascii_lowercase();
         match primary.as_str() {
             "ca" | "va" => Self::Ca,
             "eu" => Self::Eu,
@@ -92,11 +96,21 @@ pub fn text(lang: Lang, msg: &Msg) -> String {
         (Cancel, Ca) => "Cancel·la",
         (Cancel, Eu) => "Utzi",
         (Cancel, En) => "Cancel",
-        (IdMalformed, Es) => "Escribe un DNI (8 cifras y una letra) o un NIE (X, Y o Z, 7 cifras y una letra).",
-        (IdMalformed, Ca) => "Escriu un DNI (8 xifres i una lletra) o un NIE (X, Y o Z, 7 xifres i una lletra).",
-        (IdMalformed, Eu) => "Idatzi NAN bat (8 zifra eta letra bat) edo AIZ bat (X, Y edo Z, 7 zifra eta letra bat).",
-        (IdMalformed, Gl) => "Escribe un DNI (8 cifras e unha letra) ou un NIE (X, Y ou Z, 7 cifras e unha letra).",
-        (IdMalformed, En) => "Enter a DNI (8 digits and a letter) or an NIE (X, Y or Z, 7 digits and a letter).",
+        (IdMalformed, Es) => {
+            "Escribe un DNI (8 cifras y una letra) o un NIE (X, Y o Z, 7 cifras y una letra)."
+        }
+        (IdMalformed, Ca) => {
+            "Escriu un DNI (8 xifres i una lletra) o un NIE (X, Y o Z, 7 xifres i una lletra)."
+        }
+        (IdMalformed, Eu) => {
+            "Idatzi NAN bat (8 zifra eta letra bat) edo AIZ bat (X, Y edo Z, 7 zifra eta letra bat)."
+        }
+        (IdMalformed, Gl) => {
+            "Escribe un DNI (8 cifras e unha letra) ou un NIE (X, Y ou Z, 7 cifras e unha letra)."
+        }
+        (IdMalformed, En) => {
+            "Enter a DNI (8 digits and a letter) or an NIE (X, Y or Z, 7 digits and a letter)."
+        }
         (IdWrongLetter(c), lang) => {
             return match lang {
                 Es => format!("La letra no corresponde al número (debería ser {c})."),
@@ -113,18 +127,38 @@ pub fn text(lang: Lang, msg: &Msg) -> String {
         (PasswordMissing, En) => "Enter your password.",
         (WrongPassword { attempts_left: n }, lang) => {
             return match lang {
-                Es => format!("DNI/NIE o contraseña incorrectos. Te quedan {n} intentos antes del bloqueo."),
-                Ca => format!("DNI/NIE o contrasenya incorrectes. Et queden {n} intents abans del bloqueig."),
-                Eu => format!("NAN/AIZ edo pasahitz okerra. {n} saiakera geratzen zaizkizu blokeatu aurretik."),
-                Gl => format!("DNI/NIE ou contrasinal incorrectos. Quédanche {n} intentos antes do bloqueo."),
-                En => format!("Wrong DNI/NIE or password. {n} attempts left before the account is blocked."),
+                Es => format!(
+                    "DNI/NIE o contraseña incorrectos. Te quedan {n} intentos antes del bloqueo."
+                ),
+                Ca => format!(
+                    "DNI/NIE o contrasenya incorrectes. Et queden {n} intents abans del bloqueig."
+                ),
+                Eu => format!(
+                    "NAN/AIZ edo pasahitz okerra. {n} saiakera geratzen zaizkizu blokeatu aurretik."
+                ),
+                Gl => format!(
+                    "DNI/NIE ou contrasinal incorrectos. Quédanche {n} intentos antes do bloqueo."
+                ),
+                En => format!(
+                    "Wrong DNI/NIE or password. {n} attempts left before the account is blocked."
+                ),
             };
         }
-        (AccountBlocked, Es) => "Tu cuenta está bloqueada por demasiados intentos fallidos. Restablece la contraseña para desbloquearla.",
-        (AccountBlocked, Ca) => "El teu compte està bloquejat per massa intents fallits. Restableix la contrasenya per desbloquejar-lo.",
-        (AccountBlocked, Eu) => "Zure kontua blokeatuta dago huts egindako saiakera gehiegirengatik. Berrezarri pasahitza desblokeatzeko.",
-        (AccountBlocked, Gl) => "A túa conta está bloqueada por demasiados intentos fallidos. Restablece o contrasinal para desbloqueala.",
-        (AccountBlocked, En) => "Your account is blocked after too many failed attempts. Reset your password to unblock it.",
+        (AccountBlocked, Es) => {
+            "Tu cuenta está bloqueada por demasiados intentos fallidos. Restablece la contraseña para desbloquearla."
+        }
+        (AccountBlocked, Ca) => {
+            "El teu compte està bloquejat per massa intents fallits. Restableix la contrasenya per desbloquejar-lo."
+        }
+        (AccountBlocked, Eu) => {
+            "Zure kontua blokeatuta dago huts egindako saiakera gehiegirengatik. Berrezarri pasahitza desblokeatzeko."
+        }
+        (AccountBlocked, Gl) => {
+            "A túa conta está bloqueada por demasiados intentos fallidos. Restablece o contrasinal para desbloqueala."
+        }
+        (AccountBlocked, En) => {
+            "Your account is blocked after too many failed attempts. Reset your password to unblock it."
+        }
         (AccountNotActive, Es) => "Tu cuenta aún no está activada.",
         (AccountNotActive, Ca) => "El teu compte encara no està activat.",
         (AccountNotActive, Eu) => "Zure kontua oraindik ez dago aktibatuta.",
@@ -176,11 +210,21 @@ pub fn text(lang: Lang, msg: &Msg) -> String {
         (OtpFormat, En) => "The code has 6 digits.",
         (WrongOtp { attempts_left: n }, lang) => {
             return match lang {
-                Es => format!("Código incorrecto o caducado. Te quedan {n} intentos antes del bloqueo."),
-                Ca => format!("Codi incorrecte o caducat. Et queden {n} intents abans del bloqueig."),
-                Eu => format!("Kode okerra edo iraungia. {n} saiakera geratzen zaizkizu blokeatu aurretik."),
-                Gl => format!("Código incorrecto ou caducado. Quédanche {n} intentos antes do bloqueo."),
-                En => format!("Wrong or expired code. {n} attempts left before the account is blocked."),
+                Es => format!(
+                    "Código incorrecto o caducado. Te quedan {n} intentos antes del bloqueo."
+                ),
+                Ca => {
+                    format!("Codi incorrecte o caducat. Et queden {n} intents abans del bloqueig.")
+                }
+                Eu => format!(
+                    "Kode okerra edo iraungia. {n} saiakera geratzen zaizkizu blokeatu aurretik."
+                ),
+                Gl => format!(
+                    "Código incorrecto ou caducado. Quédanche {n} intentos antes do bloqueo."
+                ),
+                En => format!(
+                    "Wrong or expired code. {n} attempts left before the account is blocked."
+                ),
             };
         }
         (Signing, Es) => "Firmando…",
@@ -193,8 +237,12 @@ pub fn text(lang: Lang, msg: &Msg) -> String {
         (Done, Eu) => "Dokumentua sinatuta.",
         (Done, Gl) => "Documento asinado.",
         (Done, En) => "Document signed.",
-        (RelayUnreachable, Es) => "No se puede contactar con el servicio de firma. Inténtalo de nuevo.",
-        (RelayUnreachable, Ca) => "No es pot contactar amb el servei de signatura. Torna-ho a provar.",
+        (RelayUnreachable, Es) => {
+            "No se puede contactar con el servicio de firma. Inténtalo de nuevo."
+        }
+        (RelayUnreachable, Ca) => {
+            "No es pot contactar amb el servei de signatura. Torna-ho a provar."
+        }
         (RelayUnreachable, Eu) => "Ezin da sinadura-zerbitzuarekin konektatu. Saiatu berriro.",
         (RelayUnreachable, Gl) => "Non se pode contactar co servizo de sinatura. Téntao de novo.",
         (RelayUnreachable, En) => "Cannot reach the signing service. Please try again.",
@@ -224,11 +272,33 @@ mod tests {
     fn all_messages() -> Vec<Msg> {
         use Msg::*;
         vec![
-            LoginTitle, IdLabel, PasswordLabel, Continue, Cancel, IdMalformed, IdWrongLetter('Z'),
-            PasswordMissing, WrongPassword { attempts_left: 3 }, AccountBlocked, AccountNotActive,
-            Hashing, OtpTitle, YouAreSigning, VerificationCode, CodeSent, OtpLabel, Sign,
-            ResendCode, OtpFormat, WrongOtp { attempts_left: 2 }, Signing, Done, RelayUnreachable,
-            NoCredential, SessionExpired, Unexpected,
+            LoginTitle,
+            IdLabel,
+            PasswordLabel,
+            Continue,
+            Cancel,
+            IdMalformed,
+            IdWrongLetter('Z'),
+            PasswordMissing,
+            WrongPassword { attempts_left: 3 },
+            AccountBlocked,
+            AccountNotActive,
+            Hashing,
+            OtpTitle,
+            YouAreSigning,
+            VerificationCode,
+            CodeSent,
+            OtpLabel,
+            Sign,
+            ResendCode,
+            OtpFormat,
+            WrongOtp { attempts_left: 2 },
+            Signing,
+            Done,
+            RelayUnreachable,
+            NoCredential,
+            SessionExpired,
+            Unexpected,
         ]
     }
 
@@ -243,8 +313,10 @@ mod tests {
 
     #[test]
     fn languages_differ_where_they_should() {
-        let titles: std::collections::HashSet<String> =
-            Lang::ALL.iter().map(|l| text(*l, &Msg::LoginTitle)).collect();
+        let titles: std::collections::HashSet<String> = Lang::ALL
+            .iter()
+            .map(|l| text(*l, &Msg::LoginTitle))
+            .collect();
         assert_eq!(titles.len(), 5, "each language has its own login title");
     }
 

@@ -19,13 +19,20 @@ fn blob_of(bytes: &[u8]) -> Blob {
 }
 
 fn mount() -> HtmlElement {
-    let document = web_sys::window().expect("window").document().expect("document");
+    let document = web_sys::window()
+        .expect("window")
+        .document()
+        .expect("document");
     let el: HtmlElement = document
         .create_element("div")
         .expect("div")
         .dyn_into()
         .expect("html element");
-    document.body().expect("body").append_child(&el).expect("append");
+    document
+        .body()
+        .expect("body")
+        .append_child(&el)
+        .expect("append");
     el
 }
 

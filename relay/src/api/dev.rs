@@ -23,7 +23,10 @@ pub fn routes() -> Router<Arc<Relay>> {
     Router::new().route("/dev/outbox", get(outbox))
 }
 
-async fn outbox(State(relay): State<Arc<Relay>>, Query(q): Query<OutboxQuery>) -> Result<Json<Vec<OutboxMessage>>, ApiError> {
+async fn outbox(
+    State(relay): State<Arc<Relay>>,
+    Query(q): Query<OutboxQuery>,
+) -> Result<Json<Vec<OutboxMessage>>, ApiError> {
     // Accept the number as people type it ("600 11 22 33"), stored in international form. An
     // unencoded "+34…" reaches us as " 34…" (`+` is a space in a query string): put it back.
     let to = q.to.as_deref().map(|t| {
@@ -36,7 +39,12 @@ async fn outbox(State(relay): State<Arc<Relay>>, Query(q): Query<OutboxQuery>) -
     let rows = relay.store.outbox(to.as_deref()).await?;
     Ok(Json(
         rows.into_iter()
-            .map(|r| OutboxMessage { to: r.recipient, channel: r.channel, text: r.text, sent_at: rfc3339(r.sent_at) })
+            .map(|r| OutboxMessage {
+                to: r.recipient,
+                channel: r.channel,
+                text: r.text,
+                sent_at: rfc3339(r.sent_at),
+            })
             .collect(),
     ))
 }

@@ -27,7 +27,10 @@ pub fn routes() -> Router<Arc<Relay>> {
 }
 
 async fn ca_pem(State(relay): Shared) -> Result<impl IntoResponse, ApiError> {
-    Ok(([(header::CONTENT_TYPE, "application/x-pem-file")], relay.ca.root_pem()?))
+    Ok((
+        [(header::CONTENT_TYPE, "application/x-pem-file")],
+        relay.ca.root_pem()?,
+    ))
 }
 
 async fn register_citizen(
@@ -35,11 +38,16 @@ async fn register_citizen(
     headers: HeaderMap,
     Json(req): Json<RegisterCitizenRequest>,
 ) -> Result<(StatusCode, Json<RegisterCitizenResponse>), ApiError> {
-    let token = authorization(&headers).and_then(|h| h.strip_prefix("Bearer ")).unwrap_or_default();
+    let token = authorization(&headers)
+        .and_then(|h| h.strip_prefix("Bearer "))
+        .unwrap_or_default();
     if !relay.is_operator_token(token) {
         return Err(Error::AccessDenied("a registry-office operator token is required").into());
     }
-    Ok((StatusCode::CREATED, Json(relay.register_citizen(&req).await?)))
+    Ok((
+        StatusCode::CREATED,
+        Json(relay.register_citizen(&req).await?),
+    ))
 }
 
 async fn activation_start(

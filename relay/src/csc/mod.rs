@@ -39,7 +39,8 @@ async fn info() -> Json<InfoResponse> {
         logo: String::new(),
         region: "ES".into(),
         lang: "es".into(),
-        description: "Cloud signature for citizens: DNI/NIE, password and SMS one-time password.".into(),
+        description: "Cloud signature for citizens: DNI/NIE, password and SMS one-time password."
+            .into(),
         auth_type: vec!["basic".into()],
         methods: [
             "auth/login",
@@ -57,7 +58,10 @@ async fn info() -> Json<InfoResponse> {
 
 async fn login(State(relay): Shared, headers: HeaderMap) -> Result<Json<LoginResponse>, ApiError> {
     let access_token = relay.login(authorization(&headers)).await?;
-    Ok(Json(LoginResponse { access_token, expires_in: SESSION_IDLE_SECONDS as u64 }))
+    Ok(Json(LoginResponse {
+        access_token,
+        expires_in: SESSION_IDLE_SECONDS as u64,
+    }))
 }
 
 async fn revoke(State(relay): Shared, headers: HeaderMap) -> Result<StatusCode, ApiError> {
@@ -73,7 +77,9 @@ async fn credentials_list(
 ) -> Result<Json<CredentialsListResponse>, ApiError> {
     let session = relay.authenticate(authorization(&headers)).await?;
     let credentials = relay.store.credentials_of(&session.citizen_id).await?;
-    Ok(Json(CredentialsListResponse { credential_ids: credentials.into_iter().map(|c| c.id).collect() }))
+    Ok(Json(CredentialsListResponse {
+        credential_ids: credentials.into_iter().map(|c| c.id).collect(),
+    }))
 }
 
 /// `YYYYMMDDHHMMSSZ`, the GeneralizedTime text CSC uses for validity dates.
@@ -81,7 +87,12 @@ fn generalized_time(t: &x509_cert::time::Time) -> String {
     let secs = t.to_unix_duration().as_secs() as i64;
     time::OffsetDateTime::from_unix_timestamp(secs)
         .ok()
-        .and_then(|dt| dt.format(time::macros::format_description!("[year][month][day][hour][minute][second]Z")).ok())
+        .and_then(|dt| {
+            dt.format(time::macros::format_description!(
+                "[year][month][day][hour][minute][second]Z"
+            ))
+            .ok()
+        })
         .unwrap_or_default()
 }
 
@@ -92,7 +103,8 @@ async fn credentials_info(
 ) -> Result<Json<CredentialInfo>, ApiError> {
     let session = relay.authenticate(authorization(&headers)).await?;
     let credential = relay.own_credential(&session, &req.credential_id).await?;
-    let cert = Certificate::from_der(&credential.cert_der).map_err(|e| Error::internal("stored certificate", e))?;
+    let cert = Certificate::from_der(&credential.cert_der)
+        .map_err(|e| Error::internal("stored certificate", e))?;
     let tbs = &cert.tbs_certificate;
     let mut certificates = Vec::new();
     if req.certificates != CertificatesWanted::None {
@@ -112,7 +124,11 @@ async fn credentials_info(
             curve: OID_P256.into(),
         },
         cert: CertInfo {
-            status: if expired { "expired".into() } else { "valid".into() },
+            status: if expired {
+                "expired".into()
+            } else {
+                "valid".into()
+            },
             certificates,
             issuer_dn: with_info.then(|| tbs.issuer.to_string()),
             serial_number: with_info.then(|| hex::encode_upper(tbs.serial_number.as_bytes())),
@@ -161,5 +177,7 @@ async fn sign_hash(
     let session = relay.authenticate(authorization(&headers)).await?;
     let sad = relay.verify_sad(&session, &req).await?;
     let signatures = relay.sign_hashes(&session, sad).await?;
-    Ok(Json(SignHashResponse { signatures: signatures.iter().map(|s| STANDARD.encode(s)).collect() }))
+    Ok(Json(SignHashResponse {
+        signatures: signatures.iter().map(|s| STANDARD.encode(s)).collect(),
+    }))
 }

@@ -19,22 +19,38 @@ impl From<Error> for ApiError {
 fn wire(err: &Error) -> (StatusCode, ErrorCode, Option<u32>) {
     match err {
         Error::InvalidRequest(_) => (StatusCode::BAD_REQUEST, ErrorCode::InvalidRequest, None),
-        Error::TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, ErrorCode::InvalidRequest, None),
+        Error::TooLarge => (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            ErrorCode::InvalidRequest,
+            None,
+        ),
         Error::InvalidToken => (StatusCode::UNAUTHORIZED, ErrorCode::InvalidToken, None),
-        Error::AuthenticationFailed { attempts_left } => {
-            (StatusCode::UNAUTHORIZED, ErrorCode::AuthenticationFailed, Some(*attempts_left))
-        }
+        Error::AuthenticationFailed { attempts_left } => (
+            StatusCode::UNAUTHORIZED,
+            ErrorCode::AuthenticationFailed,
+            Some(*attempts_left),
+        ),
         Error::AccountBlocked => (StatusCode::FORBIDDEN, ErrorCode::AccountBlocked, Some(0)),
         Error::AccountNotActive => (StatusCode::FORBIDDEN, ErrorCode::AccountNotActive, None),
         Error::AccessDenied(_) => (StatusCode::FORBIDDEN, ErrorCode::AccessDenied, None),
-        Error::InvalidOtp { attempts_left } => (StatusCode::BAD_REQUEST, ErrorCode::InvalidOtp, Some(*attempts_left)),
+        Error::InvalidOtp { attempts_left } => (
+            StatusCode::BAD_REQUEST,
+            ErrorCode::InvalidOtp,
+            Some(*attempts_left),
+        ),
         Error::InvalidSad(_) => (StatusCode::BAD_REQUEST, ErrorCode::InvalidSad, None),
-        Error::InvalidActivationCode { attempts_left } => {
-            (StatusCode::BAD_REQUEST, ErrorCode::InvalidActivationCode, Some(*attempts_left))
-        }
+        Error::InvalidActivationCode { attempts_left } => (
+            StatusCode::BAD_REQUEST,
+            ErrorCode::InvalidActivationCode,
+            Some(*attempts_left),
+        ),
         Error::WeakPassword(_) => (StatusCode::BAD_REQUEST, ErrorCode::WeakPassword, None),
         Error::Conflict(_) => (StatusCode::CONFLICT, ErrorCode::Conflict, None),
-        Error::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::ServerError, None),
+        Error::Internal(_) => (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            ErrorCode::ServerError,
+            None,
+        ),
     }
 }
 
@@ -44,7 +60,11 @@ impl IntoResponse for ApiError {
             tracing::error!(%detail, "internal error");
         }
         let (status, error, attempts_left) = wire(&self.0);
-        let body = ErrorBody { error, error_description: self.0.to_string(), attempts_left };
+        let body = ErrorBody {
+            error,
+            error_description: self.0.to_string(),
+            attempts_left,
+        };
         (status, axum::Json(body)).into_response()
     }
 }

@@ -27,7 +27,11 @@ pub fn app(relay: Arc<Relay>) -> Router {
     let cors = CorsLayer::new()
         .allow_origin(AllowOrigin::list(origins))
         .allow_methods([Method::GET, Method::POST])
-        .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE, HeaderName::from_static("accept")]);
+        .allow_headers([
+            header::AUTHORIZATION,
+            header::CONTENT_TYPE,
+            HeaderName::from_static("accept"),
+        ]);
     let mut router = Router::new()
         .nest("/csc/v2", crate::csc::routes())
         .merge(crate::api::routes());
@@ -43,5 +47,7 @@ pub fn app(relay: Arc<Relay>) -> Router {
 
 /// The `Authorization` header as text, if present and readable.
 pub fn authorization(headers: &axum::http::HeaderMap) -> Option<&str> {
-    headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok())
+    headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
 }

@@ -62,14 +62,27 @@ pub fn transition(
     use AccountEvent::*;
     use AccountStatus::*;
     match (state.status, event) {
-        (PendingActivation, Activated) => Ok(AccountState { status: Active, failed_attempts: 0 }),
+        (PendingActivation, Activated) => Ok(AccountState {
+            status: Active,
+            failed_attempts: 0,
+        }),
         (PendingActivation, FactorRejected | FactorAccepted) => Err(TransitionRefused::NotActive),
         (Active, Activated) => Err(TransitionRefused::AlreadyActive),
-        (Active, FactorAccepted) => Ok(AccountState { status: Active, failed_attempts: 0 }),
+        (Active, FactorAccepted) => Ok(AccountState {
+            status: Active,
+            failed_attempts: 0,
+        }),
         (Active, FactorRejected) => {
             let failed_attempts = state.failed_attempts.saturating_add(1);
-            let status = if failed_attempts >= MAX_FAILED_ATTEMPTS { Blocked } else { Active };
-            Ok(AccountState { status, failed_attempts })
+            let status = if failed_attempts >= MAX_FAILED_ATTEMPTS {
+                Blocked
+            } else {
+                Active
+            };
+            Ok(AccountState {
+                status,
+                failed_attempts,
+            })
         }
         (Blocked, _) => Err(TransitionRefused::Blocked),
     }
@@ -89,23 +102,50 @@ mod tests {
     use super::*;
 
     fn st(status: AccountStatus, failed_attempts: u32) -> AccountState {
-        AccountState { status, failed_attempts }
+        AccountState {
+            status,
+            failed_attempts,
+        }
     }
 
     #[test]
     fn full_state_event_table() {
-        let table: &[(AccountState, AccountEvent, Result<AccountState, TransitionRefused>)] = &[
+        let table: &[(
+            AccountState,
+            AccountEvent,
+            Result<AccountState, TransitionRefused>,
+        )] = &[
             (st(PendingActivation, 0), Activated, Ok(st(Active, 0))),
-            (st(PendingActivation, 0), FactorRejected, Err(TransitionRefused::NotActive)),
-            (st(PendingActivation, 0), FactorAccepted, Err(TransitionRefused::NotActive)),
-            (st(Active, 0), Activated, Err(TransitionRefused::AlreadyActive)),
+            (
+                st(PendingActivation, 0),
+                FactorRejected,
+                Err(TransitionRefused::NotActive),
+            ),
+            (
+                st(PendingActivation, 0),
+                FactorAccepted,
+                Err(TransitionRefused::NotActive),
+            ),
+            (
+                st(Active, 0),
+                Activated,
+                Err(TransitionRefused::AlreadyActive),
+            ),
             (st(Active, 3), FactorAccepted, Ok(st(Active, 0))),
             (st(Active, 0), FactorRejected, Ok(st(Active, 1))),
             (st(Active, 3), FactorRejected, Ok(st(Active, 4))),
             (st(Active, 4), FactorRejected, Ok(st(Blocked, 5))),
             (st(Blocked, 5), Activated, Err(TransitionRefused::Blocked)),
-            (st(Blocked, 5), FactorRejected, Err(TransitionRefused::Blocked)),
-            (st(Blocked, 5), FactorAccepted, Err(TransitionRefused::Blocked)),
+            (
+                st(Blocked, 5),
+                FactorRejected,
+                Err(TransitionRefused::Blocked),
+            ),
+            (
+                st(Blocked, 5),
+                FactorAccepted,
+                Err(TransitionRefused::Blocked),
+            ),
         ];
         for (from, event, expected) in table {
             assert_eq!(transition(*from, *event), *expected, "{from:?} + {event:?}");

@@ -19,10 +19,16 @@ fn otp_hash(otp_id: &str, code: &str) -> Vec<u8> {
 
 impl Relay {
     /// The credential, if it is the session's citizen's.
-    pub(crate) async fn own_credential(&self, session: &Session, credential_id: &str) -> Result<Credential, Error> {
+    pub(crate) async fn own_credential(
+        &self,
+        session: &Session,
+        credential_id: &str,
+    ) -> Result<Credential, Error> {
         match self.store.credential(credential_id).await? {
             Some(c) if c.citizen_id == session.citizen_id => Ok(c),
-            _ => Err(Error::InvalidRequest("credentialID: unknown credential".into())),
+            _ => Err(Error::InvalidRequest(
+                "credentialID: unknown credential".into(),
+            )),
         }
     }
 
@@ -50,7 +56,9 @@ impl Relay {
                 "nubefirma: {code} is your code to sign {} document(s). Verification code {vc}: check it matches the screen. Valid 5 minutes. Never share it.",
                 hashes.len()
             ),
-            None => format!("nubefirma: {code} is your signing code. Valid 5 minutes. Never share it."),
+            None => {
+                format!("nubefirma: {code} is your signing code. Valid 5 minutes. Never share it.")
+            }
         };
         self.store
             .replace_otp(
@@ -64,15 +72,23 @@ impl Relay {
                 now,
             )
             .await?;
-        self.notifier.send(Channel::Sms, &citizen.phone, &text, now).await
+        self.notifier
+            .send(Channel::Sms, &citizen.phone, &text, now)
+            .await
     }
 
     /// `credentials/authorize` (explicit mode): OTP → SAD for exactly `hashes`.
-    pub async fn authorize(&self, session: &Session, req: &AuthorizeRequest) -> Result<AuthorizeResponse, Error> {
+    pub async fn authorize(
+        &self,
+        session: &Session,
+        req: &AuthorizeRequest,
+    ) -> Result<AuthorizeResponse, Error> {
         let credential = self.own_credential(session, &req.credential_id).await?;
         parse_sha256_hashes(&req.hashes, Some(&req.hash_algorithm_oid))?;
         if usize::try_from(req.num_signatures).ok() != Some(req.hashes.len()) {
-            return Err(Error::InvalidRequest("numSignatures must equal the number of hashes".into()));
+            return Err(Error::InvalidRequest(
+                "numSignatures must equal the number of hashes".into(),
+            ));
         }
         let citizen = self
             .store
@@ -81,31 +97,51 @@ impl Relay {
             .ok_or_else(|| Error::Internal("session without citizen".into()))?;
         let now = self.now();
         let Some(otp) = self.store.pending_otp(&credential.id).await? else {
-            return Err(Error::InvalidOtp { attempts_left: citizen.state.attempts_left() });
+            return Err(Error::InvalidOtp {
+                attempts_left: citizen.state.attempts_left(),
+            });
         };
         if now > otp.expires_at {
-            return Err(Error::InvalidOtp { attempts_left: citizen.state.attempts_left() });
+            return Err(Error::InvalidOtp {
+                attempts_left: citizen.state.attempts_left(),
+            });
         }
         if let Some(bound) = &otp.hashes {
             if bound != &req.hashes {
                 return Err(Error::InvalidRequest(
-                    "hashes: these are not the documents the code was sent for; ask for a new code".into(),
+                    "hashes: these are not the documents the code was sent for; ask for a new code"
+                        .into(),
                 ));
             }
         }
         if !secrets_equal(&otp.code_hash, &otp_hash(&otp.id, req.otp.trim())) {
-            let after = self.apply_account_event(&citizen, AccountEvent::FactorRejected).await?;
+            let after = self
+                .apply_account_event(&citizen, AccountEvent::FactorRejected)
+                .await?;
             tracing::info!(citizen_id = %citizen.id, failed = after.failed_attempts, "wrong OTP");
-            return Err(Error::InvalidOtp { attempts_left: after.attempts_left() });
+            return Err(Error::InvalidOtp {
+                attempts_left: after.attempts_left(),
+            });
         }
         if !self.store.consume_otp(&otp.id).await? {
-            return Err(Error::InvalidOtp { attempts_left: citizen.state.attempts_left() });
+            return Err(Error::InvalidOtp {
+                attempts_left: citizen.state.attempts_left(),
+            });
         }
-        self.apply_account_event(&citizen, AccountEvent::FactorAccepted).await?;
+        self.apply_account_event(&citizen, AccountEvent::FactorAccepted)
+            .await?;
         let sad = random_token();
         self.store
-            .insert_sad(&secret_hash("sad", &sad), &credential.id, &req.hashes, now + SAD_LIFETIME_SECONDS)
+            .insert_sad(
+                &secret_hash("sad", &sad),
+                &credential.id,
+                &req.hashes,
+                now + SAD_LIFETIME_SECONDS,
+            )
             .await?;
-        Ok(AuthorizeResponse { sad, expires_in: SAD_LIFETIME_SECONDS as u64 })
+        Ok(AuthorizeResponse {
+            sad,
+            expires_in: SAD_LIFETIME_SECONDS as u64,
+        })
     }
 }

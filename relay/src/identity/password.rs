@@ -28,10 +28,14 @@ pub fn check_policy(
     }
     let lower = password.to_lowercase();
     let id_digits: String = id_number.chars().filter(char::is_ascii_digit).collect();
-    if lower.contains(&id_number.to_lowercase()) || (id_digits.len() >= 7 && lower.contains(&id_digits)) {
+    if lower.contains(&id_number.to_lowercase())
+        || (id_digits.len() >= 7 && lower.contains(&id_digits))
+    {
         return Err(Error::WeakPassword("it must not contain your ID number"));
     }
-    let names = given_name.split_whitespace().chain(surname.split_whitespace());
+    let names = given_name
+        .split_whitespace()
+        .chain(surname.split_whitespace());
     if names
         .map(str::to_lowercase)
         .any(|name| name.chars().count() >= 3 && lower.contains(&name))
@@ -52,7 +56,11 @@ pub fn hash_password(password: &str) -> Result<String, Error> {
 /// Checks a password against its PHC verifier (argon2 compares in constant time).
 pub fn verify_password(password: &str, phc: &str) -> bool {
     PasswordHash::new(phc)
-        .map(|parsed| argon2().verify_password(password.as_bytes(), &parsed).is_ok())
+        .map(|parsed| {
+            argon2()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok()
+        })
         .unwrap_or(false)
 }
 
@@ -89,11 +97,26 @@ mod tests {
     #[test]
     fn policy_refuses_short_long_id_and_name() {
         assert!(matches!(policy("short1!"), Err(Error::WeakPassword(_))));
-        assert!(matches!(policy(&"x".repeat(129)), Err(Error::WeakPassword(_))));
-        assert!(matches!(policy("my12345678zpass"), Err(Error::WeakPassword(_))));
-        assert!(matches!(policy("pw12345678xx"), Err(Error::WeakPassword(_))));
-        assert!(matches!(policy("GARCIA-rules-but-garcía"), Err(Error::WeakPassword(_))));
-        assert!(matches!(policy("i-am-maría-2024"), Err(Error::WeakPassword(_))));
+        assert!(matches!(
+            policy(&"x".repeat(129)),
+            Err(Error::WeakPassword(_))
+        ));
+        assert!(matches!(
+            policy("my12345678zpass"),
+            Err(Error::WeakPassword(_))
+        ));
+        assert!(matches!(
+            policy("pw12345678xx"),
+            Err(Error::WeakPassword(_))
+        ));
+        assert!(matches!(
+            policy("GARCIA-rules-but-garcía"),
+            Err(Error::WeakPassword(_))
+        ));
+        assert!(matches!(
+            policy("i-am-maría-2024"),
+            Err(Error::WeakPassword(_))
+        ));
     }
 
     #[test]
@@ -108,8 +131,17 @@ mod tests {
     #[test]
     fn kek_depends_on_password_and_salt() {
         let a = derive_kek("pw-one-long", b"salt-salt-salt-1").expect("kdf");
-        assert_eq!(a, derive_kek("pw-one-long", b"salt-salt-salt-1").expect("kdf"));
-        assert_ne!(a, derive_kek("pw-two-long", b"salt-salt-salt-1").expect("kdf"));
-        assert_ne!(a, derive_kek("pw-one-long", b"salt-salt-salt-2").expect("kdf"));
+        assert_eq!(
+            a,
+            derive_kek("pw-one-long", b"salt-salt-salt-1").expect("kdf")
+        );
+        assert_ne!(
+            a,
+            derive_kek("pw-two-long", b"salt-salt-salt-1").expect("kdf")
+        );
+        assert_ne!(
+            a,
+            derive_kek("pw-one-long", b"salt-salt-salt-2").expect("kdf")
+        );
     }
 }

@@ -27,7 +27,9 @@ fn new_activation_code() -> String {
         if n > 0 && n % 4 == 0 {
             out.push('-');
         }
-        out.push(char::from(ACTIVATION_ALPHABET[usize::from(byte) % ACTIVATION_ALPHABET.len()]));
+        out.push(char::from(
+            ACTIVATION_ALPHABET[usize::from(byte) % ACTIVATION_ALPHABET.len()],
+        ));
         n += 1;
     }
     out
@@ -43,12 +45,20 @@ pub fn normalize_activation_code(code: &str) -> String {
 
 /// Mobile number in international form. A 9-digit Spanish mobile gets +34.
 pub fn normalize_phone(phone: &str) -> Result<String, Error> {
-    let compact: String = phone.chars().filter(|c| !matches!(c, ' ' | '-' | '.' | '(' | ')')).collect();
+    let compact: String = phone
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '-' | '.' | '(' | ')'))
+        .collect();
     let digits = compact.strip_prefix('+').unwrap_or(&compact);
     if !digits.chars().all(|c| c.is_ascii_digit()) {
-        return Err(Error::InvalidRequest("phone: only digits, optionally with a leading +".into()));
+        return Err(Error::InvalidRequest(
+            "phone: only digits, optionally with a leading +".into(),
+        ));
     }
-    let international = if !compact.starts_with('+') && digits.len() == 9 && matches!(digits.as_bytes()[0], b'6' | b'7') {
+    let international = if !compact.starts_with('+')
+        && digits.len() == 9
+        && matches!(digits.as_bytes()[0], b'6' | b'7')
+    {
         format!("+34{digits}")
     } else if compact.starts_with('+') && (8..=15).contains(&digits.len()) {
         compact.clone()
@@ -64,16 +74,26 @@ fn check_email(email: &str) -> Result<String, Error> {
     let email = email.trim();
     let valid = email.len() <= 254
         && email.split_once('@').is_some_and(|(local, domain)| {
-            !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.') && !domain.contains('@')
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !domain.contains('@')
         })
         && !email.chars().any(char::is_whitespace);
-    if valid { Ok(email.to_owned()) } else { Err(Error::InvalidRequest("email: not a valid address".into())) }
+    if valid {
+        Ok(email.to_owned())
+    } else {
+        Err(Error::InvalidRequest("email: not a valid address".into()))
+    }
 }
 
 fn check_name(field: &str, value: &str) -> Result<String, Error> {
     let value = value.trim();
     if value.is_empty() || value.chars().count() > 100 || value.chars().any(char::is_control) {
-        return Err(Error::InvalidRequest(format!("{field}: 1 to 100 characters")));
+        return Err(Error::InvalidRequest(format!(
+            "{field}: 1 to 100 characters"
+        )));
     }
     Ok(value.to_owned())
 }
@@ -90,18 +110,25 @@ fn check_birth_date(birth_date: &str, now: i64) -> Result<String, Error> {
     let day: u8 = d.parse().map_err(|_| bad())?;
     let month = Month::try_from(month).map_err(|_| bad())?;
     let born = Date::from_calendar_date(year, month, day).map_err(|_| bad())?;
-    let today = time::OffsetDateTime::from_unix_timestamp(now).map_err(|_| bad())?.date();
+    let today = time::OffsetDateTime::from_unix_timestamp(now)
+        .map_err(|_| bad())?
+        .date();
     let sixteenth = Date::from_calendar_date(born.year() + MIN_AGE_YEARS, born.month(), born.day())
         .or_else(|_| Date::from_calendar_date(born.year() + MIN_AGE_YEARS, Month::March, 1))
         .map_err(|_| bad())?;
     if sixteenth > today {
-        return Err(Error::InvalidRequest("birthDate: the citizen must be at least 16 years old".into()));
+        return Err(Error::InvalidRequest(
+            "birthDate: the citizen must be at least 16 years old".into(),
+        ));
     }
     Ok(born.to_string())
 }
 
 impl Relay {
-    pub async fn register_citizen(&self, req: &RegisterCitizenRequest) -> Result<RegisterCitizenResponse, Error> {
+    pub async fn register_citizen(
+        &self,
+        req: &RegisterCitizenRequest,
+    ) -> Result<RegisterCitizenResponse, Error> {
         let id_number: IdNumber = req
             .id_number
             .parse()
@@ -121,12 +148,18 @@ impl Relay {
         };
         let activation_code = new_activation_code();
         let citizen = NewCitizen {
-            activation_code_hash: secret_hash("activation-code", &normalize_activation_code(&activation_code)),
+            activation_code_hash: secret_hash(
+                "activation-code",
+                &normalize_activation_code(&activation_code),
+            ),
             ..citizen
         };
         self.store.insert_citizen(&citizen).await?;
         tracing::info!(citizen_id = %citizen.id, "citizen registered");
-        Ok(RegisterCitizenResponse { citizen_id: citizen.id, activation_code })
+        Ok(RegisterCitizenResponse {
+            citizen_id: citizen.id,
+            activation_code,
+        })
     }
 }
 
@@ -139,14 +172,24 @@ mod tests {
         let code = new_activation_code();
         assert_eq!(code.len(), 14);
         assert_eq!(code.matches('-').count(), 2);
-        assert!(normalize_activation_code(&code).bytes().all(|b| ACTIVATION_ALPHABET.contains(&b)));
+        assert!(
+            normalize_activation_code(&code)
+                .bytes()
+                .all(|b| ACTIVATION_ALPHABET.contains(&b))
+        );
         assert_eq!(normalize_activation_code(" abcd-efgh "), "ABCDEFGH");
     }
 
     #[test]
     fn phones_normalize_to_international_form() {
-        assert_eq!(normalize_phone("600 11 22 33").ok(), Some("+34600112233".into()));
-        assert_eq!(normalize_phone("+34 600112233").ok(), Some("+34600112233".into()));
+        assert_eq!(
+            normalize_phone("600 11 22 33").ok(),
+            Some("+34600112233".into())
+        );
+        assert_eq!(
+            normalize_phone("+34 600112233").ok(),
+            Some("+34600112233".into())
+        );
         assert!(normalize_phone("912345678").is_err(), "landline");
         assert!(normalize_phone("6001122x3").is_err());
     }

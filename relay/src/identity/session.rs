@@ -28,14 +28,20 @@ fn session_key(token: &str) -> [u8; 32] {
 impl Session {
     /// The password-derived key-encryption key, unsealed for one operation.
     pub fn kek(&self) -> Result<[u8; 32], Error> {
-        let kek = open(&session_key(&self.token), &self.token_hash, &self.sealed_kek)?;
-        kek.try_into().map_err(|_| Error::Internal("sealed kek has the wrong length".into()))
+        let kek = open(
+            &session_key(&self.token),
+            &self.token_hash,
+            &self.sealed_kek,
+        )?;
+        kek.try_into()
+            .map_err(|_| Error::Internal("sealed kek has the wrong length".into()))
     }
 }
 
 /// Splits an `Authorization: Basic` value into identifier and password.
 fn parse_basic(header: &str) -> Result<(String, String), Error> {
-    let bad = || Error::InvalidRequest("Authorization: expected Basic with DNI/NIE and password".into());
+    let bad =
+        || Error::InvalidRequest("Authorization: expected Basic with DNI/NIE and password".into());
     let encoded = header.strip_prefix("Basic ").ok_or_else(bad)?;
     let decoded = STANDARD.decode(encoded.trim()).map_err(|_| bad())?;
     let text = String::from_utf8(decoded).map_err(|_| bad())?;
@@ -45,16 +51,27 @@ fn parse_basic(header: &str) -> Result<(String, String), Error> {
 
 impl Relay {
     /// Applies an account event with compare-and-set, retrying if another request got there first.
-    pub(crate) async fn apply_account_event(&self, citizen: &Citizen, event: AccountEvent) -> Result<super::account::AccountState, Error> {
+    pub(crate) async fn apply_account_event(
+        &self,
+        citizen: &Citizen,
+        event: AccountEvent,
+    ) -> Result<super::account::AccountState, Error> {
         let mut current = citizen.state;
         for _ in 0..5 {
             let next = match transition(current, event) {
                 Ok(next) => next,
                 Err(TransitionRefused::Blocked) => return Err(Error::AccountBlocked),
                 Err(TransitionRefused::NotActive) => return Err(Error::AccountNotActive),
-                Err(TransitionRefused::AlreadyActive) => return Err(Error::Conflict("this account is already activated")),
+                Err(TransitionRefused::AlreadyActive) => {
+                    return Err(Error::Conflict("this account is already activated"));
+                }
             };
-            if next == current || self.store.update_account_state(&citizen.id, current, next).await? {
+            if next == current
+                || self
+                    .store
+                    .update_account_state(&citizen.id, current, next)
+                    .await?
+            {
                 return Ok(next);
             }
             current = self
@@ -64,7 +81,9 @@ impl Relay {
                 .ok_or_else(|| Error::Internal("citizen vanished".into()))?
                 .state;
         }
-        Err(Error::Internal("account state kept changing under us".into()))
+        Err(Error::Internal(
+            "account state kept changing under us".into(),
+        ))
     }
 
     /// `auth/login`: returns the bearer token.
@@ -75,15 +94,19 @@ impl Relay {
             .map_err(|e| Error::InvalidRequest(format!("identifier: {e}")))?;
         let Some(citizen) = self.store.citizen_by_id_number(id_number.as_str()).await? else {
             let pass = pass.clone();
-            let _ = tokio::task::spawn_blocking(move || password::verify_against_nothing(&pass)).await;
-            return Err(Error::AuthenticationFailed { attempts_left: MAX_FAILED_ATTEMPTS });
+            let _ =
+                tokio::task::spawn_blocking(move || password::verify_against_nothing(&pass)).await;
+            return Err(Error::AuthenticationFailed {
+                attempts_left: MAX_FAILED_ATTEMPTS,
+            });
         };
         match citizen.state.status {
             AccountStatus::PendingActivation => return Err(Error::AccountNotActive),
             AccountStatus::Blocked => return Err(Error::AccountBlocked),
             AccountStatus::Active => {}
         }
-        let (Some(phc), Some(salt)) = (citizen.password_hash.clone(), citizen.kek_salt.clone()) else {
+        let (Some(phc), Some(salt)) = (citizen.password_hash.clone(), citizen.kek_salt.clone())
+        else {
             return Err(Error::Internal("active account without password".into()));
         };
         let pass_for_check = pass.clone();
@@ -97,16 +120,23 @@ impl Relay {
         .await
         .map_err(|e| Error::internal("argon2 task", e))??;
         let Some(kek) = kek else {
-            let after = self.apply_account_event(&citizen, AccountEvent::FactorRejected).await?;
+            let after = self
+                .apply_account_event(&citizen, AccountEvent::FactorRejected)
+                .await?;
             tracing::info!(citizen_id = %citizen.id, failed = after.failed_attempts, "wrong password");
-            return Err(Error::AuthenticationFailed { attempts_left: after.attempts_left() });
+            return Err(Error::AuthenticationFailed {
+                attempts_left: after.attempts_left(),
+            });
         };
-        self.apply_account_event(&citizen, AccountEvent::FactorAccepted).await?;
+        self.apply_account_event(&citizen, AccountEvent::FactorAccepted)
+            .await?;
 
         let token = random_token();
         let token_hash = secret_hash("bearer", &token);
         let sealed_kek = seal(&session_key(&token), &token_hash, &kek)?;
-        self.store.insert_session(&token_hash, &citizen.id, &sealed_kek, self.now()).await?;
+        self.store
+            .insert_session(&token_hash, &citizen.id, &sealed_kek, self.now())
+            .await?;
         Ok(token)
     }
 
@@ -118,18 +148,31 @@ impl Relay {
             .filter(|t| !t.is_empty())
             .ok_or(Error::InvalidToken)?;
         let token_hash = secret_hash("bearer", token);
-        let stored = self.store.session(&token_hash).await?.ok_or(Error::InvalidToken)?;
+        let stored = self
+            .store
+            .session(&token_hash)
+            .await?
+            .ok_or(Error::InvalidToken)?;
         let now = self.now();
         if now - stored.last_used_at > SESSION_IDLE_SECONDS {
             self.store.delete_session(&token_hash).await?;
             return Err(Error::InvalidToken);
         }
-        let citizen = self.store.citizen_by_id(&stored.citizen_id).await?.ok_or(Error::InvalidToken)?;
+        let citizen = self
+            .store
+            .citizen_by_id(&stored.citizen_id)
+            .await?
+            .ok_or(Error::InvalidToken)?;
         if citizen.state.status != AccountStatus::Active {
             return Err(Error::AccountBlocked);
         }
         self.store.touch_session(&token_hash, now).await?;
-        Ok(Session { citizen_id: stored.citizen_id, token: token.to_owned(), token_hash, sealed_kek: stored.sealed_kek })
+        Ok(Session {
+            citizen_id: stored.citizen_id,
+            token: token.to_owned(),
+            token_hash,
+            sealed_kek: stored.sealed_kek,
+        })
     }
 
     /// `auth/revoke`: the token stops working at once.
@@ -145,7 +188,10 @@ mod tests {
     #[test]
     fn basic_header_parses_and_rejects_garbage() {
         let header = format!("Basic {}", STANDARD.encode("12345678Z:pass:with:colons"));
-        assert_eq!(parse_basic(&header).ok(), Some(("12345678Z".into(), "pass:with:colons".into())));
+        assert_eq!(
+            parse_basic(&header).ok(),
+            Some(("12345678Z".into(), "pass:with:colons".into()))
+        );
         assert!(parse_basic("Bearer abc").is_err());
         assert!(parse_basic("Basic !!!").is_err());
         assert!(parse_basic(&format!("Basic {}", STANDARD.encode("no-colon"))).is_err());

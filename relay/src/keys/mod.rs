@@ -48,7 +48,11 @@ impl SoftCustody {
         kek: &[u8; 32],
         digests: &[[u8; 32]],
     ) -> Result<Vec<Vec<u8>>, Error> {
-        let secret = open(&self.citizen_wrapping_key(kek), credential_id.as_bytes(), wrapped_key)?;
+        let secret = open(
+            &self.citizen_wrapping_key(kek),
+            credential_id.as_bytes(),
+            wrapped_key,
+        )?;
         let key = SigningKey::from_slice(&secret).map_err(|e| Error::internal("citizen key", e))?;
         digests
             .iter()
@@ -63,11 +67,19 @@ impl SoftCustody {
 
     /// CA keys are sealed under the master key alone (they are not any citizen's).
     pub fn seal_ca_key(&self, name: &str, key: &SigningKey) -> Result<Vec<u8>, Error> {
-        seal(&derive_key(&self.master_key, "ca signing key"), name.as_bytes(), &key.to_bytes())
+        seal(
+            &derive_key(&self.master_key, "ca signing key"),
+            name.as_bytes(),
+            &key.to_bytes(),
+        )
     }
 
     pub fn open_ca_key(&self, name: &str, sealed: &[u8]) -> Result<SigningKey, Error> {
-        let secret = open(&derive_key(&self.master_key, "ca signing key"), name.as_bytes(), sealed)?;
+        let secret = open(
+            &derive_key(&self.master_key, "ca signing key"),
+            name.as_bytes(),
+            sealed,
+        )?;
         SigningKey::from_slice(&secret).map_err(|e| Error::internal("ca key", e))
     }
 }
@@ -81,15 +93,34 @@ mod tests {
     fn sealed_key_signs_only_with_master_and_password_kek() {
         let custody = SoftCustody::new([1u8; 32]);
         let kek = [2u8; 32];
-        let (public, sealed) = custody.generate_citizen_key("cred-1", &kek).expect("generate");
+        let (public, sealed) = custody
+            .generate_citizen_key("cred-1", &kek)
+            .expect("generate");
         let digest = [9u8; 32];
-        let sigs = custody.sign_digests("cred-1", &sealed, &kek, &[digest]).expect("sign");
+        let sigs = custody
+            .sign_digests("cred-1", &sealed, &kek, &[digest])
+            .expect("sign");
         let sig = p256::ecdsa::Signature::from_der(&sigs[0]).expect("der");
         assert!(public.verify_prehash(&digest, &sig).is_ok());
 
-        assert!(custody.sign_digests("cred-1", &sealed, &[3u8; 32], &[digest]).is_err(), "wrong password KEK");
+        assert!(
+            custody
+                .sign_digests("cred-1", &sealed, &[3u8; 32], &[digest])
+                .is_err(),
+            "wrong password KEK"
+        );
         let other_relay = SoftCustody::new([4u8; 32]);
-        assert!(other_relay.sign_digests("cred-1", &sealed, &kek, &[digest]).is_err(), "wrong master key");
-        assert!(custody.sign_digests("cred-2", &sealed, &kek, &[digest]).is_err(), "blob moved to another credential");
+        assert!(
+            other_relay
+                .sign_digests("cred-1", &sealed, &kek, &[digest])
+                .is_err(),
+            "wrong master key"
+        );
+        assert!(
+            custody
+                .sign_digests("cred-2", &sealed, &kek, &[digest])
+                .is_err(),
+            "blob moved to another credential"
+        );
     }
 }

@@ -25,7 +25,8 @@ impl Channel {
 pub type SendFuture<'a> = Pin<Box<dyn Future<Output = Result<(), Error>> + Send + 'a>>;
 
 pub trait Notifier: Send + Sync {
-    fn send<'a>(&'a self, channel: Channel, to: &'a str, text: &'a str, now: i64) -> SendFuture<'a>;
+    fn send<'a>(&'a self, channel: Channel, to: &'a str, text: &'a str, now: i64)
+    -> SendFuture<'a>;
 }
 
 /// Development: every message lands in the `outbox` table. Never used without `--dev`.
@@ -40,7 +41,13 @@ impl DevOutbox {
 }
 
 impl Notifier for DevOutbox {
-    fn send<'a>(&'a self, channel: Channel, to: &'a str, text: &'a str, now: i64) -> SendFuture<'a> {
+    fn send<'a>(
+        &'a self,
+        channel: Channel,
+        to: &'a str,
+        text: &'a str,
+        now: i64,
+    ) -> SendFuture<'a> {
         Box::pin(async move {
             self.store
                 .push_outbox(&OutboxRow {

@@ -65,9 +65,13 @@ fn name(attrs: &[(const_oid::ObjectIdentifier, AttrValue<'_>)]) -> Result<Name, 
 fn validity(from: i64, lifetime: i64) -> Result<Validity, Error> {
     let at = |t: i64| -> Result<Time, Error> {
         let secs = u64::try_from(t).map_err(|_| Error::Internal("time before 1970".into()))?;
-        Time::try_from(UNIX_EPOCH + Duration::from_secs(secs)).map_err(|e| Error::internal("time", e))
+        Time::try_from(UNIX_EPOCH + Duration::from_secs(secs))
+            .map_err(|e| Error::internal("time", e))
     };
-    Ok(Validity { not_before: at(from)?, not_after: at(from + lifetime)? })
+    Ok(Validity {
+        not_before: at(from)?,
+        not_after: at(from + lifetime)?,
+    })
 }
 
 /// A positive random serial number of 128 bits (RFC 5280: unique, at most 20 octets).
@@ -101,20 +105,31 @@ fn build(
     let cert = builder
         .build::<DerSignature>()
         .map_err(|e| Error::internal("certificate build", e))?;
-    cert.to_der().map_err(|e| Error::internal("certificate encode", e))
+    cert.to_der()
+        .map_err(|e| Error::internal("certificate encode", e))
 }
 
 impl Ca {
     /// Loads the CA from the store, or creates it when the store has none (first start).
-    pub async fn load_or_create(store: &Store, custody: &SoftCustody, now: i64) -> Result<Self, Error> {
+    pub async fn load_or_create(
+        store: &Store,
+        custody: &SoftCustody,
+        now: i64,
+    ) -> Result<Self, Error> {
         if let (Some(root_der), Some(issuing_der), Some(sealed)) = (
             store.ca_material("root_cert").await?,
             store.ca_material("issuing_cert").await?,
             store.ca_material("issuing_key").await?,
         ) {
             let issuing_key = custody.open_ca_key("issuing_key", &sealed)?;
-            let cert = Certificate::from_der(&issuing_der).map_err(|e| Error::internal("issuing cert", e))?;
-            return Ok(Self { root_der, issuing_der, issuing_name: cert.tbs_certificate.subject, issuing_key });
+            let cert = Certificate::from_der(&issuing_der)
+                .map_err(|e| Error::internal("issuing cert", e))?;
+            return Ok(Self {
+                root_der,
+                issuing_der,
+                issuing_name: cert.tbs_certificate.subject,
+                issuing_key,
+            });
         }
 
         use const_oid::db::rfc4519::{C, CN, O};
@@ -124,7 +139,13 @@ impl Ca {
             (O, AttrValue::Utf8("nubefirma")),
             (CN, AttrValue::Utf8("nubefirma Root CA")),
         ])?;
-        let root_der = build(Profile::Root, validity(now, ROOT_LIFETIME)?, root_name.clone(), root_key.verifying_key(), &root_key)?;
+        let root_der = build(
+            Profile::Root,
+            validity(now, ROOT_LIFETIME)?,
+            root_name.clone(),
+            root_key.verifying_key(),
+            &root_key,
+        )?;
 
         let issuing_key = SigningKey::random(&mut OsRng);
         let issuing_name = name(&[
@@ -133,7 +154,10 @@ impl Ca {
             (CN, AttrValue::Utf8("nubefirma Citizen CA")),
         ])?;
         let issuing_der = build(
-            Profile::SubCA { issuer: root_name, path_len_constraint: Some(0) },
+            Profile::SubCA {
+                issuer: root_name,
+                path_len_constraint: Some(0),
+            },
             validity(now, ISSUING_LIFETIME)?,
             issuing_name.clone(),
             issuing_key.verifying_key(),
@@ -144,10 +168,18 @@ impl Ca {
                 ("root_cert", root_der.clone()),
                 ("root_key", custody.seal_ca_key("root_key", &root_key)?),
                 ("issuing_cert", issuing_der.clone()),
-                ("issuing_key", custody.seal_ca_key("issuing_key", &issuing_key)?),
+                (
+                    "issuing_key",
+                    custody.seal_ca_key("issuing_key", &issuing_key)?,
+                ),
             ])
             .await?;
-        Ok(Self { root_der, issuing_der, issuing_name, issuing_key })
+        Ok(Self {
+            root_der,
+            issuing_der,
+            issuing_name,
+            issuing_key,
+        })
     }
 
     /// A citizen certificate for `key`, valid from `now` for `lifetime` seconds.
@@ -160,7 +192,11 @@ impl Ca {
     ) -> Result<Vec<u8>, Error> {
         use const_oid::db::rfc4519::{C, CN, GIVEN_NAME, SERIAL_NUMBER, SN};
         let serial = format!("IDCES-{}", subject.id_number);
-        let common_name = format!("{} {} - {}", subject.surname, subject.given_name, subject.id_number).to_uppercase();
+        let common_name = format!(
+            "{} {} - {}",
+            subject.surname, subject.given_name, subject.id_number
+        )
+        .to_uppercase();
         let subject_name = name(&[
             (C, AttrValue::Printable("ES")),
             (SERIAL_NUMBER, AttrValue::Printable(&serial)),

@@ -118,7 +118,10 @@ impl Store {
             .journal_mode(SqliteJournalMode::Wal)
             .foreign_keys(true)
             .busy_timeout(std::time::Duration::from_secs(5));
-        let pool = SqlitePoolOptions::new().max_connections(4).connect_with(options).await?;
+        let pool = SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(options)
+            .await?;
         Self::migrate(pool).await
     }
 
@@ -127,7 +130,10 @@ impl Store {
         let options = SqliteConnectOptions::from_str("sqlite::memory:")
             .map_err(|e| Error::internal("database path", e))?
             .foreign_keys(true);
-        let pool = SqlitePoolOptions::new().max_connections(1).connect_with(options).await?;
+        let pool = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(options)
+            .await?;
         Self::migrate(pool).await
     }
 
@@ -436,10 +442,11 @@ impl Store {
     }
 
     pub async fn credentials_of(&self, citizen_id: &str) -> Result<Vec<Credential>, Error> {
-        let rows = sqlx::query("SELECT * FROM credentials WHERE citizen_id = ? ORDER BY created_at")
-            .bind(citizen_id)
-            .fetch_all(&self.pool)
-            .await?;
+        let rows =
+            sqlx::query("SELECT * FROM credentials WHERE citizen_id = ? ORDER BY created_at")
+                .bind(citizen_id)
+                .fetch_all(&self.pool)
+                .await?;
         Ok(rows.iter().map(Self::credential_from_row).collect())
     }
 
@@ -577,14 +584,12 @@ impl Store {
                     .fetch_all(&self.pool)
                     .await?
             }
-            None => {
-                sqlx::query("SELECT * FROM outbox ORDER BY id DESC LIMIT 200")
-                    .fetch_all(&self.pool)
-                    .await?
-                    .into_iter()
-                    .rev()
-                    .collect()
-            }
+            None => sqlx::query("SELECT * FROM outbox ORDER BY id DESC LIMIT 200")
+                .fetch_all(&self.pool)
+                .await?
+                .into_iter()
+                .rev()
+                .collect(),
         };
         Ok(rows
             .iter()

@@ -11,7 +11,10 @@ use crate::digest::DocumentHasher;
 const CHUNK_BYTES: f64 = 1024.0 * 1024.0;
 
 /// Hashes `blob`, calling `progress(bytes_done, total)` after each chunk.
-pub async fn sha256_of_blob(blob: &Blob, mut progress: impl FnMut(f64, f64)) -> Result<[u8; 32], JsValue> {
+pub async fn sha256_of_blob(
+    blob: &Blob,
+    mut progress: impl FnMut(f64, f64),
+) -> Result<[u8; 32], JsValue> {
     let total = blob.size();
     let mut hasher = DocumentHasher::new();
     let mut offset = 0.0;

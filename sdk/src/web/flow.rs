@@ -96,7 +96,9 @@ async fn log_in(ui: &WidgetHost, relay: &RelayClient) -> Result<String, SdkError
         match answer {
             Ok(token) => return Ok(token),
             Err(RelayError::Refused(body)) if body.error == Wire::AuthenticationFailed => {
-                ui.set_error(&ui.t(&Msg::WrongPassword { attempts_left: body.attempts_left.unwrap_or(0) }));
+                ui.set_error(&ui.t(&Msg::WrongPassword {
+                    attempts_left: body.attempts_left.unwrap_or(0),
+                }));
                 ui.clear("nf-password");
             }
             Err(RelayError::Unreachable(_)) => ui.set_error(&ui.t(&Msg::RelayUnreachable)),
@@ -115,7 +117,10 @@ async fn authorize(
     document_names: &[String],
     vc: &str,
 ) -> Result<String, SdkError> {
-    relay.send_otp(token, credential_id, hashes).await.map_err(|e| relay_failure(ui, &e))?;
+    relay
+        .send_otp(token, credential_id, hashes)
+        .await
+        .map_err(|e| relay_failure(ui, &e))?;
     ui.show_otp(document_names, vc);
     loop {
         match ui.next_action().await.map_err(|e| dom_failure(ui, e))? {
@@ -143,7 +148,9 @@ async fn authorize(
         match answer {
             Ok(sad) => return Ok(sad),
             Err(RelayError::Refused(body)) if body.error == Wire::InvalidOtp => {
-                ui.set_error(&ui.t(&Msg::WrongOtp { attempts_left: body.attempts_left.unwrap_or(0) }));
+                ui.set_error(&ui.t(&Msg::WrongOtp {
+                    attempts_left: body.attempts_left.unwrap_or(0),
+                }));
                 ui.clear("nf-otp");
             }
             Err(RelayError::Unreachable(_)) => ui.set_error(&ui.t(&Msg::RelayUnreachable)),
@@ -153,7 +160,12 @@ async fn authorize(
 }
 
 /// Signs one file; resolves to the bytes of its detached CAdES-B `.p7s`.
-pub async fn sign_file(ui: &WidgetHost, relay: &RelayClient, file: &File, now_unix_seconds: i64) -> Result<Vec<u8>, SdkError> {
+pub async fn sign_file(
+    ui: &WidgetHost,
+    relay: &RelayClient,
+    file: &File,
+    now_unix_seconds: i64,
+) -> Result<Vec<u8>, SdkError> {
     let token = log_in(ui, relay).await?;
     let outcome = sign_in_session(ui, relay, &token, file, now_unix_seconds).await;
     // The session is of no further use: end it rather than leave a live token behind.
@@ -185,7 +197,10 @@ async fn sign_in_session(
         .into_iter()
         .next()
         .ok_or_else(|| fail(ui, ErrorCode::NoCredential, Msg::NoCredential))?;
-    let chain = relay.certificate_chain(token, &credential_id).await.map_err(|e| relay_failure(ui, &e))?;
+    let chain = relay
+        .certificate_chain(token, &credential_id)
+        .await
+        .map_err(|e| relay_failure(ui, &e))?;
     let (signer, issuers) = chain
         .split_first()
         .ok_or_else(|| fail(ui, ErrorCode::Protocol, Msg::Unexpected))?;
@@ -205,13 +220,24 @@ async fn sign_in_session(
     let hashes = vec![STANDARD.encode(dtbs)];
     let vc = verification_code(&[dtbs]);
 
-    let sad = authorize(ui, relay, token, &credential_id, &hashes, &[file.name()], &vc).await?;
+    let sad = authorize(
+        ui,
+        relay,
+        token,
+        &credential_id,
+        &hashes,
+        &[file.name()],
+        &vc,
+    )
+    .await?;
     ui.show_message(&ui.t(&Msg::Signing), false);
     let signatures = relay
         .sign_hashes(token, &credential_id, &sad, &hashes)
         .await
         .map_err(|e| relay_failure(ui, &e))?;
-    let signature = signatures.first().ok_or_else(|| fail(ui, ErrorCode::Protocol, Msg::Unexpected))?;
+    let signature = signatures
+        .first()
+        .ok_or_else(|| fail(ui, ErrorCode::Protocol, Msg::Unexpected))?;
     let p7s = prepared.finish(signature).map_err(|e| {
         let mut err = fail(ui, ErrorCode::Protocol, Msg::Unexpected);
         err.message = format!("{}: {e}", err.message);

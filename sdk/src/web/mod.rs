@@ -42,9 +42,12 @@ impl NubeFirma {
     #[wasm_bindgen(constructor)]
     pub fn new(options: JsValue) -> Result<NubeFirma, JsValue> {
         let invalid = |why: &str| js_error(&SdkError::new(ErrorCode::InvalidOptions, why));
-        let window = web_sys::window().ok_or_else(|| invalid("no window: the SDK runs in a browser page"))?;
+        let window = web_sys::window()
+            .ok_or_else(|| invalid("no window: the SDK runs in a browser page"))?;
         if !window.is_secure_context() {
-            return Err(invalid("the SDK only runs in a secure context (https or localhost)"));
+            return Err(invalid(
+                "the SDK only runs in a secure context (https or localhost)",
+            ));
         }
         let relay_url = option(&options, "relayUrl")
             .as_string()
@@ -58,7 +61,11 @@ impl NubeFirma {
             .or_else(|| window.navigator().language())
             .map(|tag| Lang::from_tag(&tag))
             .unwrap_or(Lang::Es);
-        Ok(NubeFirma { relay: RelayClient::new(&relay_url), mount, lang })
+        Ok(NubeFirma {
+            relay: RelayClient::new(&relay_url),
+            mount,
+            lang,
+        })
     }
 
     /// Signs `file` with the citizen's cloud key. The file is hashed here; only its digest is
@@ -71,7 +78,9 @@ impl NubeFirma {
         future_to_promise(async move {
             let ui = WidgetHost::attach(&mount, lang)?;
             let now = (js_sys::Date::now() / 1000.0) as i64;
-            let p7s = flow::sign_file(&ui, &relay, &file, now).await.map_err(|e| js_error(&e))?;
+            let p7s = flow::sign_file(&ui, &relay, &file, now)
+                .await
+                .map_err(|e| js_error(&e))?;
             let parts = Array::of1(&Uint8Array::from(p7s.as_slice()));
             let bag = BlobPropertyBag::new();
             bag.set_type("application/pkcs7-signature");

@@ -9,7 +9,10 @@ use std::rc::Rc;
 use js_sys::{Function, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{Element, Event, HtmlButtonElement, HtmlElement, HtmlInputElement, ShadowRoot, ShadowRootInit, ShadowRootMode};
+use web_sys::{
+    Element, Event, HtmlButtonElement, HtmlElement, HtmlInputElement, ShadowRoot, ShadowRootInit,
+    ShadowRootMode,
+};
 
 use crate::html::escape;
 use crate::i18n::{Lang, Msg, text};
@@ -89,7 +92,10 @@ impl WidgetHost {
     /// The documents, their verification code and the SMS code input.
     pub fn show_otp(&self, document_names: &[String], verification_code: &str) {
         let t = |m| escape(&self.t(&m));
-        let items: String = document_names.iter().map(|n| format!("<li>{}</li>", escape(n))).collect();
+        let items: String = document_names
+            .iter()
+            .map(|n| format!("<li>{}</li>", escape(n)))
+            .collect();
         self.render(&format!(
             r#"<form class="nf-card" novalidate lang="{lang}">
   <h2>{title}</h2>
@@ -116,7 +122,11 @@ impl WidgetHost {
 
     /// A card with one line of text: progress, success or a final error.
     pub fn show_message(&self, message: &str, is_error: bool) {
-        let (id, class, role) = if is_error { ("nf-error", "nf-error", "alert") } else { ("nf-status", "nf-status", "status") };
+        let (id, class, role) = if is_error {
+            ("nf-error", "nf-error", "alert")
+        } else {
+            ("nf-status", "nf-status", "status")
+        };
         self.render(&format!(
             r#"<div class="nf-card" lang="{}"><p id="{id}" class="{class}" role="{role}">{}</p></div>"#,
             self.lang.tag(),
@@ -144,14 +154,20 @@ impl WidgetHost {
     }
 
     pub fn clear(&self, id: &str) {
-        if let Some(input) = self.element(id).and_then(|el| el.dyn_into::<HtmlInputElement>().ok()) {
+        if let Some(input) = self
+            .element(id)
+            .and_then(|el| el.dyn_into::<HtmlInputElement>().ok())
+        {
             input.set_value("");
             let _ = input.focus();
         }
     }
 
     pub fn focus(&self, id: &str) {
-        if let Some(el) = self.element(id).and_then(|el| el.dyn_into::<HtmlElement>().ok()) {
+        if let Some(el) = self
+            .element(id)
+            .and_then(|el| el.dyn_into::<HtmlElement>().ok())
+        {
             let _ = el.focus();
         }
     }
@@ -160,7 +176,10 @@ impl WidgetHost {
     pub fn set_busy(&self, busy: bool) {
         if let Ok(buttons) = self.shadow.query_selector_all("button") {
             for i in 0..buttons.length() {
-                if let Some(button) = buttons.get(i).and_then(|n| n.dyn_into::<HtmlButtonElement>().ok()) {
+                if let Some(button) = buttons
+                    .get(i)
+                    .and_then(|n| n.dyn_into::<HtmlButtonElement>().ok())
+                {
                     button.set_disabled(busy);
                 }
             }
@@ -210,13 +229,17 @@ impl WidgetHost {
         let shadow = self.shadow.clone();
         let attached = shadow
             .add_event_listener_with_callback("submit", on_submit.as_ref().unchecked_ref())
-            .and_then(|()| shadow.add_event_listener_with_callback("click", on_click.as_ref().unchecked_ref()));
+            .and_then(|()| {
+                shadow.add_event_listener_with_callback("click", on_click.as_ref().unchecked_ref())
+            });
         async move {
             attached?;
             let outcome = JsFuture::from(promise).await;
             // Remove before the closures drop: a later event must not call a dropped closure.
-            let _ = shadow.remove_event_listener_with_callback("submit", on_submit.as_ref().unchecked_ref());
-            let _ = shadow.remove_event_listener_with_callback("click", on_click.as_ref().unchecked_ref());
+            let _ = shadow
+                .remove_event_listener_with_callback("submit", on_submit.as_ref().unchecked_ref());
+            let _ = shadow
+                .remove_event_listener_with_callback("click", on_click.as_ref().unchecked_ref());
             Ok(match outcome?.as_string().as_deref() {
                 Some("cancel") => Action::Cancel,
                 Some("resend") => Action::Resend,
