@@ -62,7 +62,7 @@ async fn preflight(origin: &str) -> (StatusCode, HeaderMap) {
     (status, headers)
 }
 
-fn header_text<'a>(headers: &'a HeaderMap, name: header::HeaderName) -> &'a str {
+fn header_text(headers: &HeaderMap, name: header::HeaderName) -> &str {
     headers
         .get(name)
         .and_then(|v| v.to_str().ok())

@@ -106,13 +106,13 @@ impl Relay {
                 attempts_left: citizen.state.attempts_left(),
             });
         }
-        if let Some(bound) = &otp.hashes {
-            if bound != &req.hashes {
-                return Err(Error::InvalidRequest(
-                    "hashes: these are not the documents the code was sent for; ask for a new code"
-                        .into(),
-                ));
-            }
+        if let Some(bound) = &otp.hashes
+            && bound != &req.hashes
+        {
+            return Err(Error::InvalidRequest(
+                "hashes: these are not the documents the code was sent for; ask for a new code"
+                    .into(),
+            ));
         }
         if !secrets_equal(&otp.code_hash, &otp_hash(&otp.id, req.otp.trim())) {
             let after = self

@@ -17,12 +17,12 @@ pub fn parse_sha256_hashes(
     hashes: &[String],
     algorithm_oid: Option<&str>,
 ) -> Result<Vec<[u8; 32]>, Error> {
-    if let Some(oid) = algorithm_oid {
-        if oid != OID_SHA256 {
-            return Err(Error::InvalidRequest(format!(
-                "hashAlgorithmOID: only SHA-256 ({OID_SHA256}) is supported"
-            )));
-        }
+    if let Some(oid) = algorithm_oid
+        && oid != OID_SHA256
+    {
+        return Err(Error::InvalidRequest(format!(
+            "hashAlgorithmOID: only SHA-256 ({OID_SHA256}) is supported"
+        )));
     }
     if hashes.is_empty() || hashes.len() > MAX_HASHES_PER_CALL {
         return Err(Error::InvalidRequest(format!(
