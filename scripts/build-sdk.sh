@@ -2,10 +2,11 @@
 # Builds the browser SDK into pkg/: cargo (wasm32) → wasm-bindgen (ES module) → wasm-opt -Oz.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+TARGET_DIR=${CARGO_TARGET_DIR:-target}
 
 cargo build --release --target wasm32-unknown-unknown -p nubefirma-sdk
 wasm-bindgen --target web --out-dir pkg --out-name nubefirma \
-  target/wasm32-unknown-unknown/release/nubefirma_sdk.wasm
+  "$TARGET_DIR/wasm32-unknown-unknown/release/nubefirma_sdk.wasm"
 node_modules/.bin/wasm-opt -Oz \
   --enable-bulk-memory --enable-bulk-memory-opt --enable-nontrapping-float-to-int \
   --enable-sign-ext --enable-reference-types --enable-multivalue --enable-mutable-globals \

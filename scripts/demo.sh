@@ -7,12 +7,13 @@ cd "$(dirname "$0")/.."
 RELAY_ADDR=${RELAY_ADDR:-127.0.0.1:8787}
 DEMO_PORT=${DEMO_PORT:-8080}
 DATA=${DATA:-data}
+RELAY_BIN=${CARGO_TARGET_DIR:-target}/debug/nubefirma-relay
 
 scripts/setup.sh
 scripts/build-sdk.sh
 cargo build -p nubefirma-relay
 
-target/debug/nubefirma-relay serve --dev --data "$DATA" --listen "$RELAY_ADDR" \
+"$RELAY_BIN" serve --dev --data "$DATA" --listen "$RELAY_ADDR" \
   --cors-origin "http://127.0.0.1:$DEMO_PORT" --cors-origin "http://localhost:$DEMO_PORT" &
 relay_pid=$!
 node demo-site/serve.mjs --port "$DEMO_PORT" --relay "http://$RELAY_ADDR" &
@@ -27,7 +28,7 @@ cat <<MSG
 
   1. Register a test citizen (as a registry officer would), either in the page
      http://127.0.0.1:$DEMO_PORT/office.html with the token in $DATA/operator.token, or:
-       target/debug/nubefirma-relay office register --data $DATA --id 12345678Z \\
+       $RELAY_BIN office register --data $DATA --id 12345678Z \\
          --given-name María --surname "García López" --birth-date 1990-02-03 \\
          --phone 600112233 --email maria@example.org
      It prints the activation code.

@@ -2,10 +2,13 @@
 // fresh data folder and its own demo-site server, on ports apart from the demo's.
 import { defineConfig } from '@playwright/test';
 import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 export const RELAY_PORT = 8788;
 export const SITE_PORT = 8081;
+// The relay binary built by scripts/test.sh (honours CARGO_TARGET_DIR like cargo does).
+const relayBin = resolve(here, '..', process.env.CARGO_TARGET_DIR ?? 'target', 'debug/nubefirma-relay');
 
 export default defineConfig({
   testDir: './tests',
@@ -28,7 +31,7 @@ export default defineConfig({
   },
   webServer: [
     {
-      command: `rm -rf .work/data && ../target/debug/nubefirma-relay serve --dev --data .work/data --listen 127.0.0.1:${RELAY_PORT} --cors-origin http://127.0.0.1:${SITE_PORT}`,
+      command: `rm -rf .work/data && '${relayBin}' serve --dev --data .work/data --listen 127.0.0.1:${RELAY_PORT} --cors-origin http://127.0.0.1:${SITE_PORT}`,
       cwd: here,
       url: `http://127.0.0.1:${RELAY_PORT}/healthz`,
       reuseExistingServer: false,
