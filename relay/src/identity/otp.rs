@@ -43,11 +43,7 @@ impl Relay {
             }
             None => None,
         };
-        let citizen = self
-            .store
-            .citizen_by_id(&session.citizen_id)
-            .await?
-            .ok_or_else(|| Error::Internal("session without citizen".into()))?;
+        let citizen = self.citizen_of(session).await?;
         let now = self.now();
         let code = random_digits(OTP_DIGITS);
         let otp_id = random_id();
@@ -90,11 +86,7 @@ impl Relay {
                 "numSignatures must equal the number of hashes".into(),
             ));
         }
-        let citizen = self
-            .store
-            .citizen_by_id(&session.citizen_id)
-            .await?
-            .ok_or_else(|| Error::Internal("session without citizen".into()))?;
+        let citizen = self.citizen_of(session).await?;
         let now = self.now();
         let Some(otp) = self.store.pending_otp(&credential.id).await? else {
             return Err(Error::InvalidOtp {

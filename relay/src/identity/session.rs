@@ -175,6 +175,14 @@ impl Relay {
         })
     }
 
+    /// The citizen a session belongs to.
+    pub(crate) async fn citizen_of(&self, session: &Session) -> Result<Citizen, Error> {
+        self.store
+            .citizen_by_id(&session.citizen_id)
+            .await?
+            .ok_or_else(|| Error::Internal("session without citizen".into()))
+    }
+
     /// `auth/revoke`: the token stops working at once.
     pub async fn logout(&self, session: &Session) -> Result<(), Error> {
         self.store.delete_session(&session.token_hash).await
