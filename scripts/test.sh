@@ -6,6 +6,10 @@ cd "$(dirname "$0")/.."
 
 scripts/setup.sh
 
+# Every runner's output is also kept here, to add up one closing line at the end.
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
 echo "== cargo fmt --check"
 cargo fmt --all -- --check
 echo "== cargo clippy"
@@ -13,14 +17,21 @@ cargo clippy --workspace --all-targets -- -D warnings
 cargo clippy -p nubefirma-sdk --target wasm32-unknown-unknown --all-targets -- -D warnings
 
 echo "== cargo test (native)"
-cargo test --workspace
+cargo test --workspace 2>&1 | tee -a "$log"
 
 echo "== wasm-bindgen tests in Chromium"
-CHROMEDRIVER=$(command -v chromedriver) cargo test -p nubefirma-sdk --target wasm32-unknown-unknown --test browser
+CHROMEDRIVER=$(command -v chromedriver) cargo test -p nubefirma-sdk --target wasm32-unknown-unknown --test browser 2>&1 | tee -a "$log"
 
 echo "== build SDK and relay for the end-to-end tests"
 scripts/build-sdk.sh
 cargo build -p nubefirma-relay
 
 echo "== Playwright (Debian Chromium)"
-npx playwright test --config www-tests/playwright.config.mjs
+npx playwright test --config www-tests/playwright.config.mjs 2>&1 | tee -a "$log"
+
+# One closing line over all runners, from their own summary lines only (cargo: "test result: ok.
+# N passed; M failed; ..."; Playwright: "  N passed (time)" / "  N failed"), never from logs.
+summaries=$(grep -hE '^test result: |^ +[0-9]+ (passed|failed)( |$)' "$log")
+count() { grep -oE "[0-9]+ $1" <<<"$summaries" | awk '{s += $1} END {print s + 0}'; }
+echo
+echo "$(count passed) passed, $(count failed) failed"
