@@ -25,10 +25,11 @@ export function newCitizen() {
   };
 }
 
+export const operatorToken = () => readFileSync(`${dataDir}operator.token`, 'utf8').trim();
+
 export async function register(request, citizen) {
-  const token = readFileSync(`${dataDir}operator.token`, 'utf8').trim();
   const res = await request.post(`${RELAY}/office/v1/citizens`, {
-    headers: { authorization: `Bearer ${token}` },
+    headers: { authorization: `Bearer ${operatorToken()}` },
     data: citizen,
   });
   expect(res.status()).toBe(201);
