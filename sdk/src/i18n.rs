@@ -67,6 +67,7 @@ pub enum Msg {
     Done,
     RelayUnreachable,
     NoCredential,
+    FileUnreadable,
     SessionExpired,
     Unexpected,
 }
@@ -251,6 +252,11 @@ pub fn text(lang: Lang, msg: &Msg) -> String {
         (NoCredential, Eu) => "Ez duzu hodeiko ziurtagiririk.",
         (NoCredential, Gl) => "Non tes un certificado na nube.",
         (NoCredential, En) => "You have no cloud certificate.",
+        (FileUnreadable, Es) => "No se ha podido leer el documento. Vuelve a elegirlo.",
+        (FileUnreadable, Ca) => "No s'ha pogut llegir el document. Torna a triar-lo.",
+        (FileUnreadable, Eu) => "Ezin izan da dokumentua irakurri. Aukeratu berriro.",
+        (FileUnreadable, Gl) => "Non se puido ler o documento. Volve escollelo.",
+        (FileUnreadable, En) => "The document could not be read. Choose it again.",
         (SessionExpired, Es) => "La sesión ha caducado. Vuelve a empezar.",
         (SessionExpired, Ca) => "La sessió ha caducat. Torna a començar.",
         (SessionExpired, Eu) => "Saioa iraungi da. Hasi berriro.",
@@ -297,6 +303,7 @@ mod tests {
             Done,
             RelayUnreachable,
             NoCredential,
+            FileUnreadable,
             SessionExpired,
             Unexpected,
         ]

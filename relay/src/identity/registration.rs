@@ -134,6 +134,7 @@ impl Relay {
             .parse()
             .map_err(|e| Error::InvalidRequest(format!("idNumber: {e}")))?;
         let now = self.now();
+        let activation_code = new_activation_code();
         let citizen = NewCitizen {
             id: random_id(),
             id_number: id_number.to_string(),
@@ -142,17 +143,12 @@ impl Relay {
             birth_date: check_birth_date(&req.birth_date, now)?,
             phone: normalize_phone(&req.phone)?,
             email: check_email(&req.email)?,
-            activation_code_hash: Vec::new(),
-            activation_expires_at: now + ACTIVATION_CODE_LIFETIME_SECONDS,
-            created_at: now,
-        };
-        let activation_code = new_activation_code();
-        let citizen = NewCitizen {
             activation_code_hash: secret_hash(
                 "activation-code",
                 &normalize_activation_code(&activation_code),
             ),
-            ..citizen
+            activation_expires_at: now + ACTIVATION_CODE_LIFETIME_SECONDS,
+            created_at: now,
         };
         self.store.insert_citizen(&citizen).await?;
         tracing::info!(citizen_id = %citizen.id, "citizen registered");

@@ -25,35 +25,44 @@ fn fail(ui: &WidgetHost, code: ErrorCode, msg: Msg) -> SdkError {
     SdkError::new(code, text)
 }
 
-fn dom_failure(ui: &WidgetHost, err: wasm_bindgen::JsValue) -> SdkError {
-    let detail = format!("{err:?}");
-    let mut e = fail(ui, ErrorCode::Protocol, Msg::Unexpected);
+/// Like `fail`, with a technical detail added for the portal (not shown in the widget).
+fn fail_with(
+    ui: &WidgetHost,
+    code: ErrorCode,
+    msg: Msg,
+    detail: impl std::fmt::Display,
+) -> SdkError {
+    let mut e = fail(ui, code, msg);
     e.message = format!("{}: {detail}", e.message);
     e
+}
+
+fn dom_failure(ui: &WidgetHost, err: wasm_bindgen::JsValue) -> SdkError {
+    fail_with(ui, ErrorCode::Protocol, Msg::Unexpected, format!("{err:?}"))
 }
 
 /// A relay failure that ends the journey.
 fn relay_failure(ui: &WidgetHost, err: &RelayError) -> SdkError {
     match err {
-        RelayError::Unreachable(detail) => {
-            let mut e = fail(ui, ErrorCode::RelayUnreachable, Msg::RelayUnreachable);
-            e.message = format!("{}: {detail}", e.message);
-            e
-        }
+        RelayError::Unreachable(detail) => fail_with(
+            ui,
+            ErrorCode::RelayUnreachable,
+            Msg::RelayUnreachable,
+            detail,
+        ),
         RelayError::Refused(body) => match body.error {
             Wire::AccountBlocked => fail(ui, ErrorCode::AccountBlocked, Msg::AccountBlocked),
             Wire::AccountNotActive => fail(ui, ErrorCode::AccountNotActive, Msg::AccountNotActive),
             Wire::InvalidToken => fail(ui, ErrorCode::Protocol, Msg::SessionExpired),
-            _ => {
-                let mut e = fail(ui, ErrorCode::Protocol, Msg::Unexpected);
-                e.message = format!("{}: {}", e.message, body.error_description);
-                e
-            }
+            _ => fail_with(
+                ui,
+                ErrorCode::Protocol,
+                Msg::Unexpected,
+                &body.error_description,
+            ),
         },
         RelayError::Malformed(detail) => {
-            let mut e = fail(ui, ErrorCode::Protocol, Msg::Unexpected);
-            e.message = format!("{}: {detail}", e.message);
-            e
+            fail_with(ui, ErrorCode::Protocol, Msg::Unexpected, detail)
         }
     }
 }
@@ -188,7 +197,14 @@ async fn sign_in_session(
         }
     })
     .await
-    .map_err(|_| fail(ui, ErrorCode::FileUnreadable, Msg::Unexpected))?;
+    .map_err(|e| {
+        fail_with(
+            ui,
+            ErrorCode::FileUnreadable,
+            Msg::FileUnreadable,
+            format!("{e:?}"),
+        )
+    })?;
 
     let credential_id = relay
         .credentials(token)
@@ -211,11 +227,7 @@ async fn sign_in_session(
         chain_der: issuers,
         signing_time_unix_seconds: now_unix_seconds,
     })
-    .map_err(|e| {
-        let mut err = fail(ui, ErrorCode::Protocol, Msg::Unexpected);
-        err.message = format!("{}: {e}", err.message);
-        err
-    })?;
+    .map_err(|e| fail_with(ui, ErrorCode::Protocol, Msg::Unexpected, e))?;
     let dtbs = prepared.data_to_be_signed_sha256();
     let hashes = vec![STANDARD.encode(dtbs)];
     let vc = verification_code(&[dtbs]);
@@ -238,11 +250,9 @@ async fn sign_in_session(
     let signature = signatures
         .first()
         .ok_or_else(|| fail(ui, ErrorCode::Protocol, Msg::Unexpected))?;
-    let p7s = prepared.finish(signature).map_err(|e| {
-        let mut err = fail(ui, ErrorCode::Protocol, Msg::Unexpected);
-        err.message = format!("{}: {e}", err.message);
-        err
-    })?;
+    let p7s = prepared
+        .finish(signature)
+        .map_err(|e| fail_with(ui, ErrorCode::Protocol, Msg::Unexpected, e))?;
     ui.show_message(&ui.t(&Msg::Done), false);
     Ok(p7s)
 }
