@@ -56,3 +56,42 @@ pub struct OutboxMessage {
     /// RFC 3339
     pub sent_at: String,
 }
+
+/// `POST /api/v1/credentials` answer (202): an SMS code was sent to confirm the generation.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct CredentialChallenge {
+    pub challenge_id: String,
+}
+
+/// `POST /api/v1/credentials/{challengeId}/confirm`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct ConfirmCredentialRequest {
+    pub sms_code: String,
+}
+
+/// `POST /api/v1/credentials/{challengeId}/confirm` answer (201): the new credential, listed at once.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct ConfirmCredentialResponse {
+    #[serde(rename = "credentialID")]
+    pub credential_id: String,
+}
+
+/// `POST /api/v1/credentials/{credentialID}/revoke`: the citizen's password again.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct RevokeOwnCredentialRequest {
+    pub password: String,
+}
+
+/// `POST /office/v1/credentials/{credentialID}/revoke`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct OperatorRevokeRequest {
+    pub reason: String,
+}
+
+/// The answer to a revocation.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct CredentialStatusResponse {
+    pub status: String,
+}

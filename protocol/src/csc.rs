@@ -49,12 +49,30 @@ pub struct CredentialsListRequest {
     pub user_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_results: Option<u32>,
+    /// Also return each credential's `credentials/info` answer in `credentialInfos`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub credential_info: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub certificates: Option<CertificatesWanted>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub cert_info: bool,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub auth_info: bool,
+    /// Only credentials that can sign now (not revoked, suspended or expired).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub only_valid: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct CredentialsListResponse {
     #[serde(rename = "credentialIDs")]
     pub credential_ids: Vec<String>,
+    #[serde(
+        rename = "credentialInfos",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub credential_infos: Option<Vec<CredentialInfo>>,
 }
 
 /// Which certificates `credentials/info` returns.
@@ -83,6 +101,9 @@ pub struct CredentialsInfoRequest {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct CredentialInfo {
+    /// Set in `credentials/list` answers (`credentialInfos`), absent in `credentials/info`.
+    #[serde(rename = "credentialID", default, skip_serializing_if = "Option::is_none")]
+    pub credential_id: Option<String>,
     pub description: String,
     pub key: KeyInfo,
     pub cert: CertInfo,
@@ -160,8 +181,52 @@ pub struct AuthorizeRequest {
     pub hashes: Vec<String>,
     #[serde(rename = "hashAlgorithmOID")]
     pub hash_algorithm_oid: String,
-    #[serde(rename = "OTP")]
-    pub otp: String,
+    /// CSC 2.0's field for the one-time password.
+    #[serde(rename = "OTP", default, skip_serializing_if = "Option::is_none")]
+    pub otp: Option<String>,
+    /// Later CSC 2.x: authentication objects; the OTP is the one with id "otp" (or the only one).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auth_data: Option<Vec<AuthData>>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct AuthData {
+    pub id: String,
+    pub value: String,
+}
+
+impl AuthorizeRequest {
+    /// The one-time password, from `OTP` or from `authData`.
+    pub fn one_time_password(&self) -> Option<&str> {
+        if let Some(otp) = &self.otp {
+            return Some(otp);
+        }
+        let data = self.auth_data.as_deref()?;
+        data.iter()
+            .find(|d| d.id.eq_ignore_ascii_case("otp"))
+            .or(match data {
+                [only] => Some(only),
+                _ => None,
+            })
+            .map(|d| d.value.as_str())
+    }
+}
+
+/// `signatures/timestamp` (CSC v2): an RFC 3161 timestamp over a hash, from the relay's TSA.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct TimestampRequest {
+    pub hash: String,
+    #[serde(rename = "hashAlgorithmOID")]
+    pub hash_algorithm_oid: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nonce: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct TimestampResponse {
+    /// Base64 DER `TimeStampToken` (a CMS SignedData).
+    pub timestamp: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -202,7 +267,8 @@ mod tests {
             num_signatures: 1,
             hashes: vec!["aGFzaA==".into()],
             hash_algorithm_oid: OID_SHA256.into(),
-            otp: "123456".into(),
+            otp: Some("123456".into()),
+            auth_data: None,
         };
         let json = serde_json::to_value(&req).expect("serialize");
         assert_eq!(
@@ -212,6 +278,25 @@ mod tests {
                 "hashAlgorithmOID": "2.16.840.1.101.3.4.2.1", "OTP": "123456"
             })
         );
+    }
+
+    #[test]
+    fn authorize_takes_the_otp_from_either_field() {
+        let v20: AuthorizeRequest = serde_json::from_str(
+            r#"{"credentialID":"c","numSignatures":1,"hashes":["h"],"hashAlgorithmOID":"x","OTP":"111111"}"#,
+        )
+        .expect("parse");
+        assert_eq!(v20.one_time_password(), Some("111111"));
+        let later: AuthorizeRequest = serde_json::from_str(
+            r#"{"credentialID":"c","numSignatures":1,"hashes":["h"],"hashAlgorithmOID":"x","authData":[{"id":"PIN","value":"p"},{"id":"OTP","value":"222222"}]}"#,
+        )
+        .expect("parse");
+        assert_eq!(later.one_time_password(), Some("222222"));
+        let none: AuthorizeRequest = serde_json::from_str(
+            r#"{"credentialID":"c","numSignatures":1,"hashes":["h"],"hashAlgorithmOID":"x"}"#,
+        )
+        .expect("parse");
+        assert_eq!(none.one_time_password(), None);
     }
 
     #[test]

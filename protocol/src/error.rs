@@ -29,6 +29,10 @@ pub enum ErrorCode {
     WeakPassword,
     /// The resource already exists (ID number or phone already registered, R5, R8).
     Conflict,
+    /// The credential is revoked, suspended or expired: it can neither authorize nor sign.
+    CredentialUnusable,
+    /// Too many requests (SMS per account, calls per address); see `Retry-After`.
+    RateLimited,
     /// Something failed on the server; details are in the server log only.
     ServerError,
 }
@@ -47,6 +51,8 @@ impl ErrorCode {
             Self::InvalidActivationCode => "invalid_activation_code",
             Self::WeakPassword => "weak_password",
             Self::Conflict => "conflict",
+            Self::CredentialUnusable => "credential_unusable",
+            Self::RateLimited => "rate_limited",
             Self::ServerError => "server_error",
         }
     }
@@ -84,6 +90,8 @@ mod tests {
             ErrorCode::InvalidActivationCode,
             ErrorCode::WeakPassword,
             ErrorCode::Conflict,
+            ErrorCode::CredentialUnusable,
+            ErrorCode::RateLimited,
             ErrorCode::ServerError,
         ] {
             let json = serde_json::to_string(&code).expect("serialize");

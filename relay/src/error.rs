@@ -3,18 +3,33 @@
 
 use std::fmt;
 
+use crate::limits::{MAX_FAILED_ATTEMPTS, human_bytes};
+
+/// Why a one-time code was not accepted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OtpFailure {
+    /// Wrong, and the code still takes entries.
+    Wrong,
+    /// Wrong, and that was the code's last entry.
+    WrongAndDead,
+    /// No live code: never sent, expired, used, retired by a newer one, or out of entries.
+    NoValidCode,
+}
+
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum Error {
     InvalidRequest(String),
     InvalidToken,
-    AuthenticationFailed {
-        attempts_left: u32,
-    },
+    /// Login refused. The same for an unknown identifier, a pending or blocked account and a
+    /// wrong password, so that nothing tells who is registered.
+    AuthenticationFailed,
     AccountBlocked,
     AccountNotActive,
     AccessDenied(&'static str),
     InvalidOtp {
+        why: OtpFailure,
+        /// Wrong entries left before the account blocks (R20); told only after the password.
         attempts_left: u32,
     },
     InvalidSad(&'static str),
@@ -23,8 +38,16 @@ pub enum Error {
     },
     WeakPassword(&'static str),
     Conflict(&'static str),
+    /// The credential is revoked, suspended or expired.
+    CredentialUnusable(&'static str),
+    /// Too many calls; try again after this many seconds.
+    RateLimited {
+        retry_after: i64,
+    },
     /// The body is larger than the limit.
     TooLarge,
+    /// The relay's own configuration is not acceptable (at start).
+    InvalidConfig(String),
     Internal(String),
 }
 
@@ -39,19 +62,30 @@ impl fmt::Display for Error {
         match self {
             Self::InvalidRequest(why) => write!(f, "invalid request: {why}"),
             Self::InvalidToken => f.write_str("missing, unknown or expired access token"),
-            Self::AuthenticationFailed { attempts_left } => write!(
+            Self::AuthenticationFailed => write!(
                 f,
-                "wrong identifier or password; {attempts_left} attempts left before the account is blocked"
+                "wrong identifier or password. After {MAX_FAILED_ATTEMPTS} wrong entries in a row the account is blocked; to unblock it, or if you forgot your password, reset it"
             ),
             Self::AccountBlocked => f.write_str(
                 "the account is blocked after too many failed attempts; reset the password to unblock it",
             ),
             Self::AccountNotActive => f.write_str("the account has not been activated yet"),
             Self::AccessDenied(why) => write!(f, "access denied: {why}"),
-            Self::InvalidOtp { attempts_left } => write!(
-                f,
-                "wrong, expired or already used one-time password; {attempts_left} attempts left before the account is blocked"
-            ),
+            Self::InvalidOtp { why, attempts_left } => {
+                let what = match why {
+                    OtpFailure::Wrong => "wrong code",
+                    OtpFailure::WrongAndDead => {
+                        "wrong code; it can no longer be used: ask for a new one"
+                    }
+                    OtpFailure::NoValidCode => {
+                        "no valid code: it expired, was used, was replaced by a newer one or had too many wrong entries; ask for a new one"
+                    }
+                };
+                write!(
+                    f,
+                    "{what}. {attempts_left} wrong entries left before the account is blocked"
+                )
+            }
             Self::InvalidSad(why) => write!(f, "invalid SAD: {why}"),
             Self::InvalidActivationCode { attempts_left } => write!(
                 f,
@@ -59,7 +93,18 @@ impl fmt::Display for Error {
             ),
             Self::WeakPassword(why) => write!(f, "the password is not acceptable: {why}"),
             Self::Conflict(why) => write!(f, "{why}"),
-            Self::TooLarge => f.write_str("the request body is larger than 64 KiB"),
+            Self::CredentialUnusable(why) => {
+                write!(f, "this credential cannot authorize or sign: {why}")
+            }
+            Self::RateLimited { retry_after } => {
+                write!(f, "too many requests; try again in {retry_after} s")
+            }
+            Self::TooLarge => write!(
+                f,
+                "the request body is larger than {}",
+                human_bytes(crate::limits::MAX_JSON_BODY_BYTES)
+            ),
+            Self::InvalidConfig(why) => write!(f, "configuration: {why}"),
             Self::Internal(_) => f.write_str("internal error"),
         }
     }

@@ -1,14 +1,17 @@
 //! nubefirma relay: the server half of cloud signing.
 //!
 //! Citizens are registered at a registry office, activate their account, and sign remotely over
-//! the CSC API with a P-256 key the relay holds for them. The HTTP layer (`http`, `csc`, `api`)
-//! is thin; the rules live in `identity` (accounts, passwords, OTP, sessions, SAD), `keys`
-//! (custody of private keys), `pki` (the CA) and `store` (SQLite).
+//! the CSC API with a P-256 key the relay holds for them. The rules live in `identity`
+//! (accounts, codes, sessions, credentials, SADs, limits) over the relay's own types in
+//! `domain`; `keys` is the only place a private key is reached; `pki` is the CA; `store` is
+//! SQLite. The HTTP layer is thin: `http` (errors, extractors), the wire modules `csc` and
+//! `api`, and `router` above them all.
 
 pub mod api;
 pub mod clock;
 pub mod crypto;
 pub mod csc;
+pub mod domain;
 pub mod error;
 pub mod http;
 pub mod identity;
@@ -17,7 +20,8 @@ pub mod limits;
 pub mod notify;
 pub mod pki;
 pub mod relay;
+pub mod router;
 pub mod store;
 
-pub use error::Error;
+pub use error::{Error, OtpFailure};
 pub use relay::{Relay, RelayOptions};

@@ -1,7 +1,10 @@
-//! Security parameters (DESIGN.md, "Security parameters"). Tests pin every one of them.
+//! Security parameters (docs/security-model.md). Tests pin every one of them; messages format
+//! them from here rather than typing them again.
 
-/// Failed password/OTP entries before the account is blocked (R20).
+/// Failed password/OTP entries in a row before the account is blocked (R20).
 pub const MAX_FAILED_ATTEMPTS: u32 = 5;
+/// Wrong entries of one SMS code (signing OTP, certificate challenge) before it dies.
+pub const MAX_CODE_ATTEMPTS: u32 = 3;
 /// Failed activation-code entries before the code is blocked.
 pub const MAX_ACTIVATION_CODE_FAILURES: u32 = 5;
 /// Failed SMS-code entries during one activation before it must be started again.
@@ -24,3 +27,51 @@ pub use nubefirma_protocol::csc::MAX_HASHES_PER_CALL;
 pub const CITIZEN_CERT_LIFETIME_SECONDS: i64 = 2 * 365 * 24 * 3600;
 /// Activation codes expire after this long (30 days).
 pub const ACTIVATION_CODE_LIFETIME_SECONDS: i64 = 30 * 24 * 3600;
+/// SMS: a new code for the same purpose at most this often, per account.
+pub const SMS_SAME_PURPOSE_INTERVAL_SECONDS: i64 = 30;
+/// SMS: at most this many per account per hour.
+pub const SMS_PER_ACCOUNT_PER_HOUR: u32 = 20;
+/// Calls per client address per minute (defaults; `rate::AddressLimits`).
+pub const LOGINS_PER_ADDRESS_PER_MINUTE: u32 = 60;
+pub const ACTIVATIONS_PER_ADDRESS_PER_MINUTE: u32 = 30;
+pub const OFFICE_CALLS_PER_ADDRESS_PER_MINUTE: u32 = 120;
+/// argon2id runs at once (each takes ~19 MiB): bounds the memory a flood of logins can take.
+pub const MAX_CONCURRENT_ARGON2: usize = 4;
+/// The shortest operator secret the relay accepts.
+pub const MIN_OPERATOR_TOKEN_CHARS: usize = 32;
+/// How often expired rows are pruned.
+pub const PRUNE_INTERVAL_SECONDS: u64 = 10 * 60;
+
+/// "5 minutes", "30 seconds", "2 hours": a limit as people read it.
+pub fn human_duration(seconds: i64) -> String {
+    let (n, unit) = if seconds % 3600 == 0 && seconds >= 3600 {
+        (seconds / 3600, "hour")
+    } else if seconds % 60 == 0 && seconds >= 60 {
+        (seconds / 60, "minute")
+    } else {
+        (seconds, "second")
+    };
+    format!("{n} {unit}{}", if n == 1 { "" } else { "s" })
+}
+
+/// "64 KiB": a size limit as people read it.
+pub fn human_bytes(bytes: usize) -> String {
+    if bytes % 1024 == 0 {
+        format!("{} KiB", bytes / 1024)
+    } else {
+        format!("{bytes} bytes")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn limits_read_as_people_say_them() {
+        assert_eq!(human_duration(OTP_LIFETIME_SECONDS), "5 minutes");
+        assert_eq!(human_duration(30), "30 seconds");
+        assert_eq!(human_duration(3600), "1 hour");
+        assert_eq!(human_bytes(MAX_JSON_BODY_BYTES), "64 KiB");
+    }
+}

@@ -9,6 +9,8 @@ use clap::{Parser, Subcommand};
 use nubefirma_protocol::api::RegisterCitizenRequest;
 use nubefirma_relay::clock::SystemClock;
 use nubefirma_relay::crypto::{random_bytes, random_token};
+use nubefirma_relay::identity::rate::AddressLimits;
+use nubefirma_relay::keys::SoftCustody;
 use nubefirma_relay::notify::DevOutbox;
 use nubefirma_relay::store::Store;
 use nubefirma_relay::{Relay, RelayOptions};
@@ -39,6 +41,15 @@ enum Command {
         /// Browser origins allowed to call the relay (repeatable).
         #[arg(long = "cors-origin", default_values_t = ["http://localhost:8080".to_string(), "http://127.0.0.1:8080".to_string()])]
         cors_origins: Vec<String>,
+        /// The relay's public base URL, written into certificates (CRL and OCSP pointers).
+        /// Defaults to http://LISTEN.
+        #[arg(long)]
+        public_url: Option<String>,
+        #[command(flatten)]
+        limits: LimitArgs,
+        /// Refuse signing codes whose SMS cannot name the documents (CSC v1 clients).
+        #[arg(long)]
+        require_hashes_for_otp: bool,
     },
     /// Registry office operations.
     Office {
@@ -69,6 +80,17 @@ enum OfficeCommand {
     },
 }
 
+/// Calls per minute per client address (defaults: docs/security-model.md).
+#[derive(clap::Args)]
+struct LimitArgs {
+    #[arg(long, default_value_t = AddressLimits::default().login_per_minute)]
+    logins_per_minute: u32,
+    #[arg(long, default_value_t = AddressLimits::default().activation_per_minute)]
+    activations_per_minute: u32,
+    #[arg(long, default_value_t = AddressLimits::default().office_per_minute)]
+    office_calls_per_minute: u32,
+}
+
 type Failure = Box<dyn std::error::Error>;
 
 /// Reads a 32-byte secret file, creating it (mode 0600) on first start.
@@ -86,11 +108,7 @@ fn load_or_create_secret(path: &Path, make: impl FnOnce() -> Vec<u8>) -> Result<
     Ok(value)
 }
 
-async fn open_relay(
-    data: &Path,
-    dev: bool,
-    cors_origins: Vec<String>,
-) -> Result<Arc<Relay>, Failure> {
+async fn open_relay(data: &Path, mut options: RelayOptions) -> Result<Arc<Relay>, Failure> {
     std::fs::create_dir_all(data)?;
     let master = load_or_create_secret(&data.join("master.key"), || random_bytes::<32>().to_vec())?;
     let master: [u8; 32] = master
@@ -98,22 +116,18 @@ async fn open_relay(
         .map_err(|_| "master.key must be exactly 32 bytes")?;
     let operator =
         load_or_create_secret(&data.join("operator.token"), || random_token().into_bytes())?;
-    let operator_token = String::from_utf8(operator)?.trim().to_owned();
+    options.operator_token = String::from_utf8(operator)?.trim().to_owned();
     let store = Store::open(&data.join("relay.sqlite")).await?;
     let notifier = Arc::new(DevOutbox::new(store.clone()));
     let relay = Relay::new(
         store,
         Arc::new(SystemClock),
-        master,
+        Arc::new(SoftCustody::new(master)),
         notifier,
-        RelayOptions {
-            dev,
-            operator_token,
-            cors_origins,
-        },
+        options,
     )
     .await?;
-    std::fs::write(data.join("ca.pem"), relay.ca.root_pem()?)?;
+    std::fs::write(data.join("ca.pem"), relay.ca().root_pem()?)?;
     Ok(relay)
 }
 
@@ -132,14 +146,31 @@ async fn main() -> Result<(), Failure> {
             data,
             listen,
             cors_origins,
+            public_url,
+            limits,
+            require_hashes_for_otp,
         } => {
             if !dev {
                 return Err("only development mode exists so far: run `serve --dev` (SMS go to the dev outbox)".into());
             }
-            let relay = open_relay(&data, dev, cors_origins).await?;
             let listener = tokio::net::TcpListener::bind(listen).await?;
+            let listen = listener.local_addr()?;
+            let options = RelayOptions {
+                cors_origins,
+                address_limits: AddressLimits {
+                    login_per_minute: limits.logins_per_minute,
+                    activation_per_minute: limits.activations_per_minute,
+                    office_per_minute: limits.office_calls_per_minute,
+                },
+                allow_unbound_otp: !require_hashes_for_otp,
+                public_url: public_url.unwrap_or_else(|| format!("http://{listen}")),
+                ..RelayOptions::dev(String::new())
+            };
+            let relay = open_relay(&data, options).await?;
+            relay.spawn_pruner();
+            // Tests and scripts read the bound address (with --listen 127.0.0.1:0) from this line.
             eprintln!(
-                "nubefirma relay (dev) on http://{listen}  data: {}",
+                "nubefirma relay (dev) listening on http://{listen}  data: {}",
                 data.display()
             );
             eprintln!("  CA certificate: {}", data.join("ca.pem").display());
@@ -148,7 +179,9 @@ async fn main() -> Result<(), Failure> {
                 data.join("operator.token").display()
             );
             eprintln!("  SMS outbox:     http://{listen}/dev/outbox");
-            axum::serve(listener, nubefirma_relay::http::app(relay))
+            let app = nubefirma_relay::router::app(relay)
+                .into_make_service_with_connect_info::<SocketAddr>();
+            axum::serve(listener, app)
                 .with_graceful_shutdown(async {
                     let _ = tokio::signal::ctrl_c().await;
                 })
@@ -166,7 +199,7 @@ async fn main() -> Result<(), Failure> {
                     email,
                 },
         } => {
-            let relay = open_relay(&data, true, Vec::new()).await?;
+            let relay = open_relay(&data, RelayOptions::dev(String::new())).await?;
             let req = RegisterCitizenRequest {
                 id_number: id,
                 given_name,

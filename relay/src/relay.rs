@@ -1,55 +1,87 @@
-//! `Relay`: everything a request needs (store, clock, key custody, CA, notifier, options),
-//! shared by the HTTP handlers and the command line.
+//! `Relay`: everything a request needs (store, clock, key custody, CA, notifier, options). Its
+//! fields are private: handlers call its operations, and only `keys/` ever reaches a key.
 
 use std::sync::Arc;
 
+use tokio::sync::Semaphore;
+
 use crate::Error;
 use crate::clock::Clock;
-use crate::crypto::secret_hash;
-use crate::keys::SoftCustody;
+use crate::crypto::{secret_hash, secrets_equal};
+use crate::identity::rate::AddressLimits;
+use crate::keys::Custody;
+use crate::limits::{MAX_CONCURRENT_ARGON2, MIN_OPERATOR_TOKEN_CHARS};
 use crate::notify::Notifier;
 use crate::pki::Ca;
-use crate::store::Store;
+use crate::store::{OutboxRow, Store};
 
 pub struct RelayOptions {
     /// Development mode: the outbox and `/dev/*` exist.
     pub dev: bool,
-    /// Bearer token of registry-office operators (`/office/v1/*`). Kept only hashed.
+    /// Bearer token of registry-office operators (`/office/v1/*`). Kept only hashed; at least
+    /// `MIN_OPERATOR_TOKEN_CHARS` characters, or the relay refuses to start.
     pub operator_token: String,
     /// Browser origins allowed to call the relay (the portals embedding the SDK).
     pub cors_origins: Vec<String>,
+    /// Calls per minute per client address.
+    pub address_limits: AddressLimits,
+    /// Let CSC v1 clients, which cannot send hashes with `sendOTP`, get a signing code whose
+    /// SMS cannot name the documents. On by default for v1 interoperability; the SAD still
+    /// binds the exact hashes given to `authorize`.
+    pub allow_unbound_otp: bool,
+    /// The relay's public base URL, written into certificates (CRL distribution point, OCSP).
+    pub public_url: String,
+}
+
+impl RelayOptions {
+    /// Development defaults around an operator token.
+    pub fn dev(operator_token: impl Into<String>) -> Self {
+        Self {
+            dev: true,
+            operator_token: operator_token.into(),
+            cors_origins: Vec::new(),
+            address_limits: AddressLimits::default(),
+            allow_unbound_otp: true,
+            public_url: "http://127.0.0.1:8787".into(),
+        }
+    }
 }
 
 pub struct Relay {
-    pub store: Store,
-    pub clock: Arc<dyn Clock>,
-    pub custody: SoftCustody,
-    pub ca: Ca,
-    pub notifier: Arc<dyn Notifier>,
-    pub dev: bool,
-    pub cors_origins: Vec<String>,
+    pub(crate) store: Store,
+    clock: Arc<dyn Clock>,
+    pub(crate) custody: Arc<dyn Custody>,
+    pub(crate) ca: Ca,
+    pub(crate) notifier: Arc<dyn Notifier>,
+    pub(crate) options: RelayOptions,
     operator_token_hash: Vec<u8>,
+    argon2_slots: Semaphore,
 }
 
 impl Relay {
     pub async fn new(
         store: Store,
         clock: Arc<dyn Clock>,
-        master_key: [u8; 32],
+        custody: Arc<dyn Custody>,
         notifier: Arc<dyn Notifier>,
         options: RelayOptions,
     ) -> Result<Arc<Self>, Error> {
-        let custody = SoftCustody::new(master_key);
-        let ca = Ca::load_or_create(&store, &custody, clock.now()).await?;
+        if options.operator_token.trim().chars().count() < MIN_OPERATOR_TOKEN_CHARS {
+            return Err(Error::InvalidConfig(format!(
+                "the operator token is empty or shorter than {MIN_OPERATOR_TOKEN_CHARS} characters; office authentication would be guessable"
+            )));
+        }
+        let ca = Ca::load_or_create(&store, custody.as_ref(), clock.now(), &options.public_url)
+            .await?;
         Ok(Arc::new(Self {
             store,
             clock,
             custody,
             ca,
             notifier,
-            dev: options.dev,
-            cors_origins: options.cors_origins,
-            operator_token_hash: secret_hash("operator", &options.operator_token),
+            operator_token_hash: secret_hash("operator", options.operator_token.trim()),
+            options,
+            argon2_slots: Semaphore::new(MAX_CONCURRENT_ARGON2),
         }))
     }
 
@@ -57,7 +89,71 @@ impl Relay {
         self.clock.now()
     }
 
+    pub fn is_dev(&self) -> bool {
+        self.options.dev
+    }
+
+    pub fn cors_origins(&self) -> &[String] {
+        &self.options.cors_origins
+    }
+
+    pub fn address_limits(&self) -> AddressLimits {
+        self.options.address_limits
+    }
+
+    pub fn ca(&self) -> &Ca {
+        &self.ca
+    }
+
     pub fn is_operator_token(&self, token: &str) -> bool {
-        crate::crypto::secrets_equal(&secret_hash("operator", token), &self.operator_token_hash)
+        secrets_equal(
+            &secret_hash("operator", token.trim()),
+            &self.operator_token_hash,
+        )
+    }
+
+    /// Runs argon2id work on the blocking pool, at most `MAX_CONCURRENT_ARGON2` at once, so a
+    /// flood of logins queues instead of taking the relay's memory.
+    pub(crate) async fn argon2<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> Result<T, Error> + Send + 'static,
+    ) -> Result<T, Error> {
+        let _slot = self
+            .argon2_slots
+            .acquire()
+            .await
+            .map_err(|e| Error::internal("argon2 slots", e))?;
+        tokio::task::spawn_blocking(work)
+            .await
+            .map_err(|e| Error::internal("argon2 task", e))?
+    }
+
+    /// Development outbox rows (what SMS and email would have carried).
+    pub async fn outbox(&self, recipient: Option<&str>) -> Result<Vec<OutboxRow>, Error> {
+        self.store.outbox(recipient).await
+    }
+
+    /// Deletes expired sessions, codes, SADs, activations, rate windows and old outbox rows.
+    pub async fn prune(&self) -> Result<u64, Error> {
+        self.store
+            .prune(self.now(), crate::limits::SESSION_IDLE_SECONDS)
+            .await
+    }
+
+    /// Prunes now and then for as long as the relay lives.
+    pub fn spawn_pruner(self: &Arc<Self>) {
+        let relay = Arc::downgrade(self);
+        tokio::spawn(async move {
+            let period = std::time::Duration::from_secs(crate::limits::PRUNE_INTERVAL_SECONDS);
+            loop {
+                tokio::time::sleep(period).await;
+                let Some(relay) = relay.upgrade() else { return };
+                match relay.prune().await {
+                    Ok(n) if n > 0 => tracing::info!(rows = n, "pruned expired rows"),
+                    Ok(_) => {}
+                    Err(e) => tracing::warn!(error = %e, "pruning failed"),
+                }
+            }
+        });
     }
 }

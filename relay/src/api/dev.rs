@@ -36,7 +36,7 @@ async fn outbox(
             .or_else(|| plus_restored.and_then(|p| normalize_phone(&p).ok()))
             .unwrap_or_else(|| t.to_owned())
     });
-    let rows = relay.store.outbox(to.as_deref()).await?;
+    let rows = relay.outbox(to.as_deref()).await?;
     Ok(Json(
         rows.into_iter()
             .map(|r| OutboxMessage {

@@ -1,85 +1,79 @@
-//! CSC API v2 (`/csc/v2/*`): thin handlers over `Relay`. Explicit authorization: the client
-//! collects the SMS OTP and sends it to `credentials/authorize`, which returns a SAD bound to
-//! the hashes; `signatures/signHash` signs only those.
+//! The CSC API, as thin wire modules over one domain: `v2` (`/csc/v2/*`, CSC 2.0) and, beside
+//! it, the v1 wire. Each parses its JSON into the domain's types (`CredentialId`, `Digests`),
+//! calls `Relay`, and shapes the answer; the parsing and shaping they share is here.
 
-use std::sync::Arc;
+pub mod v2;
 
-use axum::Router;
-use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
-use axum::routing::post;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use der::Decode;
-use nubefirma_protocol::csc::*;
+use nubefirma_protocol::csc::{OID_ECDSA_WITH_SHA256, OID_SHA256};
 use x509_cert::Certificate;
 
-use crate::http::{ApiError, Json, authorization};
-use crate::limits::SESSION_IDLE_SECONDS;
+use crate::domain::{CredentialId, Digests};
+use crate::limits::MAX_HASHES_PER_CALL;
+use crate::store::Credential;
 use crate::{Error, Relay};
 
-type Shared = State<Arc<Relay>>;
-
-pub fn routes() -> Router<Arc<Relay>> {
-    Router::new()
-        .route("/info", post(info).get(info))
-        .route("/auth/login", post(login))
-        .route("/auth/revoke", post(revoke))
-        .route("/credentials/list", post(credentials_list))
-        .route("/credentials/info", post(credentials_info))
-        .route("/credentials/sendOTP", post(send_otp))
-        .route("/credentials/authorize", post(authorize))
-        .route("/signatures/signHash", post(sign_hash))
+pub(crate) fn credential_id(text: &str) -> Result<CredentialId, Error> {
+    CredentialId::parse(text)
+        .ok_or_else(|| Error::InvalidRequest("credentialID: unknown credential".into()))
 }
 
-async fn info() -> Json<InfoResponse> {
-    Json(InfoResponse {
-        specs: "2.0.0.2".into(),
-        name: "nubefirma".into(),
-        logo: String::new(),
-        region: "ES".into(),
-        lang: "es".into(),
-        description: "Cloud signature for citizens: DNI/NIE, password and SMS one-time password."
-            .into(),
-        auth_type: vec!["basic".into()],
-        methods: [
-            "auth/login",
-            "auth/revoke",
-            "credentials/list",
-            "credentials/info",
-            "credentials/sendOTP",
-            "credentials/authorize",
-            "signatures/signHash",
-        ]
-        .map(String::from)
-        .to_vec(),
-    })
+/// The hash algorithm, when the client names one: only SHA-256 is signed here.
+pub(crate) fn check_hash_algorithm(oid: Option<&str>) -> Result<(), Error> {
+    match oid {
+        None => Ok(()),
+        Some(OID_SHA256) => Ok(()),
+        Some(_) => Err(Error::InvalidRequest(format!(
+            "hashAlgorithmOID: only SHA-256 ({OID_SHA256}) is supported"
+        ))),
+    }
 }
 
-async fn login(State(relay): Shared, headers: HeaderMap) -> Result<Json<LoginResponse>, ApiError> {
-    let access_token = relay.login(authorization(&headers)).await?;
-    Ok(Json(LoginResponse {
-        access_token,
-        expires_in: SESSION_IDLE_SECONDS as u64,
-    }))
+pub(crate) fn check_sign_algorithm(oid: &str) -> Result<(), Error> {
+    if oid == OID_ECDSA_WITH_SHA256 {
+        Ok(())
+    } else {
+        Err(Error::InvalidRequest(format!(
+            "signAlgo: only ecdsa-with-SHA256 ({OID_ECDSA_WITH_SHA256}) is supported"
+        )))
+    }
 }
 
-async fn revoke(State(relay): Shared, headers: HeaderMap) -> Result<StatusCode, ApiError> {
-    let session = relay.authenticate(authorization(&headers)).await?;
-    relay.logout(&session).await?;
-    Ok(StatusCode::NO_CONTENT)
+/// Base64 SHA-256 digests, 1..=100 of them.
+pub(crate) fn digests(hashes: &[String]) -> Result<Digests, Error> {
+    if hashes.is_empty() || hashes.len() > MAX_HASHES_PER_CALL {
+        return Err(Error::InvalidRequest(format!(
+            "hashes: between 1 and {MAX_HASHES_PER_CALL}"
+        )));
+    }
+    let decoded = hashes
+        .iter()
+        .map(|h| {
+            STANDARD
+                .decode(h)
+                .ok()
+                .and_then(|bytes| <[u8; 32]>::try_from(bytes).ok())
+                .ok_or_else(|| {
+                    Error::InvalidRequest(
+                        "hashes: each must be a base64 SHA-256 digest (32 bytes)".into(),
+                    )
+                })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Digests::new(decoded).ok_or_else(|| Error::InvalidRequest("hashes: none given".into()))
 }
 
-async fn credentials_list(
-    State(relay): Shared,
-    headers: HeaderMap,
-    Json(_req): Json<CredentialsListRequest>,
-) -> Result<Json<CredentialsListResponse>, ApiError> {
-    let session = relay.authenticate(authorization(&headers)).await?;
-    let credentials = relay.store.credentials_of(&session.citizen_id).await?;
-    Ok(Json(CredentialsListResponse {
-        credential_ids: credentials.into_iter().map(|c| c.id).collect(),
-    }))
+/// `numSignatures` must match the hashes sent with it.
+pub(crate) fn check_count(num_signatures: u64, digests: &Digests) -> Result<(), Error> {
+    if usize::try_from(num_signatures).ok() == Some(digests.len()) {
+        Ok(())
+    } else {
+        Err(Error::InvalidRequest(
+            "numSignatures must equal the number of hashes".into(),
+        ))
+    }
 }
 
 /// `YYYYMMDDHHMMSSZ`, the GeneralizedTime text CSC uses for validity dates.
@@ -96,88 +90,57 @@ fn generalized_time(t: &x509_cert::time::Time) -> String {
         .unwrap_or_default()
 }
 
-async fn credentials_info(
-    State(relay): Shared,
-    headers: HeaderMap,
-    Json(req): Json<CredentialsInfoRequest>,
-) -> Result<Json<CredentialInfo>, ApiError> {
-    let session = relay.authenticate(authorization(&headers)).await?;
-    let credential = relay.own_credential(&session, &req.credential_id).await?;
-    let cert = Certificate::from_der(&credential.cert_der)
-        .map_err(|e| Error::internal("stored certificate", e))?;
-    let tbs = &cert.tbs_certificate;
-    let mut certificates = Vec::new();
-    if req.certificates != CertificatesWanted::None {
-        certificates.push(STANDARD.encode(&credential.cert_der));
-    }
-    if req.certificates == CertificatesWanted::Chain {
-        certificates.extend(relay.ca.chain_der().iter().map(|c| STANDARD.encode(c)));
-    }
-    let expired = relay.now() > credential.not_after;
-    let with_info = req.cert_info;
-    Ok(Json(CredentialInfo {
-        description: "nubefirma cloud certificate".into(),
-        key: KeyInfo {
-            status: credential.status.clone(),
-            algo: vec![OID_EC_PUBLIC_KEY.into()],
-            len: 256,
-            curve: OID_P256.into(),
-        },
-        cert: CertInfo {
-            status: if expired {
-                "expired".into()
-            } else {
-                "valid".into()
-            },
+/// What both wires say about a credential's certificate.
+pub(crate) struct CertificateView {
+    pub status: &'static str,
+    /// Base64 DER, end entity first.
+    pub certificates: Vec<String>,
+    pub issuer_dn: String,
+    pub serial_number: String,
+    pub subject_dn: String,
+    pub valid_from: String,
+    pub valid_to: String,
+}
+
+impl CertificateView {
+    pub fn of(
+        relay: &Relay,
+        credential: &Credential,
+        single: bool,
+        chain: bool,
+    ) -> Result<Self, Error> {
+        let cert = Certificate::from_der(&credential.cert_der)
+            .map_err(|e| Error::internal("stored certificate", e))?;
+        let tbs = &cert.tbs_certificate;
+        let mut certificates = Vec::new();
+        if single || chain {
+            certificates.push(STANDARD.encode(&credential.cert_der));
+        }
+        if chain {
+            certificates.extend(relay.ca().chain_der().iter().map(|c| STANDARD.encode(c)));
+        }
+        let status = match credential.status_at(relay.now()) {
+            crate::identity::credential::CredentialStatus::Active => "valid",
+            crate::identity::credential::CredentialStatus::Suspended => "suspended",
+            crate::identity::credential::CredentialStatus::Revoked => "revoked",
+            crate::identity::credential::CredentialStatus::Expired => "expired",
+        };
+        Ok(Self {
+            status,
             certificates,
-            issuer_dn: with_info.then(|| tbs.issuer.to_string()),
-            serial_number: with_info.then(|| hex::encode_upper(tbs.serial_number.as_bytes())),
-            subject_dn: with_info.then(|| tbs.subject.to_string()),
-            valid_from: with_info.then(|| generalized_time(&tbs.validity.not_before)),
-            valid_to: with_info.then(|| generalized_time(&tbs.validity.not_after)),
-        },
-        auth_mode: "explicit".into(),
-        otp: Some(OtpInfo {
-            presence: "true".into(),
-            otp_type: "online".into(),
-            format: "N".into(),
-            label: "SMS code".into(),
-            description: "Six-digit code sent by SMS to the registered mobile phone".into(),
-        }),
-        scal: "2".into(),
-        multisign: MAX_HASHES_PER_CALL as u32,
-        lang: "es".into(),
-    }))
+            issuer_dn: tbs.issuer.to_string(),
+            serial_number: hex::encode_upper(tbs.serial_number.as_bytes()),
+            subject_dn: tbs.subject.to_string(),
+            valid_from: generalized_time(&tbs.validity.not_before),
+            valid_to: generalized_time(&tbs.validity.not_after),
+        })
+    }
 }
 
-async fn send_otp(
-    State(relay): Shared,
-    headers: HeaderMap,
-    Json(req): Json<SendOtpRequest>,
-) -> Result<StatusCode, ApiError> {
-    let session = relay.authenticate(authorization(&headers)).await?;
-    relay.send_otp(&session, &req).await?;
-    Ok(StatusCode::NO_CONTENT)
-}
-
-async fn authorize(
-    State(relay): Shared,
-    headers: HeaderMap,
-    Json(req): Json<AuthorizeRequest>,
-) -> Result<Json<AuthorizeResponse>, ApiError> {
-    let session = relay.authenticate(authorization(&headers)).await?;
-    Ok(Json(relay.authorize(&session, &req).await?))
-}
-
-async fn sign_hash(
-    State(relay): Shared,
-    headers: HeaderMap,
-    Json(req): Json<SignHashRequest>,
-) -> Result<Json<SignHashResponse>, ApiError> {
-    let session = relay.authenticate(authorization(&headers)).await?;
-    let sad = relay.verify_sad(&session, &req).await?;
-    let signatures = relay.sign_hashes(&session, sad).await?;
-    Ok(Json(SignHashResponse {
-        signatures: signatures.iter().map(|s| STANDARD.encode(s)).collect(),
-    }))
+/// The key status word both wires use: "enabled" only while the credential can sign.
+pub(crate) fn key_status(relay: &Relay, credential: &Credential) -> &'static str {
+    match credential.status_at(relay.now()) {
+        crate::identity::credential::CredentialStatus::Active => "enabled",
+        _ => "disabled",
+    }
 }

@@ -1,7 +1,7 @@
 //! The one place where domain errors become wire errors. Internal details are logged here and
 //! never sent to the client.
 
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use nubefirma_protocol::{ErrorBody, ErrorCode};
 
@@ -25,15 +25,15 @@ fn wire(err: &Error) -> (StatusCode, ErrorCode, Option<u32>) {
             None,
         ),
         Error::InvalidToken => (StatusCode::UNAUTHORIZED, ErrorCode::InvalidToken, None),
-        Error::AuthenticationFailed { attempts_left } => (
+        Error::AuthenticationFailed => (
             StatusCode::UNAUTHORIZED,
             ErrorCode::AuthenticationFailed,
-            Some(*attempts_left),
+            None,
         ),
         Error::AccountBlocked => (StatusCode::FORBIDDEN, ErrorCode::AccountBlocked, Some(0)),
         Error::AccountNotActive => (StatusCode::FORBIDDEN, ErrorCode::AccountNotActive, None),
         Error::AccessDenied(_) => (StatusCode::FORBIDDEN, ErrorCode::AccessDenied, None),
-        Error::InvalidOtp { attempts_left } => (
+        Error::InvalidOtp { attempts_left, .. } => (
             StatusCode::BAD_REQUEST,
             ErrorCode::InvalidOtp,
             Some(*attempts_left),
@@ -46,7 +46,15 @@ fn wire(err: &Error) -> (StatusCode, ErrorCode, Option<u32>) {
         ),
         Error::WeakPassword(_) => (StatusCode::BAD_REQUEST, ErrorCode::WeakPassword, None),
         Error::Conflict(_) => (StatusCode::CONFLICT, ErrorCode::Conflict, None),
-        Error::Internal(_) => (
+        Error::CredentialUnusable(_) => {
+            (StatusCode::FORBIDDEN, ErrorCode::CredentialUnusable, None)
+        }
+        Error::RateLimited { .. } => (
+            StatusCode::TOO_MANY_REQUESTS,
+            ErrorCode::RateLimited,
+            None,
+        ),
+        Error::InvalidConfig(_) | Error::Internal(_) => (
             StatusCode::INTERNAL_SERVER_ERROR,
             ErrorCode::ServerError,
             None,
@@ -56,7 +64,7 @@ fn wire(err: &Error) -> (StatusCode, ErrorCode, Option<u32>) {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        if let Error::Internal(detail) = &self.0 {
+        if let Error::Internal(detail) | Error::InvalidConfig(detail) = &self.0 {
             tracing::error!(%detail, "internal error");
         }
         let (status, error, attempts_left) = wire(&self.0);
@@ -65,6 +73,12 @@ impl IntoResponse for ApiError {
             error_description: self.0.to_string(),
             attempts_left,
         };
-        (status, axum::Json(body)).into_response()
+        let mut response = (status, axum::Json(body)).into_response();
+        if let Error::RateLimited { retry_after } = self.0
+            && let Ok(value) = HeaderValue::from_str(&retry_after.to_string())
+        {
+            response.headers_mut().insert(header::RETRY_AFTER, value);
+        }
+        response
     }
 }

@@ -1,5 +1,11 @@
 //! Account status as a pure state machine: one transition function, tested as a full
 //! state × event table. The store applies a transition with a compare-and-set update.
+//!
+//! R20: five wrong entries in a row (passwords and second-factor codes together) block the
+//! account. An entry is *reserved* before it is judged (`PasswordTry`, `OtpTry`), so parallel
+//! guesses never judge more than the budget left. A right password clears only password
+//! failures: second-factor failures survive new logins, and only a right second factor (which
+//! needs the password too) clears them.
 
 use crate::limits::MAX_FAILED_ATTEMPTS;
 
@@ -34,25 +40,64 @@ impl AccountStatus {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AccountState {
     pub status: AccountStatus,
-    /// Consecutive wrong passwords or OTPs since the last success.
-    pub failed_attempts: u32,
+    /// Password entries reserved or judged wrong since the last right password.
+    pub password_failures: u32,
+    /// Second-factor entries reserved or judged wrong since the last right second factor.
+    pub otp_failures: u32,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AccountEvent {
     /// Activation completed with SMS code and a new password.
     Activated,
-    /// A wrong password or OTP.
-    FactorRejected,
-    /// A right password or OTP.
-    FactorAccepted,
+    /// A password is about to be judged: reserve one entry of the budget.
+    PasswordTry,
+    PasswordRejected,
+    PasswordAccepted,
+    /// A second-factor code is about to be judged: reserve one entry of the budget.
+    OtpTry,
+    OtpRejected,
+    OtpAccepted,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TransitionRefused {
     NotActive,
+    /// Blocked, or the whole budget is reserved by entries being judged right now.
     Blocked,
     AlreadyActive,
+}
+
+impl AccountState {
+    pub const PENDING: Self = Self {
+        status: AccountStatus::PendingActivation,
+        password_failures: 0,
+        otp_failures: 0,
+    };
+
+    fn failures(self) -> u32 {
+        self.password_failures.saturating_add(self.otp_failures)
+    }
+
+    /// Wrong entries the citizen may still make before the account blocks.
+    pub fn attempts_left(self) -> u32 {
+        MAX_FAILED_ATTEMPTS.saturating_sub(self.failures())
+    }
+
+    fn with(self, password_failures: u32, otp_failures: u32) -> Self {
+        let status = if self.status == AccountStatus::Active
+            && password_failures.saturating_add(otp_failures) >= MAX_FAILED_ATTEMPTS
+        {
+            AccountStatus::Blocked
+        } else {
+            self.status
+        };
+        Self {
+            status,
+            password_failures,
+            otp_failures,
+        }
+    }
 }
 
 pub fn transition(
@@ -61,37 +106,32 @@ pub fn transition(
 ) -> Result<AccountState, TransitionRefused> {
     use AccountEvent::*;
     use AccountStatus::*;
+    let (p, o) = (state.password_failures, state.otp_failures);
     match (state.status, event) {
         (PendingActivation, Activated) => Ok(AccountState {
             status: Active,
-            failed_attempts: 0,
+            password_failures: 0,
+            otp_failures: 0,
         }),
-        (PendingActivation, FactorRejected | FactorAccepted) => Err(TransitionRefused::NotActive),
+        (PendingActivation, _) => Err(TransitionRefused::NotActive),
         (Active, Activated) => Err(TransitionRefused::AlreadyActive),
-        (Active, FactorAccepted) => Ok(AccountState {
-            status: Active,
-            failed_attempts: 0,
-        }),
-        (Active, FactorRejected) => {
-            let failed_attempts = state.failed_attempts.saturating_add(1);
-            let status = if failed_attempts >= MAX_FAILED_ATTEMPTS {
-                Blocked
-            } else {
-                Active
-            };
-            Ok(AccountState {
-                status,
-                failed_attempts,
-            })
-        }
         (Blocked, _) => Err(TransitionRefused::Blocked),
-    }
-}
-
-impl AccountState {
-    /// Wrong entries the citizen may still make before the account blocks.
-    pub fn attempts_left(self) -> u32 {
-        MAX_FAILED_ATTEMPTS.saturating_sub(self.failed_attempts)
+        (Active, PasswordTry | OtpTry) if state.attempts_left() == 0 => {
+            Err(TransitionRefused::Blocked)
+        }
+        // A reservation never blocks by itself: the entry may be right.
+        (Active, PasswordTry) => Ok(AccountState {
+            password_failures: p + 1,
+            ..state
+        }),
+        (Active, OtpTry) => Ok(AccountState {
+            otp_failures: o + 1,
+            ..state
+        }),
+        // The failure was counted by the reservation; a wrong entry that used up the budget blocks.
+        (Active, PasswordRejected | OtpRejected) => Ok(state.with(p, o)),
+        (Active, PasswordAccepted) => Ok(state.with(0, o)),
+        (Active, OtpAccepted) => Ok(state.with(0, 0)),
     }
 }
 
@@ -99,67 +139,80 @@ impl AccountState {
 mod tests {
     use super::AccountEvent::*;
     use super::AccountStatus::*;
+    use super::TransitionRefused as No;
     use super::*;
 
-    fn st(status: AccountStatus, failed_attempts: u32) -> AccountState {
+    fn st(status: AccountStatus, password_failures: u32, otp_failures: u32) -> AccountState {
         AccountState {
             status,
-            failed_attempts,
+            password_failures,
+            otp_failures,
         }
     }
 
     #[test]
     fn full_state_event_table() {
-        let table: &[(
-            AccountState,
-            AccountEvent,
-            Result<AccountState, TransitionRefused>,
-        )] = &[
-            (st(PendingActivation, 0), Activated, Ok(st(Active, 0))),
-            (
-                st(PendingActivation, 0),
-                FactorRejected,
-                Err(TransitionRefused::NotActive),
-            ),
-            (
-                st(PendingActivation, 0),
-                FactorAccepted,
-                Err(TransitionRefused::NotActive),
-            ),
-            (
-                st(Active, 0),
-                Activated,
-                Err(TransitionRefused::AlreadyActive),
-            ),
-            (st(Active, 3), FactorAccepted, Ok(st(Active, 0))),
-            (st(Active, 0), FactorRejected, Ok(st(Active, 1))),
-            (st(Active, 3), FactorRejected, Ok(st(Active, 4))),
-            (st(Active, 4), FactorRejected, Ok(st(Blocked, 5))),
-            (st(Blocked, 5), Activated, Err(TransitionRefused::Blocked)),
-            (
-                st(Blocked, 5),
-                FactorRejected,
-                Err(TransitionRefused::Blocked),
-            ),
-            (
-                st(Blocked, 5),
-                FactorAccepted,
-                Err(TransitionRefused::Blocked),
-            ),
+        let pending = st(PendingActivation, 0, 0);
+        let table: &[(AccountState, AccountEvent, Result<AccountState, No>)] = &[
+            (pending, Activated, Ok(st(Active, 0, 0))),
+            (pending, PasswordTry, Err(No::NotActive)),
+            (pending, PasswordRejected, Err(No::NotActive)),
+            (pending, PasswordAccepted, Err(No::NotActive)),
+            (pending, OtpTry, Err(No::NotActive)),
+            (pending, OtpRejected, Err(No::NotActive)),
+            (pending, OtpAccepted, Err(No::NotActive)),
+            (st(Active, 0, 0), Activated, Err(No::AlreadyActive)),
+            (st(Active, 1, 2), PasswordTry, Ok(st(Active, 2, 2))),
+            (st(Active, 4, 0), PasswordTry, Ok(st(Active, 5, 0))),
+            (st(Active, 3, 2), PasswordTry, Err(No::Blocked)),
+            (st(Active, 2, 2), PasswordRejected, Ok(st(Active, 2, 2))),
+            (st(Active, 3, 2), PasswordRejected, Ok(st(Blocked, 3, 2))),
+            (st(Active, 3, 2), PasswordAccepted, Ok(st(Active, 0, 2))),
+            (st(Active, 1, 1), OtpTry, Ok(st(Active, 1, 2))),
+            (st(Active, 0, 5), OtpTry, Err(No::Blocked)),
+            (st(Active, 1, 4), OtpRejected, Ok(st(Blocked, 1, 4))),
+            (st(Active, 1, 2), OtpRejected, Ok(st(Active, 1, 2))),
+            (st(Active, 1, 4), OtpAccepted, Ok(st(Active, 0, 0))),
+            (st(Blocked, 3, 2), Activated, Err(No::Blocked)),
+            (st(Blocked, 3, 2), PasswordTry, Err(No::Blocked)),
+            (st(Blocked, 3, 2), PasswordAccepted, Err(No::Blocked)),
+            (st(Blocked, 3, 2), OtpTry, Err(No::Blocked)),
+            (st(Blocked, 3, 2), OtpAccepted, Err(No::Blocked)),
         ];
         for (from, event, expected) in table {
             assert_eq!(transition(*from, *event), *expected, "{from:?} + {event:?}");
         }
     }
 
+    fn wrong(state: AccountState, try_: AccountEvent, reject: AccountEvent) -> AccountState {
+        let reserved = transition(state, try_).expect("budget left");
+        transition(reserved, reject).expect("judged")
+    }
+
     #[test]
-    fn the_fifth_wrong_entry_blocks() {
-        let mut state = st(Active, 0);
+    fn the_fifth_wrong_entry_blocks_passwords_and_codes_together() {
+        let mut state = st(Active, 0, 0);
         for n in 1..=5 {
-            state = transition(state, FactorRejected).expect("still active before");
+            state = if n % 2 == 0 {
+                wrong(state, OtpTry, OtpRejected)
+            } else {
+                wrong(state, PasswordTry, PasswordRejected)
+            };
             assert_eq!(state.status == Blocked, n == 5, "after {n} wrong entries");
         }
         assert_eq!(state.attempts_left(), 0);
+    }
+
+    #[test]
+    fn a_right_password_does_not_refill_the_second_factor_budget() {
+        let mut state = st(Active, 0, 0);
+        for _ in 0..4 {
+            state = wrong(state, OtpTry, OtpRejected);
+        }
+        let relogged = transition(transition(state, PasswordTry).expect("try"), PasswordAccepted)
+            .expect("right password");
+        assert_eq!(relogged.attempts_left(), 1);
+        assert_eq!(wrong(relogged, OtpTry, OtpRejected).status, Blocked);
     }
 
     #[test]

@@ -1,32 +1,36 @@
 //! Activation (R12): identifier + activation code → SMS code → new password (+ terms) → active.
-//! On completion the relay also generates her cloud key and certificate, sealed under a key
-//! derived from the new password.
+//! She can identify herself afterwards; her cloud certificate is generated at her first
+//! signature (R15), not here.
 
 use nubefirma_protocol::IdNumber;
-use nubefirma_protocol::api::{
-    ActivationCompleteRequest, ActivationStartRequest, ActivationStartResponse,
-};
 
 use super::account::AccountStatus;
+use super::codes::Purpose;
+use super::one_time::{SecretEvent, SecretPolicy, SecretRefused};
 use super::password;
 use super::registration::normalize_activation_code;
 use crate::crypto::{random_bytes, random_digits, random_id, secret_hash, secrets_equal};
 use crate::limits::{
-    CITIZEN_CERT_LIFETIME_SECONDS, MAX_ACTIVATION_CODE_FAILURES, MAX_ACTIVATION_SMS_FAILURES,
-    OTP_DIGITS, OTP_LIFETIME_SECONDS,
+    MAX_ACTIVATION_CODE_FAILURES, MAX_ACTIVATION_SMS_FAILURES, OTP_DIGITS, OTP_LIFETIME_SECONDS,
+    human_duration,
 };
 use crate::notify::Channel;
-use crate::pki::CitizenSubject;
-use crate::store::{Activation, Credential};
-use crate::{Error, Relay};
+use crate::store::{Activation, SecretRow};
+use crate::{Error, OtpFailure, Relay};
+
+fn sms_context(activation_id: &str) -> String {
+    super::codes::code_context(Purpose::Activation, activation_id)
+}
 
 impl Relay {
+    /// Checks the activation code and sends the SMS code; returns the activation id.
     pub async fn start_activation(
         &self,
-        req: &ActivationStartRequest,
-    ) -> Result<ActivationStartResponse, Error> {
+        identifier: &str,
+        activation_code: &str,
+    ) -> Result<String, Error> {
         let wrong = |attempts_left| Error::InvalidActivationCode { attempts_left };
-        let Ok(id_number) = req.id_number.parse::<IdNumber>() else {
+        let Ok(id_number) = identifier.parse::<IdNumber>() else {
             return Err(Error::InvalidRequest(
                 "idNumber: not a valid DNI/NIE".into(),
             ));
@@ -38,134 +42,134 @@ impl Relay {
             return Err(Error::Conflict("this account is already activated"));
         }
         let now = self.now();
-        if citizen.activation_failures >= MAX_ACTIVATION_CODE_FAILURES
-            || now > citizen.activation_expires_at
+        let policy = SecretPolicy {
+            expires_at: citizen.activation_expires_at,
+            max_attempts: MAX_ACTIVATION_CODE_FAILURES,
+        };
+        let row = SecretRow::ActivationCode {
+            citizen_id: &citizen.id,
+        };
+        // Reserve the entry before judging it: parallel guesses never judge more than 5.
+        let reserved = match self
+            .advance_secret(row, citizen.activation_code, policy, SecretEvent::Try { now })
+            .await?
         {
-            return Err(wrong(0));
-        }
+            Ok(state) => state,
+            Err(SecretRefused::Used) => {
+                return Err(Error::Conflict("this account is already activated"));
+            }
+            Err(SecretRefused::Expired | SecretRefused::Exhausted) => return Err(wrong(0)),
+        };
         let given = secret_hash(
             "activation-code",
-            &normalize_activation_code(&req.activation_code),
+            &normalize_activation_code(activation_code),
         );
         let matches = citizen
             .activation_code_hash
             .as_deref()
             .is_some_and(|h| secrets_equal(h, &given));
         if !matches {
-            let failures = self
-                .store
-                .record_activation_code_failure(&citizen.id)
-                .await?;
-            return Err(wrong(MAX_ACTIVATION_CODE_FAILURES.saturating_sub(failures)));
+            return Err(wrong(reserved.attempts_left(policy)));
         }
+        // A right code does not use up an entry: the code stays valid until activation ends.
+        let _ = self
+            .advance_secret(row, reserved, policy, SecretEvent::Refund)
+            .await?;
+        self.limit_sms(&citizen.id, Purpose::Activation).await?;
         let sms_code = random_digits(OTP_DIGITS);
+        let activation_id = random_id();
         let activation = Activation {
-            id: random_id(),
+            sms_code_mac: self
+                .custody
+                .code_mac(&sms_context(&activation_id), &sms_code)
+                .to_vec(),
+            id: activation_id,
             citizen_id: citizen.id.clone(),
-            sms_code_hash: secret_hash("activation-sms", &sms_code),
-            failures: 0,
+            state: super::one_time::SecretState::FRESH,
             expires_at: now + OTP_LIFETIME_SECONDS,
-            used: false,
         };
         self.store.insert_activation(&activation).await?;
         let text = format!(
-            "nubefirma: {sms_code} is your activation code. It expires in 5 minutes. Never share it."
+            "nubefirma: {sms_code} is your activation code. It expires in {}. Never share it.",
+            human_duration(OTP_LIFETIME_SECONDS)
         );
         self.notifier
             .send(Channel::Sms, &citizen.phone, &text, now)
             .await?;
-        Ok(ActivationStartResponse {
-            activation_id: activation.id,
-        })
+        Ok(activation.id)
     }
 
-    pub async fn complete_activation(&self, req: &ActivationCompleteRequest) -> Result<(), Error> {
-        if !req.accept_terms {
+    pub async fn complete_activation(
+        &self,
+        activation_id: &str,
+        sms_code: &str,
+        password_text: &str,
+        accept_terms: bool,
+    ) -> Result<(), Error> {
+        if !accept_terms {
             return Err(Error::InvalidRequest(
                 "acceptTerms: the terms of use must be accepted".into(),
             ));
         }
         let now = self.now();
-        let expired = || Error::InvalidOtp { attempts_left: 0 };
-        let activation = self
-            .store
-            .activation(&req.activation_id)
-            .await?
-            .ok_or_else(|| {
-                Error::InvalidRequest("activationId: unknown; start the activation again".into())
-            })?;
-        if activation.used
-            || now > activation.expires_at
-            || activation.failures >= MAX_ACTIVATION_SMS_FAILURES
-        {
-            return Err(expired());
-        }
-        if !secrets_equal(
-            &activation.sms_code_hash,
-            &secret_hash("activation-sms", req.sms_code.trim()),
-        ) {
-            let failures = self
-                .store
-                .record_activation_sms_failure(&activation.id)
-                .await?;
-            return Err(Error::InvalidOtp {
-                attempts_left: MAX_ACTIVATION_SMS_FAILURES.saturating_sub(failures),
-            });
-        }
+        let dead = || Error::InvalidOtp {
+            why: OtpFailure::NoValidCode,
+            attempts_left: 0,
+        };
+        let activation = self.store.activation(activation_id).await?.ok_or_else(|| {
+            Error::InvalidRequest("activationId: unknown; start the activation again".into())
+        })?;
         let citizen = self
             .store
             .citizen_by_id(&activation.citizen_id)
             .await?
             .ok_or_else(|| Error::Internal("activation without citizen".into()))?;
+        // The password policy is checked first: a weak password costs no SMS-code entry.
         password::check_policy(
-            &req.password,
+            password_text,
             &citizen.id_number,
             &citizen.given_name,
             &citizen.surname,
         )?;
-
-        let password_text = req.password.clone();
-        let kek_salt = random_bytes::<16>();
-        let (password_hash, kek) = tokio::task::spawn_blocking(move || {
-            Ok::<_, Error>((
-                password::hash_password(&password_text)?,
-                password::derive_kek(&password_text, &kek_salt)?,
-            ))
-        })
-        .await
-        .map_err(|e| Error::internal("argon2 task", e))??;
-
-        let credential_id = random_id();
-        let (public_key, wrapped_key) = self.custody.generate_citizen_key(&credential_id, &kek)?;
-        let subject = CitizenSubject {
-            id_number: &citizen.id_number,
-            given_name: &citizen.given_name,
-            surname: &citizen.surname,
+        let policy = SecretPolicy {
+            expires_at: activation.expires_at,
+            max_attempts: MAX_ACTIVATION_SMS_FAILURES,
         };
-        let cert_der =
-            self.ca
-                .issue_citizen(&subject, &public_key, now, CITIZEN_CERT_LIFETIME_SECONDS)?;
-        let credential = Credential {
-            id: credential_id,
-            citizen_id: citizen.id.clone(),
-            cert_der,
-            wrapped_key,
-            status: "enabled".into(),
-            not_after: now + CITIZEN_CERT_LIFETIME_SECONDS,
+        let row = SecretRow::ActivationSms { id: &activation.id };
+        let Ok(reserved) = self
+            .advance_secret(row, activation.state, policy, SecretEvent::Try { now })
+            .await?
+        else {
+            return Err(dead());
+        };
+        let expected = self
+            .custody
+            .code_mac(&sms_context(&activation.id), sms_code.trim());
+        if !secrets_equal(&activation.sms_code_mac, &expected) {
+            let left = reserved.attempts_left(policy);
+            return Err(Error::InvalidOtp {
+                why: if left == 0 {
+                    OtpFailure::WrongAndDead
+                } else {
+                    OtpFailure::Wrong
+                },
+                attempts_left: left,
+            });
+        }
+
+        let given = password_text.to_owned();
+        let kek_salt = random_bytes::<16>();
+        let password_hash = self.argon2(move || password::hash_password(&given)).await?;
+        let reserved_activation = Activation {
+            state: reserved,
+            ..activation
         };
         if !self
             .store
-            .activate_citizen(
-                &citizen.id,
-                &password_hash,
-                &kek_salt,
-                &activation.id,
-                &credential,
-                now,
-            )
+            .activate_citizen(&citizen.id, &password_hash, &kek_salt, &reserved_activation)
             .await?
         {
-            return Err(expired());
+            return Err(dead());
         }
         tracing::info!(citizen_id = %citizen.id, "citizen activated");
         Ok(())

@@ -1,11 +1,16 @@
-//! The citizen's identity life cycle: registration at the office, activation, login sessions,
-//! one-time passwords and signature activation data (SAD). Each file adds operations to
-//! `Relay`; the rules are here, the HTTP shapes are in `csc` and `api`.
+//! The citizen's identity life cycle and the rules of signing: registration at the office,
+//! activation, login sessions, one-time codes, credentials, SADs and the limits on cost. Each
+//! file adds operations to `Relay`; the rules are here, the wire shapes are in `csc` and `api`.
+//! `account`, `one_time` and the status part of `credential` are pure state machines.
 
 pub mod account;
 pub mod activation;
-pub mod otp;
+pub mod codes;
+pub mod credential;
+pub mod one_time;
 pub mod password;
+pub mod rate;
 pub mod registration;
 pub mod sad;
 pub mod session;
+pub mod signing;

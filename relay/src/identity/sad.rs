@@ -1,94 +1,82 @@
-//! Signature activation data. `signatures/signHash` can only sign with a `VerifiedSad`, and
-//! the only way to get one is `verify_sad`, which consumes the SAD: single use, unexpired,
-//! same credential, exactly the authorized hashes.
+//! Signature activation data. The custody backend signs a citizen's digests only with a
+//! `VerifiedSad`, and the only way to get one is `verify_sad`, which consumes the SAD: single
+//! use, unexpired, same credential, exactly the authorized hashes, credential still usable.
 
-use base64::Engine;
-use base64::engine::general_purpose::STANDARD;
-use nubefirma_protocol::csc::{
-    MAX_HASHES_PER_CALL, OID_ECDSA_WITH_SHA256, OID_SHA256, SignHashRequest,
-};
-
+use super::one_time::{SecretEvent, SecretPolicy};
 use super::session::Session;
 use crate::crypto::secret_hash;
+use crate::domain::{CredentialId, Digests};
+use crate::keys::StoredKey;
+use crate::store::SecretRow;
 use crate::{Error, Relay};
-
-/// Base64 SHA-256 digests, 1..=100 of them, decoded.
-pub fn parse_sha256_hashes(
-    hashes: &[String],
-    algorithm_oid: Option<&str>,
-) -> Result<Vec<[u8; 32]>, Error> {
-    if let Some(oid) = algorithm_oid
-        && oid != OID_SHA256
-    {
-        return Err(Error::InvalidRequest(format!(
-            "hashAlgorithmOID: only SHA-256 ({OID_SHA256}) is supported"
-        )));
-    }
-    if hashes.is_empty() || hashes.len() > MAX_HASHES_PER_CALL {
-        return Err(Error::InvalidRequest(format!(
-            "hashes: between 1 and {MAX_HASHES_PER_CALL}"
-        )));
-    }
-    hashes
-        .iter()
-        .map(|h| {
-            STANDARD
-                .decode(h)
-                .ok()
-                .and_then(|bytes| <[u8; 32]>::try_from(bytes).ok())
-                .ok_or_else(|| {
-                    Error::InvalidRequest(
-                        "hashes: each must be a base64 SHA-256 digest (32 bytes)".into(),
-                    )
-                })
-        })
-        .collect()
-}
 
 /// Proof that a SAD was checked and consumed for these digests. Only `verify_sad` builds it.
 pub struct VerifiedSad {
-    credential_id: String,
-    digests: Vec<[u8; 32]>,
+    credential: CredentialId,
+    digests: Digests,
+}
+
+impl VerifiedSad {
+    pub fn credential(&self) -> &CredentialId {
+        &self.credential
+    }
+
+    pub fn digests(&self) -> &[[u8; 32]] {
+        self.digests.as_slice()
+    }
+
+    #[cfg(test)]
+    pub(crate) fn for_tests(credential: &CredentialId, digests: &[[u8; 32]]) -> Self {
+        Self {
+            credential: credential.clone(),
+            digests: Digests::new(digests.to_vec()).unwrap_or_else(|| unreachable!()),
+        }
+    }
 }
 
 impl Relay {
     pub async fn verify_sad(
         &self,
         session: &Session,
-        req: &SignHashRequest,
+        credential_id: &CredentialId,
+        sad: &str,
+        digests: &Digests,
     ) -> Result<VerifiedSad, Error> {
-        if req.sign_algo != OID_ECDSA_WITH_SHA256 {
-            return Err(Error::InvalidRequest(format!(
-                "signAlgo: only ecdsa-with-SHA256 ({OID_ECDSA_WITH_SHA256}) is supported"
-            )));
-        }
-        let digests = parse_sha256_hashes(&req.hashes, Some(&req.hash_algorithm_oid))?;
-        let credential = self.own_credential(session, &req.credential_id).await?;
-        let sad_hash = secret_hash("sad", &req.sad);
-        let sad = self
+        let credential = self.own_credential(session, credential_id).await?;
+        let now = self.now();
+        credential.ensure_usable(now)?;
+        let sad_hash = secret_hash("sad", sad);
+        let stored = self
             .store
             .sad(&sad_hash)
             .await?
             .ok_or(Error::InvalidSad("unknown"))?;
-        if sad.used {
-            return Err(Error::InvalidSad("already used"));
-        }
-        if self.now() > sad.expires_at {
-            return Err(Error::InvalidSad("expired"));
-        }
-        if sad.credential_id != credential.id {
+        if stored.credential_id != credential.id {
             return Err(Error::InvalidSad("issued for another credential"));
         }
-        if sad.hashes != req.hashes {
+        if &stored.digests != digests {
             return Err(Error::InvalidSad("it does not authorize these hashes"));
         }
-        if !self.store.consume_sad(&sad_hash).await? {
-            return Err(Error::InvalidSad("already used"));
+        let policy = SecretPolicy {
+            expires_at: stored.expires_at,
+            max_attempts: 1,
+        };
+        let consumed = self
+            .advance_secret(
+                SecretRow::Sad { hash: &sad_hash },
+                stored.state,
+                policy,
+                SecretEvent::Consume { now },
+            )
+            .await?;
+        match consumed {
+            Ok(_) => Ok(VerifiedSad {
+                credential: credential.id,
+                digests: stored.digests,
+            }),
+            Err(super::one_time::SecretRefused::Expired) => Err(Error::InvalidSad("expired")),
+            Err(_) => Err(Error::InvalidSad("already used")),
         }
-        Ok(VerifiedSad {
-            credential_id: credential.id,
-            digests,
-        })
     }
 
     /// Signs the digests a verified SAD authorized, with the citizen's key.
@@ -97,9 +85,14 @@ impl Relay {
         session: &Session,
         sad: VerifiedSad,
     ) -> Result<Vec<Vec<u8>>, Error> {
-        let credential = self.own_credential(session, &sad.credential_id).await?;
+        let credential = self.own_credential(session, sad.credential()).await?;
+        credential.ensure_usable(self.now())?;
         let kek = session.kek()?;
-        self.custody
-            .sign_digests(&credential.id, &credential.wrapped_key, &kek, &sad.digests)
+        let custody = self.custody.clone();
+        let key = StoredKey(credential.wrapped_key);
+        // ECDSA is CPU work: keep it off the async workers.
+        tokio::task::spawn_blocking(move || custody.sign_citizen(sad, &key, &kek))
+            .await
+            .map_err(|e| Error::internal("signing task", e))?
     }
 }

@@ -1,15 +1,20 @@
 //! Login sessions. `auth/login` checks DNI/NIE + password and hands out a random bearer token;
 //! the relay keeps only its hash, and keeps the password-derived KEK sealed under a key derived
 //! from the token, which only the citizen's browser holds.
+//!
+//! Before the right password is given, nothing tells whether an identifier is registered:
+//! unknown, pending, blocked and wrong-password answers are the same error after the same
+//! argon2id work. A blocked account does not judge passwords at all, or it would become an
+//! unlimited oracle for them.
 
-use base64::Engine;
-use base64::engine::general_purpose::STANDARD;
 use nubefirma_protocol::IdNumber;
 
-use super::account::{AccountEvent, AccountStatus, TransitionRefused, transition};
+use super::account::{AccountEvent, AccountState, AccountStatus, TransitionRefused, transition};
 use super::password;
 use crate::crypto::{derive_key, open, random_token, seal, secret_hash};
-use crate::limits::{MAX_FAILED_ATTEMPTS, SESSION_IDLE_SECONDS};
+use crate::domain::IssuedToken;
+use crate::keys::PasswordKek;
+use crate::limits::SESSION_IDLE_SECONDS;
 use crate::store::Citizen;
 use crate::{Error, Relay};
 
@@ -27,37 +32,37 @@ fn session_key(token: &str) -> [u8; 32] {
 
 impl Session {
     /// The password-derived key-encryption key, unsealed for one operation.
-    pub fn kek(&self) -> Result<[u8; 32], Error> {
+    pub fn kek(&self) -> Result<PasswordKek, Error> {
         let kek = open(
             &session_key(&self.token),
             &self.token_hash,
             &self.sealed_kek,
         )?;
         kek.try_into()
+            .map(PasswordKek)
             .map_err(|_| Error::Internal("sealed kek has the wrong length".into()))
     }
 }
 
-/// Splits an `Authorization: Basic` value into identifier and password.
-fn parse_basic(header: &str) -> Result<(String, String), Error> {
-    let bad =
-        || Error::InvalidRequest("Authorization: expected Basic with DNI/NIE and password".into());
-    let encoded = header.strip_prefix("Basic ").ok_or_else(bad)?;
-    let decoded = STANDARD.decode(encoded.trim()).map_err(|_| bad())?;
-    let text = String::from_utf8(decoded).map_err(|_| bad())?;
-    let (user, pass) = text.split_once(':').ok_or_else(bad)?;
-    Ok((user.to_owned(), pass.to_owned()))
-}
-
 impl Relay {
-    /// Applies an account event with compare-and-set, retrying if another request got there first.
+    /// Applies an account event with compare-and-set, re-reading when another request got
+    /// there first. Lost races are bounded: each means another entry changed the counters.
     pub(crate) async fn apply_account_event(
         &self,
         citizen: &Citizen,
         event: AccountEvent,
-    ) -> Result<super::account::AccountState, Error> {
-        let mut current = citizen.state;
-        for _ in 0..5 {
+    ) -> Result<AccountState, Error> {
+        self.apply_account_event_from(&citizen.id, citizen.state, event)
+            .await
+    }
+
+    pub(crate) async fn apply_account_event_from(
+        &self,
+        citizen_id: &str,
+        mut current: AccountState,
+        event: AccountEvent,
+    ) -> Result<AccountState, Error> {
+        for _ in 0..64 {
             let next = match transition(current, event) {
                 Ok(next) => next,
                 Err(TransitionRefused::Blocked) => return Err(Error::AccountBlocked),
@@ -69,14 +74,14 @@ impl Relay {
             if next == current
                 || self
                     .store
-                    .update_account_state(&citizen.id, current, next)
+                    .update_account_state(citizen_id, current, next)
                     .await?
             {
                 return Ok(next);
             }
             current = self
                 .store
-                .citizen_by_id(&citizen.id)
+                .citizen_by_id(citizen_id)
                 .await?
                 .ok_or_else(|| Error::Internal("citizen vanished".into()))?
                 .state;
@@ -86,49 +91,55 @@ impl Relay {
         ))
     }
 
-    /// `auth/login`: returns the bearer token.
-    pub async fn login(&self, authorization: Option<&str>) -> Result<String, Error> {
-        let (user, pass) = parse_basic(authorization.unwrap_or_default())?;
-        let id_number: IdNumber = user
+    /// `auth/login`: DNI/NIE + password → bearer token.
+    pub async fn login(&self, identifier: &str, password_text: &str) -> Result<IssuedToken, Error> {
+        let id_number: IdNumber = identifier
             .parse()
             .map_err(|e| Error::InvalidRequest(format!("identifier: {e}")))?;
-        let Some(citizen) = self.store.citizen_by_id_number(id_number.as_str()).await? else {
-            let pass = pass.clone();
-            let _ =
-                tokio::task::spawn_blocking(move || password::verify_against_nothing(&pass)).await;
-            return Err(Error::AuthenticationFailed {
-                attempts_left: MAX_FAILED_ATTEMPTS,
-            });
+        let citizen = self.store.citizen_by_id_number(id_number.as_str()).await?;
+        // Reserve one entry of the budget before judging, so parallel guesses cannot outrun it.
+        let reserved = match &citizen {
+            Some(c) if c.state.status == AccountStatus::Active => {
+                match self.apply_account_event(c, AccountEvent::PasswordTry).await {
+                    Ok(state) => Some(state),
+                    Err(Error::AccountBlocked | Error::AccountNotActive) => None,
+                    Err(other) => return Err(other),
+                }
+            }
+            _ => None,
         };
-        match citizen.state.status {
-            AccountStatus::PendingActivation => return Err(Error::AccountNotActive),
-            AccountStatus::Blocked => return Err(Error::AccountBlocked),
-            AccountStatus::Active => {}
-        }
+        let (Some(citizen), Some(reserved)) = (citizen, reserved) else {
+            // Unknown, pending, blocked or out of budget: the same answer after the same work.
+            let given = password_text.to_owned();
+            self.argon2(move || {
+                password::verify_against_nothing(&given);
+                Ok(())
+            })
+            .await?;
+            return Err(Error::AuthenticationFailed);
+        };
         let (Some(phc), Some(salt)) = (citizen.password_hash.clone(), citizen.kek_salt.clone())
         else {
             return Err(Error::Internal("active account without password".into()));
         };
-        let pass_for_check = pass.clone();
-        let kek = tokio::task::spawn_blocking(move || {
-            if password::verify_password(&pass_for_check, &phc) {
-                password::derive_kek(&pass_for_check, &salt).map(Some)
-            } else {
-                Ok(None)
-            }
-        })
-        .await
-        .map_err(|e| Error::internal("argon2 task", e))??;
+        let given = password_text.to_owned();
+        let kek = self
+            .argon2(move || {
+                if password::verify_password(&given, &phc) {
+                    password::derive_kek(&given, &salt).map(Some)
+                } else {
+                    Ok(None)
+                }
+            })
+            .await?;
         let Some(kek) = kek else {
             let after = self
-                .apply_account_event(&citizen, AccountEvent::FactorRejected)
-                .await?;
-            tracing::info!(citizen_id = %citizen.id, failed = after.failed_attempts, "wrong password");
-            return Err(Error::AuthenticationFailed {
-                attempts_left: after.attempts_left(),
-            });
+                .apply_account_event_from(&citizen.id, reserved, AccountEvent::PasswordRejected)
+                .await;
+            tracing::info!(citizen_id = %citizen.id, blocked = matches!(after, Ok(s) if s.status == AccountStatus::Blocked), "wrong password");
+            return Err(Error::AuthenticationFailed);
         };
-        self.apply_account_event(&citizen, AccountEvent::FactorAccepted)
+        self.apply_account_event_from(&citizen.id, reserved, AccountEvent::PasswordAccepted)
             .await?;
 
         let token = random_token();
@@ -137,16 +148,18 @@ impl Relay {
         self.store
             .insert_session(&token_hash, &citizen.id, &sealed_kek, self.now())
             .await?;
-        Ok(token)
+        Ok(IssuedToken {
+            access_token: token,
+            expires_in: SESSION_IDLE_SECONDS,
+        })
     }
 
     /// Checks a bearer token: known, used within the idle limit, account still active.
-    pub async fn authenticate(&self, authorization: Option<&str>) -> Result<Session, Error> {
-        let token = authorization
-            .and_then(|h| h.strip_prefix("Bearer "))
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-            .ok_or(Error::InvalidToken)?;
+    pub async fn authenticate(&self, token: &str) -> Result<Session, Error> {
+        let token = token.trim();
+        if token.is_empty() {
+            return Err(Error::InvalidToken);
+        }
         let token_hash = secret_hash("bearer", token);
         let stored = self
             .store
@@ -186,22 +199,5 @@ impl Relay {
     /// `auth/revoke`: the token stops working at once.
     pub async fn logout(&self, session: &Session) -> Result<(), Error> {
         self.store.delete_session(&session.token_hash).await
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn basic_header_parses_and_rejects_garbage() {
-        let header = format!("Basic {}", STANDARD.encode("12345678Z:pass:with:colons"));
-        assert_eq!(
-            parse_basic(&header).ok(),
-            Some(("12345678Z".into(), "pass:with:colons".into()))
-        );
-        assert!(parse_basic("Bearer abc").is_err());
-        assert!(parse_basic("Basic !!!").is_err());
-        assert!(parse_basic(&format!("Basic {}", STANDARD.encode("no-colon"))).is_err());
     }
 }

@@ -1,126 +1,113 @@
-//! Custody of private keys (soft backend). A citizen's P-256 key is sealed with AES-256-GCM
-//! under a key derived from the relay's master key AND her password-derived KEK, so a copy of
-//! the database plus the master key still cannot sign. Keys are unsealed only for the moment of
-//! signing and never leave this module.
+//! Custody of private keys: an interface that signs and never exports a key.
+//!
+//! Two kinds of key live here. A citizen's P-256 signing key is usable only with her
+//! password-derived key-encryption key (`PasswordKek`) *and* a `VerifiedSad`, which only SAD
+//! verification builds: there is no other way to have a citizen key sign. The CA keys (issuing
+//! CA, later the OCSP responder and the TSA) sign certificates, CRLs, OCSP answers and
+//! timestamps through a `CaKey` handle, which implements the RustCrypto `Signer` traits so the
+//! x509-cert and cms builders accept it, while the private half stays in the backend.
+//!
+//! `soft` keeps keys sealed with AES-256-GCM under the master key; a PKCS#11 backend fits
+//! beside it behind the same `Custody` trait.
 
-use p256::ecdsa::signature::hazmat::PrehashSigner;
-use p256::ecdsa::{DerSignature, SigningKey, VerifyingKey};
-use rand_core::OsRng;
+pub mod soft;
+
+use std::sync::Arc;
+
+use der::asn1::AnyRef;
+use p256::ecdsa::{DerSignature, VerifyingKey};
+use spki::{AlgorithmIdentifier, SignatureAlgorithmIdentifier};
 
 use crate::Error;
-use crate::crypto::{derive_key, open, seal};
+use crate::domain::CredentialId;
+use crate::identity::sad::VerifiedSad;
 
-pub struct SoftCustody {
-    master_key: [u8; 32],
+pub use soft::SoftCustody;
+
+/// The key-encryption key derived from a citizen's password (argon2id). The relay holds it only
+/// sealed under her bearer token, and unseals it for one operation.
+pub struct PasswordKek(pub(crate) [u8; 32]);
+
+/// What the store keeps for a key: for the soft backend the sealed private key, for an HSM the
+/// object's label. Opaque outside the backend.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredKey(pub Vec<u8>);
+
+/// A key custody backend.
+pub trait Custody: Send + Sync {
+    /// A new citizen key for `credential`, usable later only with the same `kek`.
+    fn generate_citizen_key(
+        &self,
+        credential: &CredentialId,
+        kek: &PasswordKek,
+    ) -> Result<(VerifyingKey, StoredKey), Error>;
+
+    /// Signs exactly the digests `sad` authorized, with the key of the credential `sad` names.
+    /// DER `ECDSA-Sig-Value`s, in order.
+    fn sign_citizen(
+        &self,
+        sad: VerifiedSad,
+        key: &StoredKey,
+        kek: &PasswordKek,
+    ) -> Result<Vec<Vec<u8>>, Error>;
+
+    /// A new CA key called `name` (e.g. "issuing").
+    fn generate_ca_key(&self, name: &str) -> Result<(VerifyingKey, StoredKey), Error>;
+
+    /// A signing handle for a CA key made by `generate_ca_key`.
+    fn ca_key(&self, name: &str, key: &StoredKey) -> Result<CaKey, Error>;
+
+    /// HMAC-SHA256 of a short secret (an OTP, an SMS code) under a key that never leaves the
+    /// backend, so a copy of the database alone cannot reverse six digits by brute force.
+    fn code_mac(&self, context: &str, code: &str) -> [u8; 32];
 }
 
-impl SoftCustody {
-    pub fn new(master_key: [u8; 32]) -> Self {
-        Self { master_key }
+/// The backend's half of a CA key: signs a message with ECDSA P-256 / SHA-256.
+pub(crate) trait CaSign: Send + Sync {
+    fn sign_message(&self, message: &[u8]) -> Result<DerSignature, Error>;
+}
+
+/// A handle to a CA key: its public half, and the means to ask the backend for a signature.
+#[derive(Clone)]
+pub struct CaKey {
+    public: VerifyingKey,
+    signer: Arc<dyn CaSign>,
+}
+
+impl CaKey {
+    pub(crate) fn new(public: VerifyingKey, signer: Arc<dyn CaSign>) -> Self {
+        Self { public, signer }
     }
 
-    fn citizen_wrapping_key(&self, kek: &[u8; 32]) -> [u8; 32] {
-        let mut ikm = self.master_key.to_vec();
-        ikm.extend_from_slice(kek);
-        derive_key(&ikm, "citizen signing key")
+    pub fn public_key(&self) -> &VerifyingKey {
+        &self.public
     }
 
-    /// A new citizen key: the public half, and the private half sealed for storage.
-    pub fn generate_citizen_key(
-        &self,
-        credential_id: &str,
-        kek: &[u8; 32],
-    ) -> Result<(VerifyingKey, Vec<u8>), Error> {
-        let key = SigningKey::random(&mut OsRng);
-        let sealed = seal(
-            &self.citizen_wrapping_key(kek),
-            credential_id.as_bytes(),
-            &key.to_bytes(),
-        )?;
-        Ok((*key.verifying_key(), sealed))
-    }
-
-    /// Signs each 32-byte digest with the citizen's key (ECDSA P-256, DER signatures).
-    pub fn sign_digests(
-        &self,
-        credential_id: &str,
-        wrapped_key: &[u8],
-        kek: &[u8; 32],
-        digests: &[[u8; 32]],
-    ) -> Result<Vec<Vec<u8>>, Error> {
-        let secret = open(
-            &self.citizen_wrapping_key(kek),
-            credential_id.as_bytes(),
-            wrapped_key,
-        )?;
-        let key = SigningKey::from_slice(&secret).map_err(|e| Error::internal("citizen key", e))?;
-        digests
-            .iter()
-            .map(|d| {
-                let sig: DerSignature = key
-                    .sign_prehash(d)
-                    .map_err(|e| Error::internal("ecdsa sign", e))?;
-                Ok(sig.as_bytes().to_vec())
-            })
-            .collect()
-    }
-
-    /// CA keys are sealed under the master key alone (they are not any citizen's).
-    pub fn seal_ca_key(&self, name: &str, key: &SigningKey) -> Result<Vec<u8>, Error> {
-        seal(
-            &derive_key(&self.master_key, "ca signing key"),
-            name.as_bytes(),
-            &key.to_bytes(),
-        )
-    }
-
-    pub fn open_ca_key(&self, name: &str, sealed: &[u8]) -> Result<SigningKey, Error> {
-        let secret = open(
-            &derive_key(&self.master_key, "ca signing key"),
-            name.as_bytes(),
-            sealed,
-        )?;
-        SigningKey::from_slice(&secret).map_err(|e| Error::internal("ca key", e))
+    /// ecdsa-with-SHA256 over `message` (the backend hashes it), DER encoded.
+    pub fn sign(&self, message: &[u8]) -> Result<DerSignature, Error> {
+        self.signer.sign_message(message)
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use p256::ecdsa::signature::hazmat::PrehashVerifier;
+impl signature::Keypair for CaKey {
+    type VerifyingKey = VerifyingKey;
 
-    #[test]
-    fn sealed_key_signs_only_with_master_and_password_kek() {
-        let custody = SoftCustody::new([1u8; 32]);
-        let kek = [2u8; 32];
-        let (public, sealed) = custody
-            .generate_citizen_key("cred-1", &kek)
-            .expect("generate");
-        let digest = [9u8; 32];
-        let sigs = custody
-            .sign_digests("cred-1", &sealed, &kek, &[digest])
-            .expect("sign");
-        let sig = p256::ecdsa::Signature::from_der(&sigs[0]).expect("der");
-        assert!(public.verify_prehash(&digest, &sig).is_ok());
+    fn verifying_key(&self) -> VerifyingKey {
+        self.public
+    }
+}
 
-        assert!(
-            custody
-                .sign_digests("cred-1", &sealed, &[3u8; 32], &[digest])
-                .is_err(),
-            "wrong password KEK"
-        );
-        let other_relay = SoftCustody::new([4u8; 32]);
-        assert!(
-            other_relay
-                .sign_digests("cred-1", &sealed, &kek, &[digest])
-                .is_err(),
-            "wrong master key"
-        );
-        assert!(
-            custody
-                .sign_digests("cred-2", &sealed, &kek, &[digest])
-                .is_err(),
-            "blob moved to another credential"
-        );
+impl SignatureAlgorithmIdentifier for CaKey {
+    type Params = AnyRef<'static>;
+
+    const SIGNATURE_ALGORITHM_IDENTIFIER: AlgorithmIdentifier<Self::Params> =
+        <p256::ecdsa::SigningKey as SignatureAlgorithmIdentifier>::SIGNATURE_ALGORITHM_IDENTIFIER;
+}
+
+impl signature::Signer<DerSignature> for CaKey {
+    fn try_sign(&self, message: &[u8]) -> Result<DerSignature, signature::Error> {
+        self.signer
+            .sign_message(message)
+            .map_err(signature::Error::from_source)
     }
 }

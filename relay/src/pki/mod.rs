@@ -4,21 +4,23 @@
 
 use std::time::{Duration, UNIX_EPOCH};
 
-use der::asn1::{PrintableStringRef, SetOfVec, Utf8StringRef};
+use der::asn1::{Ia5String, PrintableStringRef, SetOfVec, Utf8StringRef};
 use der::{Any, Decode, Encode, EncodePem};
-use p256::ecdsa::{DerSignature, SigningKey, VerifyingKey};
-use rand_core::OsRng;
+use p256::ecdsa::{DerSignature, VerifyingKey};
 use spki::SubjectPublicKeyInfoOwned;
 use x509_cert::Certificate;
 use x509_cert::attr::AttributeTypeAndValue;
 use x509_cert::builder::{Builder, CertificateBuilder, Profile};
+use x509_cert::ext::pkix::crl::dp::DistributionPoint;
+use x509_cert::ext::pkix::name::{DistributionPointName, GeneralName};
+use x509_cert::ext::pkix::{AccessDescription, AuthorityInfoAccessSyntax, CrlDistributionPoints};
 use x509_cert::name::{Name, RdnSequence, RelativeDistinguishedName};
 use x509_cert::serial_number::SerialNumber;
 use x509_cert::time::{Time, Validity};
 
 use crate::Error;
 use crate::crypto::random_bytes;
-use crate::keys::SoftCustody;
+use crate::keys::{CaKey, Custody, StoredKey};
 use crate::store::Store;
 
 const ROOT_LIFETIME: i64 = 20 * 365 * 24 * 3600;
@@ -31,11 +33,20 @@ pub struct CitizenSubject<'a> {
     pub surname: &'a str,
 }
 
+/// A certificate just issued: its DER and its serial number (hex, for CRL and OCSP lookups).
+pub struct IssuedCertificate {
+    pub der: Vec<u8>,
+    pub serial_hex: String,
+}
+
 pub struct Ca {
     root_der: Vec<u8>,
     issuing_der: Vec<u8>,
     issuing_name: Name,
-    issuing_key: SigningKey,
+    issuing_key: CaKey,
+    /// Where relying parties fetch the CRL and ask OCSP (written into citizen certificates).
+    crl_url: String,
+    ocsp_url: String,
 }
 
 enum AttrValue<'a> {
@@ -86,42 +97,69 @@ fn spki_of(key: &VerifyingKey) -> Result<SubjectPublicKeyInfoOwned, Error> {
     SubjectPublicKeyInfoOwned::from_key(*key).map_err(|e| Error::internal("spki", e))
 }
 
+fn uri(url: &str) -> Result<GeneralName, Error> {
+    Ia5String::new(url)
+        .map(GeneralName::UniformResourceIdentifier)
+        .map_err(|e| Error::internal("URL in certificate", e))
+}
+
+/// Extra extensions a profile adds to x509-cert's own.
+type AddExtensions<'a> =
+    &'a dyn Fn(&mut CertificateBuilder<'_, CaKey>) -> Result<(), x509_cert::builder::Error>;
+
 fn build(
     profile: Profile,
     validity: Validity,
     subject: Name,
     subject_key: &VerifyingKey,
-    signer: &SigningKey,
-) -> Result<Vec<u8>, Error> {
-    let builder = CertificateBuilder::new(
+    signer: &CaKey,
+    extensions: AddExtensions<'_>,
+) -> Result<IssuedCertificate, Error> {
+    let serial = random_serial()?;
+    let serial_hex = hex::encode(serial.as_bytes());
+    let mut builder = CertificateBuilder::new(
         profile,
-        random_serial()?,
+        serial,
         validity,
         subject,
         spki_of(subject_key)?,
         signer,
     )
     .map_err(|e| Error::internal("certificate builder", e))?;
+    extensions(&mut builder).map_err(|e| Error::internal("certificate extension", e))?;
     let cert = builder
         .build::<DerSignature>()
         .map_err(|e| Error::internal("certificate build", e))?;
-    cert.to_der()
-        .map_err(|e| Error::internal("certificate encode", e))
+    Ok(IssuedCertificate {
+        der: cert
+            .to_der()
+            .map_err(|e| Error::internal("certificate encode", e))?,
+        serial_hex,
+    })
+}
+
+fn no_extensions(_: &mut CertificateBuilder<'_, CaKey>) -> Result<(), x509_cert::builder::Error> {
+    Ok(())
 }
 
 impl Ca {
     /// Loads the CA from the store, or creates it when the store has none (first start).
+    /// `public_url` is the relay's base URL for the CRL and OCSP pointers.
     pub async fn load_or_create(
         store: &Store,
-        custody: &SoftCustody,
+        custody: &dyn Custody,
         now: i64,
+        public_url: &str,
     ) -> Result<Self, Error> {
+        let base = public_url.trim_end_matches('/');
+        let crl_url = format!("{base}/pki/crl");
+        let ocsp_url = format!("{base}/pki/ocsp");
         if let (Some(root_der), Some(issuing_der), Some(sealed)) = (
             store.ca_material("root_cert").await?,
             store.ca_material("issuing_cert").await?,
             store.ca_material("issuing_key").await?,
         ) {
-            let issuing_key = custody.open_ca_key("issuing_key", &sealed)?;
+            let issuing_key = custody.ca_key("issuing_key", &StoredKey(sealed))?;
             let cert = Certificate::from_der(&issuing_der)
                 .map_err(|e| Error::internal("issuing cert", e))?;
             return Ok(Self {
@@ -129,56 +167,61 @@ impl Ca {
                 issuing_der,
                 issuing_name: cert.tbs_certificate.subject,
                 issuing_key,
+                crl_url,
+                ocsp_url,
             });
         }
 
         use const_oid::db::rfc4519::{C, CN, O};
-        let root_key = SigningKey::random(&mut OsRng);
+        let (root_public, root_stored) = custody.generate_ca_key("root_key")?;
+        let root_key = custody.ca_key("root_key", &root_stored)?;
         let root_name = name(&[
             (C, AttrValue::Printable("ES")),
             (O, AttrValue::Utf8("nubefirma")),
             (CN, AttrValue::Utf8("nubefirma Root CA")),
         ])?;
-        let root_der = build(
+        let root = build(
             Profile::Root,
             validity(now, ROOT_LIFETIME)?,
             root_name.clone(),
-            root_key.verifying_key(),
+            &root_public,
             &root_key,
+            &no_extensions,
         )?;
 
-        let issuing_key = SigningKey::random(&mut OsRng);
+        let (issuing_public, issuing_stored) = custody.generate_ca_key("issuing_key")?;
+        let issuing_key = custody.ca_key("issuing_key", &issuing_stored)?;
         let issuing_name = name(&[
             (C, AttrValue::Printable("ES")),
             (O, AttrValue::Utf8("nubefirma")),
             (CN, AttrValue::Utf8("nubefirma Citizen CA")),
         ])?;
-        let issuing_der = build(
+        let issuing = build(
             Profile::SubCA {
                 issuer: root_name,
                 path_len_constraint: Some(0),
             },
             validity(now, ISSUING_LIFETIME)?,
             issuing_name.clone(),
-            issuing_key.verifying_key(),
+            &issuing_public,
             &root_key,
+            &no_extensions,
         )?;
         store
             .save_ca_material(&[
-                ("root_cert", root_der.clone()),
-                ("root_key", custody.seal_ca_key("root_key", &root_key)?),
-                ("issuing_cert", issuing_der.clone()),
-                (
-                    "issuing_key",
-                    custody.seal_ca_key("issuing_key", &issuing_key)?,
-                ),
+                ("root_cert", root.der.clone()),
+                ("root_key", root_stored.0),
+                ("issuing_cert", issuing.der.clone()),
+                ("issuing_key", issuing_stored.0),
             ])
             .await?;
         Ok(Self {
-            root_der,
-            issuing_der,
+            root_der: root.der,
+            issuing_der: issuing.der,
             issuing_name,
             issuing_key,
+            crl_url,
+            ocsp_url,
         })
     }
 
@@ -189,7 +232,7 @@ impl Ca {
         key: &VerifyingKey,
         now: i64,
         lifetime: i64,
-    ) -> Result<Vec<u8>, Error> {
+    ) -> Result<IssuedCertificate, Error> {
         use const_oid::db::rfc4519::{C, CN, GIVEN_NAME, SERIAL_NUMBER, SN};
         let serial = format!("IDCES-{}", subject.id_number);
         let common_name = format!(
@@ -197,6 +240,15 @@ impl Ca {
             subject.surname, subject.given_name, subject.id_number
         )
         .to_uppercase();
+        let crl_pointer = CrlDistributionPoints(vec![DistributionPoint {
+            distribution_point: Some(DistributionPointName::FullName(vec![uri(&self.crl_url)?])),
+            reasons: None,
+            crl_issuer: None,
+        }]);
+        let ocsp_pointer = AuthorityInfoAccessSyntax(vec![AccessDescription {
+            access_method: const_oid::db::rfc5280::ID_AD_OCSP,
+            access_location: uri(&self.ocsp_url)?,
+        }]);
         let subject_name = name(&[
             (C, AttrValue::Printable("ES")),
             (SERIAL_NUMBER, AttrValue::Printable(&serial)),
@@ -214,7 +266,21 @@ impl Ca {
             subject_name,
             key,
             &self.issuing_key,
+            &|builder| {
+                builder.add_extension(&crl_pointer)?;
+                builder.add_extension(&ocsp_pointer)
+            },
         )
+    }
+
+    /// The issuing CA's certificate (DER): the issuer of citizen certificates, CRLs and OCSP.
+    pub fn issuing_der(&self) -> &[u8] {
+        &self.issuing_der
+    }
+
+    /// The issuing CA's key handle, for the CRL, OCSP and TSA builders.
+    pub(crate) fn issuing_key(&self) -> &CaKey {
+        &self.issuing_key
     }
 
     /// The issuing CA then the root, DER: what a verifier needs above a citizen certificate.

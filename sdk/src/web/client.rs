@@ -165,7 +165,8 @@ impl RelayClient {
             num_signatures: hashes.len() as u32,
             hashes: hashes.to_vec(),
             hash_algorithm_oid: OID_SHA256.into(),
-            otp: otp.to_owned(),
+            otp: Some(otp.to_owned()),
+            auth_data: None,
         };
         let answer: AuthorizeResponse = self.call("credentials/authorize", token, &req).await?;
         Ok(answer.sad)

@@ -1,0 +1,130 @@
+//! Who is calling, as axum extractors: a citizen's session (bearer token), a registry-office
+//! operator, HTTP Basic credentials, the client's address. Handlers name what they need in
+//! their arguments instead of repeating the checks.
+
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
+
+use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::http::header;
+use axum::http::request::Parts;
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+
+use super::ApiError;
+use crate::identity::rate::AddressBucket;
+use crate::identity::session::Session;
+use crate::{Error, Relay};
+
+fn authorization(parts: &Parts) -> Option<&str> {
+    parts
+        .headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+}
+
+fn bearer(parts: &Parts) -> Option<&str> {
+    authorization(parts)
+        .and_then(|h| h.strip_prefix("Bearer "))
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+}
+
+/// The client's IP address, when the server was started with connection info (tests that
+/// drive the router in-process have none and share one bucket).
+pub struct ClientAddress(pub Option<IpAddr>);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Self(
+            parts
+                .extensions
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|ConnectInfo(addr)| addr.ip()),
+        ))
+    }
+}
+
+/// A citizen's live session, from `Authorization: Bearer`.
+pub struct CitizenSession(pub Session);
+
+impl FromRequestParts<Arc<Relay>> for CitizenSession {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        relay: &Arc<Relay>,
+    ) -> Result<Self, Self::Rejection> {
+        let token = bearer(parts).ok_or(Error::InvalidToken)?;
+        Ok(Self(relay.authenticate(token).await?))
+    }
+}
+
+/// A registry-office operator, from `Authorization: Bearer` with the operator token; counted
+/// against the office calls allowed per address.
+pub struct Operator;
+
+impl FromRequestParts<Arc<Relay>> for Operator {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        relay: &Arc<Relay>,
+    ) -> Result<Self, Self::Rejection> {
+        let ClientAddress(address) = ClientAddress::from_request_parts(parts, relay).await?;
+        relay
+            .limit_address(AddressBucket::Office, address)
+            .await?;
+        match bearer(parts) {
+            Some(token) if relay.is_operator_token(token) => Ok(Self),
+            _ => Err(Error::AccessDenied("a registry-office operator token is required").into()),
+        }
+    }
+}
+
+/// `Authorization: Basic` identifier and password (CSC `auth/login`).
+pub struct BasicCredentials {
+    pub user: String,
+    pub password: String,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for BasicCredentials {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        parse_basic(authorization(parts).unwrap_or_default()).map_err(ApiError)
+    }
+}
+
+fn parse_basic(header: &str) -> Result<BasicCredentials, Error> {
+    let bad =
+        || Error::InvalidRequest("Authorization: expected Basic with DNI/NIE and password".into());
+    let encoded = header.strip_prefix("Basic ").ok_or_else(bad)?;
+    let decoded = STANDARD.decode(encoded.trim()).map_err(|_| bad())?;
+    let text = String::from_utf8(decoded).map_err(|_| bad())?;
+    let (user, password) = text.split_once(':').ok_or_else(bad)?;
+    Ok(BasicCredentials {
+        user: user.to_owned(),
+        password: password.to_owned(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn basic_header_parses_and_rejects_garbage() {
+        let header = format!("Basic {}", STANDARD.encode("12345678Z:pass:with:colons"));
+        let parsed = parse_basic(&header).ok().map(|b| (b.user, b.password));
+        assert_eq!(
+            parsed,
+            Some(("12345678Z".into(), "pass:with:colons".into()))
+        );
+        assert!(parse_basic("Bearer abc").is_err());
+        assert!(parse_basic("Basic !!!").is_err());
+        assert!(parse_basic(&format!("Basic {}", STANDARD.encode("no-colon"))).is_err());
+    }
+}

@@ -1,0 +1,112 @@
+//! Signing (R19): an SMS one-time password per signature, traded by `credentials/authorize`
+//! for a SAD bound to exactly the hashes it authorizes (SCAL2). The SMS names the number of
+//! documents and repeats the verification code the signing page shows, so a page that swapped
+//! the documents is caught by the citizen.
+
+use nubefirma_protocol::verification::verification_code;
+
+use super::codes::Purpose;
+use super::session::Session;
+use crate::crypto::{random_token, secret_hash};
+use crate::domain::{CredentialId, Digests, IssuedSad};
+use crate::limits::{OTP_LIFETIME_SECONDS, SAD_LIFETIME_SECONDS, human_duration};
+use crate::{Error, Relay};
+
+/// What the citizen is told she is signing when the code is sent.
+pub enum DocumentBinding<'a> {
+    /// The hashes to sign: the code works only for them, and the SMS shows their count and
+    /// verification code.
+    Hashes(&'a Digests),
+    /// A CSC v1 client cannot send hashes with `sendOTP`: the SMS says so plainly. Refused
+    /// unless the relay allows that path.
+    NotGiven,
+}
+
+impl Relay {
+    /// `credentials/sendOTP` for signing.
+    pub async fn send_signing_otp(
+        &self,
+        session: &Session,
+        credential_id: &CredentialId,
+        binding: DocumentBinding<'_>,
+    ) -> Result<(), Error> {
+        let credential = self.own_credential(session, credential_id).await?;
+        credential.ensure_usable(self.now())?;
+        let citizen = self.citizen_of(session).await?;
+        let valid = human_duration(OTP_LIFETIME_SECONDS);
+        let (hashes, text): (_, Box<dyn FnOnce(&str) -> String + Send>) = match binding {
+            DocumentBinding::Hashes(digests) => {
+                let count = digests.len();
+                let vc = verification_code(digests.as_slice());
+                (
+                    Some(digests.clone()),
+                    Box::new(move |code: &str| {
+                        format!(
+                            "nubefirma: {code} is your code to sign {count} document(s). Verification code {vc}: check it matches the screen. Valid {valid}. Never share it."
+                        )
+                    }),
+                )
+            }
+            DocumentBinding::NotGiven => {
+                if !self.options.allow_unbound_otp {
+                    return Err(Error::InvalidRequest(
+                        "hashes: required, so that the code works only for these documents and the SMS can show them".into(),
+                    ));
+                }
+                (
+                    None,
+                    Box::new(move |code: &str| {
+                        format!(
+                            "nubefirma: {code} is your signing code. WARNING: the application did not say which documents you are signing. Use it only if you started a signature yourself. Valid {valid}. Never share it."
+                        )
+                    }),
+                )
+            }
+        };
+        self.send_code(&citizen, Purpose::Signing, Some(credential.id), hashes, text)
+            .await?;
+        Ok(())
+    }
+
+    /// `credentials/authorize` (explicit mode): OTP → SAD for exactly `digests`.
+    pub async fn authorize(
+        &self,
+        session: &Session,
+        credential_id: &CredentialId,
+        digests: &Digests,
+        otp: &str,
+    ) -> Result<IssuedSad, Error> {
+        let credential = self.own_credential(session, credential_id).await?;
+        let now = self.now();
+        credential.ensure_usable(now)?;
+        let citizen = self.citizen_of(session).await?;
+        let code = self.pending_code(&citizen, Purpose::Signing, None).await?;
+        if code.credential_id.as_ref() != Some(&credential.id) {
+            return Err(Error::InvalidRequest(
+                "credentialID: the code was sent for another credential; ask for a new code".into(),
+            ));
+        }
+        if let Some(bound) = &code.hashes
+            && bound != digests
+        {
+            return Err(Error::InvalidRequest(
+                "hashes: these are not the documents the code was sent for; ask for a new code"
+                    .into(),
+            ));
+        }
+        self.try_code(&citizen, Purpose::Signing, &code, otp).await?;
+        let sad = random_token();
+        self.store
+            .insert_sad(
+                &secret_hash("sad", &sad),
+                &credential.id,
+                digests,
+                now + SAD_LIFETIME_SECONDS,
+            )
+            .await?;
+        Ok(IssuedSad {
+            sad,
+            expires_in: SAD_LIFETIME_SECONDS,
+        })
+    }
+}
