@@ -102,7 +102,11 @@ pub struct CredentialsInfoRequest {
 #[serde(rename_all = "camelCase")]
 pub struct CredentialInfo {
     /// Set in `credentials/list` answers (`credentialInfos`), absent in `credentials/info`.
-    #[serde(rename = "credentialID", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "credentialID",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub credential_id: Option<String>,
     pub description: String,
     pub key: KeyInfo,

@@ -72,7 +72,11 @@ impl Digests {
     pub fn from_canonical(text: &str) -> Option<Self> {
         let digests = text
             .split(',')
-            .map(|h| hex::decode(h).ok().and_then(|b| <[u8; 32]>::try_from(b).ok()))
+            .map(|h| {
+                hex::decode(h)
+                    .ok()
+                    .and_then(|b| <[u8; 32]>::try_from(b).ok())
+            })
             .collect::<Option<Vec<_>>>()?;
         Self::new(digests)
     }

@@ -71,8 +71,8 @@ impl Relay {
                 "the operator token is empty or shorter than {MIN_OPERATOR_TOKEN_CHARS} characters; office authentication would be guessable"
             )));
         }
-        let ca = Ca::load_or_create(&store, custody.as_ref(), clock.now(), &options.public_url)
-            .await?;
+        let ca =
+            Ca::load_or_create(&store, custody.as_ref(), clock.now(), &options.public_url).await?;
         Ok(Arc::new(Self {
             store,
             clock,

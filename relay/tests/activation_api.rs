@@ -37,11 +37,8 @@ async fn activation_happy_path_sends_an_sms_code_and_makes_the_account_usable() 
         )
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
-    assert_eq!(
-        body["credentialIDs"].as_array().map(Vec::len),
-        Some(1),
-        "{body}"
-    );
+    // R12: she can identify herself now; her certificate comes at her first signature (R15).
+    assert_eq!(body["credentialIDs"], json!([]), "{body}");
 }
 
 #[tokio::test]
@@ -155,8 +152,8 @@ async fn the_terms_must_be_accepted() {
     assert!(why.contains("acceptTerms"), "{why}");
     assert_error(
         &relay.try_login(&lucia.id_number, lucia.password).await,
-        StatusCode::FORBIDDEN,
-        "account_not_active",
+        StatusCode::UNAUTHORIZED,
+        "authentication_failed",
     );
 }
 
@@ -195,11 +192,12 @@ async fn an_activation_cannot_be_completed_twice() {
 }
 
 #[tokio::test]
-async fn login_before_activation_is_account_not_active() {
+async fn login_before_activation_answers_like_a_wrong_password() {
     let relay = relay().await;
     let lucia = Citizen::new(1);
     relay.register(&lucia).await;
+    // A pending account must not show that the ID number is registered (threat model, e).
     let answer = relay.try_login(&lucia.id_number, lucia.password).await;
-    let why = assert_error(&answer, StatusCode::FORBIDDEN, "account_not_active");
-    assert!(why.contains("not been activated"), "{why}");
+    let why = assert_error(&answer, StatusCode::UNAUTHORIZED, "authentication_failed");
+    assert!(why.contains("wrong identifier or password"), "{why}");
 }

@@ -7,9 +7,9 @@ use axum::extract::State;
 use axum::routing::post;
 use nubefirma_protocol::api::*;
 
+use crate::Relay;
 use crate::http::{ApiError, ClientAddress, Json};
 use crate::identity::rate::AddressBucket;
-use crate::Relay;
 
 type Shared = State<Arc<Relay>>;
 

@@ -28,7 +28,10 @@ async fn start(
     Json(_): Json<serde_json::Map<String, serde_json::Value>>,
 ) -> Result<(StatusCode, Json<CredentialChallenge>), ApiError> {
     let challenge_id = relay.start_credential(&session).await?;
-    Ok((StatusCode::ACCEPTED, Json(CredentialChallenge { challenge_id })))
+    Ok((
+        StatusCode::ACCEPTED,
+        Json(CredentialChallenge { challenge_id }),
+    ))
 }
 
 async fn confirm(

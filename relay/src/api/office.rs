@@ -42,8 +42,7 @@ async fn revoke_credential(
     Json(req): Json<OperatorRevokeRequest>,
 ) -> Result<Json<CredentialStatusResponse>, ApiError> {
     let reason = req.reason.trim();
-    if reason.is_empty() || reason.chars().count() > 200 || reason.chars().any(char::is_control)
-    {
+    if reason.is_empty() || reason.chars().count() > 200 || reason.chars().any(char::is_control) {
         return Err(Error::InvalidRequest(
             "reason: 1 to 200 characters, no control characters".into(),
         )

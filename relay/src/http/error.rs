@@ -49,11 +49,7 @@ fn wire(err: &Error) -> (StatusCode, ErrorCode, Option<u32>) {
         Error::CredentialUnusable(_) => {
             (StatusCode::FORBIDDEN, ErrorCode::CredentialUnusable, None)
         }
-        Error::RateLimited { .. } => (
-            StatusCode::TOO_MANY_REQUESTS,
-            ErrorCode::RateLimited,
-            None,
-        ),
+        Error::RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, ErrorCode::RateLimited, None),
         Error::InvalidConfig(_) | Error::Internal(_) => (
             StatusCode::INTERNAL_SERVER_ERROR,
             ErrorCode::ServerError,

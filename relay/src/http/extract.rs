@@ -74,9 +74,7 @@ impl FromRequestParts<Arc<Relay>> for Operator {
         relay: &Arc<Relay>,
     ) -> Result<Self, Self::Rejection> {
         let ClientAddress(address) = ClientAddress::from_request_parts(parts, relay).await?;
-        relay
-            .limit_address(AddressBucket::Office, address)
-            .await?;
+        relay.limit_address(AddressBucket::Office, address).await?;
         match bearer(parts) {
             Some(token) if relay.is_operator_token(token) => Ok(Self),
             _ => Err(Error::AccessDenied("a registry-office operator token is required").into()),

@@ -209,8 +209,11 @@ mod tests {
         for _ in 0..4 {
             state = wrong(state, OtpTry, OtpRejected);
         }
-        let relogged = transition(transition(state, PasswordTry).expect("try"), PasswordAccepted)
-            .expect("right password");
+        let relogged = transition(
+            transition(state, PasswordTry).expect("try"),
+            PasswordAccepted,
+        )
+        .expect("right password");
         assert_eq!(relogged.attempts_left(), 1);
         assert_eq!(wrong(relogged, OtpTry, OtpRejected).status, Blocked);
     }

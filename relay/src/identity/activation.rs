@@ -51,7 +51,12 @@ impl Relay {
         };
         // Reserve the entry before judging it: parallel guesses never judge more than 5.
         let reserved = match self
-            .advance_secret(row, citizen.activation_code, policy, SecretEvent::Try { now })
+            .advance_secret(
+                row,
+                citizen.activation_code,
+                policy,
+                SecretEvent::Try { now },
+            )
             .await?
         {
             Ok(state) => state,

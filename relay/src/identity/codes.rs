@@ -141,7 +141,12 @@ impl Relay {
             attempts_left,
         };
         let Ok(reserved) = self
-            .advance_secret(row, code.state, policy, SecretEvent::Try { now: self.now() })
+            .advance_secret(
+                row,
+                code.state,
+                policy,
+                SecretEvent::Try { now: self.now() },
+            )
             .await?
         else {
             return Err(dead(citizen.state.attempts_left()));

@@ -258,7 +258,13 @@ impl Relay {
         let now = self.now();
         if !self
             .store
-            .update_credential_status(&credential.id, credential.status, next, Some(now), Some(reason))
+            .update_credential_status(
+                &credential.id,
+                credential.status,
+                next,
+                Some(now),
+                Some(reason),
+            )
             .await?
         {
             return Err(Error::Conflict(
@@ -297,10 +303,22 @@ mod tests {
     #[test]
     fn expiry_is_read_from_the_clock_and_revocation_outranks_it() {
         assert_eq!(effective_status(Active, 100, 100), CredentialStatus::Active);
-        assert_eq!(effective_status(Active, 100, 101), CredentialStatus::Expired);
-        assert_eq!(effective_status(Suspended, 100, 101), CredentialStatus::Expired);
-        assert_eq!(effective_status(Revoked, 100, 101), CredentialStatus::Revoked);
-        assert_eq!(effective_status(Suspended, 100, 50), CredentialStatus::Suspended);
+        assert_eq!(
+            effective_status(Active, 100, 101),
+            CredentialStatus::Expired
+        );
+        assert_eq!(
+            effective_status(Suspended, 100, 101),
+            CredentialStatus::Expired
+        );
+        assert_eq!(
+            effective_status(Revoked, 100, 101),
+            CredentialStatus::Revoked
+        );
+        assert_eq!(
+            effective_status(Suspended, 100, 50),
+            CredentialStatus::Suspended
+        );
     }
 
     #[test]

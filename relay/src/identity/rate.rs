@@ -5,9 +5,7 @@
 use std::net::IpAddr;
 
 use super::codes::Purpose;
-use crate::limits::{
-    SMS_PER_ACCOUNT_PER_HOUR, SMS_SAME_PURPOSE_INTERVAL_SECONDS,
-};
+use crate::limits::{SMS_PER_ACCOUNT_PER_HOUR, SMS_SAME_PURPOSE_INTERVAL_SECONDS};
 use crate::{Error, Relay};
 
 /// Calls limited per client address, each with its own budget per minute.
@@ -73,7 +71,11 @@ impl Relay {
     }
 
     /// Per client address, per minute.
-    pub async fn limit_address(&self, bucket: AddressBucket, address: Option<IpAddr>) -> Result<(), Error> {
+    pub async fn limit_address(
+        &self,
+        bucket: AddressBucket,
+        address: Option<IpAddr>,
+    ) -> Result<(), Error> {
         let limits = self.address_limits();
         let max = match bucket {
             AddressBucket::Login => limits.login_per_minute,

@@ -63,8 +63,14 @@ impl Relay {
                 )
             }
         };
-        self.send_code(&citizen, Purpose::Signing, Some(credential.id), hashes, text)
-            .await?;
+        self.send_code(
+            &citizen,
+            Purpose::Signing,
+            Some(credential.id),
+            hashes,
+            text,
+        )
+        .await?;
         Ok(())
     }
 
@@ -94,7 +100,8 @@ impl Relay {
                     .into(),
             ));
         }
-        self.try_code(&citizen, Purpose::Signing, &code, otp).await?;
+        self.try_code(&citizen, Purpose::Signing, &code, otp)
+            .await?;
         let sad = random_token();
         self.store
             .insert_sad(

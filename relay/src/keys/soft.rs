@@ -100,7 +100,10 @@ impl Custody for SoftCustody {
     fn ca_key(&self, name: &str, key: &StoredKey) -> Result<CaKey, Error> {
         let secret = open(&self.ca_wrapping_key(), name.as_bytes(), &key.0)?;
         let key = SigningKey::from_slice(&secret).map_err(|e| Error::internal("ca key", e))?;
-        Ok(CaKey::new(*key.verifying_key(), Arc::new(SoftCaSigner(key))))
+        Ok(CaKey::new(
+            *key.verifying_key(),
+            Arc::new(SoftCaSigner(key)),
+        ))
     }
 
     fn code_mac(&self, context: &str, code: &str) -> [u8; 32] {
@@ -130,7 +133,11 @@ mod tests {
             .expect("generate");
         let digest = [9u8; 32];
         let sigs = custody
-            .sign_citizen(VerifiedSad::for_tests(&credential, &[digest]), &sealed, &kek)
+            .sign_citizen(
+                VerifiedSad::for_tests(&credential, &[digest]),
+                &sealed,
+                &kek,
+            )
             .expect("sign");
         let sig = p256::ecdsa::Signature::from_der(&sigs[0]).expect("der");
         assert!(public.verify_prehash(&digest, &sig).is_ok());
@@ -167,7 +174,11 @@ mod tests {
         let sig = p256::ecdsa::Signature::from_der(sig.as_bytes()).expect("der");
         assert!(public.verify(b"tbs", &sig).is_ok());
         assert!(custody.ca_key("root", &stored).is_err());
-        assert!(SoftCustody::new([5u8; 32]).ca_key("issuing", &stored).is_err());
+        assert!(
+            SoftCustody::new([5u8; 32])
+                .ca_key("issuing", &stored)
+                .is_err()
+        );
     }
 
     #[test]

@@ -562,7 +562,10 @@ impl Store {
         row.as_ref().map(Self::credential_from_row).transpose()
     }
 
-    pub async fn credential_by_serial(&self, serial_hex: &str) -> Result<Option<Credential>, Error> {
+    pub async fn credential_by_serial(
+        &self,
+        serial_hex: &str,
+    ) -> Result<Option<Credential>, Error> {
         let row = sqlx::query("SELECT * FROM credentials WHERE serial_hex = ?")
             .bind(serial_hex)
             .fetch_optional(&self.pool)
@@ -744,7 +747,10 @@ impl Store {
     pub async fn prune(&self, now: i64, session_idle: i64) -> Result<u64, Error> {
         let day = 24 * 3600;
         let statements: [(&str, i64); 6] = [
-            ("DELETE FROM sessions WHERE last_used_at < ?", now - session_idle),
+            (
+                "DELETE FROM sessions WHERE last_used_at < ?",
+                now - session_idle,
+            ),
             ("DELETE FROM codes WHERE expires_at < ?", now - day),
             ("DELETE FROM sads WHERE expires_at < ?", now - day),
             ("DELETE FROM activations WHERE expires_at < ?", now - day),

@@ -14,6 +14,7 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use http_body_util::BodyExt;
 use nubefirma_relay::clock::ManualClock;
+use nubefirma_relay::keys::SoftCustody;
 use nubefirma_relay::notify::DevOutbox;
 use nubefirma_relay::store::Store;
 use nubefirma_relay::{Relay, RelayOptions};
@@ -22,7 +23,8 @@ use tower::ServiceExt;
 
 /// 2026-05-28T20:26:40Z: every test starts here and moves time only with `clock.advance`.
 pub const START: i64 = 1_780_000_000;
-pub const OPERATOR_TOKEN: &str = "op-token";
+pub const OPERATOR_TOKEN: &str = "operator-token-for-tests-0123456789abcdef";
+pub const MASTER_KEY: [u8; 32] = [7u8; 32];
 pub const PORTAL_ORIGIN: &str = "http://localhost:8080";
 
 pub struct TestRelay {
@@ -37,23 +39,32 @@ pub async fn relay() -> TestRelay {
 }
 
 pub async fn relay_with(dev: bool) -> TestRelay {
+    relay_with_options(RelayOptions { dev, ..options() }).await
+}
+
+/// The options every test relay starts from.
+pub fn options() -> RelayOptions {
+    RelayOptions {
+        cors_origins: vec![PORTAL_ORIGIN.into()],
+        public_url: "http://relay.test".into(),
+        ..RelayOptions::dev(OPERATOR_TOKEN)
+    }
+}
+
+pub async fn relay_with_options(options: RelayOptions) -> TestRelay {
     let store = Store::in_memory().await.expect("in-memory database");
     let clock = ManualClock::starting_at(START);
     let relay = Relay::new(
         store.clone(),
         Arc::new(clock.clone()),
-        [7u8; 32],
+        Arc::new(SoftCustody::new(MASTER_KEY)),
         Arc::new(DevOutbox::new(store.clone())),
-        RelayOptions {
-            dev,
-            operator_token: OPERATOR_TOKEN.into(),
-            cors_origins: vec![PORTAL_ORIGIN.into()],
-        },
+        options,
     )
     .await
     .expect("relay starts");
     TestRelay {
-        app: nubefirma_relay::http::app(relay),
+        app: nubefirma_relay::router::app(relay),
         clock,
         store,
     }
@@ -227,7 +238,7 @@ impl TestRelay {
         .await
     }
 
-    /// Register, start, read the SMS code, complete: an active account with one credential.
+    /// Register, start, read the SMS code, complete: an active account, no credential yet.
     pub async fn activate(&self, citizen: &Citizen) {
         let (_, activation_code) = self.register(citizen).await;
         let activation_id = self.start_activation(citizen, &activation_code).await;
@@ -253,6 +264,39 @@ impl TestRelay {
         let (status, body) = self.try_login(&citizen.id_number, citizen.password).await;
         assert_eq!(status, StatusCode::OK, "{body}");
         str_field(&body, "access_token")
+    }
+
+    /// `POST /api/v1/credentials`, answer as is.
+    pub async fn start_credential(&self, token: &str) -> (StatusCode, Value) {
+        self.post("/api/v1/credentials", Some(&bearer(token)), json!({}))
+            .await
+    }
+
+    /// `POST /api/v1/credentials/{challenge}/confirm`, answer as is.
+    pub async fn confirm_credential(
+        &self,
+        token: &str,
+        challenge_id: &str,
+        sms_code: &str,
+    ) -> (StatusCode, Value) {
+        self.post(
+            &format!("/api/v1/credentials/{challenge_id}/confirm"),
+            Some(&bearer(token)),
+            json!({ "smsCode": sms_code }),
+        )
+        .await
+    }
+
+    /// Generates her cloud certificate as the SDK does at the first signature (R15, R16):
+    /// start, read the SMS code, confirm. The new credential's id.
+    pub async fn create_credential(&self, citizen: &Citizen, token: &str) -> String {
+        let (status, body) = self.start_credential(token).await;
+        assert_eq!(status, StatusCode::ACCEPTED, "{body}");
+        let challenge = str_field(&body, "challengeId");
+        let code = otp_in(&self.last_sms(&citizen.phone).await);
+        let (status, body) = self.confirm_credential(token, &challenge, &code).await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        str_field(&body, "credentialID")
     }
 }
 
