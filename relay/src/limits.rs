@@ -56,7 +56,7 @@ pub fn human_duration(seconds: i64) -> String {
 
 /// "64 KiB": a size limit as people read it.
 pub fn human_bytes(bytes: usize) -> String {
-    if bytes % 1024 == 0 {
+    if bytes.is_multiple_of(1024) {
         format!("{} KiB", bytes / 1024)
     } else {
         format!("{bytes} bytes")

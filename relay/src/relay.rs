@@ -3,11 +3,10 @@
 
 use std::sync::Arc;
 
-use tokio::sync::Semaphore;
-
 use crate::Error;
 use crate::clock::Clock;
 use crate::crypto::{secret_hash, secrets_equal};
+use crate::identity::password::{Hasher, HasherPool};
 use crate::identity::rate::AddressLimits;
 use crate::keys::Custody;
 use crate::limits::{MAX_CONCURRENT_ARGON2, MIN_OPERATOR_TOKEN_CHARS};
@@ -55,7 +54,7 @@ pub struct Relay {
     pub(crate) notifier: Arc<dyn Notifier>,
     pub(crate) options: RelayOptions,
     operator_token_hash: Vec<u8>,
-    argon2_slots: Semaphore,
+    hashers: HasherPool,
 }
 
 impl Relay {
@@ -81,7 +80,7 @@ impl Relay {
             notifier,
             operator_token_hash: secret_hash("operator", options.operator_token.trim()),
             options,
-            argon2_slots: Semaphore::new(MAX_CONCURRENT_ARGON2),
+            hashers: HasherPool::new(MAX_CONCURRENT_ARGON2),
         }))
     }
 
@@ -112,20 +111,13 @@ impl Relay {
         )
     }
 
-    /// Runs argon2id work on the blocking pool, at most `MAX_CONCURRENT_ARGON2` at once, so a
-    /// flood of logins queues instead of taking the relay's memory.
+    /// Runs argon2id work on the blocking pool, at most `MAX_CONCURRENT_ARGON2` at once, each
+    /// with reused memory, so a flood of logins queues instead of taking the relay's memory.
     pub(crate) async fn argon2<T: Send + 'static>(
         &self,
-        work: impl FnOnce() -> Result<T, Error> + Send + 'static,
+        work: impl FnOnce(&mut Hasher) -> Result<T, Error> + Send + 'static,
     ) -> Result<T, Error> {
-        let _slot = self
-            .argon2_slots
-            .acquire()
-            .await
-            .map_err(|e| Error::internal("argon2 slots", e))?;
-        tokio::task::spawn_blocking(work)
-            .await
-            .map_err(|e| Error::internal("argon2 task", e))?
+        self.hashers.run(work).await
     }
 
     /// Development outbox rows (what SMS and email would have carried).

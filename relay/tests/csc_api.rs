@@ -6,142 +6,16 @@ mod common;
 use axum::http::{Method, StatusCode};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
-use der::Decode;
 use nubefirma_protocol::csc::{OID_ECDSA_WITH_SHA256, OID_SHA256};
 use nubefirma_protocol::verification::verification_code;
 use p256::ecdsa::signature::hazmat::PrehashVerifier;
 use p256::ecdsa::{Signature, VerifyingKey};
 use serde_json::{Value, json};
-use sha2::{Digest, Sha256};
-use x509_cert::Certificate;
 
 use common::{
-    Citizen, TestRelay, assert_error, bearer, digits_in, otp_in, relay, str_field, wrong_code,
+    Citizen, Signer, assert_error, b64, bearer, digests, digits_in, otp_in, relay, signer,
+    str_field, wrong_code,
 };
-
-/// An activated, logged-in citizen and her one credential.
-struct Signer<'a> {
-    relay: &'a TestRelay,
-    citizen: Citizen,
-    authorization: String,
-    credential_id: String,
-}
-
-async fn signer(relay: &TestRelay, n: u32) -> Signer<'_> {
-    let citizen = Citizen::new(n);
-    relay.activate(&citizen).await;
-    let token = relay.login(&citizen).await;
-    relay.create_credential(&citizen, &token).await;
-    let authorization = bearer(&token);
-    let (status, body) = relay
-        .post("/csc/v2/credentials/list", Some(&authorization), json!({}))
-        .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    let credential_id = body["credentialIDs"][0]
-        .as_str()
-        .expect("one credential")
-        .to_owned();
-    Signer {
-        relay,
-        citizen,
-        authorization,
-        credential_id,
-    }
-}
-
-/// SHA-256 of each document, raw.
-fn digests(documents: &[&str]) -> Vec<[u8; 32]> {
-    documents
-        .iter()
-        .map(|d| Sha256::digest(d.as_bytes()).into())
-        .collect()
-}
-
-fn b64(digests: &[[u8; 32]]) -> Vec<String> {
-    digests.iter().map(|d| STANDARD.encode(d)).collect()
-}
-
-impl Signer<'_> {
-    async fn post(&self, method: &str, body: Value) -> (StatusCode, Value) {
-        self.relay
-            .post(
-                &format!("/csc/v2/{method}"),
-                Some(&self.authorization),
-                body,
-            )
-            .await
-    }
-
-    async fn send_otp(&self, hashes: &[String]) -> (StatusCode, Value) {
-        self.post(
-            "credentials/sendOTP",
-            json!({ "credentialID": self.credential_id, "hashes": hashes, "hashAlgorithmOID": OID_SHA256 }),
-        )
-        .await
-    }
-
-    /// sendOTP, asserting success: the OTP from the SMS. Half a minute passes first, as it
-    /// does for a person, so the one-code-per-30-s SMS limit never decides a test by accident.
-    async fn otp_for(&self, hashes: &[String]) -> String {
-        self.relay.clock.advance(30);
-        let (status, body) = self.send_otp(hashes).await;
-        assert_eq!(status, StatusCode::NO_CONTENT, "{body}");
-        otp_in(&self.relay.last_sms(&self.citizen.phone).await)
-    }
-
-    async fn authorize(&self, hashes: &[String], otp: &str) -> (StatusCode, Value) {
-        self.post(
-            "credentials/authorize",
-            json!({
-                "credentialID": self.credential_id, "numSignatures": hashes.len(), "hashes": hashes,
-                "hashAlgorithmOID": OID_SHA256, "OTP": otp,
-            }),
-        )
-        .await
-    }
-
-    /// sendOTP + authorize, asserting success: the SAD.
-    async fn sad_for(&self, hashes: &[String]) -> String {
-        let otp = self.otp_for(hashes).await;
-        let (status, body) = self.authorize(hashes, &otp).await;
-        assert_eq!(status, StatusCode::OK, "{body}");
-        str_field(&body, "SAD")
-    }
-
-    async fn sign_hash(&self, sad: &str, hashes: &[String]) -> (StatusCode, Value) {
-        self.post(
-            "signatures/signHash",
-            json!({
-                "credentialID": self.credential_id, "SAD": sad, "hashes": hashes,
-                "hashAlgorithmOID": OID_SHA256, "signAlgo": OID_ECDSA_WITH_SHA256,
-            }),
-        )
-        .await
-    }
-
-    /// `credentials/info` with the whole chain, decoded: leaf first.
-    async fn chain(&self) -> (Value, Vec<Certificate>) {
-        let (status, info) = self
-            .post(
-                "credentials/info",
-                json!({ "credentialID": self.credential_id, "certificates": "chain" }),
-            )
-            .await;
-        assert_eq!(status, StatusCode::OK, "{info}");
-        let certificates = info["cert"]["certificates"]
-            .as_array()
-            .expect("certificates")
-            .iter()
-            .map(|c| {
-                let der = STANDARD
-                    .decode(c.as_str().expect("base64 text"))
-                    .expect("base64");
-                Certificate::from_der(&der).expect("DER certificate")
-            })
-            .collect();
-        (info, certificates)
-    }
-}
 
 // --- info, login, sessions ---
 

@@ -164,7 +164,7 @@ impl Relay {
 
         let given = password_text.to_owned();
         let kek_salt = random_bytes::<16>();
-        let password_hash = self.argon2(move || password::hash_password(&given)).await?;
+        let password_hash = self.argon2(move |h| h.hash_password(&given)).await?;
         let reserved_activation = Activation {
             state: reserved,
             ..activation

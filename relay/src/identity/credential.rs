@@ -4,7 +4,6 @@
 //! revoked by the citizen (token + password) or by an operator (R24).
 
 use super::codes::Purpose;
-use super::password;
 use super::session::Session;
 use crate::domain::CredentialId;
 use crate::keys::PasswordKek;
@@ -230,7 +229,7 @@ impl Relay {
             .ok_or_else(|| Error::Internal("active account without password".into()))?;
         let given = password_text.to_owned();
         let right = self
-            .argon2(move || Ok(password::verify_password(&given, &phc)))
+            .argon2(move |h| Ok(h.verify_password(&given, &phc)))
             .await?;
         if !right {
             return Err(Error::AccessDenied("the password is not right"));

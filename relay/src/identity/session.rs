@@ -10,7 +10,6 @@
 use nubefirma_protocol::IdNumber;
 
 use super::account::{AccountEvent, AccountState, AccountStatus, TransitionRefused, transition};
-use super::password;
 use crate::crypto::{derive_key, open, random_token, seal, secret_hash};
 use crate::domain::IssuedToken;
 use crate::keys::PasswordKek;
@@ -111,8 +110,8 @@ impl Relay {
         let (Some(citizen), Some(reserved)) = (citizen, reserved) else {
             // Unknown, pending, blocked or out of budget: the same answer after the same work.
             let given = password_text.to_owned();
-            self.argon2(move || {
-                password::verify_against_nothing(&given);
+            self.argon2(move |h| {
+                h.verify_against_nothing(&given);
                 Ok(())
             })
             .await?;
@@ -124,9 +123,9 @@ impl Relay {
         };
         let given = password_text.to_owned();
         let kek = self
-            .argon2(move || {
-                if password::verify_password(&given, &phc) {
-                    password::derive_kek(&given, &salt).map(Some)
+            .argon2(move |h| {
+                if h.verify_password(&given, &phc) {
+                    h.derive_kek(&given, &salt).map(Some)
                 } else {
                     Ok(None)
                 }

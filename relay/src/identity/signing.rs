@@ -34,34 +34,26 @@ impl Relay {
         credential.ensure_usable(self.now())?;
         let citizen = self.citizen_of(session).await?;
         let valid = human_duration(OTP_LIFETIME_SECONDS);
-        let (hashes, text): (_, Box<dyn FnOnce(&str) -> String + Send>) = match binding {
-            DocumentBinding::Hashes(digests) => {
-                let count = digests.len();
-                let vc = verification_code(digests.as_slice());
-                (
-                    Some(digests.clone()),
-                    Box::new(move |code: &str| {
-                        format!(
-                            "nubefirma: {code} is your code to sign {count} document(s). Verification code {vc}: check it matches the screen. Valid {valid}. Never share it."
-                        )
-                    }),
-                )
-            }
+        // What the SMS can say about the documents: their count and verification code.
+        let (hashes, shown) = match binding {
+            DocumentBinding::Hashes(digests) => (
+                Some(digests.clone()),
+                Some((digests.len(), verification_code(digests.as_slice()))),
+            ),
+            DocumentBinding::NotGiven if self.options.allow_unbound_otp => (None, None),
             DocumentBinding::NotGiven => {
-                if !self.options.allow_unbound_otp {
-                    return Err(Error::InvalidRequest(
-                        "hashes: required, so that the code works only for these documents and the SMS can show them".into(),
-                    ));
-                }
-                (
-                    None,
-                    Box::new(move |code: &str| {
-                        format!(
-                            "nubefirma: {code} is your signing code. WARNING: the application did not say which documents you are signing. Use it only if you started a signature yourself. Valid {valid}. Never share it."
-                        )
-                    }),
-                )
+                return Err(Error::InvalidRequest(
+                    "hashes: required, so that the code works only for these documents and the SMS can show them".into(),
+                ));
             }
+        };
+        let text = move |code: &str| match shown {
+            Some((count, vc)) => format!(
+                "nubefirma: {code} is your code to sign {count} document(s). Verification code {vc}: check it matches the screen. Valid {valid}. Never share it."
+            ),
+            None => format!(
+                "nubefirma: {code} is your signing code. WARNING: the application did not say which documents you are signing. Use it only if you started a signature yourself. Valid {valid}. Never share it."
+            ),
         };
         self.send_code(
             &citizen,

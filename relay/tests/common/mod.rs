@@ -21,6 +21,12 @@ use nubefirma_relay::{Relay, RelayOptions};
 use serde_json::{Value, json};
 use tower::ServiceExt;
 
+use base64::engine::general_purpose::STANDARD as B64;
+use der::Decode;
+use nubefirma_protocol::csc::{OID_ECDSA_WITH_SHA256, OID_SHA256};
+use sha2::{Digest, Sha256};
+use x509_cert::Certificate;
+
 /// 2026-05-28T20:26:40Z: every test starts here and moves time only with `clock.advance`.
 pub const START: i64 = 1_780_000_000;
 pub const OPERATOR_TOKEN: &str = "operator-token-for-tests-0123456789abcdef";
@@ -31,6 +37,7 @@ pub struct TestRelay {
     pub app: Router,
     pub clock: ManualClock,
     pub store: Store,
+    pub relay: Arc<Relay>,
 }
 
 /// A development relay (outbox on) with its own database and clock.
@@ -53,6 +60,16 @@ pub fn options() -> RelayOptions {
 
 pub async fn relay_with_options(options: RelayOptions) -> TestRelay {
     let store = Store::in_memory().await.expect("in-memory database");
+    relay_on(store, options).await
+}
+
+/// A relay on a SQLite file (for tests that read the file as a thief would).
+pub async fn relay_on_file(path: &std::path::Path) -> TestRelay {
+    let store = Store::open(path).await.expect("file database");
+    relay_on(store, options()).await
+}
+
+async fn relay_on(store: Store, options: RelayOptions) -> TestRelay {
     let clock = ManualClock::starting_at(START);
     let relay = Relay::new(
         store.clone(),
@@ -64,9 +81,10 @@ pub async fn relay_with_options(options: RelayOptions) -> TestRelay {
     .await
     .expect("relay starts");
     TestRelay {
-        app: nubefirma_relay::router::app(relay),
+        app: nubefirma_relay::router::app(relay.clone()),
         clock,
         store,
+        relay,
     }
 }
 
@@ -347,4 +365,128 @@ pub fn assert_error(answer: &(StatusCode, Value), status: StatusCode, error: &st
         .filter(|d| !d.is_empty())
         .unwrap_or_else(|| panic!("no error_description in {body}"))
         .to_owned()
+}
+
+/// An activated, logged-in citizen and her one credential.
+pub struct Signer<'a> {
+    pub relay: &'a TestRelay,
+    pub citizen: Citizen,
+    pub authorization: String,
+    pub credential_id: String,
+}
+
+pub async fn signer(relay: &TestRelay, n: u32) -> Signer<'_> {
+    let citizen = Citizen::new(n);
+    relay.activate(&citizen).await;
+    let token = relay.login(&citizen).await;
+    relay.create_credential(&citizen, &token).await;
+    let authorization = bearer(&token);
+    let (status, body) = relay
+        .post("/csc/v2/credentials/list", Some(&authorization), json!({}))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let credential_id = body["credentialIDs"][0]
+        .as_str()
+        .expect("one credential")
+        .to_owned();
+    Signer {
+        relay,
+        citizen,
+        authorization,
+        credential_id,
+    }
+}
+
+/// SHA-256 of each document, raw.
+pub fn digests(documents: &[&str]) -> Vec<[u8; 32]> {
+    documents
+        .iter()
+        .map(|d| Sha256::digest(d.as_bytes()).into())
+        .collect()
+}
+
+pub fn b64(digests: &[[u8; 32]]) -> Vec<String> {
+    digests.iter().map(|d| B64.encode(d)).collect()
+}
+
+impl Signer<'_> {
+    pub async fn post(&self, method: &str, body: Value) -> (StatusCode, Value) {
+        self.relay
+            .post(
+                &format!("/csc/v2/{method}"),
+                Some(&self.authorization),
+                body,
+            )
+            .await
+    }
+
+    pub async fn send_otp(&self, hashes: &[String]) -> (StatusCode, Value) {
+        self.post(
+            "credentials/sendOTP",
+            json!({ "credentialID": self.credential_id, "hashes": hashes, "hashAlgorithmOID": OID_SHA256 }),
+        )
+        .await
+    }
+
+    /// sendOTP, asserting success: the OTP from the SMS. Half a minute passes first, as it
+    /// does for a person, so the one-code-per-30-s SMS limit never decides a test by accident.
+    pub async fn otp_for(&self, hashes: &[String]) -> String {
+        self.relay.clock.advance(30);
+        let (status, body) = self.send_otp(hashes).await;
+        assert_eq!(status, StatusCode::NO_CONTENT, "{body}");
+        otp_in(&self.relay.last_sms(&self.citizen.phone).await)
+    }
+
+    pub async fn authorize(&self, hashes: &[String], otp: &str) -> (StatusCode, Value) {
+        self.post(
+            "credentials/authorize",
+            json!({
+                "credentialID": self.credential_id, "numSignatures": hashes.len(), "hashes": hashes,
+                "hashAlgorithmOID": OID_SHA256, "OTP": otp,
+            }),
+        )
+        .await
+    }
+
+    /// sendOTP + authorize, asserting success: the SAD.
+    pub async fn sad_for(&self, hashes: &[String]) -> String {
+        let otp = self.otp_for(hashes).await;
+        let (status, body) = self.authorize(hashes, &otp).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        str_field(&body, "SAD")
+    }
+
+    pub async fn sign_hash(&self, sad: &str, hashes: &[String]) -> (StatusCode, Value) {
+        self.post(
+            "signatures/signHash",
+            json!({
+                "credentialID": self.credential_id, "SAD": sad, "hashes": hashes,
+                "hashAlgorithmOID": OID_SHA256, "signAlgo": OID_ECDSA_WITH_SHA256,
+            }),
+        )
+        .await
+    }
+
+    /// `credentials/info` with the whole chain, decoded: leaf first.
+    pub async fn chain(&self) -> (Value, Vec<Certificate>) {
+        let (status, info) = self
+            .post(
+                "credentials/info",
+                json!({ "credentialID": self.credential_id, "certificates": "chain" }),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{info}");
+        let certificates = info["cert"]["certificates"]
+            .as_array()
+            .expect("certificates")
+            .iter()
+            .map(|c| {
+                let der = B64
+                    .decode(c.as_str().expect("base64 text"))
+                    .expect("base64");
+                Certificate::from_der(&der).expect("DER certificate")
+            })
+            .collect();
+        (info, certificates)
+    }
 }

@@ -1,0 +1,501 @@
+//! Attacks that need real parallel requests against a real relay process on a file database
+//! (docs/threat-model.md): the in-memory test store has one connection and hides races. Each
+//! counter is reserved before judging, so N parallel guesses never judge more than the budget.
+
+mod process;
+
+use std::time::{Duration, Instant};
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use futures_util::future::join_all;
+use process::{Answer, RelayProcess, TestCitizen, binary};
+use reqwest::StatusCode;
+use serde_json::json;
+use sha2::{Digest, Sha256};
+use sqlx::Row;
+
+/// Generous per-address limits: these tests exercise the per-account counters.
+const OPEN: &[&str] = &[
+    "--logins-per-minute",
+    "100000",
+    "--activations-per-minute",
+    "100000",
+    "--office-calls-per-minute",
+    "100000",
+];
+
+const PARALLEL: usize = 30;
+
+/// One test at a time in this file: each loads both cores, and the timing test must not run
+/// beside a flood.
+static SERIAL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+fn wrong_code(code: &str) -> String {
+    let n: u32 = code.parse().expect("digits");
+    format!("{:06}", (n + 1) % 1_000_000)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn thirty_parallel_wrong_activation_codes_judge_only_five() {
+    let _serial = SERIAL.lock().await;
+    let relay = RelayProcess::start(OPEN);
+    let ane = TestCitizen::new(1);
+    let code = relay.register(&ane).await;
+    let wrong = format!("{}Z", &code[..code.len() - 1]).replace("ZZ", "ZY");
+    let answers = join_all((0..PARALLEL).map(|_| {
+        relay.post(
+            "/api/v1/activation/start",
+            None,
+            json!({ "idNumber": ane.id_number, "activationCode": wrong }),
+        )
+    }))
+    .await;
+    let mut left: Vec<u64> = answers
+        .iter()
+        .map(|a| {
+            assert_eq!(a.error(), Some("invalid_activation_code"), "{:?}", a.body);
+            a.body["attemptsLeft"].as_u64().expect("attemptsLeft")
+        })
+        .filter(|n| *n > 0)
+        .collect();
+    left.sort_unstable();
+    assert_eq!(left, [1, 2, 3, 4], "each judged entry saw its own count");
+    let failures: i64 = sqlx::query("SELECT activation_failures FROM citizens")
+        .fetch_one(&relay.db().await)
+        .await
+        .expect("row")
+        .get(0);
+    assert_eq!(failures, 5, "exactly the budget was judged");
+    // The code is blocked: even the right one is refused now.
+    let right = relay
+        .post(
+            "/api/v1/activation/start",
+            None,
+            json!({ "idNumber": ane.id_number, "activationCode": code }),
+        )
+        .await;
+    assert_eq!(right.error(), Some("invalid_activation_code"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn thirty_parallel_wrong_activation_sms_codes_judge_only_five() {
+    let _serial = SERIAL.lock().await;
+    let relay = RelayProcess::start(OPEN);
+    let ane = TestCitizen::new(2);
+    let code = relay.register(&ane).await;
+    let started = relay
+        .post(
+            "/api/v1/activation/start",
+            None,
+            json!({ "idNumber": ane.id_number, "activationCode": code }),
+        )
+        .await;
+    let activation_id = started.body["activationId"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    let sms_code = relay.last_code(&ane.phone).await;
+    let answers = join_all((0..PARALLEL).map(|_| {
+        relay.post(
+            "/api/v1/activation/complete",
+            None,
+            json!({ "activationId": activation_id, "smsCode": wrong_code(&sms_code),
+                    "password": ane.password, "acceptTerms": true }),
+        )
+    }))
+    .await;
+    assert!(answers.iter().all(|a| a.error() == Some("invalid_otp")));
+    let judged = answers
+        .iter()
+        .filter(|a| {
+            a.body["error_description"]
+                .as_str()
+                .is_some_and(|d| d.starts_with("wrong code"))
+        })
+        .count();
+    assert_eq!(judged, 5);
+    let attempts: i64 = sqlx::query("SELECT attempts FROM activations")
+        .fetch_one(&relay.db().await)
+        .await
+        .expect("row")
+        .get(0);
+    assert_eq!(attempts, 5);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn thirty_parallel_otp_guesses_judge_only_the_codes_three_entries() {
+    let _serial = SERIAL.lock().await;
+    let relay = RelayProcess::start(OPEN);
+    let ane = TestCitizen::new(3);
+    relay.activate(&ane).await;
+    let auth = relay.login(&ane).await;
+    let credential = relay.create_credential(&ane, &auth).await;
+    let hashes = vec![STANDARD.encode(Sha256::digest(b"contrato"))];
+    let sent = relay
+        .post(
+            "/csc/v2/credentials/sendOTP",
+            Some(&auth),
+            json!({ "credentialID": credential, "hashes": hashes }),
+        )
+        .await;
+    assert_eq!(sent.status, StatusCode::NO_CONTENT, "{:?}", sent.body);
+    let otp = relay.last_code(&ane.phone).await;
+    let authorize = |code: String| {
+        relay.post(
+            "/csc/v2/credentials/authorize",
+            Some(&auth),
+            json!({ "credentialID": credential, "numSignatures": 1, "hashes": hashes,
+                    "hashAlgorithmOID": "2.16.840.1.101.3.4.2.1", "OTP": code }),
+        )
+    };
+    // 29 wrong guesses, then the right code last.
+    let mut guesses: Vec<String> = (1..PARALLEL as u32)
+        .map(|i| {
+            wrong_code(&format!(
+                "{:06}",
+                (otp.parse::<u32>().expect("n") + i) % 1_000_000
+            ))
+        })
+        .collect();
+    guesses.push(otp.clone());
+    let answers: Vec<Answer> = join_all(guesses.into_iter().map(authorize)).await;
+    let judged_wrong = answers
+        .iter()
+        .filter(|a| {
+            a.body["error_description"]
+                .as_str()
+                .is_some_and(|d| d.starts_with("wrong code"))
+        })
+        .count();
+    let granted = answers
+        .iter()
+        .filter(|a| a.status == StatusCode::OK)
+        .count();
+    assert!(
+        judged_wrong + granted <= 3,
+        "judged {judged_wrong} wrong + {granted} right: more than the code's 3 entries"
+    );
+    assert!(
+        answers
+            .iter()
+            .all(|a| a.status == StatusCode::OK || a.error() == Some("invalid_otp")),
+        "{answers:?}"
+    );
+    let db = relay.db().await;
+    let otp_failures: i64 = sqlx::query("SELECT otp_failures FROM citizens")
+        .fetch_one(&db)
+        .await
+        .expect("row")
+        .get(0);
+    assert!(otp_failures <= 3, "{otp_failures}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn parallel_password_guesses_never_judge_more_than_the_budget_left() {
+    let _serial = SERIAL.lock().await;
+    let relay = RelayProcess::start(OPEN);
+    // Each round: 4 wrong logins leave one entry; then 29 wrong and the right one at once.
+    // Only one of the thirty may be judged, so the right password wins only if it happens to
+    // be first (about 1 in 30); on the walking skeleton every one was judged and the right
+    // password won in most rounds.
+    const ROUNDS: u32 = 4;
+    let mut right_won = 0;
+    for round in 0..ROUNDS {
+        let ane = TestCitizen::new(10 + round);
+        relay.activate(&ane).await;
+        for _ in 0..4 {
+            let a = relay.try_login(&ane.id_number, "Caracol-rojo-00-x").await;
+            assert_eq!(a.status, StatusCode::UNAUTHORIZED);
+        }
+        let mut passwords = vec!["Caracol-rojo-00-x".to_owned(); PARALLEL - 1];
+        passwords.push(ane.password.clone());
+        let answers = join_all(passwords.iter().map(|p| relay.try_login(&ane.id_number, p))).await;
+        let granted = answers
+            .iter()
+            .filter(|a| a.status == StatusCode::OK)
+            .count();
+        assert!(granted <= 1);
+        right_won += granted;
+        let row = sqlx::query("SELECT status, password_failures FROM citizens WHERE id_number = ?")
+            .bind(&ane.id_number)
+            .fetch_one(&relay.db().await)
+            .await
+            .expect("row");
+        let status: String = row.get(0);
+        let failures: i64 = row.get(1);
+        if granted == 0 {
+            assert_eq!((status.as_str(), failures), ("blocked", 5));
+        } else {
+            assert_eq!(status, "active");
+        }
+    }
+    assert!(
+        right_won <= 1,
+        "the right password won {right_won} of {ROUNDS} rounds with one entry left"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_sad_spent_by_ten_parallel_sign_hash_calls_signs_exactly_once() {
+    let _serial = SERIAL.lock().await;
+    let relay = RelayProcess::start(OPEN);
+    let ane = TestCitizen::new(4);
+    relay.activate(&ane).await;
+    let auth = relay.login(&ane).await;
+    let credential = relay.create_credential(&ane, &auth).await;
+    let hashes = vec![STANDARD.encode(Sha256::digest(b"contrato"))];
+    relay
+        .post(
+            "/csc/v2/credentials/sendOTP",
+            Some(&auth),
+            json!({ "credentialID": credential, "hashes": hashes }),
+        )
+        .await;
+    let otp = relay.last_code(&ane.phone).await;
+    let sad = relay
+        .post(
+            "/csc/v2/credentials/authorize",
+            Some(&auth),
+            json!({ "credentialID": credential, "numSignatures": 1, "hashes": hashes,
+                    "hashAlgorithmOID": "2.16.840.1.101.3.4.2.1", "OTP": otp }),
+        )
+        .await;
+    let sad = sad.body["SAD"].as_str().expect("SAD").to_owned();
+    let answers = join_all((0..10).map(|_| {
+        relay.post(
+            "/csc/v2/signatures/signHash",
+            Some(&auth),
+            json!({ "credentialID": credential, "SAD": sad, "hashes": hashes,
+                    "hashAlgorithmOID": "2.16.840.1.101.3.4.2.1", "signAlgo": "1.2.840.10045.4.3.2" }),
+        )
+    }))
+    .await;
+    let signed = answers
+        .iter()
+        .filter(|a| a.status == StatusCode::OK)
+        .count();
+    assert_eq!(signed, 1, "{answers:?}");
+    assert!(
+        answers
+            .iter()
+            .all(|a| a.status == StatusCode::OK || a.error() == Some("invalid_sad"))
+    );
+}
+
+/// Peak resident memory of a process, from /proc (Linux).
+fn peak_rss_mib(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib / 1024)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_flood_of_logins_for_unknown_ids_keeps_argon2_memory_bounded() {
+    let _serial = SERIAL.lock().await;
+    let relay = RelayProcess::start(OPEN);
+    // 200 logins at once, each an argon2id run of 19 MiB: unbounded, that is ~3.8 GiB.
+    let answers = join_all((0..200u32).map(|n| {
+        let id = TestCitizen::new(5000 + n).id_number;
+        let relay = &relay;
+        async move { relay.try_login(&id, "Caracol-verde-0-x").await }
+    }))
+    .await;
+    assert!(answers.iter().all(|a| a.status == StatusCode::UNAUTHORIZED));
+    let peak = peak_rss_mib(relay.pid()).expect("VmHWM readable");
+    assert!(peak < 200, "peak resident memory {peak} MiB");
+}
+
+fn median(mut samples: Vec<Duration>) -> Duration {
+    samples.sort_unstable();
+    samples[samples.len() / 2]
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn login_failures_take_the_same_time_whoever_is_asked_about() {
+    let _serial = SERIAL.lock().await;
+    let relay = RelayProcess::start(OPEN);
+    let active = TestCitizen::new(6);
+    relay.activate(&active).await;
+    let pending = TestCitizen::new(7);
+    relay.register(&pending).await;
+    let blocked = TestCitizen::new(8);
+    relay.activate(&blocked).await;
+    for _ in 0..5 {
+        relay
+            .try_login(&blocked.id_number, "Caracol-rojo-00-x")
+            .await;
+    }
+    let unknown = TestCitizen::new(9).id_number;
+    let cases = [
+        ("unknown", unknown.as_str(), "Caracol-rojo-00-x"),
+        (
+            "pending",
+            pending.id_number.as_str(),
+            pending.password.as_str(),
+        ),
+        (
+            "blocked",
+            blocked.id_number.as_str(),
+            blocked.password.as_str(),
+        ),
+        (
+            "wrong password",
+            active.id_number.as_str(),
+            "Caracol-rojo-00-x",
+        ),
+    ];
+    let mut medians = Vec::new();
+    let mut bodies = Vec::new();
+    for (name, id, password) in cases {
+        let mut samples = Vec::new();
+        // Interleaved rounds would be fairer still; 4 wrong entries keep `active` unblocked.
+        for _ in 0..if name == "wrong password" { 4 } else { 7 } {
+            let started = Instant::now();
+            let answer = relay.try_login(id, password).await;
+            samples.push(started.elapsed());
+            bodies.push(answer.body.clone());
+            assert_eq!(answer.status, StatusCode::UNAUTHORIZED, "{name}");
+        }
+        medians.push((name, median(samples)));
+    }
+    assert!(bodies.iter().all(|b| b == &bodies[0]), "same body for all");
+    let slowest = medians.iter().map(|(_, d)| *d).max().expect("some");
+    let fastest = medians.iter().map(|(_, d)| *d).min().expect("some");
+    // Every case runs one argon2id; a case that skipped it would be several times faster.
+    assert!(
+        fastest * 2 > slowest,
+        "login failures differ in time: {medians:?}"
+    );
+}
+
+#[test]
+fn the_binary_refuses_to_start_with_an_empty_operator_token() {
+    let data = tempfile::tempdir().expect("tempdir");
+    std::fs::write(data.path().join("operator.token"), "").expect("write");
+    let output = std::process::Command::new(binary())
+        .args(["serve", "--dev", "--listen", "127.0.0.1:0", "--data"])
+        .arg(data.path())
+        .output()
+        .expect("runs");
+    assert!(!output.status.success(), "it started");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("operator token"), "{stderr}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_secret_of_a_full_journey_is_in_the_logs_or_the_database_file() {
+    let _serial = SERIAL.lock().await;
+    let mut relay = RelayProcess::start(&[]);
+    let ane = TestCitizen::new(20);
+    let activation_code = relay.register(&ane).await;
+    let started = relay
+        .post(
+            "/api/v1/activation/start",
+            None,
+            json!({ "idNumber": ane.id_number, "activationCode": activation_code }),
+        )
+        .await;
+    let activation_id = started.body["activationId"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    let activation_sms = relay.last_code(&ane.phone).await;
+    relay
+        .post(
+            "/api/v1/activation/complete",
+            None,
+            json!({ "activationId": activation_id, "smsCode": activation_sms,
+                    "password": ane.password, "acceptTerms": true }),
+        )
+        .await;
+    let auth = relay.login(&ane).await;
+    let credential = relay.create_credential(&ane, &auth).await;
+    let certificate_sms = relay.last_code(&ane.phone).await;
+    let hashes = vec![STANDARD.encode(Sha256::digest(b"contrato"))];
+    relay
+        .post(
+            "/csc/v2/credentials/sendOTP",
+            Some(&auth),
+            json!({ "credentialID": credential, "hashes": hashes }),
+        )
+        .await;
+    let otp = relay.last_code(&ane.phone).await;
+    let authorized = relay
+        .post(
+            "/csc/v2/credentials/authorize",
+            Some(&auth),
+            json!({ "credentialID": credential, "numSignatures": 1, "hashes": hashes,
+                    "hashAlgorithmOID": "2.16.840.1.101.3.4.2.1", "OTP": otp }),
+        )
+        .await;
+    let sad = authorized.body["SAD"].as_str().expect("SAD").to_owned();
+    let signed = relay
+        .post(
+            "/csc/v2/signatures/signHash",
+            Some(&auth),
+            json!({ "credentialID": credential, "SAD": sad, "hashes": hashes,
+                    "hashAlgorithmOID": "2.16.840.1.101.3.4.2.1", "signAlgo": "1.2.840.10045.4.3.2" }),
+        )
+        .await;
+    assert_eq!(signed.status, StatusCode::OK, "{:?}", signed.body);
+    let token = auth.trim_start_matches("Bearer ").to_owned();
+    let operator = relay.operator_token();
+    drop(relay.db().await);
+
+    let secrets = [
+        ("password", ane.password.clone()),
+        ("activation code", activation_code.clone()),
+        (
+            "activation code (typed form)",
+            activation_code.replace('-', ""),
+        ),
+        ("bearer token", token),
+        ("SAD", sad),
+        ("operator token", operator),
+    ];
+    let short_codes = [
+        ("activation SMS code", activation_sms),
+        ("certificate SMS code", certificate_sms),
+        ("signing OTP", otp),
+    ];
+    relay.kill();
+    let logs = relay.log.lock().expect("log").join("\n");
+    assert!(
+        logs.contains("credential issued"),
+        "the log was captured: {logs}"
+    );
+    // The dev outbox keeps SMS texts by design (--dev only): empty it, then read the file as
+    // a thief would, with every page rewritten so deleted rows leave no trace either.
+    {
+        let db = sqlx::SqlitePool::connect(&format!("sqlite://{}", relay.db_path().display()))
+            .await
+            .expect("open");
+        sqlx::query("DELETE FROM outbox")
+            .execute(&db)
+            .await
+            .expect("delete");
+        sqlx::query("VACUUM").execute(&db).await.expect("vacuum");
+        db.close().await;
+    }
+    let database = std::fs::read(relay.db_path()).expect("db");
+    let contains =
+        |haystack: &[u8], needle: &[u8]| haystack.windows(needle.len()).any(|w| w == needle);
+    for (what, secret) in &secrets {
+        for form in [secret.clone(), STANDARD.encode(secret)] {
+            assert!(!logs.contains(&form), "{what} in the logs");
+            assert!(
+                !contains(&database, form.as_bytes()),
+                "{what} in the database file"
+            );
+        }
+    }
+    for (what, code) in &short_codes {
+        assert!(!logs.contains(code.as_str()), "{what} in the logs");
+        assert!(
+            !contains(&database, code.as_bytes()),
+            "{what} in the database file"
+        );
+    }
+}

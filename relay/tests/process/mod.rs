@@ -1,0 +1,309 @@
+//! A real `nubefirma-relay` process for tests that must cross a socket: parallel requests
+//! against a file database (the in-memory test store has one connection and hides races), the
+//! relay's own logs, and its database file as a thief would read it.
+
+// Each test file uses a different subset of these helpers.
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+pub struct RelayProcess {
+    child: Child,
+    pub base: String,
+    pub data: tempfile::TempDir,
+    /// Every line the relay wrote to stderr so far.
+    pub log: Arc<Mutex<Vec<String>>>,
+    pub client: reqwest::Client,
+}
+
+/// A parsed answer.
+#[derive(Debug, Clone)]
+pub struct Answer {
+    pub status: StatusCode,
+    pub body: Value,
+    pub retry_after: Option<String>,
+}
+
+impl Answer {
+    pub fn error(&self) -> Option<&str> {
+        self.body["error"].as_str()
+    }
+}
+
+pub fn binary() -> &'static str {
+    env!("CARGO_BIN_EXE_nubefirma-relay")
+}
+
+impl RelayProcess {
+    /// `serve --dev` on a fresh folder and a free port, plus `extra` arguments.
+    pub fn start(extra: &[&str]) -> Self {
+        let data = tempfile::tempdir().expect("tempdir");
+        Self::start_in(data, extra)
+    }
+
+    pub fn start_in(data: tempfile::TempDir, extra: &[&str]) -> Self {
+        let mut child = Command::new(binary())
+            .args(["serve", "--dev", "--listen", "127.0.0.1:0", "--data"])
+            .arg(data.path())
+            .args(extra)
+            .env("RUST_LOG", "info")
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("relay starts");
+        let stderr = child.stderr.take().expect("stderr");
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let (tx, rx) = std::sync::mpsc::channel();
+        let sink = log.clone();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if let Some(rest) = line.split("listening on http://").nth(1) {
+                    let addr = rest
+                        .split_whitespace()
+                        .next()
+                        .unwrap_or_default()
+                        .to_owned();
+                    let _ = tx.send(addr);
+                }
+                sink.lock().expect("log").push(line);
+            }
+        });
+        let addr = rx
+            .recv_timeout(Duration::from_secs(60))
+            .unwrap_or_else(|_| {
+                panic!(
+                    "the relay did not start: {:?}",
+                    log.lock().map(|l| l.clone())
+                )
+            });
+        Self {
+            child,
+            base: format!("http://{addr}"),
+            data,
+            log,
+            client: reqwest::Client::new(),
+        }
+    }
+
+    pub fn operator_token(&self) -> String {
+        std::fs::read_to_string(self.data.path().join("operator.token"))
+            .expect("operator token")
+            .trim()
+            .to_owned()
+    }
+
+    pub fn db_path(&self) -> std::path::PathBuf {
+        self.data.path().join("relay.sqlite")
+    }
+
+    /// A read connection to the relay's database file.
+    pub async fn db(&self) -> sqlx::SqlitePool {
+        sqlx::SqlitePool::connect(&format!("sqlite://{}?mode=ro", self.db_path().display()))
+            .await
+            .expect("open database")
+    }
+
+    /// Stops the relay (its folder stays until this value is dropped).
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    pub async fn post(&self, path: &str, authorization: Option<&str>, body: Value) -> Answer {
+        let mut request = self.client.post(format!("{}{path}", self.base)).json(&body);
+        if let Some(a) = authorization {
+            request = request.header("authorization", a);
+        }
+        let response = request.send().await.expect("relay answers");
+        let status = response.status();
+        let retry_after = response
+            .headers()
+            .get("retry-after")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let text = response.text().await.expect("body");
+        let body = if text.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(&text).unwrap_or(Value::String(text))
+        };
+        Answer {
+            status,
+            body,
+            retry_after,
+        }
+    }
+
+    pub async fn get_text(&self, path: &str) -> String {
+        self.client
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .expect("relay answers")
+            .text()
+            .await
+            .expect("body")
+    }
+
+    /// Every SMS text sent to `phone`, oldest first.
+    pub async fn sms_to(&self, phone: &str) -> Vec<String> {
+        let text = self
+            .get_text(&format!("/dev/outbox?to={}", phone.replace('+', "%2B")))
+            .await;
+        let list: Value = serde_json::from_str(&text).expect("outbox json");
+        list.as_array()
+            .expect("list")
+            .iter()
+            .map(|m| m["text"].as_str().unwrap_or_default().to_owned())
+            .collect()
+    }
+
+    pub async fn last_code(&self, phone: &str) -> String {
+        let sms = self.sms_to(phone).await;
+        six_digits(sms.last().expect("an SMS"))
+    }
+
+    /// Registers through the office API: the activation code.
+    pub async fn register(&self, citizen: &TestCitizen) -> String {
+        let answer = self
+            .post(
+                "/office/v1/citizens",
+                Some(&format!("Bearer {}", self.operator_token())),
+                citizen.registration(),
+            )
+            .await;
+        assert_eq!(answer.status, StatusCode::CREATED, "{:?}", answer.body);
+        answer.body["activationCode"]
+            .as_str()
+            .expect("code")
+            .to_owned()
+    }
+
+    /// Registers and activates.
+    pub async fn activate(&self, citizen: &TestCitizen) {
+        let activation_code = self.register(citizen).await;
+        let answer = self
+            .post(
+                "/api/v1/activation/start",
+                None,
+                json!({ "idNumber": citizen.id_number, "activationCode": activation_code }),
+            )
+            .await;
+        assert_eq!(answer.status, StatusCode::OK, "{:?}", answer.body);
+        let activation_id = answer.body["activationId"].as_str().expect("id").to_owned();
+        let code = self.last_code(&citizen.phone).await;
+        let answer = self
+            .post(
+                "/api/v1/activation/complete",
+                None,
+                json!({ "activationId": activation_id, "smsCode": code, "password": citizen.password, "acceptTerms": true }),
+            )
+            .await;
+        assert_eq!(answer.status, StatusCode::OK, "{:?}", answer.body);
+    }
+
+    pub async fn try_login(&self, id_number: &str, password: &str) -> Answer {
+        let basic = STANDARD.encode(format!("{id_number}:{password}"));
+        self.post(
+            "/csc/v2/auth/login",
+            Some(&format!("Basic {basic}")),
+            json!({}),
+        )
+        .await
+    }
+
+    /// Logs in: `Bearer <token>`.
+    pub async fn login(&self, citizen: &TestCitizen) -> String {
+        let answer = self.try_login(&citizen.id_number, &citizen.password).await;
+        assert_eq!(answer.status, StatusCode::OK, "{:?}", answer.body);
+        format!(
+            "Bearer {}",
+            answer.body["access_token"].as_str().expect("token")
+        )
+    }
+
+    /// Generates her certificate (R15, R16): the credential id.
+    pub async fn create_credential(&self, citizen: &TestCitizen, authorization: &str) -> String {
+        let answer = self
+            .post("/api/v1/credentials", Some(authorization), json!({}))
+            .await;
+        assert_eq!(answer.status, StatusCode::ACCEPTED, "{:?}", answer.body);
+        let challenge = answer.body["challengeId"].as_str().expect("id").to_owned();
+        let code = self.last_code(&citizen.phone).await;
+        let answer = self
+            .post(
+                &format!("/api/v1/credentials/{challenge}/confirm"),
+                Some(authorization),
+                json!({ "smsCode": code }),
+            )
+            .await;
+        assert_eq!(answer.status, StatusCode::CREATED, "{:?}", answer.body);
+        answer.body["credentialID"].as_str().expect("id").to_owned()
+    }
+
+    /// Waits until the process has exited (after a failed start), with its exit status.
+    pub fn wait_exit(mut self) -> std::process::ExitStatus {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return status;
+            }
+            assert!(Instant::now() < deadline, "the relay did not exit");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for RelayProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A citizen for process tests; `n` keeps DNI and phone unique.
+#[derive(Clone)]
+pub struct TestCitizen {
+    pub id_number: String,
+    pub phone: String,
+    pub password: String,
+}
+
+impl TestCitizen {
+    pub fn new(n: u32) -> Self {
+        const LETTERS: &[u8; 23] = b"TRWAGMYFPDXBNJZSQVHLCKE";
+        let number = 20_000_000 + n;
+        Self {
+            id_number: format!("{number:08}{}", char::from(LETTERS[(number % 23) as usize])),
+            phone: format!("+3461000{n:04}"),
+            password: format!("Caracol-verde-{n}-x"),
+        }
+    }
+
+    pub fn registration(&self) -> Value {
+        json!({
+            "idNumber": self.id_number, "givenName": "Ane", "surname": "Etxeberria Goñi",
+            "birthDate": "1988-11-30", "phone": self.phone, "email": "ane@example.eus",
+        })
+    }
+}
+
+/// The first run of exactly six digits in a text (the code in an SMS).
+pub fn six_digits(text: &str) -> String {
+    text.split(|c: char| !c.is_ascii_digit())
+        .find(|run| run.len() == 6)
+        .unwrap_or_else(|| panic!("no six-digit code in {text:?}"))
+        .to_owned()
+}
