@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod csc;
+pub mod csc_v1;
 pub mod error;
 pub mod id_number;
 pub mod verification;

@@ -31,6 +31,7 @@ pub fn app(relay: Arc<Relay>) -> Router {
         .expose_headers([header::RETRY_AFTER]);
     let mut router = Router::new()
         .route("/healthz", get(|| async { "ok" }))
+        .nest("/csc/v1", crate::csc::v1::routes())
         .nest("/csc/v2", crate::csc::v2::routes())
         .merge(crate::api::activation::routes())
         .merge(crate::api::credentials::routes())

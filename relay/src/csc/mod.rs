@@ -2,18 +2,67 @@
 //! it, the v1 wire. Each parses its JSON into the domain's types (`CredentialId`, `Digests`),
 //! calls `Relay`, and shapes the answer; the parsing and shaping they share is here.
 
+pub mod v1;
 pub mod v2;
 
+use std::sync::Arc;
+
+use axum::extract::State;
+use axum::http::StatusCode;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use der::Decode;
-use nubefirma_protocol::csc::{OID_ECDSA_WITH_SHA256, OID_SHA256};
+use nubefirma_protocol::csc::{InfoResponse, LoginResponse, OID_ECDSA_WITH_SHA256, OID_SHA256};
 use x509_cert::Certificate;
 
 use crate::domain::{CredentialId, Digests};
+use crate::http::{ApiError, BasicCredentials, CitizenSession, ClientAddress, Json};
+use crate::identity::rate::AddressBucket;
 use crate::limits::MAX_HASHES_PER_CALL;
 use crate::store::Credential;
 use crate::{Error, Relay};
+
+/// `info`: the same on both wires but for the version and the method list.
+pub(crate) fn info(specs: &str, methods: &[&str]) -> InfoResponse {
+    InfoResponse {
+        specs: specs.into(),
+        name: "nubefirma".into(),
+        logo: String::new(),
+        region: "ES".into(),
+        lang: "es".into(),
+        description: "Cloud signature for citizens: DNI/NIE, password and SMS one-time password."
+            .into(),
+        auth_type: vec!["basic".into()],
+        methods: methods
+            .iter()
+            .filter(|m| **m != "info")
+            .map(|m| (*m).to_owned())
+            .collect(),
+    }
+}
+
+/// `auth/login` (HTTP Basic: DNI/NIE and password), the same on both wires.
+pub(crate) async fn login(
+    State(relay): State<Arc<Relay>>,
+    ClientAddress(address): ClientAddress,
+    basic: BasicCredentials,
+) -> Result<Json<LoginResponse>, ApiError> {
+    relay.limit_address(AddressBucket::Login, address).await?;
+    let issued = relay.login(&basic.user, &basic.password).await?;
+    Ok(Json(LoginResponse {
+        access_token: issued.access_token,
+        expires_in: issued.expires_in.unsigned_abs(),
+    }))
+}
+
+/// `auth/revoke`: the token stops working at once.
+pub(crate) async fn revoke(
+    State(relay): State<Arc<Relay>>,
+    CitizenSession(session): CitizenSession,
+) -> Result<StatusCode, ApiError> {
+    relay.logout(&session).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
 
 pub(crate) fn credential_id(text: &str) -> Result<CredentialId, Error> {
     CredentialId::parse(text)

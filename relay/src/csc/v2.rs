@@ -16,8 +16,7 @@ use super::{
     CertificateView, check_count, check_hash_algorithm, check_sign_algorithm, credential_id,
     digests, key_status,
 };
-use crate::http::{ApiError, BasicCredentials, CitizenSession, ClientAddress, Json};
-use crate::identity::rate::AddressBucket;
+use crate::http::{ApiError, CitizenSession, Json};
 use crate::identity::signing::DocumentBinding;
 use crate::store::Credential;
 use crate::{Error, Relay};
@@ -39,8 +38,8 @@ pub const METHODS: [&str; 9] = [
 pub fn routes() -> Router<Arc<Relay>> {
     Router::new()
         .route("/info", post(info).get(info))
-        .route("/auth/login", post(login))
-        .route("/auth/revoke", post(revoke))
+        .route("/auth/login", post(super::login))
+        .route("/auth/revoke", post(super::revoke))
         .route("/credentials/list", post(credentials_list))
         .route("/credentials/info", post(credentials_info))
         .route("/credentials/sendOTP", post(send_otp))
@@ -50,42 +49,7 @@ pub fn routes() -> Router<Arc<Relay>> {
 }
 
 async fn info() -> Json<InfoResponse> {
-    Json(InfoResponse {
-        specs: "2.0.0.2".into(),
-        name: "nubefirma".into(),
-        logo: String::new(),
-        region: "ES".into(),
-        lang: "es".into(),
-        description: "Cloud signature for citizens: DNI/NIE, password and SMS one-time password."
-            .into(),
-        auth_type: vec!["basic".into()],
-        methods: METHODS
-            .iter()
-            .filter(|m| **m != "info")
-            .map(|m| (*m).to_owned())
-            .collect(),
-    })
-}
-
-async fn login(
-    State(relay): Shared,
-    ClientAddress(address): ClientAddress,
-    basic: BasicCredentials,
-) -> Result<Json<LoginResponse>, ApiError> {
-    relay.limit_address(AddressBucket::Login, address).await?;
-    let issued = relay.login(&basic.user, &basic.password).await?;
-    Ok(Json(LoginResponse {
-        access_token: issued.access_token,
-        expires_in: issued.expires_in.unsigned_abs(),
-    }))
-}
-
-async fn revoke(
-    State(relay): Shared,
-    CitizenSession(session): CitizenSession,
-) -> Result<StatusCode, ApiError> {
-    relay.logout(&session).await?;
-    Ok(StatusCode::NO_CONTENT)
+    Json(super::info("2.0.0.2", &METHODS))
 }
 
 fn credential_info(

@@ -1,0 +1,171 @@
+//! CSC API 1.0.4.0 (`/csc/v1/*`): the v1 wire over the same domain as v2. v1's `sendOTP` cannot
+//! name the documents, so the SMS says plainly that no document list was given (and a relay
+//! setting refuses that path); the SAD still binds the exact hashes sent to `authorize`.
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::post;
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use nubefirma_protocol::csc::{
+    CertificatesWanted, InfoResponse, OID_EC_PUBLIC_KEY, OID_ECDSA_WITH_SHA256, OID_P256,
+    SignHashResponse,
+};
+use nubefirma_protocol::csc_v1::*;
+
+use super::{
+    CertificateView, check_count, check_hash_algorithm, check_sign_algorithm, credential_id,
+    digests, key_status,
+};
+use crate::http::{ApiError, CitizenSession, Json};
+use crate::identity::signing::DocumentBinding;
+use crate::limits::MAX_HASHES_PER_CALL;
+use crate::{Error, Relay};
+
+type Shared = State<Arc<Relay>>;
+
+pub const METHODS: [&str; 8] = [
+    "auth/login",
+    "auth/revoke",
+    "credentials/list",
+    "credentials/info",
+    "credentials/sendOTP",
+    "credentials/authorize",
+    "signatures/signHash",
+    "info",
+];
+
+pub fn routes() -> Router<Arc<Relay>> {
+    Router::new()
+        .route("/info", post(info).get(info))
+        .route("/auth/login", post(super::login))
+        .route("/auth/revoke", post(super::revoke))
+        .route("/credentials/list", post(credentials_list))
+        .route("/credentials/info", post(credentials_info))
+        .route("/credentials/sendOTP", post(send_otp))
+        .route("/credentials/authorize", post(authorize))
+        .route("/signatures/signHash", post(sign_hash))
+}
+
+async fn info() -> Json<InfoResponse> {
+    Json(super::info("1.0.4.0", &METHODS))
+}
+
+async fn credentials_list(
+    State(relay): Shared,
+    CitizenSession(session): CitizenSession,
+    Json(req): Json<CredentialsListRequest>,
+) -> Result<Json<CredentialsListResponse>, ApiError> {
+    let mut credentials = relay.list_credentials(&session, false).await?;
+    if let Some(max) = req.max_results {
+        credentials.truncate(usize::try_from(max).unwrap_or(usize::MAX));
+    }
+    Ok(Json(CredentialsListResponse {
+        credential_ids: credentials.into_iter().map(|c| c.id.to_string()).collect(),
+    }))
+}
+
+async fn credentials_info(
+    State(relay): Shared,
+    CitizenSession(session): CitizenSession,
+    Json(req): Json<CredentialsInfoRequest>,
+) -> Result<Json<CredentialInfo>, ApiError> {
+    let id = credential_id(&req.credential_id)?;
+    let credential = relay.credential_info(&session, &id).await?;
+    let view = CertificateView::of(
+        &relay,
+        &credential,
+        req.certificates == CertificatesWanted::Single,
+        req.certificates == CertificatesWanted::Chain,
+    )?;
+    let with_info = req.cert_info;
+    Ok(Json(CredentialInfo {
+        description: "nubefirma cloud certificate".into(),
+        key: KeyInfo {
+            status: key_status(&relay, &credential).into(),
+            // v1 lists the signature algorithms the key produces.
+            algo: vec![OID_ECDSA_WITH_SHA256.into(), OID_EC_PUBLIC_KEY.into()],
+            len: 256,
+            curve: Some(OID_P256.into()),
+        },
+        cert: nubefirma_protocol::csc::CertInfo {
+            status: view.status.into(),
+            certificates: view.certificates,
+            issuer_dn: with_info.then_some(view.issuer_dn),
+            serial_number: with_info.then_some(view.serial_number),
+            subject_dn: with_info.then_some(view.subject_dn),
+            valid_from: with_info.then_some(view.valid_from),
+            valid_to: with_info.then_some(view.valid_to),
+        },
+        auth_mode: "explicit".into(),
+        pin: Some(PinInfo {
+            presence: "false".into(),
+        }),
+        otp: Some(OtpInfo {
+            presence: "true".into(),
+            otp_type: "online".into(),
+            format: "N".into(),
+            label: "SMS code".into(),
+            description: "Six-digit code sent by SMS to the registered mobile phone".into(),
+            id: "sms".into(),
+            provider: "nubefirma".into(),
+        }),
+        multisign: MAX_HASHES_PER_CALL as u32,
+        scal: "2".into(),
+        lang: "es".into(),
+    }))
+}
+
+async fn send_otp(
+    State(relay): Shared,
+    CitizenSession(session): CitizenSession,
+    Json(req): Json<SendOtpRequest>,
+) -> Result<StatusCode, ApiError> {
+    let id = credential_id(&req.credential_id)?;
+    relay
+        .send_signing_otp(&session, &id, DocumentBinding::NotGiven)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn authorize(
+    State(relay): Shared,
+    CitizenSession(session): CitizenSession,
+    Json(req): Json<AuthorizeRequest>,
+) -> Result<Json<AuthorizeResponse>, ApiError> {
+    let id = credential_id(&req.credential_id)?;
+    // SCAL 2: the SAD is always bound to the hashes, so v1's optional `hash` is required here.
+    let hashes = req.hash.as_deref().ok_or_else(|| {
+        Error::InvalidRequest("hash: required (SCAL 2 binds the SAD to the hashes)".into())
+    })?;
+    let digests = digests(hashes)?;
+    check_count(u64::from(req.num_signatures), &digests)?;
+    let otp = req
+        .otp
+        .as_deref()
+        .ok_or_else(|| Error::InvalidRequest("OTP: the SMS code is required".into()))?;
+    let issued = relay.authorize(&session, &id, &digests, otp).await?;
+    Ok(Json(AuthorizeResponse {
+        sad: issued.sad,
+        expires_in: issued.expires_in.unsigned_abs(),
+    }))
+}
+
+async fn sign_hash(
+    State(relay): Shared,
+    CitizenSession(session): CitizenSession,
+    Json(req): Json<SignHashRequest>,
+) -> Result<Json<SignHashResponse>, ApiError> {
+    let id = credential_id(&req.credential_id)?;
+    check_sign_algorithm(&req.sign_algo)?;
+    check_hash_algorithm(req.hash_algo.as_deref())?;
+    let digests = digests(&req.hash)?;
+    let sad = relay.verify_sad(&session, &id, &req.sad, &digests).await?;
+    let signatures = relay.sign_hashes(&session, sad).await?;
+    Ok(Json(SignHashResponse {
+        signatures: signatures.iter().map(|s| STANDARD.encode(s)).collect(),
+    }))
+}
