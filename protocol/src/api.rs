@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct RegisterCitizenRequest {
     pub id_number: String,
@@ -16,6 +17,7 @@ pub struct RegisterCitizenRequest {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct RegisterCitizenResponse {
     pub citizen_id: String,
@@ -24,6 +26,7 @@ pub struct RegisterCitizenResponse {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ActivationStartRequest {
     pub id_number: String,
@@ -31,12 +34,14 @@ pub struct ActivationStartRequest {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ActivationStartResponse {
     pub activation_id: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ActivationCompleteRequest {
     pub activation_id: String,
@@ -47,6 +52,7 @@ pub struct ActivationCompleteRequest {
 
 /// One message in the development outbox (what a phone or mailbox would have received).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct OutboxMessage {
     pub to: String,
@@ -59,6 +65,7 @@ pub struct OutboxMessage {
 
 /// `POST /api/v1/credentials` answer (202): an SMS code was sent to confirm the generation.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct CredentialChallenge {
     pub challenge_id: String,
@@ -66,6 +73,7 @@ pub struct CredentialChallenge {
 
 /// `POST /api/v1/credentials/{challengeId}/confirm`.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ConfirmCredentialRequest {
     pub sms_code: String,
@@ -73,6 +81,7 @@ pub struct ConfirmCredentialRequest {
 
 /// `POST /api/v1/credentials/{challengeId}/confirm` answer (201): the new credential, listed at once.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ConfirmCredentialResponse {
     #[serde(rename = "credentialID")]
     pub credential_id: String,
@@ -80,18 +89,21 @@ pub struct ConfirmCredentialResponse {
 
 /// `POST /api/v1/credentials/{credentialID}/revoke`: the citizen's password again.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RevokeOwnCredentialRequest {
     pub password: String,
 }
 
 /// `POST /office/v1/credentials/{credentialID}/revoke`.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OperatorRevokeRequest {
     pub reason: String,
 }
 
 /// The answer to a revocation.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CredentialStatusResponse {
     pub status: String,
 }

@@ -15,6 +15,7 @@ pub const OID_P256: &str = "1.2.840.10045.3.1.7";
 pub const MAX_HASHES_PER_CALL: usize = 100;
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct InfoResponse {
     pub specs: String,
@@ -29,6 +30,7 @@ pub struct InfoResponse {
 
 /// `auth/login` body; the identifier and password travel in HTTP Basic.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct LoginRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -37,12 +39,14 @@ pub struct LoginRequest {
 
 /// `auth/login` answer (OAuth-style snake_case, as the specification writes it).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LoginResponse {
     pub access_token: String,
     pub expires_in: u64,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct CredentialsListRequest {
     #[serde(default, rename = "userID", skip_serializing_if = "Option::is_none")]
@@ -64,6 +68,7 @@ pub struct CredentialsListRequest {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CredentialsListResponse {
     #[serde(rename = "credentialIDs")]
     pub credential_ids: Vec<String>,
@@ -77,6 +82,7 @@ pub struct CredentialsListResponse {
 
 /// Which certificates `credentials/info` returns.
 #[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum CertificatesWanted {
     None,
@@ -86,6 +92,7 @@ pub enum CertificatesWanted {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct CredentialsInfoRequest {
     #[serde(rename = "credentialID")]
@@ -99,6 +106,7 @@ pub struct CredentialsInfoRequest {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct CredentialInfo {
     /// Set in `credentials/list` answers (`credentialInfos`), absent in `credentials/info`.
@@ -122,6 +130,7 @@ pub struct CredentialInfo {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct KeyInfo {
     pub status: String,
@@ -131,6 +140,7 @@ pub struct KeyInfo {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct CertInfo {
     pub status: String,
@@ -149,6 +159,7 @@ pub struct CertInfo {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct OtpInfo {
     pub presence: String,
@@ -162,6 +173,7 @@ pub struct OtpInfo {
 /// `credentials/sendOTP`. `hashes` is our extension: when given, the OTP is bound to them and the
 /// SMS shows their verification code.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct SendOtpRequest {
     #[serde(rename = "credentialID")]
@@ -177,6 +189,7 @@ pub struct SendOtpRequest {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct AuthorizeRequest {
     #[serde(rename = "credentialID")]
@@ -194,6 +207,7 @@ pub struct AuthorizeRequest {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AuthData {
     pub id: String,
     pub value: String,
@@ -218,6 +232,7 @@ impl AuthorizeRequest {
 
 /// `signatures/timestamp` (CSC v2): an RFC 3161 timestamp over a hash, from the relay's TSA.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct TimestampRequest {
     pub hash: String,
@@ -228,12 +243,14 @@ pub struct TimestampRequest {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TimestampResponse {
     /// Base64 DER `TimeStampToken` (a CMS SignedData).
     pub timestamp: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct AuthorizeResponse {
     #[serde(rename = "SAD")]
@@ -242,6 +259,7 @@ pub struct AuthorizeResponse {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct SignHashRequest {
     #[serde(rename = "credentialID")]
@@ -255,6 +273,7 @@ pub struct SignHashRequest {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SignHashResponse {
     /// Base64 DER `ECDSA-Sig-Value`, one per hash, in the same order.
     pub signatures: Vec<String>,

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::csc::CertificatesWanted;
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct CredentialsListRequest {
     #[serde(default, rename = "userID", skip_serializing_if = "Option::is_none")]
@@ -21,12 +22,14 @@ pub struct CredentialsListRequest {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CredentialsListResponse {
     #[serde(rename = "credentialIDs")]
     pub credential_ids: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct CredentialsInfoRequest {
     #[serde(rename = "credentialID")]
@@ -44,6 +47,7 @@ pub struct CredentialsInfoRequest {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct CredentialInfo {
     pub description: String,
@@ -61,6 +65,7 @@ pub struct CredentialInfo {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct KeyInfo {
     pub status: String,
     /// Signature algorithm OIDs the key can produce (v1: `key.algo`).
@@ -74,11 +79,13 @@ pub struct KeyInfo {
 pub use crate::csc::CertInfo;
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PinInfo {
     pub presence: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OtpInfo {
     pub presence: String,
     #[serde(rename = "type")]
@@ -93,6 +100,7 @@ pub struct OtpInfo {
 
 /// v1 `credentials/sendOTP` has no field for the documents.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct SendOtpRequest {
     #[serde(rename = "credentialID")]
@@ -102,6 +110,7 @@ pub struct SendOtpRequest {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct AuthorizeRequest {
     #[serde(rename = "credentialID")]
@@ -121,6 +130,7 @@ pub struct AuthorizeRequest {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct AuthorizeResponse {
     #[serde(rename = "SAD")]
@@ -129,6 +139,7 @@ pub struct AuthorizeResponse {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct SignHashRequest {
     #[serde(rename = "credentialID")]
@@ -147,6 +158,7 @@ pub struct SignHashRequest {
 
 /// `signatures/timestamp` in v1.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct TimestampRequest {
     pub hash: String,

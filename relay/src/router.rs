@@ -1,18 +1,53 @@
-//! The whole HTTP surface in one place, above every handler: the CSC API, our own API, the
-//! registry office, the PKI and (in dev mode only) the outbox, with CORS, the body limit and
-//! request tracing around them.
+//! The whole HTTP surface in one place, above every handler: the CSC API (v1 and v2 wires), our
+//! own API, the registry office, the PKI and (in dev mode only) the outbox, with CORS, the body
+//! limit and request tracing around them. Every route but the dev ones is registered through
+//! utoipa-axum, so `/openapi.json` lists exactly what the router serves.
 
 use std::sync::Arc;
 
-use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, HeaderValue, Method, header};
-use axum::routing::get;
+use axum::{Extension, Router};
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::trace::TraceLayer;
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa::openapi::{Info, OpenApi};
+use utoipa_axum::router::OpenApiRouter;
 
 use crate::Relay;
 use crate::limits::MAX_JSON_BODY_BYTES;
+
+/// Every documented route, and the OpenAPI 3.1 document describing them.
+pub fn api() -> (Router<Arc<Relay>>, OpenApi) {
+    let (router, mut doc) = OpenApiRouter::new()
+        .nest("/csc/v1", crate::csc::v1::routes())
+        .nest("/csc/v2", crate::csc::v2::routes())
+        .merge(crate::api::activation::routes())
+        .merge(crate::api::credentials::routes())
+        .merge(crate::api::office::routes())
+        .merge(crate::api::pki::routes())
+        .merge(crate::api::service::routes())
+        .split_for_parts();
+    doc.info = Info::new("nubefirma relay", env!("CARGO_PKG_VERSION"));
+    doc.info.description = Some(
+        "Cloud identity and CSC remote signing for citizens: DNI/NIE, password and SMS one-time password."
+            .into(),
+    );
+    let components = doc.components.get_or_insert_with(Default::default);
+    components.add_security_scheme(
+        "basic",
+        SecurityScheme::Http(Http::new(HttpAuthScheme::Basic)),
+    );
+    components.add_security_scheme(
+        "bearer",
+        SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
+    );
+    components.add_security_scheme(
+        "operator",
+        SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
+    );
+    (router, doc)
+}
 
 pub fn app(relay: Arc<Relay>) -> Router {
     let origins: Vec<HeaderValue> = relay
@@ -29,14 +64,8 @@ pub fn app(relay: Arc<Relay>) -> Router {
             HeaderName::from_static("accept"),
         ])
         .expose_headers([header::RETRY_AFTER]);
-    let mut router = Router::new()
-        .route("/healthz", get(|| async { "ok" }))
-        .nest("/csc/v1", crate::csc::v1::routes())
-        .nest("/csc/v2", crate::csc::v2::routes())
-        .merge(crate::api::activation::routes())
-        .merge(crate::api::credentials::routes())
-        .merge(crate::api::office::routes())
-        .merge(crate::api::pki::routes());
+    let (api, doc) = api();
+    let mut router = api.layer(Extension(Arc::new(doc)));
     if relay.is_dev() {
         router = router.merge(crate::api::dev::routes());
     }

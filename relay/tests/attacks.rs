@@ -1,6 +1,8 @@
 //! The attacks of docs/threat-model.md, each reproduced against the relay's HTTP surface and
 //! shown to fail. (The parallel ones, which need a real process on a file database, are in
-//! `attacks_parallel.rs`.) Every test here failed on the walking skeleton.
+//! `attacks_parallel.rs`.) Every attack test here failed on the walking skeleton (commit
+//! 1aa5b34); the guards at the end passed there and must keep passing: they pin what the fixes
+//! must not break.
 
 mod common;
 
@@ -112,19 +114,70 @@ async fn v2_send_otp_for_signing_requires_the_hashes_and_sends_nothing_without_t
     assert_eq!(relay.sms_to(&lucia.citizen.phone).await.len(), before);
 }
 
+// --- d. No limits on cost ---
+
 #[tokio::test]
-async fn the_signing_sms_names_the_document_count_and_the_verification_code() {
+async fn a_v1_signing_code_without_documents_says_so_in_the_sms_and_can_be_turned_off() {
     let relay = relay().await;
     let lucia = signer(&relay, 1).await;
-    let d = digests(&["uno", "dos", "tres"]);
-    lucia.otp_for(&b64(&d)).await;
+    relay.clock.advance(30);
+    let send = || {
+        relay.post(
+            "/csc/v1/credentials/sendOTP",
+            Some(&lucia.authorization),
+            json!({ "credentialID": lucia.credential_id }),
+        )
+    };
+    let (status, body) = send().await;
+    assert_eq!(status, StatusCode::NO_CONTENT, "{body}");
     let sms = relay.last_sms(&lucia.citizen.phone).await;
-    let vc = nubefirma_protocol::verification::verification_code(&d);
-    assert!(sms.contains("3 document(s)"), "{sms}");
-    assert!(sms.contains(&format!("Verification code {vc}")), "{sms}");
-}
+    assert!(
+        sms.contains("did not say which documents you are signing"),
+        "{sms}"
+    );
+    // The SAD still binds exactly the hashes given to authorize.
+    let hashes = b64(&digests(&["contrato"]));
+    let answer = relay
+        .post(
+            "/csc/v1/credentials/authorize",
+            Some(&lucia.authorization),
+            json!({ "credentialID": lucia.credential_id, "numSignatures": 1, "hash": hashes, "OTP": otp_in(&sms) }),
+        )
+        .await;
+    assert_eq!(answer.0, StatusCode::OK, "{}", answer.1);
+    let sad = answer.1["SAD"].as_str().expect("SAD").to_owned();
+    let other = b64(&digests(&["otro contrato"]));
+    assert_error(
+        &relay
+            .post(
+                "/csc/v1/signatures/signHash",
+                Some(&lucia.authorization),
+                json!({ "credentialID": lucia.credential_id, "SAD": sad, "hash": other, "signAlgo": "1.2.840.10045.4.3.2" }),
+            )
+            .await,
+        StatusCode::BAD_REQUEST,
+        "invalid_sad",
+    );
 
-// --- d. No limits on cost ---
+    // A relay that requires hashes refuses that path and sends nothing.
+    let strict = relay_with_options(nubefirma_relay::RelayOptions {
+        allow_unbound_otp: false,
+        ..options()
+    })
+    .await;
+    let ane = signer(&strict, 2).await;
+    strict.clock.advance(30);
+    let before = strict.sms_to(&ane.citizen.phone).await.len();
+    let answer = strict
+        .post(
+            "/csc/v1/credentials/sendOTP",
+            Some(&ane.authorization),
+            json!({ "credentialID": ane.credential_id }),
+        )
+        .await;
+    assert_error(&answer, StatusCode::BAD_REQUEST, "invalid_request");
+    assert_eq!(strict.sms_to(&ane.citizen.phone).await.len(), before);
+}
 
 #[tokio::test]
 async fn a_second_code_within_30_seconds_is_429_with_retry_after_and_sends_nothing() {
@@ -172,28 +225,6 @@ async fn at_most_20_sms_per_account_per_hour() {
     let answer = refused.expect("the 21st SMS of the hour is refused");
     assert_error(&answer, StatusCode::TOO_MANY_REQUESTS, "rate_limited");
     assert_eq!(relay.sms_to(&lucia.citizen.phone).await.len(), 20);
-}
-
-#[tokio::test]
-async fn a_normal_journey_activation_certificate_signature_within_a_minute_is_never_limited() {
-    let relay = relay().await;
-    let lucia = Citizen::new(1);
-    relay.activate(&lucia).await;
-    let token = relay.login(&lucia).await;
-    let credential = relay.create_credential(&lucia, &token).await;
-    let signer = common::Signer {
-        relay: &relay,
-        citizen: lucia.clone(),
-        authorization: bearer(&token),
-        credential_id: credential,
-    };
-    let hashes = b64(&digests(&["contrato"]));
-    // No time passes at all between the three SMS.
-    let (status, body) = signer.send_otp(&hashes).await;
-    assert_eq!(status, StatusCode::NO_CONTENT, "{body}");
-    let otp = otp_in(&relay.last_sms(&lucia.phone).await);
-    let (status, body) = signer.authorize(&hashes, &otp).await;
-    assert_eq!(status, StatusCode::OK, "{body}");
 }
 
 #[tokio::test]
@@ -526,6 +557,42 @@ async fn the_relay_refuses_to_start_with_an_empty_or_short_operator_token() {
             Ok(_) => panic!("{token:?}: started"),
         }
     }
+}
+
+// --- guards ---
+
+#[tokio::test]
+async fn the_signing_sms_names_the_document_count_and_the_verification_code() {
+    let relay = relay().await;
+    let lucia = signer(&relay, 1).await;
+    let d = digests(&["uno", "dos", "tres"]);
+    lucia.otp_for(&b64(&d)).await;
+    let sms = relay.last_sms(&lucia.citizen.phone).await;
+    let vc = nubefirma_protocol::verification::verification_code(&d);
+    assert!(sms.contains("3 document(s)"), "{sms}");
+    assert!(sms.contains(&format!("Verification code {vc}")), "{sms}");
+}
+
+#[tokio::test]
+async fn a_normal_journey_activation_certificate_signature_within_a_minute_is_never_limited() {
+    let relay = relay().await;
+    let lucia = Citizen::new(1);
+    relay.activate(&lucia).await;
+    let token = relay.login(&lucia).await;
+    let credential = relay.create_credential(&lucia, &token).await;
+    let signer = common::Signer {
+        relay: &relay,
+        citizen: lucia.clone(),
+        authorization: bearer(&token),
+        credential_id: credential,
+    };
+    let hashes = b64(&digests(&["contrato"]));
+    // No time passes at all between the three SMS.
+    let (status, body) = signer.send_otp(&hashes).await;
+    assert_eq!(status, StatusCode::NO_CONTENT, "{body}");
+    let otp = otp_in(&relay.last_sms(&lucia.phone).await);
+    let (status, body) = signer.authorize(&hashes, &otp).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
 }
 
 #[tokio::test]

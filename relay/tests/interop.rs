@@ -30,7 +30,8 @@ async fn pyhanko_signs_a_batch_of_pdfs_through_csc_v1_with_one_sms() {
     let sms_before = relay.sms_to(&ane.phone).await.len();
 
     let out = tempfile::tempdir().expect("tempdir");
-    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/interop/pyhanko_csc_v1.py");
+    let script =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/interop/pyhanko_csc_v1.py");
     let output = std::process::Command::new(python())
         .arg(script)
         .args([
@@ -58,11 +59,18 @@ async fn pyhanko_signs_a_batch_of_pdfs_through_csc_v1_with_one_sms() {
     for doc in documents {
         assert_eq!(
             (&doc["intact"], &doc["valid"], &doc["trusted"]),
-            (&serde_json::json!(true), &serde_json::json!(true), &serde_json::json!(true)),
+            (
+                &serde_json::json!(true),
+                &serde_json::json!(true),
+                &serde_json::json!(true)
+            ),
             "{doc}"
         );
         assert!(
-            doc["signer"].as_str().unwrap_or_default().contains(&ane.id_number),
+            doc["signer"]
+                .as_str()
+                .unwrap_or_default()
+                .contains(&ane.id_number),
             "{doc}"
         );
     }

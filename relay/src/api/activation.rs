@@ -2,10 +2,11 @@
 
 use std::sync::Arc;
 
-use axum::Router;
 use axum::extract::State;
-use axum::routing::post;
+use nubefirma_protocol::ErrorBody;
 use nubefirma_protocol::api::*;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::Relay;
 use crate::http::{ApiError, ClientAddress, Json};
@@ -13,12 +14,13 @@ use crate::identity::rate::AddressBucket;
 
 type Shared = State<Arc<Relay>>;
 
-pub fn routes() -> Router<Arc<Relay>> {
-    Router::new()
-        .route("/api/v1/activation/start", post(start))
-        .route("/api/v1/activation/complete", post(complete))
+pub fn routes() -> OpenApiRouter<Arc<Relay>> {
+    OpenApiRouter::new()
+        .routes(routes!(start))
+        .routes(routes!(complete))
 }
 
+#[utoipa::path(post, path = "/api/v1/activation/start", operation_id = "activation_start", tag = "activation", request_body = ActivationStartRequest, responses((status = 200, description = "SMS code sent", body = ActivationStartResponse), (status = 400, description = "Invalid request (CSC error body)", body = ErrorBody), (status = 401, description = "Missing, unknown or expired token", body = ErrorBody), (status = 403, description = "Access denied, account blocked or credential unusable", body = ErrorBody), (status = 429, description = "Too many requests; see Retry-After", body = ErrorBody)))]
 async fn start(
     State(relay): Shared,
     ClientAddress(address): ClientAddress,
@@ -33,6 +35,7 @@ async fn start(
     Ok(Json(ActivationStartResponse { activation_id }))
 }
 
+#[utoipa::path(post, path = "/api/v1/activation/complete", operation_id = "activation_complete", tag = "activation", request_body = ActivationCompleteRequest, responses((status = 200, description = "The account is active"), (status = 400, description = "Invalid request (CSC error body)", body = ErrorBody), (status = 401, description = "Missing, unknown or expired token", body = ErrorBody), (status = 403, description = "Access denied, account blocked or credential unusable", body = ErrorBody), (status = 429, description = "Too many requests; see Retry-After", body = ErrorBody)))]
 async fn complete(
     State(relay): Shared,
     ClientAddress(address): ClientAddress,

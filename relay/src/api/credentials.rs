@@ -3,11 +3,12 @@
 
 use std::sync::Arc;
 
-use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::routing::post;
+use nubefirma_protocol::ErrorBody;
 use nubefirma_protocol::api::*;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::csc::credential_id;
 use crate::http::{ApiError, CitizenSession, Json};
@@ -15,13 +16,14 @@ use crate::{Error, Relay};
 
 type Shared = State<Arc<Relay>>;
 
-pub fn routes() -> Router<Arc<Relay>> {
-    Router::new()
-        .route("/api/v1/credentials", post(start))
-        .route("/api/v1/credentials/{id}/confirm", post(confirm))
-        .route("/api/v1/credentials/{id}/revoke", post(revoke))
+pub fn routes() -> OpenApiRouter<Arc<Relay>> {
+    OpenApiRouter::new()
+        .routes(routes!(start))
+        .routes(routes!(confirm))
+        .routes(routes!(revoke))
 }
 
+#[utoipa::path(post, path = "/api/v1/credentials", operation_id = "credential_start", tag = "credentials", request_body = Object, responses((status = 202, description = "SMS code sent to confirm", body = CredentialChallenge), (status = 400, description = "Invalid request (CSC error body)", body = ErrorBody), (status = 401, description = "Missing, unknown or expired token", body = ErrorBody), (status = 403, description = "Access denied, account blocked or credential unusable", body = ErrorBody), (status = 429, description = "Too many requests; see Retry-After", body = ErrorBody)), security(("bearer" = [])))]
 async fn start(
     State(relay): Shared,
     CitizenSession(session): CitizenSession,
@@ -34,6 +36,7 @@ async fn start(
     ))
 }
 
+#[utoipa::path(post, path = "/api/v1/credentials/{id}/confirm", params(("id" = String, Path, description = "The challenge id from POST /api/v1/credentials")), operation_id = "credential_confirm", tag = "credentials", request_body = ConfirmCredentialRequest, responses((status = 201, description = "The new credential", body = ConfirmCredentialResponse), (status = 400, description = "Invalid request (CSC error body)", body = ErrorBody), (status = 401, description = "Missing, unknown or expired token", body = ErrorBody), (status = 403, description = "Access denied, account blocked or credential unusable", body = ErrorBody), (status = 429, description = "Too many requests; see Retry-After", body = ErrorBody)), security(("bearer" = [])))]
 async fn confirm(
     State(relay): Shared,
     CitizenSession(session): CitizenSession,
@@ -54,6 +57,7 @@ async fn confirm(
     ))
 }
 
+#[utoipa::path(post, path = "/api/v1/credentials/{id}/revoke", params(("id" = String, Path, description = "The credential id")), operation_id = "credential_revoke", tag = "credentials", request_body = RevokeOwnCredentialRequest, responses((status = 200, description = "Revoked", body = CredentialStatusResponse), (status = 400, description = "Invalid request (CSC error body)", body = ErrorBody), (status = 401, description = "Missing, unknown or expired token", body = ErrorBody), (status = 403, description = "Access denied, account blocked or credential unusable", body = ErrorBody), (status = 429, description = "Too many requests; see Retry-After", body = ErrorBody)), security(("bearer" = [])))]
 async fn revoke(
     State(relay): Shared,
     CitizenSession(session): CitizenSession,

@@ -1,8 +1,10 @@
 //! Our own endpoints beside the CSC API: activation and the citizen's credentials (`/api/v1`),
-//! the registry office (`/office/v1`), the PKI (`/pki/*`) and, in dev mode, the outbox.
+//! the registry office (`/office/v1`), the PKI (`/pki/*`), the service itself (`/healthz`,
+//! `/openapi.json`) and, in dev mode, the outbox.
 
 pub mod activation;
 pub mod credentials;
 pub mod dev;
 pub mod office;
 pub mod pki;
+pub mod service;

@@ -3,11 +3,12 @@
 
 use std::sync::Arc;
 
-use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::routing::post;
+use nubefirma_protocol::ErrorBody;
 use nubefirma_protocol::api::*;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::csc::credential_id;
 use crate::http::{ApiError, Json, Operator};
@@ -15,15 +16,13 @@ use crate::{Error, Relay};
 
 type Shared = State<Arc<Relay>>;
 
-pub fn routes() -> Router<Arc<Relay>> {
-    Router::new()
-        .route("/office/v1/citizens", post(register_citizen))
-        .route(
-            "/office/v1/credentials/{credential_id}/revoke",
-            post(revoke_credential),
-        )
+pub fn routes() -> OpenApiRouter<Arc<Relay>> {
+    OpenApiRouter::new()
+        .routes(routes!(register_citizen))
+        .routes(routes!(revoke_credential))
 }
 
+#[utoipa::path(post, path = "/office/v1/citizens", operation_id = "office_register", tag = "office", request_body = RegisterCitizenRequest, responses((status = 201, description = "Registered; the activation code is shown once", body = RegisterCitizenResponse), (status = 409, description = "ID or phone already registered", body = ErrorBody), (status = 400, description = "Invalid request (CSC error body)", body = ErrorBody), (status = 401, description = "Missing, unknown or expired token", body = ErrorBody), (status = 403, description = "Access denied, account blocked or credential unusable", body = ErrorBody), (status = 429, description = "Too many requests; see Retry-After", body = ErrorBody)), security(("operator" = [])))]
 async fn register_citizen(
     State(relay): Shared,
     _: Operator,
@@ -35,6 +34,7 @@ async fn register_citizen(
     ))
 }
 
+#[utoipa::path(post, path = "/office/v1/credentials/{credential_id}/revoke", params(("credential_id" = String, Path, description = "The credential id")), operation_id = "office_revoke", tag = "office", request_body = OperatorRevokeRequest, responses((status = 200, description = "Revoked", body = CredentialStatusResponse), (status = 400, description = "Invalid request (CSC error body)", body = ErrorBody), (status = 401, description = "Missing, unknown or expired token", body = ErrorBody), (status = 403, description = "Access denied, account blocked or credential unusable", body = ErrorBody), (status = 429, description = "Too many requests; see Retry-After", body = ErrorBody)), security(("operator" = [])))]
 async fn revoke_credential(
     State(relay): Shared,
     _: Operator,

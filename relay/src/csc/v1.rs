@@ -4,10 +4,8 @@
 
 use std::sync::Arc;
 
-use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::post;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use nubefirma_protocol::csc::{
@@ -15,15 +13,19 @@ use nubefirma_protocol::csc::{
     SignHashResponse,
 };
 use nubefirma_protocol::csc_v1::*;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::{
     CertificateView, check_count, check_hash_algorithm, check_sign_algorithm, credential_id,
     digests, key_status,
 };
-use crate::http::{ApiError, CitizenSession, Json};
+use crate::http::{ApiError, BasicCredentials, CitizenSession, ClientAddress, Json};
 use crate::identity::signing::DocumentBinding;
 use crate::limits::MAX_HASHES_PER_CALL;
 use crate::{Error, Relay};
+use nubefirma_protocol::ErrorBody;
+use nubefirma_protocol::csc::LoginResponse;
 
 type Shared = State<Arc<Relay>>;
 
@@ -38,22 +40,38 @@ pub const METHODS: [&str; 8] = [
     "info",
 ];
 
-pub fn routes() -> Router<Arc<Relay>> {
-    Router::new()
-        .route("/info", post(info).get(info))
-        .route("/auth/login", post(super::login))
-        .route("/auth/revoke", post(super::revoke))
-        .route("/credentials/list", post(credentials_list))
-        .route("/credentials/info", post(credentials_info))
-        .route("/credentials/sendOTP", post(send_otp))
-        .route("/credentials/authorize", post(authorize))
-        .route("/signatures/signHash", post(sign_hash))
+pub fn routes() -> OpenApiRouter<Arc<Relay>> {
+    OpenApiRouter::new()
+        .routes(routes!(info))
+        .routes(routes!(login))
+        .routes(routes!(revoke))
+        .routes(routes!(credentials_list))
+        .routes(routes!(credentials_info))
+        .routes(routes!(send_otp))
+        .routes(routes!(authorize))
+        .routes(routes!(sign_hash))
 }
 
+#[utoipa::path(post, path = "/auth/login", operation_id = "v1_login", tag = "csc", responses((status = 200, description = "Bearer token", body = LoginResponse), (status = 400, description = "Invalid request (CSC error body)", body = ErrorBody), (status = 401, description = "Missing, unknown or expired token", body = ErrorBody), (status = 403, description = "Access denied, account blocked or credential unusable", body = ErrorBody), (status = 429, description = "Too many requests; see Retry-After", body = ErrorBody)), security(("basic" = [])))]
+async fn login(
+    state: Shared,
+    address: ClientAddress,
+    basic: BasicCredentials,
+) -> Result<Json<LoginResponse>, ApiError> {
+    super::login(state, address, basic).await
+}
+
+#[utoipa::path(post, path = "/auth/revoke", operation_id = "v1_revoke", tag = "csc", responses((status = 204, description = "The token no longer works"), (status = 400, description = "Invalid request (CSC error body)", body = ErrorBody), (status = 401, description = "Missing, unknown or expired token", body = ErrorBody), (status = 403, description = "Access denied, account blocked or credential unusable", body = ErrorBody), (status = 429, description = "Too many requests; see Retry-After", body = ErrorBody)), security(("bearer" = [])))]
+async fn revoke(state: Shared, session: CitizenSession) -> Result<StatusCode, ApiError> {
+    super::revoke(state, session).await
+}
+
+#[utoipa::path(method(get, post), path = "/info", operation_id = "v1_info", tag = "csc", responses((status = 200, description = "Service information", body = InfoResponse), (status = 400, description = "Invalid request (CSC error body)", body = ErrorBody), (status = 401, description = "Missing, unknown or expired token", body = ErrorBody), (status = 403, description = "Access denied, account blocked or credential unusable", body = ErrorBody), (status = 429, description = "Too many requests; see Retry-After", body = ErrorBody)))]
 async fn info() -> Json<InfoResponse> {
     Json(super::info("1.0.4.0", &METHODS))
 }
 
+#[utoipa::path(post, path = "/credentials/list", operation_id = "v1_credentials_list", tag = "csc", request_body = CredentialsListRequest, responses((status = 200, description = "The credentials", body = CredentialsListResponse), (status = 400, description = "Invalid request (CSC error body)", body = ErrorBody), (status = 401, description = "Missing, unknown or expired token", body = ErrorBody), (status = 403, description = "Access denied, account blocked or credential unusable", body = ErrorBody), (status = 429, description = "Too many requests; see Retry-After", body = ErrorBody)), security(("bearer" = [])))]
 async fn credentials_list(
     State(relay): Shared,
     CitizenSession(session): CitizenSession,
@@ -68,6 +86,7 @@ async fn credentials_list(
     }))
 }
 
+#[utoipa::path(post, path = "/credentials/info", operation_id = "v1_credentials_info", tag = "csc", request_body = CredentialsInfoRequest, responses((status = 200, description = "The credential", body = CredentialInfo), (status = 400, description = "Invalid request (CSC error body)", body = ErrorBody), (status = 401, description = "Missing, unknown or expired token", body = ErrorBody), (status = 403, description = "Access denied, account blocked or credential unusable", body = ErrorBody), (status = 429, description = "Too many requests; see Retry-After", body = ErrorBody)), security(("bearer" = [])))]
 async fn credentials_info(
     State(relay): Shared,
     CitizenSession(session): CitizenSession,
@@ -119,6 +138,7 @@ async fn credentials_info(
     }))
 }
 
+#[utoipa::path(post, path = "/credentials/sendOTP", operation_id = "v1_send_otp", tag = "csc", request_body = SendOtpRequest, responses((status = 204, description = "Done"), (status = 400, description = "Invalid request (CSC error body)", body = ErrorBody), (status = 401, description = "Missing, unknown or expired token", body = ErrorBody), (status = 403, description = "Access denied, account blocked or credential unusable", body = ErrorBody), (status = 429, description = "Too many requests; see Retry-After", body = ErrorBody)), security(("bearer" = [])))]
 async fn send_otp(
     State(relay): Shared,
     CitizenSession(session): CitizenSession,
@@ -131,6 +151,7 @@ async fn send_otp(
     Ok(StatusCode::NO_CONTENT)
 }
 
+#[utoipa::path(post, path = "/credentials/authorize", operation_id = "v1_authorize", tag = "csc", request_body = AuthorizeRequest, responses((status = 200, description = "SAD bound to the hashes", body = AuthorizeResponse), (status = 400, description = "Invalid request (CSC error body)", body = ErrorBody), (status = 401, description = "Missing, unknown or expired token", body = ErrorBody), (status = 403, description = "Access denied, account blocked or credential unusable", body = ErrorBody), (status = 429, description = "Too many requests; see Retry-After", body = ErrorBody)), security(("bearer" = [])))]
 async fn authorize(
     State(relay): Shared,
     CitizenSession(session): CitizenSession,
@@ -154,6 +175,7 @@ async fn authorize(
     }))
 }
 
+#[utoipa::path(post, path = "/signatures/signHash", operation_id = "v1_sign_hash", tag = "csc", request_body = SignHashRequest, responses((status = 200, description = "DER ECDSA signatures", body = SignHashResponse), (status = 400, description = "Invalid request (CSC error body)", body = ErrorBody), (status = 401, description = "Missing, unknown or expired token", body = ErrorBody), (status = 403, description = "Access denied, account blocked or credential unusable", body = ErrorBody), (status = 429, description = "Too many requests; see Retry-After", body = ErrorBody)), security(("bearer" = [])))]
 async fn sign_hash(
     State(relay): Shared,
     CitizenSession(session): CitizenSession,

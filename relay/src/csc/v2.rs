@@ -4,22 +4,24 @@
 
 use std::sync::Arc;
 
-use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::post;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use nubefirma_protocol::csc::*;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::{
     CertificateView, check_count, check_hash_algorithm, check_sign_algorithm, credential_id,
     digests, key_status,
 };
-use crate::http::{ApiError, CitizenSession, Json};
+use crate::http::{ApiError, BasicCredentials, CitizenSession, ClientAddress, Json};
 use crate::identity::signing::DocumentBinding;
 use crate::store::Credential;
 use crate::{Error, Relay};
+use nubefirma_protocol::ErrorBody;
+use nubefirma_protocol::csc::LoginResponse;
 
 type Shared = State<Arc<Relay>>;
 
@@ -35,19 +37,34 @@ pub const METHODS: [&str; 9] = [
     "info",
 ];
 
-pub fn routes() -> Router<Arc<Relay>> {
-    Router::new()
-        .route("/info", post(info).get(info))
-        .route("/auth/login", post(super::login))
-        .route("/auth/revoke", post(super::revoke))
-        .route("/credentials/list", post(credentials_list))
-        .route("/credentials/info", post(credentials_info))
-        .route("/credentials/sendOTP", post(send_otp))
-        .route("/credentials/authorize", post(authorize))
-        .route("/signatures/signHash", post(sign_hash))
-        .route("/signatures/timestamp", post(timestamp))
+pub fn routes() -> OpenApiRouter<Arc<Relay>> {
+    OpenApiRouter::new()
+        .routes(routes!(info))
+        .routes(routes!(login))
+        .routes(routes!(revoke))
+        .routes(routes!(credentials_list))
+        .routes(routes!(credentials_info))
+        .routes(routes!(send_otp))
+        .routes(routes!(authorize))
+        .routes(routes!(sign_hash))
+        .routes(routes!(timestamp))
 }
 
+#[utoipa::path(post, path = "/auth/login", operation_id = "v2_login", tag = "csc", responses((status = 200, description = "Bearer token", body = LoginResponse), (status = 400, description = "Invalid request (CSC error body)", body = ErrorBody), (status = 401, description = "Missing, unknown or expired token", body = ErrorBody), (status = 403, description = "Access denied, account blocked or credential unusable", body = ErrorBody), (status = 429, description = "Too many requests; see Retry-After", body = ErrorBody)), security(("basic" = [])))]
+async fn login(
+    state: Shared,
+    address: ClientAddress,
+    basic: BasicCredentials,
+) -> Result<Json<LoginResponse>, ApiError> {
+    super::login(state, address, basic).await
+}
+
+#[utoipa::path(post, path = "/auth/revoke", operation_id = "v2_revoke", tag = "csc", responses((status = 204, description = "The token no longer works"), (status = 400, description = "Invalid request (CSC error body)", body = ErrorBody), (status = 401, description = "Missing, unknown or expired token", body = ErrorBody), (status = 403, description = "Access denied, account blocked or credential unusable", body = ErrorBody), (status = 429, description = "Too many requests; see Retry-After", body = ErrorBody)), security(("bearer" = [])))]
+async fn revoke(state: Shared, session: CitizenSession) -> Result<StatusCode, ApiError> {
+    super::revoke(state, session).await
+}
+
+#[utoipa::path(method(get, post), path = "/info", operation_id = "v2_info", tag = "csc", responses((status = 200, description = "Service information", body = InfoResponse), (status = 400, description = "Invalid request (CSC error body)", body = ErrorBody), (status = 401, description = "Missing, unknown or expired token", body = ErrorBody), (status = 403, description = "Access denied, account blocked or credential unusable", body = ErrorBody), (status = 429, description = "Too many requests; see Retry-After", body = ErrorBody)))]
 async fn info() -> Json<InfoResponse> {
     Json(super::info("2.0.0.2", &METHODS))
 }
@@ -98,6 +115,7 @@ fn credential_info(
     })
 }
 
+#[utoipa::path(post, path = "/credentials/list", operation_id = "v2_credentials_list", tag = "csc", request_body = CredentialsListRequest, responses((status = 200, description = "The credentials", body = CredentialsListResponse), (status = 400, description = "Invalid request (CSC error body)", body = ErrorBody), (status = 401, description = "Missing, unknown or expired token", body = ErrorBody), (status = 403, description = "Access denied, account blocked or credential unusable", body = ErrorBody), (status = 429, description = "Too many requests; see Retry-After", body = ErrorBody)), security(("bearer" = [])))]
 async fn credentials_list(
     State(relay): Shared,
     CitizenSession(session): CitizenSession,
@@ -124,6 +142,7 @@ async fn credentials_list(
     }))
 }
 
+#[utoipa::path(post, path = "/credentials/info", operation_id = "v2_credentials_info", tag = "csc", request_body = CredentialsInfoRequest, responses((status = 200, description = "The credential", body = CredentialInfo), (status = 400, description = "Invalid request (CSC error body)", body = ErrorBody), (status = 401, description = "Missing, unknown or expired token", body = ErrorBody), (status = 403, description = "Access denied, account blocked or credential unusable", body = ErrorBody), (status = 429, description = "Too many requests; see Retry-After", body = ErrorBody)), security(("bearer" = [])))]
 async fn credentials_info(
     State(relay): Shared,
     CitizenSession(session): CitizenSession,
@@ -142,6 +161,7 @@ async fn credentials_info(
     )?))
 }
 
+#[utoipa::path(post, path = "/credentials/sendOTP", operation_id = "v2_send_otp", tag = "csc", request_body = SendOtpRequest, responses((status = 204, description = "Done"), (status = 400, description = "Invalid request (CSC error body)", body = ErrorBody), (status = 401, description = "Missing, unknown or expired token", body = ErrorBody), (status = 403, description = "Access denied, account blocked or credential unusable", body = ErrorBody), (status = 429, description = "Too many requests; see Retry-After", body = ErrorBody)), security(("bearer" = [])))]
 async fn send_otp(
     State(relay): Shared,
     CitizenSession(session): CitizenSession,
@@ -162,6 +182,7 @@ async fn send_otp(
     Ok(StatusCode::NO_CONTENT)
 }
 
+#[utoipa::path(post, path = "/credentials/authorize", operation_id = "v2_authorize", tag = "csc", request_body = AuthorizeRequest, responses((status = 200, description = "SAD bound to the hashes", body = AuthorizeResponse), (status = 400, description = "Invalid request (CSC error body)", body = ErrorBody), (status = 401, description = "Missing, unknown or expired token", body = ErrorBody), (status = 403, description = "Access denied, account blocked or credential unusable", body = ErrorBody), (status = 429, description = "Too many requests; see Retry-After", body = ErrorBody)), security(("bearer" = [])))]
 async fn authorize(
     State(relay): Shared,
     CitizenSession(session): CitizenSession,
@@ -181,6 +202,7 @@ async fn authorize(
     }))
 }
 
+#[utoipa::path(post, path = "/signatures/signHash", operation_id = "v2_sign_hash", tag = "csc", request_body = SignHashRequest, responses((status = 200, description = "DER ECDSA signatures", body = SignHashResponse), (status = 400, description = "Invalid request (CSC error body)", body = ErrorBody), (status = 401, description = "Missing, unknown or expired token", body = ErrorBody), (status = 403, description = "Access denied, account blocked or credential unusable", body = ErrorBody), (status = 429, description = "Too many requests; see Retry-After", body = ErrorBody)), security(("bearer" = [])))]
 async fn sign_hash(
     State(relay): Shared,
     CitizenSession(session): CitizenSession,
@@ -197,6 +219,7 @@ async fn sign_hash(
     }))
 }
 
+#[utoipa::path(post, path = "/signatures/timestamp", operation_id = "v2_timestamp", tag = "csc", request_body = TimestampRequest, responses((status = 200, description = "RFC 3161 timestamp token", body = TimestampResponse), (status = 400, description = "Invalid request (CSC error body)", body = ErrorBody), (status = 401, description = "Missing, unknown or expired token", body = ErrorBody), (status = 403, description = "Access denied, account blocked or credential unusable", body = ErrorBody), (status = 429, description = "Too many requests; see Retry-After", body = ErrorBody)), security(("bearer" = [])))]
 async fn timestamp(
     State(_relay): Shared,
     CitizenSession(_session): CitizenSession,
