@@ -63,6 +63,12 @@ pub struct OutboxMessage {
     pub sent_at: String,
 }
 
+/// `POST /api/v1/credentials` body: empty (`{}`); anything else is refused.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct StartCredentialRequest {}
+
 /// `POST /api/v1/credentials` answer (202): an SMS code was sent to confirm the generation.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

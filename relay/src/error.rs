@@ -26,6 +26,10 @@ pub enum Error {
     AuthenticationFailed,
     AccountBlocked,
     AccountNotActive,
+    /// A wrong password inside a session (she proved it once already, so the count is told).
+    WrongPassword {
+        attempts_left: u32,
+    },
     AccessDenied(&'static str),
     InvalidOtp {
         why: OtpFailure,
@@ -46,6 +50,10 @@ pub enum Error {
     },
     /// The body is larger than the limit.
     TooLarge,
+    /// No such endpoint (or resource).
+    NotFound(&'static str),
+    /// The endpoint exists, with another method.
+    MethodNotAllowed,
     /// The relay's own configuration is not acceptable (at start).
     InvalidConfig(String),
     Internal(String),
@@ -70,6 +78,10 @@ impl fmt::Display for Error {
                 "the account is blocked after too many failed attempts; reset the password to unblock it",
             ),
             Self::AccountNotActive => f.write_str("the account has not been activated yet"),
+            Self::WrongPassword { attempts_left } => write!(
+                f,
+                "the password is not right; {attempts_left} wrong entries left before the account is blocked"
+            ),
             Self::AccessDenied(why) => write!(f, "access denied: {why}"),
             Self::InvalidOtp { why, attempts_left } => {
                 let what = match why {
@@ -104,6 +116,8 @@ impl fmt::Display for Error {
                 "the request body is larger than {}",
                 human_bytes(crate::limits::MAX_JSON_BODY_BYTES)
             ),
+            Self::NotFound(what) => write!(f, "{what}"),
+            Self::MethodNotAllowed => f.write_str("this endpoint does not take that method"),
             Self::InvalidConfig(why) => write!(f, "configuration: {why}"),
             Self::Internal(_) => f.write_str("internal error"),
         }

@@ -14,8 +14,9 @@ use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::openapi::{Info, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
 
-use crate::Relay;
+use crate::http::ApiError;
 use crate::limits::MAX_JSON_BODY_BYTES;
+use crate::{Error, Relay};
 
 /// Every documented route, and the OpenAPI 3.1 document describing them.
 pub fn api() -> (Router<Arc<Relay>>, OpenApi) {
@@ -70,6 +71,8 @@ pub fn app(relay: Arc<Relay>) -> Router {
         router = router.merge(crate::api::dev::routes());
     }
     router
+        .fallback(|| async { ApiError(Error::NotFound("no such endpoint")) })
+        .method_not_allowed_fallback(|| async { ApiError(Error::MethodNotAllowed) })
         .layer(DefaultBodyLimit::max(MAX_JSON_BODY_BYTES))
         .layer(cors)
         .layer(TraceLayer::new_for_http())

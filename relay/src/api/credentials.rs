@@ -23,11 +23,11 @@ pub fn routes() -> OpenApiRouter<Arc<Relay>> {
         .routes(routes!(revoke))
 }
 
-#[utoipa::path(post, path = "/api/v1/credentials", operation_id = "credential_start", tag = "credentials", request_body = Object, responses((status = 202, description = "SMS code sent to confirm", body = CredentialChallenge), (status = 400, description = "Invalid request (CSC error body)", body = ErrorBody), (status = 401, description = "Missing, unknown or expired token", body = ErrorBody), (status = 403, description = "Access denied, account blocked or credential unusable", body = ErrorBody), (status = 429, description = "Too many requests; see Retry-After", body = ErrorBody)), security(("bearer" = [])))]
+#[utoipa::path(post, path = "/api/v1/credentials", operation_id = "credential_start", tag = "credentials", request_body = StartCredentialRequest, responses((status = 202, description = "SMS code sent to confirm", body = CredentialChallenge), (status = 400, description = "Invalid request (CSC error body)", body = ErrorBody), (status = 401, description = "Missing, unknown or expired token", body = ErrorBody), (status = 403, description = "Access denied, account blocked or credential unusable", body = ErrorBody), (status = 429, description = "Too many requests; see Retry-After", body = ErrorBody)), security(("bearer" = [])))]
 async fn start(
     State(relay): Shared,
     CitizenSession(session): CitizenSession,
-    Json(_): Json<serde_json::Map<String, serde_json::Value>>,
+    Json(_): Json<StartCredentialRequest>,
 ) -> Result<(StatusCode, Json<CredentialChallenge>), ApiError> {
     let challenge_id = relay.start_credential(&session).await?;
     Ok((

@@ -24,6 +24,12 @@ fn wire(err: &Error) -> (StatusCode, ErrorCode, Option<u32>) {
             ErrorCode::InvalidRequest,
             None,
         ),
+        Error::NotFound(_) => (StatusCode::NOT_FOUND, ErrorCode::InvalidRequest, None),
+        Error::MethodNotAllowed => (
+            StatusCode::METHOD_NOT_ALLOWED,
+            ErrorCode::InvalidRequest,
+            None,
+        ),
         Error::InvalidToken => (StatusCode::UNAUTHORIZED, ErrorCode::InvalidToken, None),
         Error::AuthenticationFailed => (
             StatusCode::UNAUTHORIZED,
@@ -32,6 +38,11 @@ fn wire(err: &Error) -> (StatusCode, ErrorCode, Option<u32>) {
         ),
         Error::AccountBlocked => (StatusCode::FORBIDDEN, ErrorCode::AccountBlocked, Some(0)),
         Error::AccountNotActive => (StatusCode::FORBIDDEN, ErrorCode::AccountNotActive, None),
+        Error::WrongPassword { attempts_left } => (
+            StatusCode::FORBIDDEN,
+            ErrorCode::AccessDenied,
+            Some(*attempts_left),
+        ),
         Error::AccessDenied(_) => (StatusCode::FORBIDDEN, ErrorCode::AccessDenied, None),
         Error::InvalidOtp { attempts_left, .. } => (
             StatusCode::BAD_REQUEST,

@@ -1,8 +1,10 @@
 //! A JSON extractor whose rejection is our own error, so even a malformed body gets a
-//! CSC-shaped `{"error": "invalid_request", ...}` answer.
+//! CSC-shaped `{"error": "invalid_request", ...}` answer. Every body of this API is a JSON
+//! object: arrays, scalars and `null` are refused before any field is read.
 
-use axum::extract::{FromRequest, Request, rejection::JsonRejection};
-use axum::http::StatusCode;
+use axum::body::Bytes;
+use axum::extract::{FromRequest, Request};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -12,6 +14,18 @@ use crate::Error;
 
 pub struct Json<T>(pub T);
 
+fn is_json(req: &Request) -> bool {
+    req.headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|mime| {
+            let mime = mime.trim();
+            mime.eq_ignore_ascii_case("application/json")
+                || (mime.starts_with("application/") && mime.ends_with("+json"))
+        })
+}
+
 impl<S, T> FromRequest<S> for Json<T>
 where
     T: DeserializeOwned,
@@ -20,18 +34,30 @@ where
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        match axum::Json::<T>::from_request(req, state).await {
-            Ok(axum::Json(value)) => Ok(Self(value)),
-            Err(rejection) => Err(ApiError(rejection_to_error(&rejection))),
+        if !is_json(&req) {
+            return Err(Error::InvalidRequest(
+                "Content-Type: the body must be application/json".into(),
+            )
+            .into());
         }
+        let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
+            if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                Error::TooLarge
+            } else {
+                Error::InvalidRequest("the body could not be read".into())
+            }
+        })?;
+        let starts_as_object = bytes
+            .iter()
+            .find(|b| !b.is_ascii_whitespace())
+            .is_some_and(|b| *b == b'{');
+        if !starts_as_object {
+            return Err(Error::InvalidRequest("the body must be a JSON object".into()).into());
+        }
+        serde_json::from_slice(&bytes)
+            .map(Self)
+            .map_err(|e| Error::InvalidRequest(format!("JSON body: {e}")).into())
     }
-}
-
-fn rejection_to_error(rejection: &JsonRejection) -> Error {
-    if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-        return Error::TooLarge;
-    }
-    Error::InvalidRequest(rejection.body_text())
 }
 
 impl<T: Serialize> IntoResponse for Json<T> {

@@ -214,7 +214,8 @@ impl Relay {
     }
 
     /// Revocation by the citizen herself (R24): her session and her password again, because
-    /// revocation cannot be undone.
+    /// revocation cannot be undone. The password entry counts toward R20 like a login, so a
+    /// stolen token is no way around the lockout.
     pub async fn revoke_own_credential(
         &self,
         session: &Session,
@@ -223,17 +224,7 @@ impl Relay {
     ) -> Result<(), Error> {
         let credential = self.own_credential(session, credential_id).await?;
         let citizen = self.citizen_of(session).await?;
-        let phc = citizen
-            .password_hash
-            .clone()
-            .ok_or_else(|| Error::Internal("active account without password".into()))?;
-        let given = password_text.to_owned();
-        let right = self
-            .argon2(move |h| Ok(h.verify_password(&given, &phc)))
-            .await?;
-        if !right {
-            return Err(Error::AccessDenied("the password is not right"));
-        }
+        self.check_password_again(&citizen, password_text).await?;
         self.revoke(&credential, "revoked by the holder").await
     }
 

@@ -80,7 +80,9 @@ fn check_email(email: &str) -> Result<String, Error> {
                 && !domain.ends_with('.')
                 && !domain.contains('@')
         })
-        && !email.chars().any(char::is_whitespace);
+        && !email.chars().any(|c| {
+            c.is_whitespace() || c.is_control() || is_bidi_control(c) || "<>\"(),;:[]\\".contains(c)
+        });
     if valid {
         Ok(email.to_owned())
     } else {
@@ -88,11 +90,23 @@ fn check_email(email: &str) -> Result<String, Error> {
     }
 }
 
+/// Marks that reorder text on screen (a name could then read differently than it is stored).
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{200e}' | '\u{200f}' | '\u{061c}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// A name as it goes into her certificate: letters of any script (with combining accents),
+/// spaces, apostrophes, hyphens and periods; nothing that could be markup or reorder text.
 fn check_name(field: &str, value: &str) -> Result<String, Error> {
     let value = value.trim();
-    if value.is_empty() || value.chars().count() > 100 || value.chars().any(char::is_control) {
+    let allowed = |c: char| {
+        c.is_alphabetic()
+            || ('\u{0300}'..='\u{036f}').contains(&c)
+            || matches!(c, ' ' | '\'' | '’' | '-' | '.' | '·' | 'ª' | 'º')
+    };
+    if value.is_empty() || value.chars().count() > 100 || !value.chars().all(allowed) {
         return Err(Error::InvalidRequest(format!(
-            "{field}: 1 to 100 characters"
+            "{field}: 1 to 100 letters, spaces, apostrophes, hyphens or periods"
         )));
     }
     Ok(value.to_owned())
@@ -188,6 +202,39 @@ mod tests {
         );
         assert!(normalize_phone("912345678").is_err(), "landline");
         assert!(normalize_phone("6001122x3").is_err());
+    }
+
+    #[test]
+    fn names_take_letters_of_any_script_but_no_markup_or_reordering() {
+        for good in [
+            "María José",
+            "O'Brien",
+            "Núñez-Goñi",
+            "Aitor Etxeberria",
+            "Çelik",
+            "Lúcia",
+        ] {
+            assert!(check_name("n", good).is_ok(), "{good}");
+        }
+        for bad in [
+            "<b>Ana</b>",
+            "Ana\u{202e}",
+            "Ana\nX",
+            "Robert'); DROP",
+            "Ana1",
+            "",
+        ] {
+            assert!(check_name("n", bad).is_err(), "{bad:?}");
+        }
+        assert!(check_email("ana@example.org").is_ok());
+        for bad in [
+            "ana@ex ample.org",
+            "ana@example.org\r\nBcc: x@y.z",
+            "<a>@b.c",
+            "a@b",
+        ] {
+            assert!(check_email(bad).is_err(), "{bad:?}");
+        }
     }
 
     #[test]

@@ -153,6 +153,41 @@ impl Relay {
         })
     }
 
+    /// A password asked again inside a session (before an irreversible act): reserved and
+    /// counted like a login entry (R20).
+    pub(crate) async fn check_password_again(
+        &self,
+        citizen: &Citizen,
+        password_text: &str,
+    ) -> Result<(), Error> {
+        let reserved = self
+            .apply_account_event(citizen, AccountEvent::PasswordTry)
+            .await?;
+        let phc = citizen
+            .password_hash
+            .clone()
+            .ok_or_else(|| Error::Internal("active account without password".into()))?;
+        let given = password_text.to_owned();
+        let right = self
+            .argon2(move |h| Ok(h.verify_password(&given, &phc)))
+            .await?;
+        let event = if right {
+            AccountEvent::PasswordAccepted
+        } else {
+            AccountEvent::PasswordRejected
+        };
+        let after = self
+            .apply_account_event_from(&citizen.id, reserved, event)
+            .await?;
+        if right {
+            Ok(())
+        } else {
+            Err(Error::WrongPassword {
+                attempts_left: after.attempts_left(),
+            })
+        }
+    }
+
     /// Checks a bearer token: known, used within the idle limit, account still active.
     pub async fn authenticate(&self, token: &str) -> Result<Session, Error> {
         let token = token.trim();
