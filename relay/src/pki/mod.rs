@@ -1,6 +1,9 @@
 //! The relay's certification authority: a root and an issuing CA, created at first start with
 //! their keys sealed under the master key, and the citizen certificate profile
 //! (C=ES, serialNumber IDCES-<DNI>, givenName, surname, CN; digitalSignature + nonRepudiation).
+//! Beside it, the revocation services the certificates point to (`crl`, `ocsp`).
+
+pub mod crl;
 
 use std::time::{Duration, UNIX_EPOCH};
 
@@ -13,7 +16,9 @@ use x509_cert::attr::AttributeTypeAndValue;
 use x509_cert::builder::{Builder, CertificateBuilder, Profile};
 use x509_cert::ext::pkix::crl::dp::DistributionPoint;
 use x509_cert::ext::pkix::name::{DistributionPointName, GeneralName};
-use x509_cert::ext::pkix::{AccessDescription, AuthorityInfoAccessSyntax, CrlDistributionPoints};
+use x509_cert::ext::pkix::{
+    AccessDescription, AuthorityInfoAccessSyntax, CrlDistributionPoints, SubjectKeyIdentifier,
+};
 use x509_cert::name::{Name, RdnSequence, RelativeDistinguishedName};
 use x509_cert::serial_number::SerialNumber;
 use x509_cert::time::{Time, Validity};
@@ -91,6 +96,47 @@ fn random_serial() -> Result<SerialNumber, Error> {
     bytes[0] &= 0x7f;
     bytes[0] |= 0x01;
     SerialNumber::new(&bytes).map_err(|e| Error::internal("serial", e))
+}
+
+/// A time as RFC 5280 §4.1.2.5 wants it in certificates and CRLs: UTCTime through 2049,
+/// GeneralizedTime from 2050.
+pub(crate) fn x509_time(t: i64) -> Result<Time, Error> {
+    let general = generalized_time(t)?;
+    let date = general.to_date_time();
+    if date.year() < 2050 {
+        der::asn1::UtcTime::from_date_time(date)
+            .map(Time::UtcTime)
+            .map_err(|e| Error::internal("time", e))
+    } else {
+        Ok(Time::GeneralTime(general))
+    }
+}
+
+/// A GeneralizedTime in whole seconds, Z (OCSP, TSTInfo).
+pub(crate) fn generalized_time(t: i64) -> Result<der::asn1::GeneralizedTime, Error> {
+    let secs = u64::try_from(t).map_err(|_| Error::Internal("time before 1970".into()))?;
+    der::asn1::GeneralizedTime::from_unix_duration(Duration::from_secs(secs))
+        .map_err(|e| Error::internal("time", e))
+}
+
+/// The key identifier a certificate's issuer-side references use: the certificate's own
+/// subjectKeyIdentifier, or (when it has none) the RFC 5280 §4.2.1.2 method 1 SHA-1 of its key.
+pub(crate) fn issuer_key_identifier(cert: &Certificate) -> Result<der::asn1::OctetString, Error> {
+    let own = cert
+        .tbs_certificate
+        .extensions
+        .iter()
+        .flatten()
+        .find(|e| e.extn_id == const_oid::db::rfc5280::ID_CE_SUBJECT_KEY_IDENTIFIER);
+    let ski = match own {
+        Some(ext) => SubjectKeyIdentifier::from_der(ext.extn_value.as_bytes())
+            .map_err(|e| Error::internal("subject key identifier", e))?,
+        None => SubjectKeyIdentifier::try_from(der::referenced::OwnedToRef::owned_to_ref(
+            &cert.tbs_certificate.subject_public_key_info,
+        ))
+        .map_err(|e| Error::internal("subject key identifier", e))?,
+    };
+    Ok(ski.0)
 }
 
 fn spki_of(key: &VerifyingKey) -> Result<SubjectPublicKeyInfoOwned, Error> {
@@ -288,9 +334,122 @@ impl Ca {
         vec![self.issuing_der.clone(), self.root_der.clone()]
     }
 
+    /// The issuing CA's CRL listing `revoked` (see `crl::build_crl`).
+    pub fn crl(
+        &self,
+        revoked: &[crl::RevokedCert],
+        this_update: i64,
+        next_update: i64,
+        crl_number: u64,
+    ) -> Result<Vec<u8>, Error> {
+        crl::build_crl(
+            &self.issuing_der,
+            self.issuing_key(),
+            revoked,
+            this_update,
+            next_update,
+            crl_number,
+        )
+    }
+
     pub fn root_pem(&self) -> Result<String, Error> {
         Certificate::from_der(&self.root_der)
             .and_then(|c| c.to_pem(der::pem::LineEnding::LF))
             .map_err(|e| Error::internal("root pem", e))
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod test_support {
+    //! A CA in an in-memory store, and openssl as the independent relying party.
+
+    use std::path::{Path, PathBuf};
+    use std::process::Command;
+
+    use base64::Engine;
+    use base64::engine::general_purpose::STANDARD;
+
+    use super::{Ca, CitizenSubject, IssuedCertificate};
+    use crate::keys::{Custody, SoftCustody};
+    use crate::store::Store;
+
+    pub(crate) struct TestCa {
+        pub custody: SoftCustody,
+        pub ca: Ca,
+        /// A day ago, so every certificate and list is already valid for openssl.
+        pub now: i64,
+    }
+
+    impl TestCa {
+        pub async fn new() -> Self {
+            let custody = SoftCustody::new([1u8; 32]);
+            let store = Store::in_memory().await.expect("store");
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .expect("clock")
+                .as_secs() as i64
+                - 86400;
+            let ca = Ca::load_or_create(&store, &custody, now, "http://relay.test")
+                .await
+                .expect("ca");
+            Self { custody, ca, now }
+        }
+
+        pub fn citizen_certificate(&self, id_number: &str) -> IssuedCertificate {
+            let (public, _) = self
+                .custody
+                .generate_ca_key(&format!("citizen {id_number}"))
+                .expect("key");
+            let subject = CitizenSubject {
+                id_number,
+                given_name: "Ana",
+                surname: "García",
+            };
+            self.ca
+                .issue_citizen(&subject, &public, self.now, 365 * 86400)
+                .expect("issue")
+        }
+
+        /// chain.pem: the issuing CA then the root.
+        pub fn chain_pem(&self, dir: &Path) -> PathBuf {
+            let mut text = String::new();
+            for der in self.ca.chain_der() {
+                text.push_str(&pem("CERTIFICATE", &der));
+            }
+            let path = dir.join("chain.pem");
+            std::fs::write(&path, text).expect("write");
+            path
+        }
+    }
+
+    pub(crate) fn pem(label: &str, der: &[u8]) -> String {
+        let body = STANDARD.encode(der);
+        let mut text = format!("-----BEGIN {label}-----\n");
+        for line in body.as_bytes().chunks(64) {
+            text.push_str(std::str::from_utf8(line).expect("base64"));
+            text.push('\n');
+        }
+        text.push_str(&format!("-----END {label}-----\n"));
+        text
+    }
+
+    pub(crate) fn pem_file(dir: &Path, name: &str, label: &str, der: &[u8]) -> PathBuf {
+        let path = dir.join(name);
+        std::fs::write(&path, pem(label, der)).expect("write");
+        path
+    }
+
+    /// Runs openssl; its stdout and stderr together (the exit status is in the text it prints).
+    pub(crate) fn openssl(args: &[&str]) -> String {
+        let out = Command::new("openssl")
+            .args(args)
+            .output()
+            .expect("openssl");
+        format!(
+            "{}{}status: {}\n",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr),
+            out.status
+        )
     }
 }
