@@ -4,6 +4,7 @@
 //! Beside it, the revocation services the certificates point to (`crl`, `ocsp`).
 
 pub mod crl;
+pub mod ocsp;
 
 use std::time::{Duration, UNIX_EPOCH};
 
@@ -349,6 +350,24 @@ impl Ca {
             this_update,
             next_update,
             crl_number,
+        )
+    }
+
+    /// The issuing CA's signed OCSP answer to `query` (see `ocsp::build_response`).
+    pub fn ocsp_response(
+        &self,
+        query: &ocsp::OcspQuery,
+        statuses: &[(ocsp::CertIdRef, ocsp::CertStatusAnswer)],
+        produced_at: i64,
+        next_update: Option<i64>,
+    ) -> Result<Vec<u8>, Error> {
+        ocsp::build_response(
+            query,
+            &self.issuing_der,
+            self.issuing_key(),
+            statuses,
+            produced_at,
+            next_update,
         )
     }
 
