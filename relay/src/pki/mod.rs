@@ -1,10 +1,12 @@
 //! The relay's certification authority: a root and an issuing CA, created at first start with
 //! their keys sealed under the master key, and the citizen certificate profile
 //! (C=ES, serialNumber IDCES-<DNI>, givenName, surname, CN; digitalSignature + nonRepudiation).
-//! Beside it, the revocation services the certificates point to (`crl`, `ocsp`).
+//! Beside it, the revocation services the certificates point to (`crl`, `ocsp`), and the
+//! time-stamping authority (`tsa`) with its own key and certificate under the issuing CA.
 
 pub mod crl;
 pub mod ocsp;
+pub mod tsa;
 
 use std::time::{Duration, UNIX_EPOCH};
 
@@ -18,7 +20,8 @@ use x509_cert::builder::{Builder, CertificateBuilder, Profile};
 use x509_cert::ext::pkix::crl::dp::DistributionPoint;
 use x509_cert::ext::pkix::name::{DistributionPointName, GeneralName};
 use x509_cert::ext::pkix::{
-    AccessDescription, AuthorityInfoAccessSyntax, CrlDistributionPoints, SubjectKeyIdentifier,
+    AccessDescription, AuthorityInfoAccessSyntax, CrlDistributionPoints, ExtendedKeyUsage,
+    SubjectKeyIdentifier,
 };
 use x509_cert::name::{Name, RdnSequence, RelativeDistinguishedName};
 use x509_cert::serial_number::SerialNumber;
@@ -31,6 +34,8 @@ use crate::store::Store;
 
 const ROOT_LIFETIME: i64 = 20 * 365 * 24 * 3600;
 const ISSUING_LIFETIME: i64 = 10 * 365 * 24 * 3600;
+/// The TSA certificate's lifetime, cut to the issuing CA's own end.
+const TSA_LIFETIME: i64 = 5 * 365 * 24 * 3600;
 
 /// The citizen's identity as it appears in her certificate.
 pub struct CitizenSubject<'a> {
@@ -53,6 +58,9 @@ pub struct Ca {
     /// Where relying parties fetch the CRL and ask OCSP (written into citizen certificates).
     crl_url: String,
     ocsp_url: String,
+    /// The time-stamping unit: its certificate (issued by the issuing CA) and key.
+    tsa_der: Vec<u8>,
+    tsa_key: CaKey,
 }
 
 enum AttrValue<'a> {
@@ -189,6 +197,123 @@ fn no_extensions(_: &mut CertificateBuilder<'_, CaKey>) -> Result<(), x509_cert:
     Ok(())
 }
 
+/// The CRL distribution point and the OCSP access description a certificate of the issuing CA
+/// carries.
+fn revocation_pointers(
+    crl_url: &str,
+    ocsp_url: &str,
+) -> Result<(CrlDistributionPoints, AuthorityInfoAccessSyntax), Error> {
+    let crl_pointer = CrlDistributionPoints(vec![DistributionPoint {
+        distribution_point: Some(DistributionPointName::FullName(vec![uri(crl_url)?])),
+        reasons: None,
+        crl_issuer: None,
+    }]);
+    let ocsp_pointer = AuthorityInfoAccessSyntax(vec![AccessDescription {
+        access_method: const_oid::db::rfc5280::ID_AD_OCSP,
+        access_location: uri(ocsp_url)?,
+    }]);
+    Ok((crl_pointer, ocsp_pointer))
+}
+
+fn tsa_certificate(
+    issuing_der: &[u8],
+    issuing_name: &Name,
+    issuing_key: &CaKey,
+    crl_url: &str,
+    ocsp_url: &str,
+    key: &VerifyingKey,
+    now: i64,
+) -> Result<IssuedCertificate, Error> {
+    use const_oid::db::rfc4519::{C, CN, O};
+    let issuing =
+        Certificate::from_der(issuing_der).map_err(|e| Error::internal("issuing cert", e))?;
+    let issuing_end = issuing
+        .tbs_certificate
+        .validity
+        .not_after
+        .to_unix_duration()
+        .as_secs();
+    let issuing_end = i64::try_from(issuing_end).map_err(|e| Error::internal("issuing end", e))?;
+    let lifetime = TSA_LIFETIME.min(issuing_end - now);
+    if lifetime <= 0 {
+        return Err(Error::Internal("the issuing CA has expired".into()));
+    }
+    let (crl_pointer, ocsp_pointer) = revocation_pointers(crl_url, ocsp_url)?;
+    // Only id-kp-timeStamping: x509-cert marks such an ExtendedKeyUsage critical.
+    let usage = ExtendedKeyUsage(vec![const_oid::db::rfc5280::ID_KP_TIME_STAMPING]);
+    let subject = name(&[
+        (C, AttrValue::Printable("ES")),
+        (O, AttrValue::Utf8("nubefirma")),
+        (CN, AttrValue::Utf8("nubefirma TSA")),
+    ])?;
+    build(
+        Profile::Leaf {
+            issuer: issuing_name.clone(),
+            enable_key_agreement: false,
+            enable_key_encipherment: false,
+        },
+        validity(now, lifetime)?,
+        subject,
+        key,
+        issuing_key,
+        &|builder| {
+            builder.add_extension(&usage)?;
+            builder.add_extension(&crl_pointer)?;
+            builder.add_extension(&ocsp_pointer)
+        },
+    )
+}
+
+/// The CA before its TSA is loaded or made.
+struct CaCore {
+    root_der: Vec<u8>,
+    issuing_der: Vec<u8>,
+    issuing_name: Name,
+    issuing_key: CaKey,
+    crl_url: String,
+    ocsp_url: String,
+}
+
+impl CaCore {
+    /// Loads the TSA key and certificate, or makes them (first start, or a CA that predates
+    /// the TSA).
+    async fn with_tsa(self, store: &Store, custody: &dyn Custody, now: i64) -> Result<Ca, Error> {
+        let (tsa_der, tsa_key) = match (
+            store.ca_material("tsa_cert").await?,
+            store.ca_material("tsa_key").await?,
+        ) {
+            (Some(der), Some(sealed)) => (der, custody.ca_key("tsa_key", &StoredKey(sealed))?),
+            _ => {
+                let (public, stored) = custody.generate_ca_key("tsa_key")?;
+                let key = custody.ca_key("tsa_key", &stored)?;
+                let cert = tsa_certificate(
+                    &self.issuing_der,
+                    &self.issuing_name,
+                    &self.issuing_key,
+                    &self.crl_url,
+                    &self.ocsp_url,
+                    &public,
+                    now,
+                )?;
+                store
+                    .save_ca_material(&[("tsa_cert", cert.der.clone()), ("tsa_key", stored.0)])
+                    .await?;
+                (cert.der, key)
+            }
+        };
+        Ok(Ca {
+            root_der: self.root_der,
+            issuing_der: self.issuing_der,
+            issuing_name: self.issuing_name,
+            issuing_key: self.issuing_key,
+            crl_url: self.crl_url,
+            ocsp_url: self.ocsp_url,
+            tsa_der,
+            tsa_key,
+        })
+    }
+}
+
 impl Ca {
     /// Loads the CA from the store, or creates it when the store has none (first start).
     /// `public_url` is the relay's base URL for the CRL and OCSP pointers.
@@ -209,14 +334,16 @@ impl Ca {
             let issuing_key = custody.ca_key("issuing_key", &StoredKey(sealed))?;
             let cert = Certificate::from_der(&issuing_der)
                 .map_err(|e| Error::internal("issuing cert", e))?;
-            return Ok(Self {
+            let issuing_name = cert.tbs_certificate.subject;
+            let ca = CaCore {
                 root_der,
                 issuing_der,
-                issuing_name: cert.tbs_certificate.subject,
+                issuing_name,
                 issuing_key,
                 crl_url,
                 ocsp_url,
-            });
+            };
+            return ca.with_tsa(store, custody, now).await;
         }
 
         use const_oid::db::rfc4519::{C, CN, O};
@@ -262,14 +389,64 @@ impl Ca {
                 ("issuing_key", issuing_stored.0),
             ])
             .await?;
-        Ok(Self {
+        let ca = CaCore {
             root_der: root.der,
             issuing_der: issuing.der,
             issuing_name,
             issuing_key,
             crl_url,
             ocsp_url,
-        })
+        };
+        ca.with_tsa(store, custody, now).await
+    }
+
+    /// A certificate for the time-stamping unit's key (RFC 3161 §2.3: extendedKeyUsage
+    /// id-kp-timeStamping only, critical), from `now` for five years but not past the issuing
+    /// CA's end.
+    pub fn issue_tsa_certificate(
+        &self,
+        key: &VerifyingKey,
+        now: i64,
+    ) -> Result<IssuedCertificate, Error> {
+        tsa_certificate(
+            &self.issuing_der,
+            &self.issuing_name,
+            &self.issuing_key,
+            &self.crl_url,
+            &self.ocsp_url,
+            key,
+            now,
+        )
+    }
+
+    /// The TSA's granted answer to `query` (see `tsa::build_response`), with the TSA certificate
+    /// and the chain above it when the client asked for certificates.
+    pub fn timestamp(
+        &self,
+        query: &tsa::TsaQuery,
+        serial: &[u8; 16],
+        gen_time: i64,
+        policy_oid: const_oid::ObjectIdentifier,
+    ) -> Result<Vec<u8>, Error> {
+        tsa::build_response(
+            query,
+            self.tsa_key(),
+            &self.tsa_der,
+            &self.chain_der(),
+            serial,
+            gen_time,
+            policy_oid,
+        )
+    }
+
+    /// The TSA certificate (DER).
+    pub fn tsa_cert_der(&self) -> &[u8] {
+        &self.tsa_der
+    }
+
+    /// The TSA key handle.
+    pub(crate) fn tsa_key(&self) -> &CaKey {
+        &self.tsa_key
     }
 
     /// A citizen certificate for `key`, valid from `now` for `lifetime` seconds.
@@ -287,15 +464,7 @@ impl Ca {
             subject.surname, subject.given_name, subject.id_number
         )
         .to_uppercase();
-        let crl_pointer = CrlDistributionPoints(vec![DistributionPoint {
-            distribution_point: Some(DistributionPointName::FullName(vec![uri(&self.crl_url)?])),
-            reasons: None,
-            crl_issuer: None,
-        }]);
-        let ocsp_pointer = AuthorityInfoAccessSyntax(vec![AccessDescription {
-            access_method: const_oid::db::rfc5280::ID_AD_OCSP,
-            access_location: uri(&self.ocsp_url)?,
-        }]);
+        let (crl_pointer, ocsp_pointer) = revocation_pointers(&self.crl_url, &self.ocsp_url)?;
         let subject_name = name(&[
             (C, AttrValue::Printable("ES")),
             (SERIAL_NUMBER, AttrValue::Printable(&serial)),
