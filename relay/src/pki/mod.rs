@@ -641,3 +641,95 @@ pub(crate) mod test_support {
         )
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::test_support::{TestCa, openssl, pem_file};
+    use super::*;
+    use der::referenced::OwnedToRef;
+
+    #[tokio::test]
+    async fn the_tsa_certificate_is_for_time_stamping_only() {
+        let t = TestCa::new().await;
+        let cert = Certificate::from_der(t.ca.tsa_cert_der()).expect("tsa cert");
+        let eku = cert
+            .tbs_certificate
+            .extensions
+            .iter()
+            .flatten()
+            .find(|e| e.extn_id == const_oid::db::rfc5280::ID_CE_EXT_KEY_USAGE)
+            .expect("extended key usage");
+        assert!(eku.critical, "RFC 3161 §2.3: the EKU must be critical");
+        let usage = ExtendedKeyUsage::from_der(eku.extn_value.as_bytes()).expect("eku");
+        assert_eq!(usage.0, vec![const_oid::db::rfc5280::ID_KP_TIME_STAMPING]);
+        assert_eq!(
+            t.ca.tsa_key().public_key(),
+            &VerifyingKey::try_from(cert.tbs_certificate.subject_public_key_info.owned_to_ref())
+                .expect("key")
+        );
+
+        let dir = tempfile::tempdir().expect("tempdir");
+        let tsa = pem_file(dir.path(), "tsa.pem", "CERTIFICATE", t.ca.tsa_cert_der());
+        let chain = t.chain_pem(dir.path());
+        let tsa_path = tsa.to_str().expect("path");
+        let out = openssl(&["x509", "-in", tsa_path, "-noout", "-text"]);
+        assert!(out.contains("X509v3 Extended Key Usage: critical"), "{out}");
+        assert!(out.contains("Time Stamping"), "{out}");
+        assert!(out.contains("http://relay.test/pki/crl"), "{out}");
+        assert!(
+            out.contains("OCSP - URI:http://relay.test/pki/ocsp"),
+            "{out}"
+        );
+        let out = openssl(&[
+            "verify",
+            "-purpose",
+            "timestampsign",
+            "-CAfile",
+            chain.to_str().expect("path"),
+            tsa_path,
+        ]);
+        assert!(out.contains(": OK"), "{out}");
+    }
+
+    #[tokio::test]
+    async fn the_tsa_is_kept_and_added_to_a_ca_that_predates_it() {
+        let custody = crate::keys::SoftCustody::new([1u8; 32]);
+        let store = Store::in_memory().await.expect("store");
+        let now = 1_800_000_000;
+        let first = Ca::load_or_create(&store, &custody, now, "http://relay.test")
+            .await
+            .expect("ca");
+        let again = Ca::load_or_create(&store, &custody, now + 10, "http://relay.test")
+            .await
+            .expect("ca");
+        assert_eq!(first.tsa_cert_der(), again.tsa_cert_der());
+        assert_eq!(first.tsa_key().public_key(), again.tsa_key().public_key());
+
+        // A store holding only the root and issuing CA, as before the TSA existed.
+        let older = Store::in_memory().await.expect("store");
+        let mut items = Vec::new();
+        for name in ["root_cert", "root_key", "issuing_cert", "issuing_key"] {
+            let value = store.ca_material(name).await.expect("read").expect("item");
+            items.push((name, value));
+        }
+        older.save_ca_material(&items).await.expect("save");
+        let upgraded = Ca::load_or_create(&older, &custody, now + 20, "http://relay.test")
+            .await
+            .expect("ca");
+        assert_eq!(upgraded.issuing_der(), first.issuing_der());
+        assert_ne!(upgraded.tsa_cert_der(), first.tsa_cert_der());
+        assert!(older.ca_material("tsa_cert").await.expect("read").is_some());
+        let reloaded = Ca::load_or_create(&older, &custody, now + 30, "http://relay.test")
+            .await
+            .expect("ca");
+        assert_eq!(reloaded.tsa_cert_der(), upgraded.tsa_cert_der());
+        let tsa = Certificate::from_der(upgraded.tsa_cert_der()).expect("cert");
+        assert_eq!(
+            tsa.tbs_certificate.issuer,
+            Certificate::from_der(first.issuing_der())
+                .expect("cert")
+                .tbs_certificate
+                .subject
+        );
+    }
+}
