@@ -1,6 +1,12 @@
 //! The relay's certification authority: a root and an issuing CA, created at first start with
 //! their keys sealed under the master key, and the citizen certificate profile
 //! (C=ES, serialNumber IDCES-<DNI>, givenName, surname, CN; digitalSignature + nonRepudiation).
+//! Beside it, the revocation services the certificates point to (`crl`, `ocsp`), and the
+//! time-stamping authority (`tsa`) with its own key and certificate under the issuing CA.
+
+pub mod crl;
+pub mod ocsp;
+pub mod tsa;
 
 use std::time::{Duration, UNIX_EPOCH};
 
@@ -13,7 +19,10 @@ use x509_cert::attr::AttributeTypeAndValue;
 use x509_cert::builder::{Builder, CertificateBuilder, Profile};
 use x509_cert::ext::pkix::crl::dp::DistributionPoint;
 use x509_cert::ext::pkix::name::{DistributionPointName, GeneralName};
-use x509_cert::ext::pkix::{AccessDescription, AuthorityInfoAccessSyntax, CrlDistributionPoints};
+use x509_cert::ext::pkix::{
+    AccessDescription, AuthorityInfoAccessSyntax, CrlDistributionPoints, ExtendedKeyUsage,
+    SubjectKeyIdentifier,
+};
 use x509_cert::name::{Name, RdnSequence, RelativeDistinguishedName};
 use x509_cert::serial_number::SerialNumber;
 use x509_cert::time::{Time, Validity};
@@ -25,6 +34,8 @@ use crate::store::Store;
 
 const ROOT_LIFETIME: i64 = 20 * 365 * 24 * 3600;
 const ISSUING_LIFETIME: i64 = 10 * 365 * 24 * 3600;
+/// The TSA certificate's lifetime, cut to the issuing CA's own end.
+const TSA_LIFETIME: i64 = 5 * 365 * 24 * 3600;
 
 /// The citizen's identity as it appears in her certificate.
 pub struct CitizenSubject<'a> {
@@ -47,6 +58,9 @@ pub struct Ca {
     /// Where relying parties fetch the CRL and ask OCSP (written into citizen certificates).
     crl_url: String,
     ocsp_url: String,
+    /// The time-stamping unit: its certificate (issued by the issuing CA) and key.
+    tsa_der: Vec<u8>,
+    tsa_key: CaKey,
 }
 
 enum AttrValue<'a> {
@@ -91,6 +105,47 @@ fn random_serial() -> Result<SerialNumber, Error> {
     bytes[0] &= 0x7f;
     bytes[0] |= 0x01;
     SerialNumber::new(&bytes).map_err(|e| Error::internal("serial", e))
+}
+
+/// A time as RFC 5280 §4.1.2.5 wants it in certificates and CRLs: UTCTime through 2049,
+/// GeneralizedTime from 2050.
+pub(crate) fn x509_time(t: i64) -> Result<Time, Error> {
+    let general = generalized_time(t)?;
+    let date = general.to_date_time();
+    if date.year() < 2050 {
+        der::asn1::UtcTime::from_date_time(date)
+            .map(Time::UtcTime)
+            .map_err(|e| Error::internal("time", e))
+    } else {
+        Ok(Time::GeneralTime(general))
+    }
+}
+
+/// A GeneralizedTime in whole seconds, Z (OCSP, TSTInfo).
+pub(crate) fn generalized_time(t: i64) -> Result<der::asn1::GeneralizedTime, Error> {
+    let secs = u64::try_from(t).map_err(|_| Error::Internal("time before 1970".into()))?;
+    der::asn1::GeneralizedTime::from_unix_duration(Duration::from_secs(secs))
+        .map_err(|e| Error::internal("time", e))
+}
+
+/// The key identifier a certificate's issuer-side references use: the certificate's own
+/// subjectKeyIdentifier, or (when it has none) the RFC 5280 §4.2.1.2 method 1 SHA-1 of its key.
+pub(crate) fn issuer_key_identifier(cert: &Certificate) -> Result<der::asn1::OctetString, Error> {
+    let own = cert
+        .tbs_certificate
+        .extensions
+        .iter()
+        .flatten()
+        .find(|e| e.extn_id == const_oid::db::rfc5280::ID_CE_SUBJECT_KEY_IDENTIFIER);
+    let ski = match own {
+        Some(ext) => SubjectKeyIdentifier::from_der(ext.extn_value.as_bytes())
+            .map_err(|e| Error::internal("subject key identifier", e))?,
+        None => SubjectKeyIdentifier::try_from(der::referenced::OwnedToRef::owned_to_ref(
+            &cert.tbs_certificate.subject_public_key_info,
+        ))
+        .map_err(|e| Error::internal("subject key identifier", e))?,
+    };
+    Ok(ski.0)
 }
 
 fn spki_of(key: &VerifyingKey) -> Result<SubjectPublicKeyInfoOwned, Error> {
@@ -142,6 +197,123 @@ fn no_extensions(_: &mut CertificateBuilder<'_, CaKey>) -> Result<(), x509_cert:
     Ok(())
 }
 
+/// The CRL distribution point and the OCSP access description a certificate of the issuing CA
+/// carries.
+fn revocation_pointers(
+    crl_url: &str,
+    ocsp_url: &str,
+) -> Result<(CrlDistributionPoints, AuthorityInfoAccessSyntax), Error> {
+    let crl_pointer = CrlDistributionPoints(vec![DistributionPoint {
+        distribution_point: Some(DistributionPointName::FullName(vec![uri(crl_url)?])),
+        reasons: None,
+        crl_issuer: None,
+    }]);
+    let ocsp_pointer = AuthorityInfoAccessSyntax(vec![AccessDescription {
+        access_method: const_oid::db::rfc5280::ID_AD_OCSP,
+        access_location: uri(ocsp_url)?,
+    }]);
+    Ok((crl_pointer, ocsp_pointer))
+}
+
+fn tsa_certificate(
+    issuing_der: &[u8],
+    issuing_name: &Name,
+    issuing_key: &CaKey,
+    crl_url: &str,
+    ocsp_url: &str,
+    key: &VerifyingKey,
+    now: i64,
+) -> Result<IssuedCertificate, Error> {
+    use const_oid::db::rfc4519::{C, CN, O};
+    let issuing =
+        Certificate::from_der(issuing_der).map_err(|e| Error::internal("issuing cert", e))?;
+    let issuing_end = issuing
+        .tbs_certificate
+        .validity
+        .not_after
+        .to_unix_duration()
+        .as_secs();
+    let issuing_end = i64::try_from(issuing_end).map_err(|e| Error::internal("issuing end", e))?;
+    let lifetime = TSA_LIFETIME.min(issuing_end - now);
+    if lifetime <= 0 {
+        return Err(Error::Internal("the issuing CA has expired".into()));
+    }
+    let (crl_pointer, ocsp_pointer) = revocation_pointers(crl_url, ocsp_url)?;
+    // Only id-kp-timeStamping: x509-cert marks such an ExtendedKeyUsage critical.
+    let usage = ExtendedKeyUsage(vec![const_oid::db::rfc5280::ID_KP_TIME_STAMPING]);
+    let subject = name(&[
+        (C, AttrValue::Printable("ES")),
+        (O, AttrValue::Utf8("nubefirma")),
+        (CN, AttrValue::Utf8("nubefirma TSA")),
+    ])?;
+    build(
+        Profile::Leaf {
+            issuer: issuing_name.clone(),
+            enable_key_agreement: false,
+            enable_key_encipherment: false,
+        },
+        validity(now, lifetime)?,
+        subject,
+        key,
+        issuing_key,
+        &|builder| {
+            builder.add_extension(&usage)?;
+            builder.add_extension(&crl_pointer)?;
+            builder.add_extension(&ocsp_pointer)
+        },
+    )
+}
+
+/// The CA before its TSA is loaded or made.
+struct CaCore {
+    root_der: Vec<u8>,
+    issuing_der: Vec<u8>,
+    issuing_name: Name,
+    issuing_key: CaKey,
+    crl_url: String,
+    ocsp_url: String,
+}
+
+impl CaCore {
+    /// Loads the TSA key and certificate, or makes them (first start, or a CA that predates
+    /// the TSA).
+    async fn with_tsa(self, store: &Store, custody: &dyn Custody, now: i64) -> Result<Ca, Error> {
+        let (tsa_der, tsa_key) = match (
+            store.ca_material("tsa_cert").await?,
+            store.ca_material("tsa_key").await?,
+        ) {
+            (Some(der), Some(sealed)) => (der, custody.ca_key("tsa_key", &StoredKey(sealed))?),
+            _ => {
+                let (public, stored) = custody.generate_ca_key("tsa_key")?;
+                let key = custody.ca_key("tsa_key", &stored)?;
+                let cert = tsa_certificate(
+                    &self.issuing_der,
+                    &self.issuing_name,
+                    &self.issuing_key,
+                    &self.crl_url,
+                    &self.ocsp_url,
+                    &public,
+                    now,
+                )?;
+                store
+                    .save_ca_material(&[("tsa_cert", cert.der.clone()), ("tsa_key", stored.0)])
+                    .await?;
+                (cert.der, key)
+            }
+        };
+        Ok(Ca {
+            root_der: self.root_der,
+            issuing_der: self.issuing_der,
+            issuing_name: self.issuing_name,
+            issuing_key: self.issuing_key,
+            crl_url: self.crl_url,
+            ocsp_url: self.ocsp_url,
+            tsa_der,
+            tsa_key,
+        })
+    }
+}
+
 impl Ca {
     /// Loads the CA from the store, or creates it when the store has none (first start).
     /// `public_url` is the relay's base URL for the CRL and OCSP pointers.
@@ -162,14 +334,16 @@ impl Ca {
             let issuing_key = custody.ca_key("issuing_key", &StoredKey(sealed))?;
             let cert = Certificate::from_der(&issuing_der)
                 .map_err(|e| Error::internal("issuing cert", e))?;
-            return Ok(Self {
+            let issuing_name = cert.tbs_certificate.subject;
+            let ca = CaCore {
                 root_der,
                 issuing_der,
-                issuing_name: cert.tbs_certificate.subject,
+                issuing_name,
                 issuing_key,
                 crl_url,
                 ocsp_url,
-            });
+            };
+            return ca.with_tsa(store, custody, now).await;
         }
 
         use const_oid::db::rfc4519::{C, CN, O};
@@ -215,14 +389,64 @@ impl Ca {
                 ("issuing_key", issuing_stored.0),
             ])
             .await?;
-        Ok(Self {
+        let ca = CaCore {
             root_der: root.der,
             issuing_der: issuing.der,
             issuing_name,
             issuing_key,
             crl_url,
             ocsp_url,
-        })
+        };
+        ca.with_tsa(store, custody, now).await
+    }
+
+    /// A certificate for the time-stamping unit's key (RFC 3161 §2.3: extendedKeyUsage
+    /// id-kp-timeStamping only, critical), from `now` for five years but not past the issuing
+    /// CA's end.
+    pub fn issue_tsa_certificate(
+        &self,
+        key: &VerifyingKey,
+        now: i64,
+    ) -> Result<IssuedCertificate, Error> {
+        tsa_certificate(
+            &self.issuing_der,
+            &self.issuing_name,
+            &self.issuing_key,
+            &self.crl_url,
+            &self.ocsp_url,
+            key,
+            now,
+        )
+    }
+
+    /// The TSA's granted answer to `query` (see `tsa::build_response`), with the TSA certificate
+    /// and the chain above it when the client asked for certificates.
+    pub fn timestamp(
+        &self,
+        query: &tsa::TsaQuery,
+        serial: &[u8; 16],
+        gen_time: i64,
+        policy_oid: const_oid::ObjectIdentifier,
+    ) -> Result<Vec<u8>, Error> {
+        tsa::build_response(
+            query,
+            self.tsa_key(),
+            &self.tsa_der,
+            &self.chain_der(),
+            serial,
+            gen_time,
+            policy_oid,
+        )
+    }
+
+    /// The TSA certificate (DER).
+    pub fn tsa_cert_der(&self) -> &[u8] {
+        &self.tsa_der
+    }
+
+    /// The TSA key handle.
+    pub(crate) fn tsa_key(&self) -> &CaKey {
+        &self.tsa_key
     }
 
     /// A citizen certificate for `key`, valid from `now` for `lifetime` seconds.
@@ -240,15 +464,7 @@ impl Ca {
             subject.surname, subject.given_name, subject.id_number
         )
         .to_uppercase();
-        let crl_pointer = CrlDistributionPoints(vec![DistributionPoint {
-            distribution_point: Some(DistributionPointName::FullName(vec![uri(&self.crl_url)?])),
-            reasons: None,
-            crl_issuer: None,
-        }]);
-        let ocsp_pointer = AuthorityInfoAccessSyntax(vec![AccessDescription {
-            access_method: const_oid::db::rfc5280::ID_AD_OCSP,
-            access_location: uri(&self.ocsp_url)?,
-        }]);
+        let (crl_pointer, ocsp_pointer) = revocation_pointers(&self.crl_url, &self.ocsp_url)?;
         let subject_name = name(&[
             (C, AttrValue::Printable("ES")),
             (SERIAL_NUMBER, AttrValue::Printable(&serial)),
@@ -289,9 +505,232 @@ impl Ca {
         vec![self.issuing_der.clone(), self.root_der.clone()]
     }
 
+    /// The issuing CA's CRL listing `revoked` (see `crl::build_crl`).
+    pub fn crl(
+        &self,
+        revoked: &[crl::RevokedCert],
+        this_update: i64,
+        next_update: i64,
+        crl_number: u64,
+    ) -> Result<Vec<u8>, Error> {
+        crl::build_crl(
+            &self.issuing_der,
+            self.issuing_key(),
+            revoked,
+            this_update,
+            next_update,
+            crl_number,
+        )
+    }
+
+    /// The issuing CA's signed OCSP answer to `query` (see `ocsp::build_response`).
+    pub fn ocsp_response(
+        &self,
+        query: &ocsp::OcspQuery,
+        statuses: &[(ocsp::CertIdRef, ocsp::CertStatusAnswer)],
+        produced_at: i64,
+        next_update: Option<i64>,
+    ) -> Result<Vec<u8>, Error> {
+        ocsp::build_response(
+            query,
+            &self.issuing_der,
+            self.issuing_key(),
+            statuses,
+            produced_at,
+            next_update,
+        )
+    }
+
     pub fn root_pem(&self) -> Result<String, Error> {
         Certificate::from_der(&self.root_der)
             .and_then(|c| c.to_pem(der::pem::LineEnding::LF))
             .map_err(|e| Error::internal("root pem", e))
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod test_support {
+    //! A CA in an in-memory store, and openssl as the independent relying party.
+
+    use std::path::{Path, PathBuf};
+    use std::process::Command;
+
+    use base64::Engine;
+    use base64::engine::general_purpose::STANDARD;
+
+    use super::{Ca, CitizenSubject, IssuedCertificate};
+    use crate::keys::{Custody, SoftCustody};
+    use crate::store::Store;
+
+    pub(crate) struct TestCa {
+        pub custody: SoftCustody,
+        pub ca: Ca,
+        /// A day ago, so every certificate and list is already valid for openssl.
+        pub now: i64,
+    }
+
+    impl TestCa {
+        pub async fn new() -> Self {
+            let custody = SoftCustody::new([1u8; 32]);
+            let store = Store::in_memory().await.expect("store");
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .expect("clock")
+                .as_secs() as i64
+                - 86400;
+            let ca = Ca::load_or_create(&store, &custody, now, "http://relay.test")
+                .await
+                .expect("ca");
+            Self { custody, ca, now }
+        }
+
+        pub fn citizen_certificate(&self, id_number: &str) -> IssuedCertificate {
+            let (public, _) = self
+                .custody
+                .generate_ca_key(&format!("citizen {id_number}"))
+                .expect("key");
+            let subject = CitizenSubject {
+                id_number,
+                given_name: "Ana",
+                surname: "García",
+            };
+            self.ca
+                .issue_citizen(&subject, &public, self.now, 365 * 86400)
+                .expect("issue")
+        }
+
+        /// chain.pem: the issuing CA then the root.
+        pub fn chain_pem(&self, dir: &Path) -> PathBuf {
+            let mut text = String::new();
+            for der in self.ca.chain_der() {
+                text.push_str(&pem("CERTIFICATE", &der));
+            }
+            let path = dir.join("chain.pem");
+            std::fs::write(&path, text).expect("write");
+            path
+        }
+    }
+
+    pub(crate) fn pem(label: &str, der: &[u8]) -> String {
+        let body = STANDARD.encode(der);
+        let mut text = format!("-----BEGIN {label}-----\n");
+        for line in body.as_bytes().chunks(64) {
+            text.push_str(std::str::from_utf8(line).expect("base64"));
+            text.push('\n');
+        }
+        text.push_str(&format!("-----END {label}-----\n"));
+        text
+    }
+
+    pub(crate) fn pem_file(dir: &Path, name: &str, label: &str, der: &[u8]) -> PathBuf {
+        let path = dir.join(name);
+        std::fs::write(&path, pem(label, der)).expect("write");
+        path
+    }
+
+    /// Runs openssl; its stdout and stderr together (the exit status is in the text it prints).
+    pub(crate) fn openssl(args: &[&str]) -> String {
+        let out = Command::new("openssl")
+            .args(args)
+            .output()
+            .expect("openssl");
+        format!(
+            "{}{}status: {}\n",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr),
+            out.status
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::test_support::{TestCa, openssl, pem_file};
+    use super::*;
+    use der::referenced::OwnedToRef;
+
+    #[tokio::test]
+    async fn the_tsa_certificate_is_for_time_stamping_only() {
+        let t = TestCa::new().await;
+        let cert = Certificate::from_der(t.ca.tsa_cert_der()).expect("tsa cert");
+        let eku = cert
+            .tbs_certificate
+            .extensions
+            .iter()
+            .flatten()
+            .find(|e| e.extn_id == const_oid::db::rfc5280::ID_CE_EXT_KEY_USAGE)
+            .expect("extended key usage");
+        assert!(eku.critical, "RFC 3161 §2.3: the EKU must be critical");
+        let usage = ExtendedKeyUsage::from_der(eku.extn_value.as_bytes()).expect("eku");
+        assert_eq!(usage.0, vec![const_oid::db::rfc5280::ID_KP_TIME_STAMPING]);
+        assert_eq!(
+            t.ca.tsa_key().public_key(),
+            &VerifyingKey::try_from(cert.tbs_certificate.subject_public_key_info.owned_to_ref())
+                .expect("key")
+        );
+
+        let dir = tempfile::tempdir().expect("tempdir");
+        let tsa = pem_file(dir.path(), "tsa.pem", "CERTIFICATE", t.ca.tsa_cert_der());
+        let chain = t.chain_pem(dir.path());
+        let tsa_path = tsa.to_str().expect("path");
+        let out = openssl(&["x509", "-in", tsa_path, "-noout", "-text"]);
+        assert!(out.contains("X509v3 Extended Key Usage: critical"), "{out}");
+        assert!(out.contains("Time Stamping"), "{out}");
+        assert!(out.contains("http://relay.test/pki/crl"), "{out}");
+        assert!(
+            out.contains("OCSP - URI:http://relay.test/pki/ocsp"),
+            "{out}"
+        );
+        let out = openssl(&[
+            "verify",
+            "-purpose",
+            "timestampsign",
+            "-CAfile",
+            chain.to_str().expect("path"),
+            tsa_path,
+        ]);
+        assert!(out.contains(": OK"), "{out}");
+    }
+
+    #[tokio::test]
+    async fn the_tsa_is_kept_and_added_to_a_ca_that_predates_it() {
+        let custody = crate::keys::SoftCustody::new([1u8; 32]);
+        let store = Store::in_memory().await.expect("store");
+        let now = 1_800_000_000;
+        let first = Ca::load_or_create(&store, &custody, now, "http://relay.test")
+            .await
+            .expect("ca");
+        let again = Ca::load_or_create(&store, &custody, now + 10, "http://relay.test")
+            .await
+            .expect("ca");
+        assert_eq!(first.tsa_cert_der(), again.tsa_cert_der());
+        assert_eq!(first.tsa_key().public_key(), again.tsa_key().public_key());
+
+        // A store holding only the root and issuing CA, as before the TSA existed.
+        let older = Store::in_memory().await.expect("store");
+        let mut items = Vec::new();
+        for name in ["root_cert", "root_key", "issuing_cert", "issuing_key"] {
+            let value = store.ca_material(name).await.expect("read").expect("item");
+            items.push((name, value));
+        }
+        older.save_ca_material(&items).await.expect("save");
+        let upgraded = Ca::load_or_create(&older, &custody, now + 20, "http://relay.test")
+            .await
+            .expect("ca");
+        assert_eq!(upgraded.issuing_der(), first.issuing_der());
+        assert_ne!(upgraded.tsa_cert_der(), first.tsa_cert_der());
+        assert!(older.ca_material("tsa_cert").await.expect("read").is_some());
+        let reloaded = Ca::load_or_create(&older, &custody, now + 30, "http://relay.test")
+            .await
+            .expect("ca");
+        assert_eq!(reloaded.tsa_cert_der(), upgraded.tsa_cert_der());
+        let tsa = Certificate::from_der(upgraded.tsa_cert_der()).expect("cert");
+        assert_eq!(
+            tsa.tbs_certificate.issuer,
+            Certificate::from_der(first.issuing_der())
+                .expect("cert")
+                .tbs_certificate
+                .subject
+        );
     }
 }
