@@ -105,7 +105,7 @@ test('a citizen creates her certificate at her first signature and openssl verif
 
   // No certificate yet (R15): the widget explains it and offers to create one now.
   await expect(page.locator('#nf-generate')).toBeVisible();
-  await expect(page.locator('h2')).toHaveText('You do not have a cloud certificate yet');
+  await expect(page.locator('#nubefirma h2')).toHaveText('You do not have a cloud certificate yet');
   await expect(page.locator('#nf-generate')).toHaveText('Create my certificate');
   await page.locator('#nf-generate').click();
 
