@@ -10,7 +10,7 @@ import { writeFileSync, readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import {
-  RELAY, newCitizen, register, activateByApi, nthSms, codeIn, opensslVerify, operatorToken,
+  RELAY, newCitizen, register, activateByApi, nthSms, smsTo, codeIn, opensslVerify, operatorToken,
   citizenWithCertificate, revokeCertificatesByApi, wrongCode, waitForSmsWindow,
 } from './helpers.mjs';
 
@@ -280,6 +280,79 @@ test('five wrong SMS codes, across two codes and two signing attempts, block the
 
   await expect(error).toHaveText('Your account is blocked after too many failed attempts. Reset your password to unblock it.');
   await expect(page.locator('#result')).toContainText('ERR_NUBEFIRMA_ACCOUNT_BLOCKED');
+});
+
+test('declining the certificate, before or after its code was sent, tells the portal ERR_NUBEFIRMA_NO_CREDENTIAL', async ({ page, request }, testInfo) => {
+  const citizen = newCitizen();
+  await activateByApi(request, citizen, await register(request, citizen));
+  const docPath = testInfo.outputPath('z.txt');
+  writeFileSync(docPath, 'z');
+  const result = page.locator('#result');
+
+  // She asks for the certificate, gets the code, then cancels.
+  await startSigning(page, docPath, 'ca');
+  await logIn(page, citizen.idNumber, citizen.password);
+  await expect(page.locator('#nf-generate')).toHaveText('Crea el meu certificat');
+  await page.locator('#nf-generate').click();
+  await expect(page.locator('#nf-cert-code')).toBeVisible();
+  expect(await nthSms(request, citizen.phone, 1)).toContain('create your cloud signing certificate');
+  await page.locator('[data-action=cancel]').click();
+  await expect(page.locator('#nf-error')).toHaveText("No s'ha signat: no tens cap certificat al núvol.");
+  await expect(result).toContainText('ERR_NUBEFIRMA_NO_CREDENTIAL');
+
+  // At once again: a new certificate code is not allowed yet (429); the widget says when and
+  // stays, and declining it ends the journey the same way.
+  await startSigning(page, docPath, 'ca');
+  await logIn(page, citizen.idNumber, citizen.password);
+  await page.locator('#nf-generate').click();
+  await expect(page.locator('#nf-error')).toHaveText(/^Podràs demanar un codi nou d'aquí a \d+ s\.$/);
+  await expect(page.locator('#nf-generate')).toBeVisible();
+  await page.locator('[data-action=cancel]').click();
+  await expect(result).toContainText('ERR_NUBEFIRMA_NO_CREDENTIAL');
+  expect(await smsTo(request, citizen.phone)).toHaveLength(2);
+});
+
+test('with several certificates she chooses one by name and validity, and that one signs', async ({ page, request }, testInfo) => {
+  const citizen = await citizenWithCertificate(request);
+  const docPath = testInfo.outputPath('eleccion.txt');
+  writeFileSync(docPath, `eleccion ${randomBytes(16).toString('hex')}`);
+
+  // A second valid certificate would take a second certificate code 30 s later; the browser
+  // adds one to the relay's real answer instead, first in the list, so the real one must be
+  // chosen. Signing with the made-up one would fail at the relay.
+  let realId = null;
+  await page.route(`${RELAY}/csc/v2/credentials/list`, async (route) => {
+    const response = await route.fetch();
+    const json = await response.json();
+    realId = json.credentialIDs[0];
+    const other = structuredClone(json.credentialInfos[0]);
+    other.credentialID = 'made-up-credential';
+    other.cert.subjectDN = 'CN=OTRA PERSONA <b>X</b> - 00000000T,C=ES';
+    other.cert.validTo = '20300101000000Z';
+    other.cert.serialNumber = '0A0B';
+    json.credentialIDs.unshift(other.credentialID);
+    json.credentialInfos.unshift(other);
+    await route.fulfill({ response, json });
+  });
+
+  await startSigning(page, docPath, 'es');
+  await logIn(page, citizen.idNumber, citizen.password);
+  const choices = page.locator('#nf-choose input[name=nf-credential]');
+  await expect(choices).toHaveCount(2);
+  await expect(choices.nth(0)).toBeChecked();
+  await expect(page.locator('#nf-choose label').nth(0)).toContainText('OTRA PERSONA <b>X</b> - 00000000T');
+  await expect(page.locator('#nf-choose label').nth(0)).toContainText('válido hasta el 01/01/2030');
+  await expect(page.locator('#nf-choose label').nth(1)).toContainText(`ETXEBERRIA NÚÑEZ ANE - ${citizen.idNumber}`);
+  await expect(page.locator('#nf-choose label').nth(1)).toContainText(/válido hasta el \d\d\/\d\d\/\d{4}/);
+  await page.locator(`#nf-choose input[value="${realId}"]`).check();
+  await page.locator('#nf-submit').click();
+
+  await expect(page.locator('#nf-otp')).toBeVisible();
+  await page.locator('#nf-otp').fill(codeIn(await nthSms(request, citizen.phone, 2)));
+  await page.locator('#nf-submit').click();
+  const p7sPath = await download(page, testInfo, 'eleccion.txt.p7s');
+  const ok = opensslVerify(p7sPath, docPath);
+  expect(ok.status, ok.stderr).toBe(0);
 });
 
 test('her second signature goes straight to the SMS code, with the same certificate', async ({ page, request }, testInfo) => {
