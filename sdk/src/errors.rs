@@ -7,12 +7,16 @@ pub enum ErrorCode {
     UserCancelled,
     /// The relay did not answer (network down, wrong relayUrl, CORS refused).
     RelayUnreachable,
-    /// Too many wrong passwords or codes; the account must be unblocked by a password reset.
+    /// The account is blocked (R20: 5 wrong passwords or SMS codes in a row): noticed after the
+    /// password was proven, e.g. at the fifth wrong SMS code. Unblocked by a password reset.
     AccountBlocked,
     /// The account has not been activated.
     AccountNotActive,
-    /// The citizen has no cloud certificate.
+    /// The citizen has no valid cloud certificate and declined to generate one (or cancelled
+    /// its generation).
     NoCredential,
+    /// The certificate chosen became unusable during the journey (revoked, suspended, expired).
+    CredentialUnusable,
     /// The File could not be read.
     FileUnreadable,
     /// The options passed to the SDK are wrong (missing relayUrl or mount element).
@@ -29,6 +33,7 @@ impl ErrorCode {
             Self::AccountBlocked => "ERR_NUBEFIRMA_ACCOUNT_BLOCKED",
             Self::AccountNotActive => "ERR_NUBEFIRMA_ACCOUNT_NOT_ACTIVE",
             Self::NoCredential => "ERR_NUBEFIRMA_NO_CREDENTIAL",
+            Self::CredentialUnusable => "ERR_NUBEFIRMA_CREDENTIAL_UNUSABLE",
             Self::FileUnreadable => "ERR_NUBEFIRMA_FILE_UNREADABLE",
             Self::InvalidOptions => "ERR_NUBEFIRMA_INVALID_OPTIONS",
             Self::Protocol => "ERR_NUBEFIRMA_PROTOCOL",

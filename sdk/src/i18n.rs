@@ -1,6 +1,8 @@
 //! The widgets' texts in the five languages the UI speaks: es, ca, eu, gl, en. Pure: a match per
 //! message, so a message missing in one language fails the build.
 
+use crate::wire::Date;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Lang {
     Es,
@@ -50,7 +52,12 @@ pub enum Msg {
     IdMalformed,
     IdWrongLetter(char),
     PasswordMissing,
-    WrongPassword { attempts_left: u32 },
+    /// Login refused: the same for any reason (unknown ID, wrong password, blocked account).
+    WrongCredentials,
+    /// Too many logins from here (429).
+    TooManyAttempts {
+        seconds: u32,
+    },
     AccountBlocked,
     AccountNotActive,
     Hashing,
@@ -62,7 +69,27 @@ pub enum Msg {
     Sign,
     ResendCode,
     OtpFormat,
-    WrongOtp { attempts_left: u32 },
+    WrongOtp {
+        attempts_left: Option<u32>,
+    },
+    /// The code had its last wrong entry, expired or was replaced: a new one is needed.
+    OtpDead {
+        attempts_left: Option<u32>,
+    },
+    /// A new SMS code is not allowed yet (429).
+    ResendIn {
+        seconds: u32,
+    },
+    CertTitle,
+    CertExplain,
+    Generate,
+    CertCodeTitle,
+    Confirm,
+    Creating,
+    ChooseTitle,
+    ValidUntil(Date),
+    SerialNumber,
+    CredentialUnusable,
     Signing,
     Done,
     RelayUnreachable,
@@ -126,23 +153,28 @@ pub fn text(lang: Lang, msg: &Msg) -> String {
         (PasswordMissing, Eu) => "Idatzi zure pasahitza.",
         (PasswordMissing, Gl) => "Escribe o teu contrasinal.",
         (PasswordMissing, En) => "Enter your password.",
-        (WrongPassword { attempts_left: n }, lang) => {
+        (WrongCredentials, Es) => {
+            "DNI/NIE o contraseña incorrectos. Tras 5 intentos fallidos seguidos la cuenta se bloquea; para desbloquearla, o si has olvidado la contraseña, restablécela."
+        }
+        (WrongCredentials, Ca) => {
+            "DNI/NIE o contrasenya incorrectes. Després de 5 intents fallits seguits el compte es bloqueja; per desbloquejar-lo, o si has oblidat la contrasenya, restableix-la."
+        }
+        (WrongCredentials, Eu) => {
+            "NAN/AIZ edo pasahitz okerra. Jarraian 5 saiakera oker egiten badira, kontua blokeatu egiten da; desblokeatzeko, edo pasahitza ahaztu baduzu, berrezarri pasahitza."
+        }
+        (WrongCredentials, Gl) => {
+            "DNI/NIE ou contrasinal incorrectos. Tras 5 intentos fallidos seguidos a conta bloquéase; para desbloqueala, ou se esqueciches o contrasinal, restabléceo."
+        }
+        (WrongCredentials, En) => {
+            "Wrong DNI/NIE or password. After 5 wrong entries in a row the account is blocked; to unblock it, or if you forgot your password, reset your password."
+        }
+        (TooManyAttempts { seconds: n }, lang) => {
             return match lang {
-                Es => format!(
-                    "DNI/NIE o contraseña incorrectos. Te quedan {n} intentos antes del bloqueo."
-                ),
-                Ca => format!(
-                    "DNI/NIE o contrasenya incorrectes. Et queden {n} intents abans del bloqueig."
-                ),
-                Eu => format!(
-                    "NAN/AIZ edo pasahitz okerra. {n} saiakera geratzen zaizkizu blokeatu aurretik."
-                ),
-                Gl => format!(
-                    "DNI/NIE ou contrasinal incorrectos. Quédanche {n} intentos antes do bloqueo."
-                ),
-                En => format!(
-                    "Wrong DNI/NIE or password. {n} attempts left before the account is blocked."
-                ),
+                Es => format!("Demasiados intentos. Vuelve a intentarlo dentro de {n} s."),
+                Ca => format!("Massa intents. Torna-ho a provar d'aquí a {n} s."),
+                Eu => format!("Saiakera gehiegi. Saiatu berriro {n} s barru."),
+                Gl => format!("Demasiados intentos. Téntao de novo dentro de {n} s."),
+                En => format!("Too many attempts. Try again in {n} s."),
             };
         }
         (AccountBlocked, Es) => {
@@ -209,24 +241,110 @@ pub fn text(lang: Lang, msg: &Msg) -> String {
         (OtpFormat, Eu) => "Kodeak 6 zifra ditu.",
         (OtpFormat, Gl) => "O código ten 6 cifras.",
         (OtpFormat, En) => "The code has 6 digits.",
-        (WrongOtp { attempts_left: n }, lang) => {
-            return match lang {
-                Es => format!(
-                    "Código incorrecto o caducado. Te quedan {n} intentos antes del bloqueo."
-                ),
-                Ca => {
-                    format!("Codi incorrecte o caducat. Et queden {n} intents abans del bloqueig.")
-                }
-                Eu => format!(
-                    "Kode okerra edo iraungia. {n} saiakera geratzen zaizkizu blokeatu aurretik."
-                ),
-                Gl => format!(
-                    "Código incorrecto ou caducado. Quédanche {n} intentos antes do bloqueo."
-                ),
-                En => format!(
-                    "Wrong or expired code. {n} attempts left before the account is blocked."
-                ),
+        (WrongOtp { attempts_left }, lang) => {
+            let wrong = match lang {
+                Es | Gl => "Código incorrecto.",
+                Ca => "Codi incorrecte.",
+                Eu => "Kode okerra.",
+                En => "Wrong code.",
             };
+            return with_attempts_left(lang, wrong, *attempts_left);
+        }
+        (OtpDead { attempts_left }, lang) => {
+            let dead = match lang {
+                Es => "Este código ya no sirve: pide otro con «Enviar otro código».",
+                Ca => "Aquest codi ja no serveix: demana'n un altre amb «Envia un altre codi».",
+                Eu => {
+                    "Kode hau ez da jada baliagarria: eskatu beste bat «Bidali beste kode bat» sakatuta."
+                }
+                Gl => "Este código xa non serve: pide outro con «Enviar outro código».",
+                En => {
+                    "This code can no longer be used: ask for a new one with “Send another code”."
+                }
+            };
+            return with_attempts_left(lang, dead, *attempts_left);
+        }
+        (ResendIn { seconds: n }, lang) => {
+            return match lang {
+                Es => format!("Podrás pedir un código nuevo dentro de {n} s."),
+                Ca => format!("Podràs demanar un codi nou d'aquí a {n} s."),
+                Eu => format!("Kode berri bat eskatu ahal izango duzu {n} s barru."),
+                Gl => format!("Poderás pedir un código novo dentro de {n} s."),
+                En => format!("You can ask for a new code in {n} s."),
+            };
+        }
+        (CertTitle, Es) => "Aún no tienes un certificado en la nube",
+        (CertTitle, Ca) => "Encara no tens cap certificat al núvol",
+        (CertTitle, Eu) => "Oraindik ez duzu hodeiko ziurtagiririk",
+        (CertTitle, Gl) => "Aínda non tes un certificado na nube",
+        (CertTitle, En) => "You do not have a cloud certificate yet",
+        (CertExplain, Es) => {
+            "Para firmar necesitas un certificado de firma en la nube. Podemos crearlo ahora mismo: te enviaremos un código por SMS para confirmarlo."
+        }
+        (CertExplain, Ca) => {
+            "Per signar necessites un certificat de signatura al núvol. El podem crear ara mateix: t'enviarem un codi per SMS per confirmar-ho."
+        }
+        (CertExplain, Eu) => {
+            "Sinatzeko hodeiko sinadura-ziurtagiri bat behar duzu. Orain bertan sor dezakegu: SMS bidez kode bat bidaliko dizugu berresteko."
+        }
+        (CertExplain, Gl) => {
+            "Para asinar necesitas un certificado de sinatura na nube. Podemos crealo agora mesmo: enviarémosche un código por SMS para confirmalo."
+        }
+        (CertExplain, En) => {
+            "To sign you need a cloud signing certificate. We can create it right now: we will send you a code by SMS to confirm it."
+        }
+        (Generate, Es) => "Crear mi certificado",
+        (Generate, Ca) => "Crea el meu certificat",
+        (Generate, Eu) => "Sortu nire ziurtagiria",
+        (Generate, Gl) => "Crear o meu certificado",
+        (Generate, En) => "Create my certificate",
+        (CertCodeTitle, Es) => "Confirma la creación de tu certificado",
+        (CertCodeTitle, Ca) => "Confirma la creació del teu certificat",
+        (CertCodeTitle, Eu) => "Berretsi zure ziurtagiriaren sorrera",
+        (CertCodeTitle, Gl) => "Confirma a creación do teu certificado",
+        (CertCodeTitle, En) => "Confirm the creation of your certificate",
+        (Confirm, Es | Gl) => "Confirmar",
+        (Confirm, Ca) => "Confirma",
+        (Confirm, Eu) => "Berretsi",
+        (Confirm, En) => "Confirm",
+        (Creating, Es) => "Creando tu certificado…",
+        (Creating, Ca) => "S'està creant el teu certificat…",
+        (Creating, Eu) => "Zure ziurtagiria sortzen…",
+        (Creating, Gl) => "Creando o teu certificado…",
+        (Creating, En) => "Creating your certificate…",
+        (ChooseTitle, Es) => "Elige el certificado con el que firmar",
+        (ChooseTitle, Ca) => "Tria el certificat amb què vols signar",
+        (ChooseTitle, Eu) => "Aukeratu sinatzeko ziurtagiria",
+        (ChooseTitle, Gl) => "Escolle o certificado co que asinar",
+        (ChooseTitle, En) => "Choose the certificate to sign with",
+        (ValidUntil(date), lang) => {
+            let d = date_text(lang, *date);
+            return match lang {
+                Es => format!("válido hasta el {d}"),
+                Ca => format!("vàlid fins al {d}"),
+                Eu => format!("{d} arte baliozkoa"),
+                Gl => format!("válido ata o {d}"),
+                En => format!("valid until {d}"),
+            };
+        }
+        (SerialNumber, Es | Gl) => "n.º de serie",
+        (SerialNumber, Ca) => "núm. de sèrie",
+        (SerialNumber, Eu) => "serie-zenbakia",
+        (SerialNumber, En) => "serial number",
+        (CredentialUnusable, Es) => {
+            "Este certificado ya no puede firmar (revocado, suspendido o caducado). Vuelve a empezar para elegir o crear otro."
+        }
+        (CredentialUnusable, Ca) => {
+            "Aquest certificat ja no pot signar (revocat, suspès o caducat). Torna a començar per triar-ne o crear-ne un altre."
+        }
+        (CredentialUnusable, Eu) => {
+            "Ziurtagiri honek ezin du jada sinatu (baliogabetuta, etenda edo iraungita). Hasi berriro beste bat aukeratzeko edo sortzeko."
+        }
+        (CredentialUnusable, Gl) => {
+            "Este certificado xa non pode asinar (revogado, suspendido ou caducado). Volve comezar para escoller ou crear outro."
+        }
+        (CredentialUnusable, En) => {
+            "This certificate can no longer sign (revoked, suspended or expired). Start again to choose or create another one."
         }
         (Signing, Es) => "Firmando…",
         (Signing, Ca) => "S'està signant…",
@@ -247,11 +365,11 @@ pub fn text(lang: Lang, msg: &Msg) -> String {
         (RelayUnreachable, Eu) => "Ezin da sinadura-zerbitzuarekin konektatu. Saiatu berriro.",
         (RelayUnreachable, Gl) => "Non se pode contactar co servizo de sinatura. Téntao de novo.",
         (RelayUnreachable, En) => "Cannot reach the signing service. Please try again.",
-        (NoCredential, Es) => "No tienes un certificado en la nube.",
-        (NoCredential, Ca) => "No tens cap certificat al núvol.",
-        (NoCredential, Eu) => "Ez duzu hodeiko ziurtagiririk.",
-        (NoCredential, Gl) => "Non tes un certificado na nube.",
-        (NoCredential, En) => "You have no cloud certificate.",
+        (NoCredential, Es) => "No se ha firmado: no tienes un certificado en la nube.",
+        (NoCredential, Ca) => "No s'ha signat: no tens cap certificat al núvol.",
+        (NoCredential, Eu) => "Ez da sinatu: ez duzu hodeiko ziurtagiririk.",
+        (NoCredential, Gl) => "Non se asinou: non tes un certificado na nube.",
+        (NoCredential, En) => "Not signed: you have no cloud certificate.",
         (FileUnreadable, Es) => "No se ha podido leer el documento. Vuelve a elegirlo.",
         (FileUnreadable, Ca) => "No s'ha pogut llegir el document. Torna a triar-lo.",
         (FileUnreadable, Eu) => "Ezin izan da dokumentua irakurri. Aukeratu berriro.",
@@ -271,6 +389,37 @@ pub fn text(lang: Lang, msg: &Msg) -> String {
     s.to_owned()
 }
 
+/// `lead` then, when known, how many wrong entries are left before the account blocks.
+fn with_attempts_left(lang: Lang, lead: &str, attempts_left: Option<u32>) -> String {
+    use Lang::*;
+    let Some(n) = attempts_left else {
+        return lead.to_owned();
+    };
+    let tail = match (lang, n) {
+        (Es, 1) => "Te queda 1 intento antes del bloqueo.".to_owned(),
+        (Es, n) => format!("Te quedan {n} intentos antes del bloqueo."),
+        (Ca, 1) => "Et queda 1 intent abans del bloqueig.".to_owned(),
+        (Ca, n) => format!("Et queden {n} intents abans del bloqueig."),
+        (Eu, 1) => "Saiakera 1 geratzen zaizu blokeatu aurretik.".to_owned(),
+        (Eu, n) => format!("{n} saiakera geratzen zaizkizu blokeatu aurretik."),
+        (Gl, 1) => "Quédache 1 intento antes do bloqueo.".to_owned(),
+        (Gl, n) => format!("Quédanche {n} intentos antes do bloqueo."),
+        (En, 1) => "1 attempt left before the account is blocked.".to_owned(),
+        (En, n) => format!("{n} attempts left before the account is blocked."),
+    };
+    format!("{lead} {tail}")
+}
+
+/// A date as each language writes it.
+pub fn date_text(lang: Lang, date: Date) -> String {
+    let Date { year, month, day } = date;
+    match lang {
+        Lang::Es | Lang::Ca | Lang::Gl => format!("{day:02}/{month:02}/{year}"),
+        Lang::Eu => format!("{year}/{month:02}/{day:02}"),
+        Lang::En => format!("{year}-{month:02}-{day:02}"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -286,7 +435,8 @@ mod tests {
             IdMalformed,
             IdWrongLetter('Z'),
             PasswordMissing,
-            WrongPassword { attempts_left: 3 },
+            WrongCredentials,
+            TooManyAttempts { seconds: 12 },
             AccountBlocked,
             AccountNotActive,
             Hashing,
@@ -298,7 +448,30 @@ mod tests {
             Sign,
             ResendCode,
             OtpFormat,
-            WrongOtp { attempts_left: 2 },
+            WrongOtp {
+                attempts_left: Some(2),
+            },
+            WrongOtp {
+                attempts_left: None,
+            },
+            OtpDead {
+                attempts_left: Some(1),
+            },
+            ResendIn { seconds: 29 },
+            CertTitle,
+            CertExplain,
+            Generate,
+            CertCodeTitle,
+            Confirm,
+            Creating,
+            ChooseTitle,
+            ValidUntil(Date {
+                year: 2028,
+                month: 2,
+                day: 3,
+            }),
+            SerialNumber,
+            CredentialUnusable,
             Signing,
             Done,
             RelayUnreachable,
@@ -330,10 +503,43 @@ mod tests {
     #[test]
     fn counts_and_letters_reach_the_text() {
         for lang in Lang::ALL {
-            assert!(text(lang, &Msg::WrongPassword { attempts_left: 3 }).contains('3'));
-            assert!(text(lang, &Msg::WrongOtp { attempts_left: 4 }).contains('4'));
+            assert!(text(lang, &Msg::WrongCredentials).contains('5'));
+            assert!(text(lang, &Msg::TooManyAttempts { seconds: 17 }).contains("17 s"));
+            assert!(text(lang, &Msg::ResendIn { seconds: 23 }).contains("23 s"));
+            let wrong = Msg::WrongOtp {
+                attempts_left: Some(4),
+            };
+            assert!(text(lang, &wrong).contains('4'));
+            let dead = Msg::OtpDead {
+                attempts_left: Some(3),
+            };
+            assert!(text(lang, &dead).contains('3'));
+            assert!(text(lang, &dead).starts_with(&text(
+                lang,
+                &Msg::OtpDead {
+                    attempts_left: None
+                }
+            )));
+            let date = Date {
+                year: 2028,
+                month: 2,
+                day: 3,
+            };
+            assert!(text(lang, &Msg::ValidUntil(date)).contains("2028"));
             assert!(text(lang, &Msg::IdWrongLetter('K')).contains('K'));
         }
+    }
+
+    #[test]
+    fn one_attempt_left_is_singular() {
+        let one = Msg::WrongOtp {
+            attempts_left: Some(1),
+        };
+        assert_eq!(
+            text(Lang::En, &one),
+            "Wrong code. 1 attempt left before the account is blocked."
+        );
+        assert!(text(Lang::Es, &one).contains("Te queda 1 intento "));
     }
 
     #[test]

@@ -3,9 +3,9 @@
 #![cfg(target_arch = "wasm32")]
 
 use js_sys::{Array, Uint8Array};
-use nubefirma_sdk::i18n::Lang;
+use nubefirma_sdk::i18n::{Lang, Msg, text};
 use nubefirma_sdk::web::file_hash::sha256_of_blob;
-use nubefirma_sdk::web::widgets::{Action, WidgetHost};
+use nubefirma_sdk::web::widgets::{Action, CertificateChoice, WidgetHost};
 use sha2::{Digest, Sha256};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -121,4 +121,113 @@ fn otp_widget_shows_file_names_as_text_never_as_markup() {
     assert_eq!(list.text_content().as_deref(), Some(evil.as_str()));
     let vc = shadow.get_element_by_id("nf-vc").expect("vc");
     assert_eq!(vc.text_content().as_deref(), Some("0427"));
+}
+
+fn html_element(shadow: &web_sys::ShadowRoot, selector: &str) -> HtmlElement {
+    shadow
+        .query_selector(selector)
+        .expect("query")
+        .unwrap_or_else(|| panic!("{selector} present"))
+        .dyn_into()
+        .expect("html element")
+}
+
+#[wasm_bindgen_test]
+async fn certificate_offer_speaks_every_language_and_generate_submits() {
+    for lang in Lang::ALL {
+        let host = mount();
+        let ui = WidgetHost::attach(&host, lang).expect("attach");
+        ui.show_certificate_offer();
+        let shadow = host.shadow_root().expect("shadow");
+        let generate = html_element(&shadow, "#nf-generate");
+        assert_eq!(
+            generate.text_content().as_deref(),
+            Some(text(lang, &Msg::Generate).as_str()),
+            "{lang:?}"
+        );
+        assert_eq!(generate.get_attribute("type").as_deref(), Some("submit"));
+        let explain = html_element(&shadow, "#nf-explain");
+        assert_eq!(
+            explain.text_content().as_deref(),
+            Some(text(lang, &Msg::CertExplain).as_str()),
+            "{lang:?}"
+        );
+        assert!(shadow.get_element_by_id("nf-error").is_some());
+        html_element(&shadow, "[data-action=cancel]");
+        let pending = ui.next_action();
+        generate.click();
+        assert_eq!(pending.await.expect("action"), Action::Submit);
+    }
+}
+
+#[wasm_bindgen_test]
+async fn certificate_code_field_is_a_one_time_code_field_with_resend() {
+    for lang in Lang::ALL {
+        let host = mount();
+        let ui = WidgetHost::attach(&host, lang).expect("attach");
+        ui.show_certificate_code();
+        let shadow = host.shadow_root().expect("shadow");
+        let input: HtmlInputElement = shadow
+            .get_element_by_id("nf-cert-code")
+            .expect("code input")
+            .dyn_into()
+            .expect("input");
+        assert_eq!(input.autocomplete(), "one-time-code");
+        assert_eq!(input.get_attribute("inputmode").as_deref(), Some("numeric"));
+        assert_eq!(input.max_length(), 6);
+        assert_eq!(
+            html_element(&shadow, "h2").text_content(),
+            Some(text(lang, &Msg::CertCodeTitle)),
+            "{lang:?} title"
+        );
+        html_element(&shadow, "#nf-submit");
+        let pending = ui.next_action();
+        html_element(&shadow, "[data-action=resend]").click();
+        assert_eq!(pending.await.expect("action"), Action::Resend);
+    }
+}
+
+#[wasm_bindgen_test]
+async fn chooser_lists_certificates_as_text_first_preselected() {
+    let evil = r#"<img id="pwned" src="x"> - 12345678Z"#;
+    let choices = [
+        CertificateChoice {
+            credential_id: "cred-one".into(),
+            name: evil.into(),
+            detail: "valid until 2028-02-03".into(),
+        },
+        CertificateChoice {
+            credential_id: r#"cred"two"#.into(),
+            name: "GARCÍA LÓPEZ MARÍA - 12345678Z".into(),
+            detail: "valid until 2029-01-01".into(),
+        },
+    ];
+    for lang in Lang::ALL {
+        let host = mount();
+        let ui = WidgetHost::attach(&host, lang).expect("attach");
+        ui.show_chooser(&choices);
+        let shadow = host.shadow_root().expect("shadow");
+        assert!(
+            shadow.get_element_by_id("pwned").is_none(),
+            "no element injected"
+        );
+        let list = shadow.get_element_by_id("nf-choose").expect("list");
+        let radios = list
+            .query_selector_all("input[type=radio][name=nf-credential]")
+            .expect("radios");
+        assert_eq!(radios.length(), 2);
+        assert!(list.text_content().unwrap_or_default().contains(evil));
+        assert_eq!(
+            html_element(&shadow, "h2").text_content(),
+            Some(text(lang, &Msg::ChooseTitle)),
+            "{lang:?} title"
+        );
+        assert_eq!(ui.checked("nf-credential").as_deref(), Some("cred-one"));
+        let second: HtmlInputElement = radios.get(1).expect("second").dyn_into().expect("input");
+        second.click();
+        assert_eq!(ui.checked("nf-credential").as_deref(), Some(r#"cred"two"#));
+        let pending = ui.next_action();
+        html_element(&shadow, "#nf-submit").click();
+        assert_eq!(pending.await.expect("action"), Action::Submit);
+    }
 }

@@ -1,4 +1,5 @@
-// Helpers shared by the end-to-end tests: citizens, the dev SMS outbox, openssl.
+// Helpers shared by the end-to-end tests: citizens (registered, activated and given a certificate
+// over the relay's API where the UI is not under test), the dev SMS outbox, openssl.
 import { readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { randomInt } from 'node:crypto';
@@ -67,6 +68,74 @@ export async function activateByApi(request, citizen, activationCode) {
     data: { activationId, smsCode, password: citizen.password, acceptTerms: true },
   });
   expect(done.status()).toBe(200);
+}
+
+/** `auth/login` over the relay's API; returns the bearer token's Authorization header. */
+export async function loginByApi(request, citizen) {
+  const basic = Buffer.from(`${citizen.idNumber}:${citizen.password}`).toString('base64');
+  const res = await request.post(`${RELAY}/csc/v2/auth/login`, {
+    headers: { authorization: `Basic ${basic}` },
+    data: {},
+  });
+  expect(res.status(), await res.text()).toBe(200);
+  return { authorization: `Bearer ${(await res.json()).access_token}` };
+}
+
+async function logoutByApi(request, headers) {
+  await request.post(`${RELAY}/csc/v2/auth/revoke`, { headers, data: {} });
+}
+
+/**
+ * Generates her cloud certificate over the relay's API (R15, R16), for tests whose subject is
+ * not that step. `smsIndex`: which SMS to her phone carries the code (0 is the activation's).
+ */
+export async function generateCertificateByApi(request, citizen, smsIndex = 1) {
+  const headers = await loginByApi(request, citizen);
+  const start = await request.post(`${RELAY}/api/v1/credentials`, { headers, data: {} });
+  expect(start.status(), await start.text()).toBe(202);
+  const { challengeId } = await start.json();
+  const sms = await nthSms(request, citizen.phone, smsIndex);
+  expect(sms).toContain('create your cloud signing certificate');
+  const done = await request.post(`${RELAY}/api/v1/credentials/${challengeId}/confirm`, {
+    headers, data: { smsCode: codeIn(sms) },
+  });
+  expect(done.status(), await done.text()).toBe(201);
+  await logoutByApi(request, headers);
+  return (await done.json()).credentialID;
+}
+
+/** Revokes all her credentials with her password, as she can herself (R24). */
+export async function revokeCertificatesByApi(request, citizen) {
+  const headers = await loginByApi(request, citizen);
+  const list = await request.post(`${RELAY}/csc/v2/credentials/list`, { headers, data: { onlyValid: true } });
+  expect(list.status()).toBe(200);
+  for (const id of (await list.json()).credentialIDs) {
+    const res = await request.post(`${RELAY}/api/v1/credentials/${id}/revoke`, {
+      headers, data: { password: citizen.password },
+    });
+    expect(res.status(), await res.text()).toBe(200);
+  }
+  await logoutByApi(request, headers);
+}
+
+/** A registered, activated citizen with a cloud certificate: SMS 0 activation, 1 certificate. */
+export async function citizenWithCertificate(request) {
+  const citizen = newCitizen();
+  await activateByApi(request, citizen, await register(request, citizen));
+  await generateCertificateByApi(request, citizen, 1);
+  return citizen;
+}
+
+/** A code of six digits that is not `code`. */
+export const wrongCode = (code) => (code === '000000' ? '111111' : '000000');
+
+/**
+ * The relay sends a new code for the same purpose at most once per 30 s per account. Waits (once,
+ * and only as long as needed) until 31 s have passed since `since` (ms, from Date.now()).
+ */
+export async function waitForSmsWindow(page, since) {
+  const left = since + 31_000 - Date.now();
+  if (left > 0) await page.waitForTimeout(left);
 }
 
 export function opensslVerify(p7sPath, contentPath, extraArgs = []) {

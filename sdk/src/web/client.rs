@@ -4,10 +4,18 @@
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use gloo_net::http::{Request, RequestBuilder, Response};
-use nubefirma_protocol::ErrorBody;
+use nubefirma_protocol::api::{
+    ConfirmCredentialRequest, ConfirmCredentialResponse, CredentialChallenge,
+};
 use nubefirma_protocol::csc::*;
+use nubefirma_protocol::{ErrorBody, ErrorCode};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+
+use crate::wire::retry_after_seconds;
+
+/// When a `429` says neither `Retry-After` nor "try again in N s": the relay's shortest window.
+const DEFAULT_RETRY_SECONDS: u32 = 30;
 
 /// What went wrong talking to the relay.
 #[derive(Debug)]
@@ -16,8 +24,20 @@ pub enum RelayError {
     Unreachable(String),
     /// A CSC error answer.
     Refused(ErrorBody),
+    /// `429 rate_limited`: allowed again after this many seconds.
+    RateLimited(u32),
     /// An answer we could not read.
     Malformed(String),
+}
+
+/// A credential that can sign now, as `credentials/list` describes it.
+#[derive(Debug, Clone)]
+pub struct CredentialSummary {
+    pub id: String,
+    pub subject_dn: Option<String>,
+    pub serial_number: Option<String>,
+    /// GeneralizedTime, `YYYYMMDDHHMMSSZ`.
+    pub valid_to: Option<String>,
 }
 
 #[derive(Clone)]
@@ -36,6 +56,10 @@ impl RelayClient {
         format!("{}/csc/v2/{path}", self.base)
     }
 
+    fn api_url(&self, path: &str) -> String {
+        format!("{}/api/v1/{path}", self.base)
+    }
+
     async fn read<T: DeserializeOwned>(response: Response) -> Result<T, RelayError> {
         if response.ok() {
             return response
@@ -44,8 +68,18 @@ impl RelayClient {
                 .map_err(|e| RelayError::Malformed(e.to_string()));
         }
         let status = response.status();
+        let retry_after = response.headers().get("retry-after");
         match response.json::<ErrorBody>().await {
+            Ok(body) if status == 429 || body.error == ErrorCode::RateLimited => {
+                Err(RelayError::RateLimited(
+                    retry_after_seconds(retry_after.as_deref(), &body.error_description)
+                        .unwrap_or(DEFAULT_RETRY_SECONDS),
+                ))
+            }
             Ok(body) => Err(RelayError::Refused(body)),
+            Err(_) if status == 429 => Err(RelayError::RateLimited(
+                retry_after_seconds(retry_after.as_deref(), "").unwrap_or(DEFAULT_RETRY_SECONDS),
+            )),
             Err(_) => Err(RelayError::Malformed(format!(
                 "HTTP {status} without a CSC error body"
             ))),
@@ -68,8 +102,16 @@ impl RelayClient {
         token: &str,
         body: &B,
     ) -> Result<T, RelayError> {
-        let builder =
-            Request::post(&self.url(path)).header("Authorization", &format!("Bearer {token}"));
+        self.call_url(&self.url(path), token, body).await
+    }
+
+    async fn call_url<B: Serialize, T: DeserializeOwned>(
+        &self,
+        url: &str,
+        token: &str,
+        body: &B,
+    ) -> Result<T, RelayError> {
+        let builder = Request::post(url).header("Authorization", &format!("Bearer {token}"));
         Self::read(Self::send(builder, body).await?).await
     }
 
@@ -103,15 +145,66 @@ impl RelayClient {
             .await
     }
 
-    pub async fn credentials(&self, token: &str) -> Result<Vec<String>, RelayError> {
-        let answer: CredentialsListResponse = self
-            .call(
-                "credentials/list",
+    /// The credentials that can sign now (not revoked, suspended or expired), oldest first,
+    /// with what the citizen needs to tell them apart.
+    pub async fn valid_credentials(
+        &self,
+        token: &str,
+    ) -> Result<Vec<CredentialSummary>, RelayError> {
+        let req = CredentialsListRequest {
+            only_valid: true,
+            credential_info: true,
+            cert_info: true,
+            certificates: Some(CertificatesWanted::Single),
+            ..CredentialsListRequest::default()
+        };
+        let answer: CredentialsListResponse = self.call("credentials/list", token, &req).await?;
+        let infos = answer.credential_infos.unwrap_or_default();
+        Ok(answer
+            .credential_ids
+            .into_iter()
+            .map(|id| {
+                let info = infos
+                    .iter()
+                    .find(|i| i.credential_id.as_deref() == Some(id.as_str()));
+                CredentialSummary {
+                    subject_dn: info.and_then(|i| i.cert.subject_dn.clone()),
+                    serial_number: info.and_then(|i| i.cert.serial_number.clone()),
+                    valid_to: info.and_then(|i| i.cert.valid_to.clone()),
+                    id,
+                }
+            })
+            .collect())
+    }
+
+    /// `POST /api/v1/credentials`: asks for a new cloud certificate; the relay sends an SMS code
+    /// to confirm it. Returns the challenge id.
+    pub async fn start_credential(&self, token: &str) -> Result<String, RelayError> {
+        let answer: CredentialChallenge = self
+            .call_url(&self.api_url("credentials"), token, &serde_json::json!({}))
+            .await?;
+        Ok(answer.challenge_id)
+    }
+
+    /// `POST /api/v1/credentials/{challengeId}/confirm`: the SMS code makes the credential.
+    pub async fn confirm_credential(
+        &self,
+        token: &str,
+        challenge_id: &str,
+        sms_code: &str,
+    ) -> Result<String, RelayError> {
+        let challenge = String::from(js_sys::encode_uri_component(challenge_id));
+        let path = format!("credentials/{challenge}/confirm");
+        let answer: ConfirmCredentialResponse = self
+            .call_url(
+                &self.api_url(&path),
                 token,
-                &CredentialsListRequest::default(),
+                &ConfirmCredentialRequest {
+                    sms_code: sms_code.to_owned(),
+                },
             )
             .await?;
-        Ok(answer.credential_ids)
+        Ok(answer.credential_id)
     }
 
     /// The credential's certificate then its chain, DER.

@@ -1,18 +1,20 @@
-//! The signing journey, step by step: login widget → hash the file in the browser → build the
-//! CAdES data-to-be-signed → SMS OTP widget → SAD → signHash → finish the .p7s.
+//! The signing journey, step by step: login widget → her valid certificates (none: offer to
+//! create one, confirmed by SMS; several: let her choose) → hash the file in the browser →
+//! build the CAdES data-to-be-signed → SMS OTP widget → SAD → signHash → finish the .p7s.
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use nubefirma_protocol::verification::verification_code;
-use nubefirma_protocol::{ErrorCode as Wire, IdNumber, IdNumberError};
+use nubefirma_protocol::{ErrorBody, ErrorCode as Wire, IdNumber, IdNumberError};
 use web_sys::File;
 
-use super::client::{RelayClient, RelayError};
+use super::client::{CredentialSummary, RelayClient, RelayError};
 use super::file_hash::sha256_of_blob;
-use super::widgets::{Action, WidgetHost};
+use super::widgets::{Action, CertificateChoice, WidgetHost};
 use crate::container::cades::{self, CadesDetachedRequest};
 use crate::errors::{ErrorCode, SdkError};
 use crate::i18n::Msg;
+use crate::wire;
 
 fn is_six_digits(code: &str) -> bool {
     code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit())
@@ -53,6 +55,12 @@ fn relay_failure(ui: &WidgetHost, err: &RelayError) -> SdkError {
         RelayError::Refused(body) => match body.error {
             Wire::AccountBlocked => fail(ui, ErrorCode::AccountBlocked, Msg::AccountBlocked),
             Wire::AccountNotActive => fail(ui, ErrorCode::AccountNotActive, Msg::AccountNotActive),
+            Wire::CredentialUnusable => fail_with(
+                ui,
+                ErrorCode::CredentialUnusable,
+                Msg::CredentialUnusable,
+                &body.error_description,
+            ),
             Wire::InvalidToken => fail(ui, ErrorCode::Protocol, Msg::SessionExpired),
             _ => fail_with(
                 ui,
@@ -61,10 +69,35 @@ fn relay_failure(ui: &WidgetHost, err: &RelayError) -> SdkError {
                 &body.error_description,
             ),
         },
+        // Every call the journey expects to be limited keeps its widget; a 429 elsewhere is not
+        // something this SDK knows how to wait for.
+        RelayError::RateLimited(seconds) => fail_with(
+            ui,
+            ErrorCode::Protocol,
+            Msg::TooManyAttempts { seconds: *seconds },
+            "429 rate_limited",
+        ),
         RelayError::Malformed(detail) => {
             fail_with(ui, ErrorCode::Protocol, Msg::Unexpected, detail)
         }
     }
+}
+
+/// A wrong SMS code (signing or certificate): says so, or that the code is dead and a new one
+/// is needed. The wrong entry that used up the account's budget (R20) ends the journey.
+fn wrong_code(ui: &WidgetHost, body: &ErrorBody, input_id: &str) -> Result<(), SdkError> {
+    let attempts_left = body.attempts_left;
+    if attempts_left == Some(0) {
+        return Err(fail(ui, ErrorCode::AccountBlocked, Msg::AccountBlocked));
+    }
+    let msg = if wire::code_is_dead(&body.error_description) {
+        Msg::OtpDead { attempts_left }
+    } else {
+        Msg::WrongOtp { attempts_left }
+    };
+    ui.set_error(&ui.t(&msg));
+    ui.clear(input_id);
+    Ok(())
 }
 
 fn cancelled(ui: &WidgetHost) -> SdkError {
@@ -104,11 +137,13 @@ async fn log_in(ui: &WidgetHost, relay: &RelayClient) -> Result<String, SdkError
         ui.set_busy(false);
         match answer {
             Ok(token) => return Ok(token),
+            // One answer for an unknown ID, a wrong password and a blocked account alike.
             Err(RelayError::Refused(body)) if body.error == Wire::AuthenticationFailed => {
-                ui.set_error(&ui.t(&Msg::WrongPassword {
-                    attempts_left: body.attempts_left.unwrap_or(0),
-                }));
+                ui.set_error(&ui.t(&Msg::WrongCredentials));
                 ui.clear("nf-password");
+            }
+            Err(RelayError::RateLimited(seconds)) => {
+                ui.set_error(&ui.t(&Msg::TooManyAttempts { seconds }));
             }
             Err(RelayError::Unreachable(_)) => ui.set_error(&ui.t(&Msg::RelayUnreachable)),
             Err(other) => return Err(relay_failure(ui, &other)),
@@ -126,11 +161,17 @@ async fn authorize(
     document_names: &[String],
     vc: &str,
 ) -> Result<String, SdkError> {
-    relay
-        .send_otp(token, credential_id, hashes)
-        .await
-        .map_err(|e| relay_failure(ui, &e))?;
+    let first = relay.send_otp(token, credential_id, hashes).await;
     ui.show_otp(document_names, vc);
+    match first {
+        Ok(()) => {}
+        // Too soon after the previous code: the widget stays, and the citizen asks again later.
+        Err(RelayError::RateLimited(seconds)) => {
+            ui.set_status("");
+            ui.set_error(&ui.t(&Msg::ResendIn { seconds }));
+        }
+        Err(other) => return Err(relay_failure(ui, &other)),
+    }
     loop {
         match ui.next_action().await.map_err(|e| dom_failure(ui, e))? {
             Action::Cancel => return Err(cancelled(ui)),
@@ -138,9 +179,7 @@ async fn authorize(
                 ui.set_busy(true);
                 let sent = relay.send_otp(token, credential_id, hashes).await;
                 ui.set_busy(false);
-                sent.map_err(|e| relay_failure(ui, &e))?;
-                ui.set_error("");
-                ui.set_status(&ui.t(&Msg::CodeSent));
+                resent(ui, sent, "nf-otp")?;
                 continue;
             }
             Action::Submit => {}
@@ -157,13 +196,162 @@ async fn authorize(
         match answer {
             Ok(sad) => return Ok(sad),
             Err(RelayError::Refused(body)) if body.error == Wire::InvalidOtp => {
-                ui.set_error(&ui.t(&Msg::WrongOtp {
-                    attempts_left: body.attempts_left.unwrap_or(0),
-                }));
-                ui.clear("nf-otp");
+                wrong_code(ui, &body, "nf-otp")?;
             }
             Err(RelayError::Unreachable(_)) => ui.set_error(&ui.t(&Msg::RelayUnreachable)),
             Err(other) => return Err(relay_failure(ui, &other)),
+        }
+    }
+}
+
+/// After "send another code": says it was sent, or when a new one may be asked for. Only a
+/// failure other than the limit or the network ends the journey.
+fn resent<T>(
+    ui: &WidgetHost,
+    sent: Result<T, RelayError>,
+    input_id: &str,
+) -> Result<Option<T>, SdkError> {
+    match sent {
+        Ok(value) => {
+            ui.set_error("");
+            ui.set_status(&ui.t(&Msg::CodeSent));
+            ui.clear(input_id);
+            Ok(Some(value))
+        }
+        Err(RelayError::RateLimited(seconds)) => {
+            ui.set_error(&ui.t(&Msg::ResendIn { seconds }));
+            Ok(None)
+        }
+        Err(RelayError::Unreachable(_)) => {
+            ui.set_error(&ui.t(&Msg::RelayUnreachable));
+            Ok(None)
+        }
+        Err(other) => Err(relay_failure(ui, &other)),
+    }
+}
+
+/// She declined to create a certificate, or gave up confirming it.
+fn declined(ui: &WidgetHost) -> SdkError {
+    fail(ui, ErrorCode::NoCredential, Msg::NoCredential)
+}
+
+/// The credential to sign with: the only valid one, the one she chooses among several (R17),
+/// or, with none, a new one she creates now (R15, R16) in this same session.
+async fn pick_credential(
+    ui: &WidgetHost,
+    relay: &RelayClient,
+    token: &str,
+) -> Result<String, SdkError> {
+    let valid = relay
+        .valid_credentials(token)
+        .await
+        .map_err(|e| relay_failure(ui, &e))?;
+    match valid.as_slice() {
+        [] => create_credential(ui, relay, token).await,
+        [only] => Ok(only.id.clone()),
+        several => choose_credential(ui, several).await,
+    }
+}
+
+async fn create_credential(
+    ui: &WidgetHost,
+    relay: &RelayClient,
+    token: &str,
+) -> Result<String, SdkError> {
+    ui.show_certificate_offer();
+    let mut challenge = loop {
+        match ui.next_action().await.map_err(|e| dom_failure(ui, e))? {
+            Action::Cancel => return Err(declined(ui)),
+            Action::Resend => continue,
+            Action::Submit => {}
+        }
+        ui.set_error("");
+        ui.set_busy(true);
+        let started = relay.start_credential(token).await;
+        ui.set_busy(false);
+        match started {
+            Ok(challenge) => break challenge,
+            Err(RelayError::RateLimited(seconds)) => {
+                ui.set_error(&ui.t(&Msg::ResendIn { seconds }));
+            }
+            Err(RelayError::Unreachable(_)) => ui.set_error(&ui.t(&Msg::RelayUnreachable)),
+            Err(other) => return Err(relay_failure(ui, &other)),
+        }
+    };
+    ui.show_certificate_code();
+    loop {
+        match ui.next_action().await.map_err(|e| dom_failure(ui, e))? {
+            Action::Cancel => return Err(declined(ui)),
+            Action::Resend => {
+                ui.set_busy(true);
+                let started = relay.start_credential(token).await;
+                ui.set_busy(false);
+                if let Some(next) = resent(ui, started, "nf-cert-code")? {
+                    challenge = next;
+                }
+                continue;
+            }
+            Action::Submit => {}
+        }
+        let code = ui.value("nf-cert-code").trim().to_owned();
+        if !is_six_digits(&code) {
+            ui.set_error(&ui.t(&Msg::OtpFormat));
+            continue;
+        }
+        ui.set_error("");
+        ui.set_busy(true);
+        ui.set_status(&ui.t(&Msg::Creating));
+        let answer = relay.confirm_credential(token, &challenge, &code).await;
+        ui.set_busy(false);
+        ui.set_status("");
+        match answer {
+            Ok(credential_id) => return Ok(credential_id),
+            Err(RelayError::Refused(body)) if body.error == Wire::InvalidOtp => {
+                wrong_code(ui, &body, "nf-cert-code")?;
+            }
+            Err(RelayError::Unreachable(_)) => ui.set_error(&ui.t(&Msg::RelayUnreachable)),
+            Err(other) => return Err(relay_failure(ui, &other)),
+        }
+    }
+}
+
+async fn choose_credential(
+    ui: &WidgetHost,
+    listed: &[CredentialSummary],
+) -> Result<String, SdkError> {
+    let choices: Vec<CertificateChoice> = listed
+        .iter()
+        .map(|c| {
+            let name = c
+                .subject_dn
+                .as_deref()
+                .and_then(wire::common_name)
+                .or_else(|| c.subject_dn.clone())
+                .unwrap_or_else(|| c.id.clone());
+            let mut detail: Vec<String> = Vec::new();
+            if let Some(date) = c.valid_to.as_deref().and_then(wire::generalized_date) {
+                detail.push(ui.t(&Msg::ValidUntil(date)));
+            }
+            if let Some(serial) = &c.serial_number {
+                detail.push(format!("{} {serial}", ui.t(&Msg::SerialNumber)));
+            }
+            CertificateChoice {
+                credential_id: c.id.clone(),
+                name,
+                detail: detail.join(" · "),
+            }
+        })
+        .collect();
+    ui.show_chooser(&choices);
+    loop {
+        match ui.next_action().await.map_err(|e| dom_failure(ui, e))? {
+            Action::Cancel => return Err(cancelled(ui)),
+            Action::Resend => continue,
+            Action::Submit => {}
+        }
+        match ui.checked("nf-credential") {
+            Some(id) if listed.iter().any(|c| c.id == id) => return Ok(id),
+            _ => ui.set_error(&ui.t(&Msg::ChooseTitle)),
         }
     }
 }
@@ -189,6 +377,7 @@ async fn sign_in_session(
     file: &File,
     now_unix_seconds: i64,
 ) -> Result<Vec<u8>, SdkError> {
+    let credential_id = pick_credential(ui, relay, token).await?;
     let hashing = ui.t(&Msg::Hashing);
     ui.show_message(&hashing, false);
     let content_sha256 = sha256_of_blob(file, |done, total| {
@@ -206,13 +395,6 @@ async fn sign_in_session(
         )
     })?;
 
-    let credential_id = relay
-        .credentials(token)
-        .await
-        .map_err(|e| relay_failure(ui, &e))?
-        .into_iter()
-        .next()
-        .ok_or_else(|| fail(ui, ErrorCode::NoCredential, Msg::NoCredential))?;
     let chain = relay
         .certificate_chain(token, &credential_id)
         .await

@@ -32,7 +32,19 @@ button { font: inherit; padding: .5rem 1rem; border-radius: 4px; border: 1px sol
 button[type=submit] { background: #1f4e9c; color: #fff; }
 button:disabled { opacity: .5; cursor: wait; }
 ul { margin: 0 0 .8rem; padding-left: 1.2rem; word-break: break-all; }
+fieldset { border: 0; margin: 0 0 .8rem; padding: 0; }
+.nf-choice { display: flex; gap: .6rem; align-items: flex-start; font-weight: 400; padding: .5rem; border: 1px solid #c8c8c8; border-radius: 4px; cursor: pointer; }
+.nf-choice input { display: inline; width: auto; margin: .2rem 0 0; }
+.nf-cn { display: block; font-weight: 600; word-break: break-word; }
+.nf-detail { display: block; color: #4a4a4a; font-size: .9rem; }
 </style>"#;
+
+/// One certificate in the chooser, its texts already in the citizen's language (escaped here).
+pub struct CertificateChoice {
+    pub credential_id: String,
+    pub name: String,
+    pub detail: String,
+}
 
 /// What the citizen did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -118,6 +130,93 @@ impl WidgetHost {
             sign = t(Msg::Sign),
         ));
         self.focus("nf-otp");
+    }
+
+    /// No valid certificate yet (R15): what it is, and a button to create one now.
+    pub fn show_certificate_offer(&self) {
+        let t = |m| escape(&self.t(&m));
+        self.render(&format!(
+            r#"<form class="nf-card" novalidate lang="{lang}">
+  <h2>{title}</h2>
+  <p id="nf-explain">{explain}</p>
+  <p id="nf-status" class="nf-status" aria-live="polite"></p>
+  <p id="nf-error" class="nf-error" role="alert" aria-live="assertive"></p>
+  <div class="nf-actions"><button type="button" data-action="cancel">{cancel}</button><button type="submit" id="nf-generate">{generate}</button></div>
+</form>"#,
+            lang = self.lang.tag(),
+            title = t(Msg::CertTitle),
+            explain = t(Msg::CertExplain),
+            cancel = t(Msg::Cancel),
+            generate = t(Msg::Generate),
+        ));
+        self.focus("nf-generate");
+    }
+
+    /// The SMS code that confirms the new certificate (R16), in the OTP widget's style.
+    pub fn show_certificate_code(&self) {
+        let t = |m| escape(&self.t(&m));
+        self.render(&format!(
+            r#"<form class="nf-card" novalidate lang="{lang}">
+  <h2>{title}</h2>
+  <p id="nf-status" class="nf-status" aria-live="polite">{sent}</p>
+  <label>{code_label}<input id="nf-cert-code" name="otp" inputmode="numeric" autocomplete="one-time-code" maxlength="6"></label>
+  <p id="nf-error" class="nf-error" role="alert" aria-live="assertive"></p>
+  <div class="nf-actions"><button type="button" data-action="cancel">{cancel}</button><button type="button" data-action="resend">{resend}</button><button type="submit" id="nf-submit">{confirm}</button></div>
+</form>"#,
+            lang = self.lang.tag(),
+            title = t(Msg::CertCodeTitle),
+            sent = t(Msg::CodeSent),
+            code_label = t(Msg::OtpLabel),
+            cancel = t(Msg::Cancel),
+            resend = t(Msg::ResendCode),
+            confirm = t(Msg::Confirm),
+        ));
+        self.focus("nf-cert-code");
+    }
+
+    /// Several valid certificates (R17): a radio list, the first one preselected.
+    pub fn show_chooser(&self, choices: &[CertificateChoice]) {
+        let t = |m| escape(&self.t(&m));
+        let items: String = choices
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                format!(
+                    r#"<label class="nf-choice"><input type="radio" name="nf-credential" value="{id}"{checked}><span><span class="nf-cn">{name}</span><span class="nf-detail">{detail}</span></span></label>"#,
+                    id = escape(&c.credential_id),
+                    checked = if i == 0 { " checked" } else { "" },
+                    name = escape(&c.name),
+                    detail = escape(&c.detail),
+                )
+            })
+            .collect();
+        self.render(&format!(
+            r#"<form class="nf-card" novalidate lang="{lang}">
+  <h2 id="nf-choose-title">{title}</h2>
+  <fieldset id="nf-choose" aria-labelledby="nf-choose-title">{items}</fieldset>
+  <p id="nf-error" class="nf-error" role="alert" aria-live="assertive"></p>
+  <div class="nf-actions"><button type="button" data-action="cancel">{cancel}</button><button type="submit" id="nf-submit">{go}</button></div>
+</form>"#,
+            lang = self.lang.tag(),
+            title = t(Msg::ChooseTitle),
+            cancel = t(Msg::Cancel),
+            go = t(Msg::Continue),
+        ));
+        if let Ok(Some(first)) = self.shadow.query_selector("input[name=nf-credential]")
+            && let Ok(first) = first.dyn_into::<HtmlElement>()
+        {
+            let _ = first.focus();
+        }
+    }
+
+    /// The value of the checked radio button named `name`.
+    pub fn checked(&self, name: &str) -> Option<String> {
+        self.shadow
+            .query_selector(&format!("input[name={name}]:checked"))
+            .ok()
+            .flatten()
+            .and_then(|el| el.dyn_into::<HtmlInputElement>().ok())
+            .map(|input| input.value())
     }
 
     /// A card with one line of text: progress, success or a final error.
