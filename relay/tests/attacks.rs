@@ -495,7 +495,7 @@ async fn an_operator_revocation_stops_a_sad_already_issued() {
     let hashes = b64(&digests(&["contrato"]));
     let sad = lucia.sad_for(&hashes).await;
     let path = format!("/office/v1/credentials/{}/revoke", lucia.credential_id);
-    let body = json!({ "reason": "keyCompromise reported at the office" });
+    let body = json!({ "reason": "keyCompromise" });
     assert_error(
         &relay
             .post(&path, Some(&bearer("not-the-operator")), body.clone())

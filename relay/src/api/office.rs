@@ -12,6 +12,7 @@ use utoipa_axum::routes;
 
 use crate::csc::credential_id;
 use crate::http::{ApiError, Json, Operator};
+use crate::pki::services::REVOCATION_REASONS;
 use crate::{Error, Relay};
 
 type Shared = State<Arc<Relay>>;
@@ -42,10 +43,11 @@ async fn revoke_credential(
     Json(req): Json<OperatorRevokeRequest>,
 ) -> Result<Json<CredentialStatusResponse>, ApiError> {
     let reason = req.reason.trim();
-    if reason.is_empty() || reason.chars().count() > 200 || reason.chars().any(char::is_control) {
-        return Err(Error::InvalidRequest(
-            "reason: 1 to 200 characters, no control characters".into(),
-        )
+    if !REVOCATION_REASONS.contains(&reason) {
+        return Err(Error::InvalidRequest(format!(
+            "reason: one of {}",
+            REVOCATION_REASONS.join(", ")
+        ))
         .into());
     }
     relay

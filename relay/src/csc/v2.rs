@@ -221,9 +221,24 @@ async fn sign_hash(
 
 #[utoipa::path(post, path = "/signatures/timestamp", operation_id = "v2_timestamp", tag = "csc", request_body = TimestampRequest, responses((status = 200, description = "RFC 3161 timestamp token", body = TimestampResponse), (status = 400, description = "Invalid request (CSC error body)", body = ErrorBody), (status = 401, description = "Missing, unknown or expired token", body = ErrorBody), (status = 403, description = "Access denied, account blocked or credential unusable", body = ErrorBody), (status = 429, description = "Too many requests; see Retry-After", body = ErrorBody)), security(("bearer" = [])))]
 async fn timestamp(
-    State(_relay): Shared,
+    State(relay): Shared,
     CitizenSession(_session): CitizenSession,
-    Json(_req): Json<TimestampRequest>,
+    Json(req): Json<TimestampRequest>,
 ) -> Result<Json<TimestampResponse>, ApiError> {
-    Err(Error::InvalidRequest("signatures/timestamp: the TSA is not configured yet".into()).into())
+    check_hash_algorithm(Some(&req.hash_algorithm_oid))?;
+    let digest = digests(std::slice::from_ref(&req.hash))?;
+    let nonce = req
+        .nonce
+        .as_deref()
+        .map(|n| {
+            hex::decode(n)
+                .ok()
+                .filter(|b| !b.is_empty() && b.len() <= 32)
+                .ok_or_else(|| Error::InvalidRequest("nonce: 1 to 32 bytes, hex".into()))
+        })
+        .transpose()?;
+    let token = relay.timestamp_digest(&digest.as_slice()[0], nonce.as_deref())?;
+    Ok(Json(TimestampResponse {
+        timestamp: STANDARD.encode(token),
+    }))
 }

@@ -225,10 +225,11 @@ impl Relay {
         let credential = self.own_credential(session, credential_id).await?;
         let citizen = self.citizen_of(session).await?;
         self.check_password_again(&citizen, password_text).await?;
-        self.revoke(&credential, "revoked by the holder").await
+        self.revoke(&credential, "unspecified").await
     }
 
-    /// Revocation by a registry-office operator (R24: in person, with ID).
+    /// Revocation by a registry-office operator (R24: in person, with ID), with an RFC 5280
+    /// reason name (`pki::services::REVOCATION_REASONS`).
     pub async fn revoke_credential_by_operator(
         &self,
         credential_id: &CredentialId,

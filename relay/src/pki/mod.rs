@@ -6,6 +6,7 @@
 
 pub mod crl;
 pub mod ocsp;
+pub mod services;
 pub mod tsa;
 
 use std::time::{Duration, UNIX_EPOCH};
@@ -495,7 +496,6 @@ impl Ca {
     }
 
     /// The issuing CA's key handle, for the CRL, OCSP and TSA builders.
-    #[allow(dead_code)] // the PKI services arrive in the next step
     pub(crate) fn issuing_key(&self) -> &CaKey {
         &self.issuing_key
     }

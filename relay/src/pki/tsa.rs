@@ -117,6 +117,27 @@ pub struct TsaQuery {
 }
 
 impl TsaQuery {
+    /// A query for a SHA-256 digest that did not come as a DER `TimeStampReq` (CSC
+    /// `signatures/timestamp`): the token carries the certificates.
+    pub fn for_sha256(digest: &[u8; 32], nonce: Option<&[u8]>) -> Result<Self, Error> {
+        Ok(Self {
+            imprint: MessageImprint {
+                hash_algorithm: AlgorithmIdentifierOwned {
+                    oid: ID_SHA_256,
+                    parameters: None,
+                },
+                hashed_message: OctetString::new(digest.as_slice())
+                    .map_err(|e| Error::internal("message imprint", e))?,
+            },
+            nonce: nonce
+                .map(Int::new)
+                .transpose()
+                .map_err(|_| Error::InvalidRequest("nonce: not an integer".into()))?,
+            cert_req: true,
+            req_policy: None,
+        })
+    }
+
     /// The SHA-256 digest to be time-stamped.
     pub fn hashed_message(&self) -> &[u8] {
         self.imprint.hashed_message.as_bytes()
