@@ -1,6 +1,7 @@
 //! A JSON extractor whose rejection is our own error, so even a malformed body gets a
 //! CSC-shaped `{"error": "invalid_request", ...}` answer. Every body of this API is a JSON
-//! object: arrays, scalars and `null` are refused before any field is read.
+//! object in UTF-8: arrays, scalars, `null`, broken encodings and absurd nesting are refused
+//! before any field is read.
 
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Request};
@@ -54,7 +55,13 @@ where
         if !starts_as_object {
             return Err(Error::InvalidRequest("the body must be a JSON object".into()).into());
         }
-        serde_json::from_slice(&bytes)
+        // The whole document is read, unknown members included, so invalid UTF-8 or nesting
+        // deeper than serde_json's limit is refused even where the handler would skip it.
+        let text = std::str::from_utf8(&bytes)
+            .map_err(|_| Error::InvalidRequest("the body is not UTF-8".into()))?;
+        let value: serde_json::Value = serde_json::from_str(text)
+            .map_err(|e| Error::InvalidRequest(format!("JSON body: {e}")))?;
+        serde_json::from_value(value)
             .map(Self)
             .map_err(|e| Error::InvalidRequest(format!("JSON body: {e}")).into())
     }
