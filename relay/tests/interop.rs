@@ -80,3 +80,72 @@ async fn pyhanko_signs_a_batch_of_pdfs_through_csc_v1_with_one_sms() {
         "one SMS for the whole batch"
     );
 }
+
+/// Runs Schemathesis against the relay's own `/openapi.json` with `authorization`, on the
+/// operations `filters` select; panics with its report unless it finds no server error.
+fn schemathesis(relay: &RelayProcess, authorization: &str, filters: &[&str]) {
+    let examples = std::env::var("NUBEFIRMA_SCHEMATHESIS_EXAMPLES").unwrap_or_else(|_| "10".into());
+    let schemathesis = python().with_file_name("schemathesis");
+    let output = std::process::Command::new(schemathesis)
+        .args(["run", &format!("{}/openapi.json", relay.base)])
+        .args(["--checks", "not_a_server_error"])
+        .args(["--phases", "examples,coverage,fuzzing"])
+        .args(["--max-examples", &examples])
+        .args(["--workers", "2"])
+        .args(["--seed", "20261123"])
+        .args(["-H", &format!("Authorization: {authorization}")])
+        .args(filters)
+        .env("SCHEMATHESIS_HOOKS", "")
+        .output()
+        .expect("schemathesis runs");
+    let report = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "schemathesis found problems:\n{report}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(report.contains("passed"), "{report}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn schemathesis_finds_no_server_error_anywhere_in_the_openapi_document() {
+    let relay = RelayProcess::start(&[
+        "--logins-per-minute",
+        "100000",
+        "--activations-per-minute",
+        "100000",
+        "--office-calls-per-minute",
+        "100000",
+    ]);
+    let ane = TestCitizen::new(2);
+    relay.activate(&ane).await;
+    let auth = relay.login(&ane).await;
+    relay.create_credential(&ane, &auth).await;
+    // As a signed-in citizen, everything but the office, ending her own session or revoking
+    // her certificate (those would only turn the rest into 401s), and the binary PKI bodies
+    // Schemathesis cannot generate (openssl checks those, in pki_api.rs).
+    schemathesis(
+        &relay,
+        &auth,
+        &[
+            "--exclude-tag",
+            "office",
+            "--exclude-operation-id",
+            "v1_revoke",
+            "--exclude-operation-id",
+            "v2_revoke",
+            "--exclude-operation-id",
+            "credential_revoke",
+            "--exclude-operation-id",
+            "ocsp_post",
+            "--exclude-operation-id",
+            "tsa",
+        ],
+    );
+    // As an operator, the office.
+    schemathesis(
+        &relay,
+        &format!("Bearer {}", relay.operator_token()),
+        &["--include-tag", "office"],
+    );
+}
