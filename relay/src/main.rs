@@ -1,17 +1,23 @@
-//! `nubefirma-relay`: `serve` runs the relay; `office register` registers a citizen from a
-//! shell, as a registry officer would, straight into the relay's database.
+//! `nubefirma-relay`: `serve` runs the relay; `ca init` is the CA's key ceremony; `office
+//! register` registers a citizen from a shell, as a registry officer would, straight into the
+//! relay's database.
+//!
+//! Secrets come from outside the data folder: the master key from `--master-key-file` or
+//! `NUBEFIRMA_MASTER_KEY`, the operator token from `--operator-token-file` or
+//! `NUBEFIRMA_OPERATOR_TOKEN`. Only `--dev` may create them beside the database.
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
 use nubefirma_protocol::api::RegisterCitizenRequest;
-use nubefirma_relay::clock::SystemClock;
+use nubefirma_relay::clock::{Clock, SystemClock};
 use nubefirma_relay::crypto::{random_bytes, random_token};
 use nubefirma_relay::identity::rate::AddressLimits;
-use nubefirma_relay::keys::SoftCustody;
+use nubefirma_relay::keys::{Custody, SoftCustody};
 use nubefirma_relay::notify::DevOutbox;
+use nubefirma_relay::pki::Ca;
 use nubefirma_relay::store::Store;
 use nubefirma_relay::{Relay, RelayOptions};
 
@@ -30,12 +36,12 @@ struct Cli {
 enum Command {
     /// Run the relay.
     Serve {
-        /// Development mode: SQLite and secrets under --data, SMS and email to the dev outbox.
+        /// Development mode: secrets may be created under --data, SMS and email go to the dev
+        /// outbox, the CA is made at first start.
         #[arg(long)]
         dev: bool,
-        /// Folder for the database, master key, operator token and CA certificate.
-        #[arg(long, default_value = "data")]
-        data: PathBuf,
+        #[command(flatten)]
+        place: Place,
         #[arg(long, default_value = "127.0.0.1:8787")]
         listen: SocketAddr,
         /// Browser origins allowed to call the relay (repeatable).
@@ -50,6 +56,15 @@ enum Command {
         /// Refuse signing codes whose SMS cannot name the documents (CSC v1 clients).
         #[arg(long)]
         require_hashes_for_otp: bool,
+        /// File holding the operator token (or NUBEFIRMA_OPERATOR_TOKEN); at least 32
+        /// characters. With --dev, DATA/operator.token is made if neither is given.
+        #[arg(long)]
+        operator_token_file: Option<PathBuf>,
+    },
+    /// The CA.
+    Ca {
+        #[command(subcommand)]
+        command: CaCommand,
     },
     /// Registry office operations.
     Office {
@@ -58,12 +73,41 @@ enum Command {
     },
 }
 
+/// Where the relay's state is, and the key that opens it.
+#[derive(Args)]
+struct Place {
+    /// Folder for the database and the CA certificate.
+    #[arg(long, default_value = "data")]
+    data: PathBuf,
+    /// File holding the 32-byte master key (raw, or 64 hex digits), or NUBEFIRMA_MASTER_KEY
+    /// (64 hex digits). With --dev, DATA/master.key is made if neither is given.
+    #[arg(long)]
+    master_key_file: Option<PathBuf>,
+}
+
+#[derive(Subcommand)]
+enum CaCommand {
+    /// The key ceremony: makes the root key (written to --root-key-out for offline keeping,
+    /// never stored by the relay), the root certificate, and the issuing CA and TSA keys,
+    /// which stay in the relay's key custody.
+    Init {
+        #[command(flatten)]
+        place: Place,
+        /// Where to write the root private key (PKCS#8 PEM, mode 0600); must not exist.
+        #[arg(long)]
+        root_key_out: PathBuf,
+        /// The relay's public base URL, for the CRL and OCSP pointers.
+        #[arg(long, default_value = "http://127.0.0.1:8787")]
+        public_url: String,
+    },
+}
+
 #[derive(Subcommand)]
 enum OfficeCommand {
     /// Register a citizen whose ID was checked in person; prints the activation code once.
     Register {
-        #[arg(long, default_value = "data")]
-        data: PathBuf,
+        #[command(flatten)]
+        place: Place,
         #[arg(long)]
         id: String,
         #[arg(long)]
@@ -93,41 +137,94 @@ struct LimitArgs {
 
 type Failure = Box<dyn std::error::Error>;
 
-/// Reads a 32-byte secret file, creating it (mode 0600) on first start.
-fn load_or_create_secret(path: &Path, make: impl FnOnce() -> Vec<u8>) -> Result<Vec<u8>, Failure> {
-    if path.exists() {
-        return Ok(std::fs::read(path)?);
-    }
-    let value = make();
-    std::fs::write(path, &value)?;
+/// Writes a new secret file readable by its owner only; never overwrites.
+fn write_secret(path: &Path, value: &[u8]) -> Result<(), Failure> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
     #[cfg(unix)]
     {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))?;
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
     }
-    Ok(value)
+    options
+        .open(path)
+        .map_err(|e| format!("{}: {e}", path.display()))?
+        .write_all(value)?;
+    Ok(())
 }
 
-async fn open_relay(data: &Path, mut options: RelayOptions) -> Result<Arc<Relay>, Failure> {
-    std::fs::create_dir_all(data)?;
-    let master = load_or_create_secret(&data.join("master.key"), || random_bytes::<32>().to_vec())?;
-    let master: [u8; 32] = master
-        .try_into()
-        .map_err(|_| "master.key must be exactly 32 bytes")?;
-    let operator =
-        load_or_create_secret(&data.join("operator.token"), || random_token().into_bytes())?;
-    options.operator_token = String::from_utf8(operator)?.trim().to_owned();
-    let store = Store::open(&data.join("relay.sqlite")).await?;
+/// 32 bytes, raw or as 64 hex digits (with or without a final newline).
+fn parse_master_key(bytes: &[u8]) -> Result<[u8; 32], Failure> {
+    if let Ok(raw) = <[u8; 32]>::try_from(bytes) {
+        return Ok(raw);
+    }
+    let text =
+        std::str::from_utf8(bytes).map_err(|_| "the master key is neither 32 bytes nor hex")?;
+    let decoded =
+        hex::decode(text.trim()).map_err(|_| "the master key is neither 32 bytes nor hex")?;
+    <[u8; 32]>::try_from(decoded.as_slice())
+        .map_err(|_| "the master key must be 32 bytes (64 hex digits)".into())
+}
+
+fn master_key(place: &Place, dev: bool) -> Result<[u8; 32], Failure> {
+    if let Some(path) = &place.master_key_file {
+        let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        return parse_master_key(&bytes);
+    }
+    if let Ok(value) = std::env::var("NUBEFIRMA_MASTER_KEY") {
+        return parse_master_key(value.as_bytes());
+    }
+    if !dev {
+        return Err("no master key: give --master-key-file PATH or NUBEFIRMA_MASTER_KEY (it is never made beside the database outside --dev)".into());
+    }
+    let path = place.data.join("master.key");
+    if !path.exists() {
+        write_secret(&path, &random_bytes::<32>())?;
+    }
+    parse_master_key(&std::fs::read(&path)?)
+}
+
+fn operator_token(file: Option<&Path>, data: &Path, dev: bool) -> Result<String, Failure> {
+    if let Some(path) = file {
+        return Ok(std::fs::read_to_string(path)
+            .map_err(|e| format!("{}: {e}", path.display()))?
+            .trim()
+            .to_owned());
+    }
+    if let Ok(value) = std::env::var("NUBEFIRMA_OPERATOR_TOKEN") {
+        return Ok(value.trim().to_owned());
+    }
+    if !dev {
+        return Err(
+            "no operator token: give --operator-token-file PATH or NUBEFIRMA_OPERATOR_TOKEN".into(),
+        );
+    }
+    let path = data.join("operator.token");
+    if !path.exists() {
+        write_secret(&path, random_token().as_bytes())?;
+    }
+    Ok(std::fs::read_to_string(&path)?.trim().to_owned())
+}
+
+/// The store and the key custody a command works on.
+async fn open_place(place: &Place, dev: bool) -> Result<(Store, Arc<dyn Custody>), Failure> {
+    std::fs::create_dir_all(&place.data)?;
+    let master = master_key(place, dev)?;
+    let store = Store::open(&place.data.join("relay.sqlite")).await?;
+    Ok((store, Arc::new(SoftCustody::new(master))))
+}
+
+async fn open_relay(
+    place: &Place,
+    operator_token_file: Option<&Path>,
+    mut options: RelayOptions,
+) -> Result<Arc<Relay>, Failure> {
+    let (store, custody) = open_place(place, options.dev).await?;
+    options.operator_token = operator_token(operator_token_file, &place.data, options.dev)?;
     let notifier = Arc::new(DevOutbox::new(store.clone()));
-    let relay = Relay::new(
-        store,
-        Arc::new(SystemClock),
-        Arc::new(SoftCustody::new(master)),
-        notifier,
-        options,
-    )
-    .await?;
-    std::fs::write(data.join("ca.pem"), relay.ca().root_pem()?)?;
+    let relay = Relay::new(store, Arc::new(SystemClock), custody, notifier, options).await?;
+    std::fs::write(place.data.join("ca.pem"), relay.ca().root_pem()?)?;
     Ok(relay)
 }
 
@@ -143,14 +240,18 @@ async fn main() -> Result<(), Failure> {
     match Cli::parse().command {
         Command::Serve {
             dev,
-            data,
+            place,
             listen,
             cors_origins,
             public_url,
             limits,
             require_hashes_for_otp,
+            operator_token_file,
         } => {
             if !dev {
+                // The secrets are checked first, so a misconfiguration is told before the rest.
+                master_key(&place, false)?;
+                operator_token(operator_token_file.as_deref(), &place.data, false)?;
                 return Err("only development mode exists so far: run `serve --dev` (SMS go to the dev outbox)".into());
             }
             let listener = tokio::net::TcpListener::bind(listen).await?;
@@ -166,18 +267,14 @@ async fn main() -> Result<(), Failure> {
                 public_url: public_url.unwrap_or_else(|| format!("http://{listen}")),
                 ..RelayOptions::dev(String::new())
             };
-            let relay = open_relay(&data, options).await?;
+            let relay = open_relay(&place, operator_token_file.as_deref(), options).await?;
             relay.spawn_pruner();
             // Tests and scripts read the bound address (with --listen 127.0.0.1:0) from this line.
             eprintln!(
                 "nubefirma relay (dev) listening on http://{listen}  data: {}",
-                data.display()
+                place.data.display()
             );
-            eprintln!("  CA certificate: {}", data.join("ca.pem").display());
-            eprintln!(
-                "  operator token: {}",
-                data.join("operator.token").display()
-            );
+            eprintln!("  CA certificate: {}", place.data.join("ca.pem").display());
             eprintln!("  SMS outbox:     http://{listen}/dev/outbox");
             let app = nubefirma_relay::router::app(relay)
                 .into_make_service_with_connect_info::<SocketAddr>();
@@ -187,10 +284,36 @@ async fn main() -> Result<(), Failure> {
                 })
                 .await?;
         }
+        Command::Ca {
+            command:
+                CaCommand::Init {
+                    place,
+                    root_key_out,
+                    public_url,
+                },
+        } => {
+            if root_key_out.exists() {
+                return Err(format!(
+                    "{} exists: refusing to overwrite a key",
+                    root_key_out.display()
+                )
+                .into());
+            }
+            let (store, custody) = open_place(&place, false).await?;
+            let (ca, root) =
+                Ca::init(&store, custody.as_ref(), SystemClock.now(), &public_url).await?;
+            write_secret(&root_key_out, root.to_pem()?.as_bytes())?;
+            std::fs::write(place.data.join("ca.pem"), ca.root_pem()?)?;
+            println!(
+                "CA ready. Root certificate: {}\nRoot private key: {} — move it off this machine; the relay never needs it.",
+                place.data.join("ca.pem").display(),
+                root_key_out.display()
+            );
+        }
         Command::Office {
             command:
                 OfficeCommand::Register {
-                    data,
+                    place,
                     id,
                     given_name,
                     surname,
@@ -199,7 +322,7 @@ async fn main() -> Result<(), Failure> {
                     email,
                 },
         } => {
-            let relay = open_relay(&data, RelayOptions::dev(String::new())).await?;
+            let relay = open_relay(&place, None, RelayOptions::dev(String::new())).await?;
             let req = RegisterCitizenRequest {
                 id_number: id,
                 given_name,

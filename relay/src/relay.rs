@@ -70,8 +70,22 @@ impl Relay {
                 "the operator token is empty or shorter than {MIN_OPERATOR_TOKEN_CHARS} characters; office authentication would be guessable"
             )));
         }
-        let ca =
-            Ca::load_or_create(&store, custody.as_ref(), clock.now(), &options.public_url).await?;
+        let now = clock.now();
+        let ca = match Ca::load(&store, custody.as_ref(), now, &options.public_url).await? {
+            Some(ca) => ca,
+            // A development relay (and every test relay) makes its CA at first start and
+            // discards the root key; a real one has had its key ceremony (`ca init`).
+            None if options.dev => {
+                Ca::init(&store, custody.as_ref(), now, &options.public_url)
+                    .await?
+                    .0
+            }
+            None => {
+                return Err(Error::InvalidConfig(
+                    "this relay has no CA yet: run `nubefirma-relay ca init` first".into(),
+                ));
+            }
+        };
         Ok(Arc::new(Self {
             store,
             clock,

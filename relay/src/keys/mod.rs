@@ -10,6 +10,7 @@
 //! `soft` keeps keys sealed with AES-256-GCM under the master key; a PKCS#11 backend fits
 //! beside it behind the same `Custody` trait.
 
+pub mod offline;
 pub mod soft;
 
 use std::sync::Arc;

@@ -30,6 +30,7 @@ use x509_cert::time::{Time, Validity};
 
 use crate::Error;
 use crate::crypto::random_bytes;
+use crate::keys::offline::OfflineRoot;
 use crate::keys::{CaKey, Custody, StoredKey};
 use crate::store::Store;
 
@@ -315,47 +316,65 @@ impl CaCore {
     }
 }
 
+fn pointers(public_url: &str) -> (String, String) {
+    let base = public_url.trim_end_matches('/');
+    (format!("{base}/pki/crl"), format!("{base}/pki/ocsp"))
+}
+
 impl Ca {
-    /// Loads the CA from the store, or creates it when the store has none (first start).
-    /// `public_url` is the relay's base URL for the CRL and OCSP pointers.
-    pub async fn load_or_create(
+    /// Loads the CA from the store (`None` before `ca init`). `public_url` is the relay's base
+    /// URL for the CRL and OCSP pointers. A CA made before the TSA existed gets its TSA here.
+    pub async fn load(
         store: &Store,
         custody: &dyn Custody,
         now: i64,
         public_url: &str,
-    ) -> Result<Self, Error> {
-        let base = public_url.trim_end_matches('/');
-        let crl_url = format!("{base}/pki/crl");
-        let ocsp_url = format!("{base}/pki/ocsp");
-        if let (Some(root_der), Some(issuing_der), Some(sealed)) = (
+    ) -> Result<Option<Self>, Error> {
+        let (crl_url, ocsp_url) = pointers(public_url);
+        let (Some(root_der), Some(issuing_der), Some(stored)) = (
             store.ca_material("root_cert").await?,
             store.ca_material("issuing_cert").await?,
             store.ca_material("issuing_key").await?,
-        ) {
-            let issuing_key = custody.ca_key("issuing_key", &StoredKey(sealed))?;
-            let cert = Certificate::from_der(&issuing_der)
-                .map_err(|e| Error::internal("issuing cert", e))?;
-            let issuing_name = cert.tbs_certificate.subject;
-            let ca = CaCore {
-                root_der,
-                issuing_der,
-                issuing_name,
-                issuing_key,
-                crl_url,
-                ocsp_url,
-            };
-            return ca.with_tsa(store, custody, now).await;
-        }
+        ) else {
+            return Ok(None);
+        };
+        let issuing_key = custody.ca_key("issuing_key", &StoredKey(stored))?;
+        let cert =
+            Certificate::from_der(&issuing_der).map_err(|e| Error::internal("issuing cert", e))?;
+        let ca = CaCore {
+            root_der,
+            issuing_der,
+            issuing_name: cert.tbs_certificate.subject,
+            issuing_key,
+            crl_url,
+            ocsp_url,
+        };
+        ca.with_tsa(store, custody, now).await.map(Some)
+    }
 
+    /// The key ceremony (`nubefirma-relay ca init`): a root key made here and returned for
+    /// offline keeping, the root certificate, and an issuing CA (and TSA) whose keys stay in
+    /// `custody`. The store gets the certificates and the custody handles, never the root key.
+    pub async fn init(
+        store: &Store,
+        custody: &dyn Custody,
+        now: i64,
+        public_url: &str,
+    ) -> Result<(Self, OfflineRoot), Error> {
+        if store.ca_material("root_cert").await?.is_some() {
+            return Err(Error::Conflict("this relay already has a CA"));
+        }
+        let (crl_url, ocsp_url) = pointers(public_url);
         use const_oid::db::rfc4519::{C, CN, O};
-        let (root_public, root_stored) = custody.generate_ca_key("root_key")?;
-        let root_key = custody.ca_key("root_key", &root_stored)?;
+        let root = OfflineRoot::generate();
+        let root_key = root.ca_key();
+        let root_public = *root_key.public_key();
         let root_name = name(&[
             (C, AttrValue::Printable("ES")),
             (O, AttrValue::Utf8("nubefirma")),
             (CN, AttrValue::Utf8("nubefirma Root CA")),
         ])?;
-        let root = build(
+        let root_cert = build(
             Profile::Root,
             validity(now, ROOT_LIFETIME)?,
             root_name.clone(),
@@ -384,21 +403,20 @@ impl Ca {
         )?;
         store
             .save_ca_material(&[
-                ("root_cert", root.der.clone()),
-                ("root_key", root_stored.0),
+                ("root_cert", root_cert.der.clone()),
                 ("issuing_cert", issuing.der.clone()),
                 ("issuing_key", issuing_stored.0),
             ])
             .await?;
         let ca = CaCore {
-            root_der: root.der,
+            root_der: root_cert.der,
             issuing_der: issuing.der,
             issuing_name,
             issuing_key,
             crl_url,
             ocsp_url,
         };
-        ca.with_tsa(store, custody, now).await
+        Ok((ca.with_tsa(store, custody, now).await?, root))
     }
 
     /// A certificate for the time-stamping unit's key (RFC 3161 §2.3: extendedKeyUsage
@@ -578,7 +596,7 @@ pub(crate) mod test_support {
                 .expect("clock")
                 .as_secs() as i64
                 - 86400;
-            let ca = Ca::load_or_create(&store, &custody, now, "http://relay.test")
+            let (ca, _root) = Ca::init(&store, &custody, now, "http://relay.test")
                 .await
                 .expect("ca");
             Self { custody, ca, now }
@@ -697,32 +715,35 @@ mod tests {
         let custody = crate::keys::SoftCustody::new([1u8; 32]);
         let store = Store::in_memory().await.expect("store");
         let now = 1_800_000_000;
-        let first = Ca::load_or_create(&store, &custody, now, "http://relay.test")
+        let (first, _root) = Ca::init(&store, &custody, now, "http://relay.test")
             .await
             .expect("ca");
-        let again = Ca::load_or_create(&store, &custody, now + 10, "http://relay.test")
+        let again = Ca::load(&store, &custody, now + 10, "http://relay.test")
             .await
-            .expect("ca");
+            .expect("ca")
+            .expect("a CA");
         assert_eq!(first.tsa_cert_der(), again.tsa_cert_der());
         assert_eq!(first.tsa_key().public_key(), again.tsa_key().public_key());
 
         // A store holding only the root and issuing CA, as before the TSA existed.
         let older = Store::in_memory().await.expect("store");
         let mut items = Vec::new();
-        for name in ["root_cert", "root_key", "issuing_cert", "issuing_key"] {
+        for name in ["root_cert", "issuing_cert", "issuing_key"] {
             let value = store.ca_material(name).await.expect("read").expect("item");
             items.push((name, value));
         }
         older.save_ca_material(&items).await.expect("save");
-        let upgraded = Ca::load_or_create(&older, &custody, now + 20, "http://relay.test")
+        let upgraded = Ca::load(&older, &custody, now + 20, "http://relay.test")
             .await
-            .expect("ca");
+            .expect("ca")
+            .expect("a CA");
         assert_eq!(upgraded.issuing_der(), first.issuing_der());
         assert_ne!(upgraded.tsa_cert_der(), first.tsa_cert_der());
         assert!(older.ca_material("tsa_cert").await.expect("read").is_some());
-        let reloaded = Ca::load_or_create(&older, &custody, now + 30, "http://relay.test")
+        let reloaded = Ca::load(&older, &custody, now + 30, "http://relay.test")
             .await
-            .expect("ca");
+            .expect("ca")
+            .expect("a CA");
         assert_eq!(reloaded.tsa_cert_der(), upgraded.tsa_cert_der());
         let tsa = Certificate::from_der(upgraded.tsa_cert_der()).expect("cert");
         assert_eq!(
