@@ -253,23 +253,7 @@ async fn a_sad_spent_by_ten_parallel_sign_hash_calls_signs_exactly_once() {
     let auth = relay.login(&ane).await;
     let credential = relay.create_credential(&ane, &auth).await;
     let hashes = vec![STANDARD.encode(Sha256::digest(b"contrato"))];
-    relay
-        .post(
-            "/csc/v2/credentials/sendOTP",
-            Some(&auth),
-            json!({ "credentialID": credential, "hashes": hashes }),
-        )
-        .await;
-    let otp = relay.last_code(&ane.phone).await;
-    let sad = relay
-        .post(
-            "/csc/v2/credentials/authorize",
-            Some(&auth),
-            json!({ "credentialID": credential, "numSignatures": 1, "hashes": hashes,
-                    "hashAlgorithmOID": "2.16.840.1.101.3.4.2.1", "OTP": otp }),
-        )
-        .await;
-    let sad = sad.body["SAD"].as_str().expect("SAD").to_owned();
+    let sad = relay.sad_for(&ane, &auth, &credential, &hashes).await;
     let answers = join_all((0..10).map(|_| {
         relay.post(
             "/csc/v2/signatures/signHash",
@@ -422,23 +406,9 @@ async fn no_secret_of_a_full_journey_is_in_the_logs_or_the_database_file() {
     let credential = relay.create_credential(&ane, &auth).await;
     let certificate_sms = relay.last_code(&ane.phone).await;
     let hashes = vec![STANDARD.encode(Sha256::digest(b"contrato"))];
-    relay
-        .post(
-            "/csc/v2/credentials/sendOTP",
-            Some(&auth),
-            json!({ "credentialID": credential, "hashes": hashes }),
-        )
-        .await;
-    let otp = relay.last_code(&ane.phone).await;
-    let authorized = relay
-        .post(
-            "/csc/v2/credentials/authorize",
-            Some(&auth),
-            json!({ "credentialID": credential, "numSignatures": 1, "hashes": hashes,
-                    "hashAlgorithmOID": "2.16.840.1.101.3.4.2.1", "OTP": otp }),
-        )
-        .await;
-    let sad = authorized.body["SAD"].as_str().expect("SAD").to_owned();
+    let sad = relay.sad_for(&ane, &auth, &credential, &hashes).await;
+    let sms = relay.sms_to(&ane.phone).await;
+    let otp = process::six_digits(sms.last().expect("the signing SMS"));
     let signed = relay
         .post(
             "/csc/v2/signatures/signHash",

@@ -253,6 +253,35 @@ impl RelayProcess {
         answer.body["credentialID"].as_str().expect("id").to_owned()
     }
 
+    /// sendOTP bound to `hashes`, the code from her phone, authorize: the SAD.
+    pub async fn sad_for(
+        &self,
+        citizen: &TestCitizen,
+        authorization: &str,
+        credential: &str,
+        hashes: &[String],
+    ) -> String {
+        let sent = self
+            .post(
+                "/csc/v2/credentials/sendOTP",
+                Some(authorization),
+                json!({ "credentialID": credential, "hashes": hashes }),
+            )
+            .await;
+        assert_eq!(sent.status, StatusCode::NO_CONTENT, "{:?}", sent.body);
+        let otp = self.last_code(&citizen.phone).await;
+        let authorized = self
+            .post(
+                "/csc/v2/credentials/authorize",
+                Some(authorization),
+                json!({ "credentialID": credential, "numSignatures": hashes.len(), "hashes": hashes,
+                        "hashAlgorithmOID": "2.16.840.1.101.3.4.2.1", "OTP": otp }),
+            )
+            .await;
+        assert_eq!(authorized.status, StatusCode::OK, "{:?}", authorized.body);
+        authorized.body["SAD"].as_str().expect("SAD").to_owned()
+    }
+
     /// Waits until the process has exited (after a failed start), with its exit status.
     pub fn wait_exit(mut self) -> std::process::ExitStatus {
         let deadline = Instant::now() + Duration::from_secs(30);
