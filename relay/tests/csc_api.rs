@@ -552,3 +552,95 @@ async fn another_citizens_credential_is_refused() {
     let (status, body) = lucia.sign_hash(&sad, &hashes).await;
     assert_eq!(status, StatusCode::OK, "{body}");
 }
+
+#[tokio::test]
+async fn credentials_list_can_carry_each_credentials_info_and_keep_only_valid_ones() {
+    let relay = relay().await;
+    let lucia = signer(&relay, 1).await;
+    let (status, body) = lucia
+        .post(
+            "credentials/list",
+            json!({ "credentialInfo": true, "certificates": "chain", "certInfo": true, "authInfo": true, "onlyValid": true }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let info = &body["credentialInfos"][0];
+    assert_eq!(info["credentialID"], lucia.credential_id.as_str());
+    assert_eq!(
+        info["cert"]["certificates"].as_array().map(Vec::len),
+        Some(3),
+        "{info}"
+    );
+    assert!(
+        info["cert"]["subjectDN"]
+            .as_str()
+            .is_some_and(|dn| dn.contains(&lucia.citizen.id_number)),
+        "{info}"
+    );
+    assert_eq!(info["OTP"]["type"], "online");
+    assert_eq!(info["SCAL"], "2");
+    let (_, bare) = lucia.post("credentials/list", json!({})).await;
+    assert!(bare.get("credentialInfos").is_none(), "{bare}");
+    // Once revoked, onlyValid leaves it out.
+    let (status, _) = relay
+        .post(
+            &format!("/office/v1/credentials/{}/revoke", lucia.credential_id),
+            Some(&bearer(common::OPERATOR_TOKEN)),
+            json!({ "reason": "superseded" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, valid) = lucia
+        .post("credentials/list", json!({ "onlyValid": true }))
+        .await;
+    assert_eq!(valid["credentialIDs"], json!([]));
+    let (_, all) = lucia.post("credentials/list", json!({})).await;
+    assert_eq!(all["credentialIDs"], json!([lucia.credential_id]));
+}
+
+#[tokio::test]
+async fn authorize_takes_the_code_from_auth_data_as_later_csc_2_versions_send_it() {
+    let relay = relay().await;
+    let lucia = signer(&relay, 1).await;
+    let hashes = b64(&digests(&["factura 2026-002"]));
+    let otp = lucia.otp_for(&hashes).await;
+    let (status, body) = lucia
+        .post(
+            "credentials/authorize",
+            json!({ "credentialID": lucia.credential_id, "numSignatures": 1, "hashes": hashes,
+                    "hashAlgorithmOID": OID_SHA256, "authData": [{ "id": "OTP", "value": otp }] }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, body) = lucia.sign_hash(&str_field(&body, "SAD"), &hashes).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+}
+
+#[tokio::test]
+async fn the_v1_wire_names_fields_as_csc_1_0_4_0_does() {
+    let relay = relay().await;
+    let lucia = signer(&relay, 1).await;
+    let (status, info) = relay
+        .post(
+            "/csc/v1/credentials/info",
+            Some(&lucia.authorization),
+            json!({ "credentialID": lucia.credential_id, "certificates": "chain", "certInfo": true }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{info}");
+    assert!(
+        info["key"]["algo"]
+            .as_array()
+            .is_some_and(|a| a.contains(&json!(OID_ECDSA_WITH_SHA256))),
+        "v1 lists the signature algorithm: {info}"
+    );
+    assert_eq!(
+        info["cert"]["certificates"].as_array().map(Vec::len),
+        Some(3)
+    );
+    assert_eq!(info["SCAL"], "2");
+    assert_eq!(info["multisign"], 100);
+    assert_eq!(info["authMode"], "explicit");
+    let (_, v1info) = relay.call(Method::GET, "/csc/v1/info", &[], None).await;
+    assert_eq!(v1info["specs"], "1.0.4.0");
+}
