@@ -71,10 +71,17 @@ pub async fn relay_on_file(path: &std::path::Path) -> TestRelay {
 
 async fn relay_on(store: Store, options: RelayOptions) -> TestRelay {
     let clock = ManualClock::starting_at(START);
+    let custody = Arc::new(SoftCustody::new(MASTER_KEY));
+    if !options.dev {
+        // A production relay starts only after its key ceremony.
+        nubefirma_relay::pki::Ca::init(&store, custody.as_ref(), START, &options.public_url)
+            .await
+            .expect("ca init");
+    }
     let relay = Relay::new(
         store.clone(),
         Arc::new(clock.clone()),
-        Arc::new(SoftCustody::new(MASTER_KEY)),
+        custody,
         Arc::new(DevOutbox::new(store.clone())),
         options,
     )
