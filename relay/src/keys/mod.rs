@@ -7,10 +7,12 @@
 //! timestamps through a `CaKey` handle, which implements the RustCrypto `Signer` traits so the
 //! x509-cert and cms builders accept it, while the private half stays in the backend.
 //!
-//! `soft` keeps keys sealed with AES-256-GCM under the master key; a PKCS#11 backend fits
-//! beside it behind the same `Custody` trait.
+//! `soft` keeps keys sealed with AES-256-GCM under the master key; `pkcs11` keeps the master
+//! key and the CA keys in an HSM, behind the same `Custody` trait. `offline` is the root CA
+//! key, alive only during the key ceremony.
 
 pub mod offline;
+pub mod pkcs11;
 pub mod soft;
 
 use std::sync::Arc;
@@ -23,6 +25,7 @@ use crate::Error;
 use crate::domain::CredentialId;
 use crate::identity::sad::VerifiedSad;
 
+pub use pkcs11::{Pkcs11Config, Pkcs11Custody};
 pub use soft::SoftCustody;
 
 /// The key-encryption key derived from a citizen's password (argon2id). The relay holds it only
