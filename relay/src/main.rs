@@ -15,7 +15,7 @@ use nubefirma_protocol::api::RegisterCitizenRequest;
 use nubefirma_relay::clock::{Clock, SystemClock};
 use nubefirma_relay::crypto::{random_bytes, random_token};
 use nubefirma_relay::identity::rate::AddressLimits;
-use nubefirma_relay::keys::{Custody, SoftCustody};
+use nubefirma_relay::keys::{Custody, Pkcs11Config, Pkcs11Custody, SoftCustody};
 use nubefirma_relay::notify::DevOutbox;
 use nubefirma_relay::pki::Ca;
 use nubefirma_relay::store::Store;
@@ -83,6 +83,19 @@ struct Place {
     /// (64 hex digits). With --dev, DATA/master.key is made if neither is given.
     #[arg(long)]
     master_key_file: Option<PathBuf>,
+    /// Keep the master key and the CA keys in an HSM through this PKCS#11 module (e.g.
+    /// /usr/lib/softhsm/libsofthsm2.so) instead of sealing them under a master key file.
+    #[arg(long)]
+    pkcs11_module: Option<PathBuf>,
+    /// The label of the HSM token holding the relay's keys.
+    #[arg(long, default_value = "nubefirma")]
+    pkcs11_token: String,
+    /// File holding the token's user PIN (or NUBEFIRMA_PKCS11_PIN).
+    #[arg(long)]
+    pkcs11_pin_file: Option<PathBuf>,
+    /// The label of the master HMAC key in the token (made at first use if missing).
+    #[arg(long, default_value = "nubefirma-master")]
+    pkcs11_master_key_label: String,
 }
 
 #[derive(Subcommand)]
@@ -207,12 +220,33 @@ fn operator_token(file: Option<&Path>, data: &Path, dev: bool) -> Result<String,
     Ok(std::fs::read_to_string(&path)?.trim().to_owned())
 }
 
+/// The key custody: an HSM when a PKCS#11 module is given, else the soft backend.
+fn custody(place: &Place, dev: bool) -> Result<Arc<dyn Custody>, Failure> {
+    let Some(module) = &place.pkcs11_module else {
+        return Ok(Arc::new(SoftCustody::new(master_key(place, dev)?)));
+    };
+    let user_pin = match &place.pkcs11_pin_file {
+        Some(path) => std::fs::read_to_string(path)
+            .map_err(|e| format!("{}: {e}", path.display()))?
+            .trim()
+            .to_owned(),
+        None => std::env::var("NUBEFIRMA_PKCS11_PIN")
+            .map_err(|_| "no PKCS#11 PIN: give --pkcs11-pin-file PATH or NUBEFIRMA_PKCS11_PIN")?,
+    };
+    Ok(Arc::new(Pkcs11Custody::open(&Pkcs11Config {
+        module: module.clone(),
+        token_label: place.pkcs11_token.clone(),
+        user_pin,
+        master_key_label: place.pkcs11_master_key_label.clone(),
+    })?))
+}
+
 /// The store and the key custody a command works on.
 async fn open_place(place: &Place, dev: bool) -> Result<(Store, Arc<dyn Custody>), Failure> {
     std::fs::create_dir_all(&place.data)?;
-    let master = master_key(place, dev)?;
+    let custody = custody(place, dev)?;
     let store = Store::open(&place.data.join("relay.sqlite")).await?;
-    Ok((store, Arc::new(SoftCustody::new(master))))
+    Ok((store, custody))
 }
 
 async fn open_relay(
@@ -250,7 +284,7 @@ async fn main() -> Result<(), Failure> {
         } => {
             if !dev {
                 // The secrets are checked first, so a misconfiguration is told before the rest.
-                master_key(&place, false)?;
+                custody(&place, false)?;
                 operator_token(operator_token_file.as_deref(), &place.data, false)?;
                 return Err("only development mode exists so far: run `serve --dev` (SMS go to the dev outbox)".into());
             }

@@ -13,6 +13,7 @@ use der::Decode;
 use p256::ecdsa::{SigningKey, VerifyingKey};
 use p256::pkcs8::DecodePrivateKey;
 use process::{RelayProcess, TestCitizen, binary};
+use sha2::Digest;
 use sqlx::Row;
 use x509_cert::Certificate;
 
@@ -254,4 +255,138 @@ async fn the_database_file_holds_no_private_key_and_with_the_master_key_still_ne
     let opened = try_open(&ane.password).expect("her password opens it (the procedure is right)");
     let key = SigningKey::from_slice(&opened).expect("a P-256 key");
     assert!(publics.contains(key.verifying_key()));
+}
+
+/// A throwaway SoftHSM2 token: its config file, for `SOFTHSM2_CONF`.
+fn softhsm_token(dir: &std::path::Path, label: &str, pin: &str) -> std::path::PathBuf {
+    let tokens = dir.join("tokens");
+    std::fs::create_dir_all(&tokens).expect("token dir");
+    let conf = dir.join("softhsm2.conf");
+    std::fs::write(
+        &conf,
+        format!(
+            "directories.tokendir = {}\nobjectstore.backend = file\nlog.level = ERROR\n",
+            tokens.display()
+        ),
+    )
+    .expect("conf");
+    let out = Command::new("softhsm2-util")
+        .args([
+            "--init-token",
+            "--free",
+            "--label",
+            label,
+            "--so-pin",
+            "12345678",
+            "--pin",
+            pin,
+        ])
+        .env("SOFTHSM2_CONF", &conf)
+        .output()
+        .expect("softhsm2-util runs (scripts/setup.sh installs softhsm2)");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    conf
+}
+
+fn softhsm_module() -> String {
+    std::env::var("SOFTHSM2_MODULE").unwrap_or_else(|_| "/usr/lib/softhsm/libsofthsm2.so".into())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_its_keys_in_softhsm2_the_relay_makes_its_ca_and_a_citizen_signs() {
+    let hsm = tempfile::tempdir().expect("tempdir");
+    let conf = softhsm_token(hsm.path(), "nubefirma", "24681357");
+    let conf = conf.to_str().expect("utf8");
+    let module = softhsm_module();
+    let pkcs11 = [
+        "--pkcs11-module",
+        module.as_str(),
+        "--pkcs11-token",
+        "nubefirma",
+    ];
+    let envs = [
+        ("SOFTHSM2_CONF", conf),
+        ("NUBEFIRMA_PKCS11_PIN", "24681357"),
+    ];
+
+    // The key ceremony with the HSM: no master key anywhere.
+    let data = tempfile::tempdir().expect("tempdir");
+    let root_key = hsm.path().join("root.pem");
+    let out = Command::new(binary())
+        .args(["ca", "init", "--data"])
+        .arg(data.path())
+        .arg("--root-key-out")
+        .arg(&root_key)
+        .args(pkcs11)
+        .envs(envs)
+        .env_remove("NUBEFIRMA_MASTER_KEY")
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    let mut relay = RelayProcess::start_with(data, &pkcs11, &envs);
+    assert!(
+        !relay.data.path().join("master.key").exists(),
+        "no master key file with an HSM"
+    );
+    let ane = TestCitizen::new(1);
+    relay.activate(&ane).await;
+    let auth = relay.login(&ane).await;
+    let credential = relay.create_credential(&ane, &auth).await;
+    let digest = sha2::Sha256::digest(b"contrato");
+    let hashes = vec![STANDARD.encode(digest)];
+    let sad = relay.sad_for(&ane, &auth, &credential, &hashes).await;
+    let signed = relay
+        .post(
+            "/csc/v2/signatures/signHash",
+            Some(&auth),
+            serde_json::json!({ "credentialID": credential, "SAD": sad, "hashes": hashes,
+                    "hashAlgorithmOID": "2.16.840.1.101.3.4.2.1", "signAlgo": "1.2.840.10045.4.3.2" }),
+        )
+        .await;
+    assert_eq!(signed.status, reqwest::StatusCode::OK, "{:?}", signed.body);
+    let info = relay
+        .post(
+            "/csc/v2/credentials/info",
+            Some(&auth),
+            serde_json::json!({ "credentialID": credential, "certificates": "chain" }),
+        )
+        .await;
+    let chain: Vec<Vec<u8>> = info.body["cert"]["certificates"]
+        .as_array()
+        .expect("chain")
+        .iter()
+        .map(|c| STANDARD.decode(c.as_str().expect("text")).expect("base64"))
+        .collect();
+    let signature = STANDARD
+        .decode(signed.body["signatures"][0].as_str().expect("signature"))
+        .expect("base64");
+    use p256::ecdsa::signature::hazmat::PrehashVerifier;
+    public_key_of(&chain[0])
+        .verify_prehash(
+            &digest,
+            &p256::ecdsa::Signature::from_der(&signature).expect("DER"),
+        )
+        .expect("her signature verifies");
+
+    // The issuing CA key the relay uses is an object in the token: the database holds its label.
+    relay.kill();
+    let db = sqlx::SqlitePool::connect(&format!("sqlite://{}", relay.db_path().display()))
+        .await
+        .expect("open");
+    let stored: Vec<u8> = sqlx::query("SELECT value FROM ca_material WHERE name = 'issuing_key'")
+        .fetch_one(&db)
+        .await
+        .expect("row")
+        .get(0);
+    let label = String::from_utf8(stored).expect("a label, not a sealed key");
+    assert!(label.starts_with("issuing_key"), "{label}");
 }

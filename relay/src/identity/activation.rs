@@ -86,7 +86,7 @@ impl Relay {
         let activation = Activation {
             sms_code_mac: self
                 .custody
-                .code_mac(&sms_context(&activation_id), &sms_code)
+                .code_mac(&sms_context(&activation_id), &sms_code)?
                 .to_vec(),
             id: activation_id,
             citizen_id: citizen.id.clone(),
@@ -149,7 +149,7 @@ impl Relay {
         };
         let expected = self
             .custody
-            .code_mac(&sms_context(&activation.id), sms_code.trim());
+            .code_mac(&sms_context(&activation.id), sms_code.trim())?;
         if !secrets_equal(&activation.sms_code_mac, &expected) {
             let left = reserved.attempts_left(policy);
             return Err(Error::InvalidOtp {

@@ -87,7 +87,7 @@ impl Relay {
                 &Code {
                     code_mac: self
                         .custody
-                        .code_mac(&code_context(purpose, &id), &code)
+                        .code_mac(&code_context(purpose, &id), &code)?
                         .to_vec(),
                     id: id.clone(),
                     citizen_id: citizen.id.clone(),
@@ -156,7 +156,7 @@ impl Relay {
             .await?;
         let expected = self
             .custody
-            .code_mac(&code_context(purpose, &code.id), given.trim());
+            .code_mac(&code_context(purpose, &code.id), given.trim())?;
         if !secrets_equal(&code.code_mac, &expected) {
             let after = self
                 .apply_account_event_from(&citizen.id, account, AccountEvent::OtpRejected)

@@ -63,7 +63,7 @@ pub trait Custody: Send + Sync {
 
     /// HMAC-SHA256 of a short secret (an OTP, an SMS code) under a key that never leaves the
     /// backend, so a copy of the database alone cannot reverse six digits by brute force.
-    fn code_mac(&self, context: &str, code: &str) -> [u8; 32];
+    fn code_mac(&self, context: &str, code: &str) -> Result<[u8; 32], Error>;
 }
 
 /// The backend's half of a CA key: signs a message with ECDSA P-256 / SHA-256.

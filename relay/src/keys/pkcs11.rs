@@ -199,22 +199,14 @@ impl Custody for Pkcs11Custody {
         Ok(CaKey::new(public, Arc::new(signer)))
     }
 
-    fn code_mac(&self, context: &str, code: &str) -> [u8; 32] {
-        match self.hsm.master_hmac(&[
+    fn code_mac(&self, context: &str, code: &str) -> Result<[u8; 32], Error> {
+        self.hsm.master_hmac(&[
             b"code hmac",
             &[0],
             context.as_bytes(),
             &[0],
             code.as_bytes(),
-        ]) {
-            Ok(mac) => mac,
-            Err(e) => {
-                // The trait cannot fail here. Fail closed: a random MAC matches nothing, so a
-                // code stored or checked while the HSM is down is refused, never accepted.
-                tracing::error!(error = %e, "pkcs11 code HMAC failed; the code will not verify");
-                random_bytes::<32>()
-            }
-        }
+        ])
     }
 }
 
@@ -796,18 +788,18 @@ mod tests {
         }
         let custody = Pkcs11Custody::open(&config(TOKEN)).expect("open");
         assert_locked_in(&custody, ObjectClass::SECRET_KEY, MASTER);
-        let mac = custody.code_mac("otp", "123456");
-        assert_eq!(mac, custody.code_mac("otp", "123456"));
-        assert_ne!(mac, custody.code_mac("sms", "123456"));
-        assert_ne!(mac, custody.code_mac("otp", "123457"));
+        let mac = custody.code_mac("otp", "123456").expect("mac");
+        assert_eq!(mac, custody.code_mac("otp", "123456").expect("mac"));
+        assert_ne!(mac, custody.code_mac("sms", "123456").expect("mac"));
+        assert_ne!(mac, custody.code_mac("otp", "123457").expect("mac"));
 
         // Stable across a re-open, with and without another custody on the same module alive.
         let second = Pkcs11Custody::open(&config(TOKEN)).expect("open twice");
-        assert_eq!(second.code_mac("otp", "123456"), mac);
+        assert_eq!(second.code_mac("otp", "123456").expect("mac"), mac);
         drop(custody);
         drop(second);
         let reopened = Pkcs11Custody::open(&config(TOKEN)).expect("reopen");
-        assert_eq!(reopened.code_mac("otp", "123456"), mac);
+        assert_eq!(reopened.code_mac("otp", "123456").expect("mac"), mac);
 
         // One master key, not one per open.
         let count = reopened
@@ -822,14 +814,14 @@ mod tests {
         assert_eq!(count, 1);
 
         let other = Pkcs11Custody::open(&config(OTHER_TOKEN)).expect("open other");
-        assert_ne!(other.code_mac("otp", "123456"), mac);
+        assert_ne!(other.code_mac("otp", "123456").expect("mac"), mac);
 
         // A lost login (here: logged out behind its back) is recovered by a new session.
         reopened
             .hsm
             .with_session(|open| open.session.logout().map_err(Fail::hsm("logout")))
             .expect("logout");
-        assert_eq!(reopened.code_mac("otp", "123456"), mac);
+        assert_eq!(reopened.code_mac("otp", "123456").expect("mac"), mac);
     }
 
     #[test]

@@ -50,10 +50,16 @@ impl RelayProcess {
     }
 
     pub fn start_in(data: tempfile::TempDir, extra: &[&str]) -> Self {
+        Self::start_with(data, extra, &[])
+    }
+
+    /// `serve --dev` in `data`, with `extra` arguments and `envs` in its environment.
+    pub fn start_with(data: tempfile::TempDir, extra: &[&str], envs: &[(&str, &str)]) -> Self {
         let mut child = Command::new(binary())
             .args(["serve", "--dev", "--listen", "127.0.0.1:0", "--data"])
             .arg(data.path())
             .args(extra)
+            .envs(envs.iter().copied())
             .env("RUST_LOG", "info")
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
