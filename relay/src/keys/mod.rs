@@ -13,6 +13,7 @@
 
 pub mod offline;
 pub mod pkcs11;
+mod sealed;
 pub mod soft;
 
 use std::sync::Arc;

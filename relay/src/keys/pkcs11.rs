@@ -34,13 +34,11 @@ use cryptoki::slot::Slot;
 use cryptoki::types::AuthPin;
 use der::Decode;
 use der::asn1::OctetString;
-use p256::ecdsa::signature::hazmat::PrehashSigner;
-use p256::ecdsa::{DerSignature, Signature, SigningKey, VerifyingKey};
-use rand_core::OsRng;
+use p256::ecdsa::{DerSignature, Signature, VerifyingKey};
 
-use super::{CaKey, CaSign, Custody, PasswordKek, StoredKey};
+use super::{CaKey, CaSign, Custody, PasswordKek, StoredKey, sealed};
 use crate::Error;
-use crate::crypto::{open, random_bytes, seal, sha256};
+use crate::crypto::{random_bytes, sha256};
 use crate::domain::CredentialId;
 use crate::identity::sad::VerifiedSad;
 
@@ -106,13 +104,7 @@ impl Custody for Pkcs11Custody {
         credential: &CredentialId,
         kek: &PasswordKek,
     ) -> Result<(VerifyingKey, StoredKey), Error> {
-        let key = SigningKey::random(&mut OsRng);
-        let sealed = seal(
-            &self.citizen_wrapping_key(kek)?,
-            credential.as_str().as_bytes(),
-            &key.to_bytes(),
-        )?;
-        Ok((*key.verifying_key(), StoredKey(sealed)))
+        sealed::generate(&self.citizen_wrapping_key(kek)?, credential)
     }
 
     fn sign_citizen(
@@ -121,21 +113,7 @@ impl Custody for Pkcs11Custody {
         key: &StoredKey,
         kek: &PasswordKek,
     ) -> Result<Vec<Vec<u8>>, Error> {
-        let secret = open(
-            &self.citizen_wrapping_key(kek)?,
-            sad.credential().as_str().as_bytes(),
-            &key.0,
-        )?;
-        let key = SigningKey::from_slice(&secret).map_err(|e| Error::internal("citizen key", e))?;
-        sad.digests()
-            .iter()
-            .map(|d| {
-                let sig: DerSignature = key
-                    .sign_prehash(d)
-                    .map_err(|e| Error::internal("ecdsa sign", e))?;
-                Ok(sig.as_bytes().to_vec())
-            })
-            .collect()
+        sealed::sign(&self.citizen_wrapping_key(kek)?, sad, key)
     }
 
     fn generate_ca_key(&self, name: &str) -> Result<(VerifyingKey, StoredKey), Error> {

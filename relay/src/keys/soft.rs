@@ -7,12 +7,11 @@ use std::sync::Arc;
 
 use hmac::{Hmac, Mac};
 use p256::ecdsa::signature::Signer;
-use p256::ecdsa::signature::hazmat::PrehashSigner;
 use p256::ecdsa::{DerSignature, SigningKey, VerifyingKey};
 use rand_core::OsRng;
 use sha2::Sha256;
 
-use super::{CaKey, CaSign, Custody, PasswordKek, StoredKey};
+use super::{CaKey, CaSign, Custody, PasswordKek, StoredKey, sealed};
 use crate::Error;
 use crate::crypto::{derive_key, open, seal};
 use crate::domain::CredentialId;
@@ -59,13 +58,7 @@ impl Custody for SoftCustody {
         credential: &CredentialId,
         kek: &PasswordKek,
     ) -> Result<(VerifyingKey, StoredKey), Error> {
-        let key = SigningKey::random(&mut OsRng);
-        let sealed = seal(
-            &self.citizen_wrapping_key(kek),
-            credential.as_str().as_bytes(),
-            &key.to_bytes(),
-        )?;
-        Ok((*key.verifying_key(), StoredKey(sealed)))
+        sealed::generate(&self.citizen_wrapping_key(kek), credential)
     }
 
     fn sign_citizen(
@@ -74,21 +67,7 @@ impl Custody for SoftCustody {
         key: &StoredKey,
         kek: &PasswordKek,
     ) -> Result<Vec<Vec<u8>>, Error> {
-        let secret = open(
-            &self.citizen_wrapping_key(kek),
-            sad.credential().as_str().as_bytes(),
-            &key.0,
-        )?;
-        let key = SigningKey::from_slice(&secret).map_err(|e| Error::internal("citizen key", e))?;
-        sad.digests()
-            .iter()
-            .map(|d| {
-                let sig: DerSignature = key
-                    .sign_prehash(d)
-                    .map_err(|e| Error::internal("ecdsa sign", e))?;
-                Ok(sig.as_bytes().to_vec())
-            })
-            .collect()
+        sealed::sign(&self.citizen_wrapping_key(kek), sad, key)
     }
 
     fn generate_ca_key(&self, name: &str) -> Result<(VerifyingKey, StoredKey), Error> {
