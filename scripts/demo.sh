@@ -34,8 +34,9 @@ cat <<MSG
      It prints the activation code.
   2. Activate at http://127.0.0.1:$DEMO_PORT/activate.html ; SMS codes appear at
      http://127.0.0.1:$DEMO_PORT/phone.html?to=600112233
-  3. Sign a file at http://127.0.0.1:$DEMO_PORT/ and verify the .p7s with the command shown there
-     (CA certificate: $DATA/ca.pem).
+  3. Sign a file at http://127.0.0.1:$DEMO_PORT/ : the first time, the SDK offers to create her
+     cloud certificate (an SMS code confirms it), then the signing code arrives. Verify the .p7s
+     with the command shown there (CA certificate: $DATA/ca.pem).
 
   Ctrl-C stops the relay and the site.
 MSG
