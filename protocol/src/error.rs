@@ -72,6 +72,10 @@ pub struct ErrorBody {
         skip_serializing_if = "Option::is_none"
     )]
     pub attempts_left: Option<u32>,
+    /// For a refused SMS code: whether that same code still takes entries (`false`: ask for a
+    /// new one), so clients need not read the description.
+    #[serde(rename = "codeLive", default, skip_serializing_if = "Option::is_none")]
+    pub code_live: Option<bool>,
 }
 
 #[cfg(test)]

@@ -99,9 +99,13 @@ pub fn retry_after_seconds(header: Option<&str>, description: &str) -> Option<u3
 }
 
 /// Whether a refused SMS code can no longer be used (it had its last wrong entry, expired, was
-/// used or replaced): the relay then tells the citizen to ask for a new one.
-pub fn code_is_dead(description: &str) -> bool {
-    let d = description.to_ascii_lowercase();
+/// used or replaced), so the citizen must ask for a new one: the relay's `codeLive`, or, from a
+/// relay that predates it, the wording of its description.
+pub fn code_is_dead(body: &nubefirma_protocol::ErrorBody) -> bool {
+    if let Some(live) = body.code_live {
+        return !live;
+    }
+    let d = body.error_description.to_ascii_lowercase();
     d.contains("ask for a new") || d.contains("no longer be used") || d.contains("no valid code")
 }
 
@@ -165,16 +169,31 @@ mod tests {
         assert_eq!(retry_after_seconds(None, "too many requests"), None);
     }
 
+    fn refused(description: &str, code_live: Option<bool>) -> nubefirma_protocol::ErrorBody {
+        nubefirma_protocol::ErrorBody {
+            error: nubefirma_protocol::ErrorCode::InvalidOtp,
+            error_description: description.into(),
+            attempts_left: Some(3),
+            code_live,
+        }
+    }
+
     #[test]
     fn dead_codes_are_told_apart_from_wrong_ones() {
-        assert!(!code_is_dead(
-            "wrong code. 4 wrong entries left before the account is blocked"
-        ));
-        assert!(code_is_dead(
-            "wrong code; it can no longer be used: ask for a new one. 2 wrong entries left before the account is blocked"
-        ));
-        assert!(code_is_dead(
-            "no valid code: it expired, was used, was replaced by a newer one or had too many wrong entries; ask for a new one. 5 wrong entries left before the account is blocked"
-        ));
+        assert!(!code_is_dead(&refused("wrong code.", Some(true))));
+        assert!(code_is_dead(&refused("wrong code.", Some(false))));
+        // From a relay without `codeLive`, the description decides.
+        assert!(!code_is_dead(&refused(
+            "wrong code. 4 wrong entries left before the account is blocked",
+            None
+        )));
+        assert!(code_is_dead(&refused(
+            "wrong code; it can no longer be used: ask for a new one. 2 wrong entries left before the account is blocked",
+            None
+        )));
+        assert!(code_is_dead(&refused(
+            "no valid code: it expired, was used, was replaced by a newer one or had too many wrong entries; ask for a new one. 5 wrong entries left before the account is blocked",
+            None
+        )));
     }
 }

@@ -5,7 +5,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use nubefirma_protocol::{ErrorBody, ErrorCode};
 
-use crate::Error;
+use crate::{Error, OtpFailure};
 
 /// A domain error on its way out as an HTTP answer.
 pub struct ApiError(pub Error);
@@ -75,10 +75,15 @@ impl IntoResponse for ApiError {
             tracing::error!(%detail, "internal error");
         }
         let (status, error, attempts_left) = wire(&self.0);
+        let code_live = match &self.0 {
+            Error::InvalidOtp { why, .. } => Some(*why == OtpFailure::Wrong),
+            _ => None,
+        };
         let body = ErrorBody {
             error,
             error_description: self.0.to_string(),
             attempts_left,
+            code_live,
         };
         let mut response = (status, axum::Json(body)).into_response();
         if let Error::RateLimited { retry_after } = self.0

@@ -90,7 +90,7 @@ fn wrong_code(ui: &WidgetHost, body: &ErrorBody, input_id: &str) -> Result<(), S
     if attempts_left == Some(0) {
         return Err(fail(ui, ErrorCode::AccountBlocked, Msg::AccountBlocked));
     }
-    let msg = if wire::code_is_dead(&body.error_description) {
+    let msg = if wire::code_is_dead(body) {
         Msg::OtpDead { attempts_left }
     } else {
         Msg::WrongOtp { attempts_left }
