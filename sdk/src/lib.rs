@@ -1,11 +1,9 @@
 //! nubefirma browser SDK.
 //!
-//! `container` builds signed containers and is pure Rust (no web-sys, no clock, no I/O), tested
-//! natively. `digest` hashes a stream of chunks. `wire` reads what the relay says beyond its
+//! The signed containers are built by the pure crate `nubefirma-containers`. `digest` hashes a stream of chunks. `wire` reads what the relay says beyond its
 //! JSON shapes (a DN's common name, dates, Retry-After). `web` is the thin wasm layer: widgets,
 //! the relay client and the JS API; it only compiles for wasm32.
 
-pub mod container;
 pub mod digest;
 pub mod errors;
 pub mod html;

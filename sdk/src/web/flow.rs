@@ -11,10 +11,10 @@ use web_sys::File;
 use super::client::{CredentialSummary, RelayClient, RelayError};
 use super::file_hash::sha256_of_blob;
 use super::widgets::{Action, CertificateChoice, WidgetHost};
-use crate::container::cades::{self, CadesDetachedRequest};
 use crate::errors::{ErrorCode, SdkError};
 use crate::i18n::Msg;
 use crate::wire;
+use nubefirma_containers::cades::{self, CadesDetachedRequest};
 
 fn is_six_digits(code: &str) -> bool {
     code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit())

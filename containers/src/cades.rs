@@ -37,7 +37,7 @@ use x509_cert::attr::Attribute;
 use x509_cert::ext::pkix::name::GeneralName;
 use x509_cert::time::Time;
 
-use super::ess::{EssCertIdV2, IssuerSerial, SigningCertificateV2, sha256_algorithm};
+use crate::ess::{EssCertIdV2, IssuerSerial, SigningCertificateV2, sha256_algorithm};
 
 /// Everything that goes into the signed attributes, before any signature exists.
 #[derive(Clone, Copy, Debug)]
@@ -333,7 +333,7 @@ fn check_ecdsa_signature(signature_der: &[u8]) -> der::Result<()> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     #![allow(clippy::unwrap_used)]
 
     use super::*;
@@ -353,23 +353,23 @@ mod tests {
     use x509_cert::serial_number::SerialNumber;
     use x509_cert::time::Validity;
 
-    const DOCUMENT: &[u8] = b"Solicitud de empadronamiento\nFirmado por la ciudadana.\n";
+    pub(crate) const DOCUMENT: &[u8] = b"Solicitud de empadronamiento\nFirmado por la ciudadana.\n";
     /// 2024-05-17T10:20:30Z (`date -u -d 2024-05-17T10:20:30Z +%s`).
-    const SIGNING_TIME_2024: i64 = 1_715_941_230;
+    pub(crate) const SIGNING_TIME_2024: i64 = 1_715_941_230;
     /// 2050-01-01T00:00:00Z: the first instant that must be GeneralizedTime.
     const FIRST_GENERALIZED_TIME: i64 = 2_524_608_000;
     /// 2051-03-01T12:00:00Z.
     const SIGNING_TIME_2051: i64 = 2_561_198_400;
 
     /// A root CA and a citizen leaf it issued, both P-256, made fresh for each test.
-    struct TestPki {
-        root_der: Vec<u8>,
-        leaf: Certificate,
-        leaf_der: Vec<u8>,
-        leaf_key: SigningKey,
+    pub(crate) struct TestPki {
+        pub(crate) root_der: Vec<u8>,
+        pub(crate) leaf: Certificate,
+        pub(crate) leaf_der: Vec<u8>,
+        pub(crate) leaf_key: SigningKey,
     }
 
-    fn test_pki() -> TestPki {
+    pub(crate) fn test_pki() -> TestPki {
         let root_key = SigningKey::random(&mut OsRng);
         let root_name = Name::from_str("CN=Prueba Root CA,O=nubefirma pruebas,C=ES").unwrap();
         let root = CertificateBuilder::new(
@@ -411,7 +411,7 @@ mod tests {
     }
 
     /// prepare → sign the hash with the leaf key, as the signing server would → finish.
-    fn sign(pki: &TestPki, document: &[u8], signing_time_unix_seconds: i64) -> Vec<u8> {
+    pub(crate) fn sign(pki: &TestPki, document: &[u8], signing_time_unix_seconds: i64) -> Vec<u8> {
         let chain = [pki.root_der.clone()];
         let prepared = prepare(&CadesDetachedRequest {
             content_sha256: Sha256::digest(document).into(),

@@ -1,0 +1,17 @@
+//! nubefirma's signed containers, pure Rust: no web-sys, no clock, no network, no disk. Time,
+//! certificates and signatures come in as arguments, so the same code runs natively (tests, a
+//! command line) and in the browser (the SDK's wasm).
+//!
+//! Signing and validation stay apart. Signing is staged around a remote signature:
+//! `prepare` → the digest to sign → (the relay signs it) → `finish`. Validation reports a status
+//! per signature and errors only for broken structure.
+//!
+//! - `cades` — CAdES-BASELINE-B detached (`.p7s`).
+//! - `ess` — RFC 5035 `SigningCertificateV2`, the signer binding CAdES requires.
+//! - `validation` — what a signature says and whether it holds.
+
+#![forbid(unsafe_code)]
+
+pub mod cades;
+pub mod ess;
+pub mod validation;
