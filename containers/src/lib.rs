@@ -8,10 +8,12 @@
 //!
 //! - `cades` — CAdES-BASELINE-B detached (`.p7s`).
 //! - `ess` — RFC 5035 `SigningCertificateV2`, the signer binding CAdES requires.
+//! - `tsp` — level T: an RFC 3161 timestamp over the signature value.
 //! - `validation` — what a signature says and whether it holds.
 
 #![forbid(unsafe_code)]
 
 pub mod cades;
 pub mod ess;
+pub mod tsp;
 pub mod validation;

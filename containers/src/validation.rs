@@ -25,6 +25,7 @@ use x509_cert::Certificate;
 use x509_cert::time::Time;
 
 use crate::ess::SigningCertificateV2;
+use crate::tsp::{ID_AA_SIGNATURE_TIME_STAMP_TOKEN, read_token};
 
 /// What one signature says, and which checks it passes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,6 +42,9 @@ pub struct SignatureStatus {
     pub signer_subject: Option<String>,
     /// The `signing-time` attribute, Unix seconds.
     pub signing_time: Option<i64>,
+    /// The time of a `signature-time-stamp` over this signature's value (level T), as the token
+    /// states it; the TSA's own signature on the token is the caller's to check.
+    pub timestamp: Option<i64>,
     /// What failed, in words, for a report (empty when all holds).
     pub problems: Vec<String>,
 }
@@ -48,7 +52,7 @@ pub struct SignatureStatus {
 impl SignatureStatus {
     /// Every check this module makes passed.
     pub fn holds(&self) -> bool {
-        self.intact && self.valid && self.signer_bound
+        self.intact && self.valid && self.signer_bound && self.problems.is_empty()
     }
 }
 
@@ -137,6 +141,7 @@ fn check_signer(
             signer_certificate: cert_der,
             signer_subject: cert.map(|c| c.tbs_certificate.subject.to_string()),
             signing_time: None,
+            timestamp: None,
             problems,
         };
     };
@@ -199,6 +204,24 @@ fn check_signer(
         problems.push("signing-certificate-v2 does not name the signer's certificate".to_owned());
     }
 
+    let timestamp = signer
+        .unsigned_attrs
+        .as_ref()
+        .and_then(|u| u.iter().find(|a| a.oid == ID_AA_SIGNATURE_TIME_STAMP_TOKEN))
+        .and_then(|a| a.values.get(0))
+        .and_then(|token| token.to_der().ok())
+        .and_then(|der| match read_token(&der) {
+            Ok(info)
+                if info.sha256_imprint[..] == Sha256::digest(signer.signature.as_bytes())[..] =>
+            {
+                Some(info.gen_time_unix_seconds)
+            }
+            _ => {
+                problems.push("the signature timestamp is not over this signature".to_owned());
+                None
+            }
+        });
+
     let signing_time = value(ID_SIGNING_TIME)
         .and_then(|v| v.to_der().ok())
         .and_then(|der| Time::from_der(&der).ok())
@@ -210,6 +233,7 @@ fn check_signer(
         signer_certificate: cert_der,
         signer_subject: cert.map(|c| c.tbs_certificate.subject.to_string()),
         signing_time,
+        timestamp,
         problems,
     }
 }

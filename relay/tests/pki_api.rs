@@ -40,7 +40,8 @@ fn pem(der: &[u8]) -> String {
     )
 }
 
-/// A citizen with a certificate; her certificate and the chain written as PEM files in `dir`.
+/// A citizen with a certificate; her certificate and the chain written as PEM files in `dir`
+/// (`certN.pem`, `issuing.pem`, `root.pem`, `chain.pem`).
 struct Holder {
     auth: String,
     credential: String,
@@ -48,38 +49,18 @@ struct Holder {
 }
 
 async fn holder(relay: &RelayProcess, n: u32, dir: &Path) -> Holder {
-    let citizen = TestCitizen::new(n);
-    relay.activate(&citizen).await;
-    let auth = relay.login(&citizen).await;
-    let credential = relay.create_credential(&citizen, &auth).await;
-    let info = relay
-        .post(
-            "/csc/v2/credentials/info",
-            Some(&auth),
-            json!({ "credentialID": credential, "certificates": "chain", "certInfo": true }),
-        )
-        .await;
-    let certs: Vec<Vec<u8>> = info.body["cert"]["certificates"]
-        .as_array()
-        .expect("chain")
-        .iter()
-        .map(|c| STANDARD.decode(c.as_str().expect("text")).expect("base64"))
-        .collect();
-    std::fs::write(dir.join(format!("cert{n}.pem")), pem(&certs[0])).expect("write");
-    std::fs::write(dir.join("issuing.pem"), pem(&certs[1])).expect("write");
-    std::fs::write(dir.join("root.pem"), pem(&certs[2])).expect("write");
+    let held = holder_of(relay, &TestCitizen::new(n), dir).await;
+    std::fs::write(dir.join(format!("cert{n}.pem")), pem(&held.chain[0])).expect("write");
     std::fs::write(
         dir.join("chain.pem"),
-        format!("{}{}", pem(&certs[1]), pem(&certs[2])),
+        format!("{}{}", pem(&held.chain[1]), pem(&held.chain[2])),
     )
     .expect("write");
+    let leaf = <x509_cert::Certificate as der::Decode>::from_der(&held.chain[0]).expect("leaf");
     Holder {
-        auth,
-        credential,
-        serial: info.body["cert"]["serialNumber"]
-            .as_str()
-            .expect("serial")
-            .to_owned(),
+        serial: hex::encode_upper(leaf.tbs_certificate.serial_number.as_bytes()),
+        auth: held.auth,
+        credential: held.credential,
     }
 }
 
@@ -312,4 +293,173 @@ async fn openssl_verifies_a_timestamp_from_the_tsa_and_one_from_csc_signatures_t
         issuing.to_str().expect("utf8"),
     ]);
     assert!(!ok, "a token for another digest must not verify: {text}");
+}
+
+/// CAdES-BASELINE-T end to end as the SDK builds it: the container prepared with
+/// `nubefirma-containers`, the hash signed by the relay after the SMS code, the signature value
+/// time-stamped through CSC `signatures/timestamp`, the token added. openssl verifies the
+/// signature and, separately, the token over the signature value; our validator agrees.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cades_b_t_built_around_the_relay_verifies_with_openssl_signature_and_timestamp() {
+    use nubefirma_containers::{cades, tsp, validation};
+
+    let relay = RelayProcess::start(&[]);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let ane = TestCitizen::new(5);
+    let h = holder_of(&relay, &ane, dir.path()).await;
+    let document = b"Solicitud de licencia de obras, firmada a nivel T.";
+    let chain: Vec<Vec<u8>> = h.chain[1..].to_vec();
+    let prepared = cades::prepare(&cades::CadesDetachedRequest {
+        content_sha256: Sha256::digest(document).into(),
+        signer_certificate_der: &h.chain[0],
+        chain_der: &chain,
+        signing_time_unix_seconds: 1_790_000_000,
+    })
+    .expect("prepare");
+    let dtbs = prepared.data_to_be_signed_sha256();
+    let hashes = vec![STANDARD.encode(dtbs)];
+    let sad = relay.sad_for(&ane, &h.auth, &h.credential, &hashes).await;
+    let signed = relay
+        .post(
+            "/csc/v2/signatures/signHash",
+            Some(&h.auth),
+            json!({ "credentialID": h.credential, "SAD": sad, "hashes": hashes,
+                    "hashAlgorithmOID": "2.16.840.1.101.3.4.2.1", "signAlgo": "1.2.840.10045.4.3.2" }),
+        )
+        .await;
+    let signature = STANDARD
+        .decode(signed.body["signatures"][0].as_str().expect("signature"))
+        .expect("base64");
+    let p7s_b = prepared.finish(&signature).expect("finish");
+
+    let imprint = tsp::signature_imprint(&p7s_b).expect("imprint");
+    let stamped = relay
+        .post(
+            "/csc/v2/signatures/timestamp",
+            Some(&h.auth),
+            json!({ "hash": STANDARD.encode(imprint), "hashAlgorithmOID": "2.16.840.1.101.3.4.2.1" }),
+        )
+        .await;
+    assert_eq!(stamped.status, StatusCode::OK, "{:?}", stamped.body);
+    let token = STANDARD
+        .decode(stamped.body["timestamp"].as_str().expect("token"))
+        .expect("base64");
+    let p7s_t = tsp::add_signature_timestamp(&p7s_b, &token).expect("level T");
+    assert!(
+        tsp::add_signature_timestamp(&p7s_b, &token[..token.len() - 1]).is_err(),
+        "a broken token is refused"
+    );
+
+    // openssl: the CAdES signature (with signing-certificate-v2) ...
+    let write = |name: &str, bytes: &[u8]| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, bytes).expect("write");
+        path.to_str().expect("utf8").to_owned()
+    };
+    let doc = write("doc.txt", document);
+    let p7s = write("doc.p7s", &p7s_t);
+    let root = dir.path().join("root.pem");
+    let issuing = dir.path().join("issuing.pem");
+    let (ok, text) = openssl(&[
+        "cms",
+        "-verify",
+        "-cades",
+        "-binary",
+        "-inform",
+        "DER",
+        "-in",
+        &p7s,
+        "-content",
+        &doc,
+        "-CAfile",
+        root.to_str().expect("utf8"),
+        "-certfile",
+        issuing.to_str().expect("utf8"),
+        "-purpose",
+        "any",
+        "-out",
+        "/dev/null",
+    ]);
+    assert!(ok, "{text}");
+    // ... and the timestamp token over the signature value.
+    let token_path = write("token.der", &token);
+    let (ok, text) = openssl(&[
+        "ts",
+        "-verify",
+        "-token_in",
+        "-in",
+        &token_path,
+        "-digest",
+        &hex::encode(imprint),
+        "-CAfile",
+        root.to_str().expect("utf8"),
+        "-untrusted",
+        issuing.to_str().expect("utf8"),
+    ]);
+    assert!(ok && text.contains("Verification: OK"), "{text}");
+    // One byte of the document changed: openssl refuses.
+    let other = write(
+        "other.txt",
+        b"Solicitud de licencia de obras, firmada a nivel t.",
+    );
+    let (ok, _) = openssl(&[
+        "cms",
+        "-verify",
+        "-cades",
+        "-binary",
+        "-inform",
+        "DER",
+        "-in",
+        &p7s,
+        "-content",
+        &other,
+        "-CAfile",
+        root.to_str().expect("utf8"),
+        "-certfile",
+        issuing.to_str().expect("utf8"),
+        "-purpose",
+        "any",
+        "-out",
+        "/dev/null",
+    ]);
+    assert!(!ok);
+
+    let status = &validation::validate_cades_detached(&p7s_t, &Sha256::digest(document).into())
+        .expect("structure")[0];
+    assert!(status.holds(), "{:?}", status.problems);
+    assert!(status.timestamp.is_some());
+}
+
+struct HolderChain {
+    auth: String,
+    credential: String,
+    chain: Vec<Vec<u8>>,
+}
+
+/// Activates `citizen` and makes her certificate: her session, the credential and the chain as
+/// DER (leaf, issuing, root); writes `issuing.pem` and `root.pem` in `dir`.
+async fn holder_of(relay: &RelayProcess, citizen: &TestCitizen, dir: &Path) -> HolderChain {
+    relay.activate(citizen).await;
+    let auth = relay.login(citizen).await;
+    let credential = relay.create_credential(citizen, &auth).await;
+    let info = relay
+        .post(
+            "/csc/v2/credentials/info",
+            Some(&auth),
+            json!({ "credentialID": credential, "certificates": "chain" }),
+        )
+        .await;
+    let chain: Vec<Vec<u8>> = info.body["cert"]["certificates"]
+        .as_array()
+        .expect("chain")
+        .iter()
+        .map(|c| STANDARD.decode(c.as_str().expect("text")).expect("base64"))
+        .collect();
+    std::fs::write(dir.join("issuing.pem"), pem(&chain[1])).expect("write");
+    std::fs::write(dir.join("root.pem"), pem(&chain[2])).expect("write");
+    HolderChain {
+        auth,
+        credential,
+        chain,
+    }
 }
