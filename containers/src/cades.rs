@@ -118,6 +118,7 @@ pub fn prepare(req: &CadesDetachedRequest<'_>) -> Result<PreparedCades, Containe
         certificates: CertificateSet(certificates),
         signed_attrs,
         data_to_be_signed_sha256: Sha256::digest(&signed_attrs_der).into(),
+        content_sha256: req.content_sha256,
     })
 }
 
@@ -128,6 +129,7 @@ pub struct PreparedCades {
     certificates: CertificateSet,
     signed_attrs: SignedAttributes,
     data_to_be_signed_sha256: [u8; 32],
+    content_sha256: [u8; 32],
 }
 
 impl PreparedCades {
@@ -143,11 +145,30 @@ impl PreparedCades {
     /// not verified against the certificate.
     pub fn finish(self, signature_der: &[u8]) -> Result<Vec<u8>, ContainerError> {
         check_ecdsa_signature(signature_der).map_err(ContainerError::BadSignature)?;
-        self.assemble(signature_der)
+        self.assemble(signature_der, None)
             .map_err(ContainerError::Encoding)
     }
 
-    fn assemble(self, signature_der: &[u8]) -> der::Result<Vec<u8>> {
+    /// Like [`finish`](Self::finish), with the document inside (attached, enveloping:
+    /// `.p7m`). The document must be the one whose SHA-256 was prepared; only this variant
+    /// reads it, and only to copy it into the output.
+    pub fn finish_attached(
+        self,
+        signature_der: &[u8],
+        content: &[u8],
+    ) -> Result<Vec<u8>, ContainerError> {
+        if <[u8; 32]>::from(Sha256::digest(content)) != self.content_sha256 {
+            return Err(ContainerError::ContentMismatch);
+        }
+        check_ecdsa_signature(signature_der).map_err(ContainerError::BadSignature)?;
+        let econtent =
+            Any::encode_from(&OctetString::new(content).map_err(ContainerError::Encoding)?)
+                .map_err(ContainerError::Encoding)?;
+        self.assemble(signature_der, Some(econtent))
+            .map_err(ContainerError::Encoding)
+    }
+
+    fn assemble(self, signature_der: &[u8], econtent: Option<Any>) -> der::Result<Vec<u8>> {
         let signer_info = SignerInfo {
             version: CmsVersion::V1,
             sid: SignerIdentifier::IssuerAndSerialNumber(self.signer_id),
@@ -163,10 +184,10 @@ impl PreparedCades {
         let signed_data = SignedData {
             version: CmsVersion::V1,
             digest_algorithms: SetOfVec::try_from(vec![sha256_algorithm()])?,
-            // Detached: the content type is named, the content itself is absent.
+            // Detached: the content type is named, the content itself is absent; attached: there.
             encap_content_info: EncapsulatedContentInfo {
                 econtent_type: ID_DATA,
-                econtent: None,
+                econtent,
             },
             certificates: Some(self.certificates),
             crls: None,
@@ -193,6 +214,8 @@ pub enum ContainerError {
         /// What the parser found.
         source: der::Error,
     },
+    /// The document given to `finish_attached` is not the one whose digest was prepared.
+    ContentMismatch,
     /// The signer certificate's key is not an EC key, so ECDSA with SHA-256 cannot apply.
     UnsupportedSignerKey {
         /// The certificate's `subjectPublicKeyInfo` algorithm.
@@ -221,6 +244,9 @@ impl fmt::Display for ContainerError {
                     "chain certificate {index} is not a DER X.509 certificate: {source}"
                 )
             }
+            Self::ContentMismatch => f.write_str(
+                "the document to attach is not the one whose digest the signature covers",
+            ),
             Self::UnsupportedSignerKey { algorithm } => write!(
                 f,
                 "signer certificate key algorithm {algorithm} is not id-ecPublicKey; only ECDSA with SHA-256 is supported"
@@ -244,7 +270,9 @@ impl std::error::Error for ContainerError {
             | Self::BadChainCertificate { source: e, .. }
             | Self::BadSignature(e)
             | Self::Encoding(e) => Some(e),
-            Self::UnsupportedSignerKey { .. } | Self::SigningTimeOutOfRange { .. } => None,
+            Self::ContentMismatch
+            | Self::UnsupportedSignerKey { .. }
+            | Self::SigningTimeOutOfRange { .. } => None,
         }
     }
 }
@@ -494,6 +522,61 @@ pub(crate) mod tests {
         let p7s = sign(&pki, DOCUMENT, SIGNING_TIME_2024);
         let dir = tempfile::tempdir().unwrap();
         assert!(openssl_verifies(dir.path(), &p7s, DOCUMENT, &pki.root_der));
+    }
+
+    #[test]
+    fn openssl_verifies_the_attached_signature_and_it_carries_the_document() {
+        let pki = test_pki();
+        let prepared = prepare(&CadesDetachedRequest {
+            content_sha256: Sha256::digest(DOCUMENT).into(),
+            signer_certificate_der: &pki.leaf_der,
+            chain_der: std::slice::from_ref(&pki.root_der),
+            signing_time_unix_seconds: SIGNING_TIME_2024,
+        })
+        .unwrap();
+        let signature: DerSignature = pki
+            .leaf_key
+            .sign_prehash(&prepared.data_to_be_signed_sha256())
+            .unwrap();
+        assert!(matches!(
+            prepared
+                .clone()
+                .finish_attached(signature.as_bytes(), b"another document"),
+            Err(ContainerError::ContentMismatch)
+        ));
+        let p7m = prepared
+            .finish_attached(signature.as_bytes(), DOCUMENT)
+            .unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let p7m_path = dir.path().join("doc.p7m");
+        std::fs::write(&p7m_path, &p7m).unwrap();
+        std::fs::write(
+            dir.path().join("root.pem"),
+            pem("CERTIFICATE", &pki.root_der),
+        )
+        .unwrap();
+        let out_path = dir.path().join("out.txt");
+        let output = Command::new("/usr/bin/openssl")
+            .args([
+                "cms", "-verify", "-cades", "-binary", "-inform", "DER", "-in",
+            ])
+            .arg(&p7m_path)
+            .arg("-CAfile")
+            .arg(dir.path().join("root.pem"))
+            .args(["-purpose", "any", "-out"])
+            .arg(&out_path)
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert_eq!(
+            std::fs::read(&out_path).unwrap(),
+            DOCUMENT,
+            "openssl extracts the document"
+        );
     }
 
     #[test]

@@ -77,6 +77,36 @@ pub fn validate_cades_detached(
     p7s: &[u8],
     content_sha256: &[u8; 32],
 ) -> Result<Vec<SignatureStatus>, StructureError> {
+    let signed_data = read_signed_data(p7s)?;
+    if signed_data.encap_content_info.econtent.is_some() {
+        return Err(StructureError(
+            "the container carries its content: validate it as attached".into(),
+        ));
+    }
+    Ok(check_signers(&signed_data, content_sha256))
+}
+
+/// Every signature of an attached (enveloping) CAdES `.p7m`, over the content it carries.
+/// Gives the content back with the statuses.
+pub fn validate_cades_attached(
+    p7m: &[u8],
+) -> Result<(Vec<u8>, Vec<SignatureStatus>), StructureError> {
+    let signed_data = read_signed_data(p7m)?;
+    let content = signed_data
+        .encap_content_info
+        .econtent
+        .as_ref()
+        .ok_or_else(|| StructureError("no content inside: validate it as detached".into()))?
+        .decode_as::<OctetString>()
+        .map_err(|e| broken("content", e))?
+        .as_bytes()
+        .to_vec();
+    let digest: [u8; 32] = Sha256::digest(&content).into();
+    let statuses = check_signers(&signed_data, &digest);
+    Ok((content, statuses))
+}
+
+fn read_signed_data(p7s: &[u8]) -> Result<SignedData, StructureError> {
     let info = ContentInfo::from_der(p7s).map_err(|e| broken("ContentInfo", e))?;
     if info.content_type != ID_SIGNED_DATA {
         return Err(StructureError(format!(
@@ -88,6 +118,13 @@ pub fn validate_cades_detached(
         .content
         .decode_as::<SignedData>()
         .map_err(|e| broken("SignedData", e))?;
+    if signed_data.signer_infos.0.is_empty() {
+        return Err(StructureError("no signer".into()));
+    }
+    Ok(signed_data)
+}
+
+fn check_signers(signed_data: &SignedData, content_sha256: &[u8; 32]) -> Vec<SignatureStatus> {
     let certificates: Vec<Certificate> = signed_data
         .certificates
         .iter()
@@ -97,15 +134,12 @@ pub fn validate_cades_detached(
             _ => None,
         })
         .collect();
-    if signed_data.signer_infos.0.is_empty() {
-        return Err(StructureError("no signer".into()));
-    }
-    Ok(signed_data
+    signed_data
         .signer_infos
         .0
         .iter()
         .map(|signer| check_signer(signer, &certificates, content_sha256))
-        .collect())
+        .collect()
 }
 
 fn signer_certificate<'a>(
@@ -376,6 +410,41 @@ mod tests {
         );
         let swapped = &validate_cades_detached(&p7s, &digest(b"swapped")).unwrap()[0];
         assert!(!swapped.holds());
+    }
+
+    #[test]
+    fn an_attached_signature_holds_over_the_content_it_carries() {
+        use ecdsa::signature::hazmat::PrehashSigner;
+        let pki = test_pki();
+        let prepared = crate::cades::prepare(&crate::cades::CadesDetachedRequest {
+            content_sha256: digest(DOCUMENT),
+            signer_certificate_der: &pki.leaf_der,
+            chain_der: std::slice::from_ref(&pki.root_der),
+            signing_time_unix_seconds: SIGNING_TIME_2024,
+        })
+        .unwrap();
+        let signature: p256::ecdsa::DerSignature = pki
+            .leaf_key
+            .sign_prehash(&prepared.data_to_be_signed_sha256())
+            .unwrap();
+        let p7m = prepared
+            .finish_attached(signature.as_bytes(), DOCUMENT)
+            .unwrap();
+        let (content, statuses) = validate_cades_attached(&p7m).unwrap();
+        assert_eq!(content, DOCUMENT);
+        assert!(statuses[0].holds(), "{:?}", statuses[0].problems);
+        // The same content changed inside: no longer intact.
+        let at = p7m
+            .windows(DOCUMENT.len())
+            .position(|w| w == DOCUMENT)
+            .unwrap();
+        let mut changed = p7m.clone();
+        changed[at] ^= 0x20;
+        let (_, statuses) = validate_cades_attached(&changed).unwrap();
+        assert!(!statuses[0].intact);
+        // Each kind refuses the other.
+        assert!(validate_cades_detached(&p7m, &digest(DOCUMENT)).is_err());
+        assert!(validate_cades_attached(&sign(&pki, DOCUMENT, SIGNING_TIME_2024)).is_err());
     }
 
     #[test]
