@@ -1,5 +1,5 @@
 // The integration a portal copies: create the SDK with the relay URL and a mount element,
-// call signFile(file), offer the resulting .p7s Blob for download.
+// call signFile(file) (or signFiles(files) for several, one SMS code), offer the .p7s Blobs.
 import init, { NubeFirma } from '/pkg/nubefirma.js';
 import { RELAY_URL } from '/config.js';
 
@@ -10,11 +10,11 @@ $('lang').value = ['es', 'ca', 'eu', 'gl', 'en'].find((l) => navigator.language.
 await init();
 
 $('sign').addEventListener('click', async () => {
-  const file = $('file').files[0];
+  const files = [...$('file').files];
   const result = $('result');
   result.className = '';
   result.textContent = '';
-  if (!file) {
+  if (files.length === 0) {
     result.className = 'error';
     result.textContent = 'Choose a document first.';
     return;
@@ -22,14 +22,21 @@ $('sign').addEventListener('click', async () => {
   $('sign').disabled = true;
   try {
     const sdk = new NubeFirma({ relayUrl: RELAY_URL, mount: $('nubefirma'), lang: $('lang').value });
-    const p7s = await sdk.signFile(file);
-    const link = document.createElement('a');
-    link.id = 'download';
-    link.href = URL.createObjectURL(p7s);
-    link.download = `${file.name}.p7s`;
-    link.textContent = `Download ${file.name}.p7s`;
+    const options = { level: $('level').value };
+    // One file: signFile; several: signFiles, with one SMS code for all of them.
+    const signatures = files.length === 1
+      ? [await sdk.signFile(files[0], options)]
+      : await sdk.signFiles(files, options);
     result.className = 'ok';
-    result.append('Signed. ', link);
+    result.append('Signed. ');
+    signatures.forEach((p7s, i) => {
+      const link = document.createElement('a');
+      link.id = i === 0 ? 'download' : `download-${i}`;
+      link.href = URL.createObjectURL(p7s);
+      link.download = `${files[i].name}.p7s`;
+      link.textContent = `Download ${files[i].name}.p7s`;
+      result.append(link, ' ');
+    });
   } catch (err) {
     // err.code is one of the SDK's stable codes (pkg/README.md); the widget already told the citizen.
     if (err.code !== 'ERR_NUBEFIRMA_USER_CANCELLED') {

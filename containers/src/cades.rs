@@ -20,7 +20,7 @@ use cms::cert::{CertificateChoices, IssuerAndSerialNumber};
 use cms::content_info::{CmsVersion, ContentInfo};
 use cms::signed_data::{
     CertificateSet, EncapsulatedContentInfo, SignedAttributes, SignedData, SignerIdentifier,
-    SignerInfo, SignerInfos,
+    SignerInfo, SignerInfos, UnsignedAttributes,
 };
 use const_oid::ObjectIdentifier;
 use const_oid::db::rfc5911::{
@@ -145,7 +145,28 @@ impl PreparedCades {
     /// not verified against the certificate.
     pub fn finish(self, signature_der: &[u8]) -> Result<Vec<u8>, ContainerError> {
         check_ecdsa_signature(signature_der).map_err(ContainerError::BadSignature)?;
-        self.assemble(signature_der, None)
+        self.assemble(signature_der, None, None)
+            .map_err(ContainerError::Encoding)
+    }
+
+    /// Level T without reading the container back: like [`finish`](Self::finish), with
+    /// `token` (a DER RFC 3161 `TimeStampToken` over
+    /// [`tsp::signature_value_imprint`](crate::tsp::signature_value_imprint)`(signature_der)`)
+    /// as the `signature-time-stamp` unsigned attribute.
+    pub fn finish_with_timestamp(
+        self,
+        signature_der: &[u8],
+        token_der: &[u8],
+    ) -> Result<Vec<u8>, ContainerError> {
+        check_ecdsa_signature(signature_der).map_err(ContainerError::BadSignature)?;
+        let token = Any::from_der(token_der).map_err(ContainerError::BadTimestampToken)?;
+        let attribute = Attribute {
+            oid: crate::tsp::ID_AA_SIGNATURE_TIME_STAMP_TOKEN,
+            values: SetOfVec::try_from(vec![token]).map_err(ContainerError::Encoding)?,
+        };
+        let unsigned =
+            UnsignedAttributes::try_from(vec![attribute]).map_err(ContainerError::Encoding)?;
+        self.assemble(signature_der, None, Some(unsigned))
             .map_err(ContainerError::Encoding)
     }
 
@@ -164,11 +185,16 @@ impl PreparedCades {
         let econtent =
             Any::encode_from(&OctetString::new(content).map_err(ContainerError::Encoding)?)
                 .map_err(ContainerError::Encoding)?;
-        self.assemble(signature_der, Some(econtent))
+        self.assemble(signature_der, Some(econtent), None)
             .map_err(ContainerError::Encoding)
     }
 
-    fn assemble(self, signature_der: &[u8], econtent: Option<Any>) -> der::Result<Vec<u8>> {
+    fn assemble(
+        self,
+        signature_der: &[u8],
+        econtent: Option<Any>,
+        unsigned_attrs: Option<UnsignedAttributes>,
+    ) -> der::Result<Vec<u8>> {
         let signer_info = SignerInfo {
             version: CmsVersion::V1,
             sid: SignerIdentifier::IssuerAndSerialNumber(self.signer_id),
@@ -179,7 +205,7 @@ impl PreparedCades {
                 parameters: None,
             },
             signature: OctetString::new(signature_der)?,
-            unsigned_attrs: None,
+            unsigned_attrs,
         };
         let signed_data = SignedData {
             version: CmsVersion::V1,
@@ -216,6 +242,8 @@ pub enum ContainerError {
     },
     /// The document given to `finish_attached` is not the one whose digest was prepared.
     ContentMismatch,
+    /// The timestamp token is not DER.
+    BadTimestampToken(der::Error),
     /// The signer certificate's key is not an EC key, so ECDSA with SHA-256 cannot apply.
     UnsupportedSignerKey {
         /// The certificate's `subjectPublicKeyInfo` algorithm.
@@ -244,6 +272,7 @@ impl fmt::Display for ContainerError {
                     "chain certificate {index} is not a DER X.509 certificate: {source}"
                 )
             }
+            Self::BadTimestampToken(e) => write!(f, "the timestamp token is not DER: {e}"),
             Self::ContentMismatch => f.write_str(
                 "the document to attach is not the one whose digest the signature covers",
             ),
@@ -269,6 +298,7 @@ impl std::error::Error for ContainerError {
             Self::BadSignerCertificate(e)
             | Self::BadChainCertificate { source: e, .. }
             | Self::BadSignature(e)
+            | Self::BadTimestampToken(e)
             | Self::Encoding(e) => Some(e),
             Self::ContentMismatch
             | Self::UnsupportedSignerKey { .. }

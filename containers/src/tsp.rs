@@ -49,13 +49,19 @@ fn signed_data(p7s: &[u8]) -> Result<SignedData, TimestampError> {
         .map_err(|e| error("SignedData", e))
 }
 
+/// The SHA-256 to have time-stamped for a signature value (the DER `ECDSA-Sig-Value` the
+/// container carries): what `PreparedCades::finish_with_timestamp` needs, without a container.
+pub fn signature_value_imprint(signature_der: &[u8]) -> [u8; 32] {
+    Sha256::digest(signature_der).into()
+}
+
 /// The SHA-256 to have time-stamped: over the (only) signer's signature value.
 pub fn signature_imprint(p7s: &[u8]) -> Result<[u8; 32], TimestampError> {
     let sd = signed_data(p7s)?;
     let [signer] = sd.signer_infos.0.as_slice() else {
         return Err(TimestampError("expected exactly one signer".into()));
     };
-    Ok(Sha256::digest(signer.signature.as_bytes()).into())
+    Ok(signature_value_imprint(signer.signature.as_bytes()))
 }
 
 /// What a `TimeStampToken` says: when, and over which SHA-256.
@@ -130,4 +136,37 @@ pub fn add_signature_timestamp(p7s: &[u8], token: &[u8]) -> Result<Vec<u8>, Time
     }
     .to_der()
     .map_err(|e| error("ContentInfo", e))
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+    use crate::cades::tests::{DOCUMENT, SIGNING_TIME_2024, sign, test_pki};
+
+    #[test]
+    fn the_imprint_is_over_the_signature_value_and_garbage_is_refused() {
+        let pki = test_pki();
+        let p7s = sign(&pki, DOCUMENT, SIGNING_TIME_2024);
+        let sd = signed_data(&p7s).unwrap();
+        let value = sd
+            .signer_infos
+            .0
+            .get(0)
+            .unwrap()
+            .signature
+            .as_bytes()
+            .to_vec();
+        assert_eq!(
+            signature_imprint(&p7s).unwrap(),
+            signature_value_imprint(&value)
+        );
+        assert!(signature_imprint(b"garbage").is_err());
+        assert!(
+            read_token(&p7s).is_err(),
+            "a signature is not a timestamp token"
+        );
+        assert!(add_signature_timestamp(&p7s, b"garbage").is_err());
+    }
 }

@@ -265,6 +265,20 @@ impl RelayClient {
         Ok(answer.sad)
     }
 
+    /// An RFC 3161 timestamp token (DER) over a SHA-256 digest, from the relay's TSA (CSC
+    /// `signatures/timestamp`; public TSAs send no CORS headers, so the relay is the way).
+    pub async fn timestamp(&self, token: &str, digest: &[u8; 32]) -> Result<Vec<u8>, RelayError> {
+        let req = TimestampRequest {
+            hash: STANDARD.encode(digest),
+            hash_algorithm_oid: OID_SHA256.into(),
+            nonce: None,
+        };
+        let answer: TimestampResponse = self.call("signatures/timestamp", token, &req).await?;
+        STANDARD
+            .decode(&answer.timestamp)
+            .map_err(|e| RelayError::Malformed(format!("timestamp base64: {e}")))
+    }
+
     /// DER ECDSA signatures, one per hash.
     pub async fn sign_hashes(
         &self,

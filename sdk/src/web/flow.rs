@@ -15,6 +15,7 @@ use crate::errors::{ErrorCode, SdkError};
 use crate::i18n::Msg;
 use crate::wire;
 use nubefirma_containers::cades::{self, CadesDetachedRequest};
+use nubefirma_containers::tsp;
 
 fn is_six_digits(code: &str) -> bool {
     code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit())
@@ -356,15 +357,25 @@ async fn choose_credential(
     }
 }
 
-/// Signs one file; resolves to the bytes of its detached CAdES-B `.p7s`.
-pub async fn sign_file(
+/// The signature level (ETSI baseline profiles): B, or T with a trusted time from the relay's
+/// TSA over each signature value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    B,
+    T,
+}
+
+/// Signs `files` with one login and one SMS code; resolves to each file's detached CAdES `.p7s`,
+/// in order.
+pub async fn sign_files(
     ui: &WidgetHost,
     relay: &RelayClient,
-    file: &File,
+    files: &[File],
+    level: Level,
     now_unix_seconds: i64,
-) -> Result<Vec<u8>, SdkError> {
+) -> Result<Vec<Vec<u8>>, SdkError> {
     let token = log_in(ui, relay).await?;
-    let outcome = sign_in_session(ui, relay, &token, file, now_unix_seconds).await;
+    let outcome = sign_in_session(ui, relay, &token, files, level, now_unix_seconds).await;
     // The session is of no further use: end it rather than leave a live token behind.
     let _ = relay.revoke(&token).await;
     outcome
@@ -374,26 +385,37 @@ async fn sign_in_session(
     ui: &WidgetHost,
     relay: &RelayClient,
     token: &str,
-    file: &File,
+    files: &[File],
+    level: Level,
     now_unix_seconds: i64,
-) -> Result<Vec<u8>, SdkError> {
+) -> Result<Vec<Vec<u8>>, SdkError> {
     let credential_id = pick_credential(ui, relay, token).await?;
     let hashing = ui.t(&Msg::Hashing);
     ui.show_message(&hashing, false);
-    let content_sha256 = sha256_of_blob(file, |done, total| {
-        if total > 0.0 {
-            ui.set_status(&format!("{hashing} {:.0} %", done / total * 100.0));
-        }
-    })
-    .await
-    .map_err(|e| {
-        fail_with(
-            ui,
-            ErrorCode::FileUnreadable,
-            Msg::FileUnreadable,
-            format!("{e:?}"),
-        )
-    })?;
+    let mut digests = Vec::with_capacity(files.len());
+    for (index, file) in files.iter().enumerate() {
+        let count = files.len();
+        let digest = sha256_of_blob(file, |done, total| {
+            if total > 0.0 {
+                let percent = done / total * 100.0;
+                ui.set_status(&if count > 1 {
+                    format!("{hashing} {}/{count} · {percent:.0} %", index + 1)
+                } else {
+                    format!("{hashing} {percent:.0} %")
+                });
+            }
+        })
+        .await
+        .map_err(|e| {
+            fail_with(
+                ui,
+                ErrorCode::FileUnreadable,
+                Msg::FileUnreadable,
+                format!("{}: {e:?}", file.name()),
+            )
+        })?;
+        digests.push(digest);
+    }
 
     let chain = relay
         .certificate_chain(token, &credential_id)
@@ -403,38 +425,52 @@ async fn sign_in_session(
         .split_first()
         .ok_or_else(|| fail(ui, ErrorCode::Protocol, Msg::Unexpected))?;
 
-    let prepared = cades::prepare(&CadesDetachedRequest {
-        content_sha256,
-        signer_certificate_der: signer,
-        chain_der: issuers,
-        signing_time_unix_seconds: now_unix_seconds,
-    })
-    .map_err(|e| fail_with(ui, ErrorCode::Protocol, Msg::Unexpected, e))?;
-    let dtbs = prepared.data_to_be_signed_sha256();
-    let hashes = vec![STANDARD.encode(dtbs)];
-    let vc = verification_code(&[dtbs]);
+    let prepared = digests
+        .iter()
+        .map(|content_sha256| {
+            cades::prepare(&CadesDetachedRequest {
+                content_sha256: *content_sha256,
+                signer_certificate_der: signer,
+                chain_der: issuers,
+                signing_time_unix_seconds: now_unix_seconds,
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| fail_with(ui, ErrorCode::Protocol, Msg::Unexpected, e))?;
+    let dtbs: Vec<[u8; 32]> = prepared
+        .iter()
+        .map(|p| p.data_to_be_signed_sha256())
+        .collect();
+    let hashes: Vec<String> = dtbs.iter().map(|d| STANDARD.encode(d)).collect();
+    let vc = verification_code(&dtbs);
+    let names: Vec<String> = files.iter().map(File::name).collect();
 
-    let sad = authorize(
-        ui,
-        relay,
-        token,
-        &credential_id,
-        &hashes,
-        &[file.name()],
-        &vc,
-    )
-    .await?;
+    // One SMS code for the whole batch, bound to every document's hash.
+    let sad = authorize(ui, relay, token, &credential_id, &hashes, &names, &vc).await?;
     ui.show_message(&ui.t(&Msg::Signing), false);
     let signatures = relay
         .sign_hashes(token, &credential_id, &sad, &hashes)
         .await
         .map_err(|e| relay_failure(ui, &e))?;
-    let signature = signatures
-        .first()
-        .ok_or_else(|| fail(ui, ErrorCode::Protocol, Msg::Unexpected))?;
-    let p7s = prepared
-        .finish(signature)
-        .map_err(|e| fail_with(ui, ErrorCode::Protocol, Msg::Unexpected, e))?;
+    if signatures.len() != prepared.len() {
+        return Err(fail(ui, ErrorCode::Protocol, Msg::Unexpected));
+    }
+    let mut outputs = Vec::with_capacity(prepared.len());
+    for (prepared, signature) in prepared.into_iter().zip(&signatures) {
+        let finished = match level {
+            Level::B => prepared.finish(signature),
+            Level::T => {
+                // The relay's TSA stamps the signature value; the container is assembled once.
+                let imprint = tsp::signature_value_imprint(signature);
+                let token_der = relay
+                    .timestamp(token, &imprint)
+                    .await
+                    .map_err(|e| relay_failure(ui, &e))?;
+                prepared.finish_with_timestamp(signature, &token_der)
+            }
+        };
+        outputs.push(finished.map_err(|e| fail_with(ui, ErrorCode::Protocol, Msg::Unexpected, e))?);
+    }
     ui.show_message(&ui.t(&Msg::Done), false);
-    Ok(p7s)
+    Ok(outputs)
 }

@@ -1,6 +1,7 @@
-//! The JavaScript API: `new NubeFirma({ relayUrl, mount, lang })` and
-//! `await nubefirma.signFile(file)` → a `.p7s` Blob. Rejections are `Error`s with a stable
-//! `code` (see `errors.rs`).
+//! The JavaScript API: `new NubeFirma({ relayUrl, mount, lang })`, then
+//! `await nubefirma.signFile(file, { level })` → a `.p7s` Blob, or
+//! `await nubefirma.signFiles(files, { level })` → one per file with one SMS code. Rejections
+//! are `Error`s with a stable `code` (see `errors.rs`).
 
 mod client;
 pub mod file_hash;
@@ -69,22 +70,53 @@ impl NubeFirma {
     }
 
     /// Signs `file` with the citizen's cloud key. The file is hashed here; only its digest is
-    /// sent. Resolves to the detached CAdES-BASELINE-B signature (`application/pkcs7-signature`).
+    /// sent. `options.level`: `'B'` (default) or `'T'` (a trusted time from the relay's TSA).
+    /// Resolves to the detached CAdES signature (`application/pkcs7-signature`).
     #[wasm_bindgen(js_name = signFile)]
-    pub fn sign_file(&self, file: File) -> js_sys::Promise {
+    pub fn sign_file(&self, file: File, options: JsValue) -> js_sys::Promise {
+        let promise = self.sign_files(Array::of1(&file).into(), options);
+        future_to_promise(async move {
+            let blobs = wasm_bindgen_futures::JsFuture::from(promise).await?;
+            Ok(Array::from(&blobs).get(0))
+        })
+    }
+
+    /// Signs several files with one login and one SMS code (which names how many and shows the
+    /// one verification code). `files`: an array or a `FileList` of at most 100 files;
+    /// `options.level` as for `signFile`. Resolves to one `.p7s` Blob per file, in order.
+    #[wasm_bindgen(js_name = signFiles)]
+    pub fn sign_files(&self, files: JsValue, options: JsValue) -> js_sys::Promise {
         let relay = self.relay.clone();
         let mount = self.mount.clone();
         let lang = self.lang;
         future_to_promise(async move {
+            let invalid = |why: &str| js_error(&SdkError::new(ErrorCode::InvalidOptions, why));
+            let files: Vec<File> = Array::from(&files)
+                .iter()
+                .map(|f| f.dyn_into::<File>())
+                .collect::<Result<_, _>>()
+                .map_err(|_| invalid("files: an array or FileList of File objects"))?;
+            if files.is_empty() || files.len() > nubefirma_protocol::csc::MAX_HASHES_PER_CALL {
+                return Err(invalid("files: between 1 and 100 files"));
+            }
+            let level = match option(&options, "level").as_string().as_deref() {
+                None | Some("B") => flow::Level::B,
+                Some("T") => flow::Level::T,
+                Some(_) => return Err(invalid("level: 'B' or 'T'")),
+            };
             let ui = WidgetHost::attach(&mount, lang)?;
             let now = (js_sys::Date::now() / 1000.0) as i64;
-            let p7s = flow::sign_file(&ui, &relay, &file, now)
+            let signed = flow::sign_files(&ui, &relay, &files, level, now)
                 .await
                 .map_err(|e| js_error(&e))?;
-            let parts = Array::of1(&Uint8Array::from(p7s.as_slice()));
-            let bag = BlobPropertyBag::new();
-            bag.set_type("application/pkcs7-signature");
-            Ok(Blob::new_with_u8_array_sequence_and_options(&parts, &bag)?.into())
+            let blobs = Array::new();
+            for p7s in signed {
+                let parts = Array::of1(&Uint8Array::from(p7s.as_slice()));
+                let bag = BlobPropertyBag::new();
+                bag.set_type("application/pkcs7-signature");
+                blobs.push(&Blob::new_with_u8_array_sequence_and_options(&parts, &bag)?.into());
+            }
+            Ok(blobs.into())
         })
     }
 }

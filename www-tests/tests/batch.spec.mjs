@@ -1,0 +1,91 @@
+// Several documents with one SMS code, at level T: the portal passes two files; the SMS and the
+// widget name both and show one verification code; each .p7s verifies with openssl, and the
+// RFC 3161 timestamp inside each (from the relay's TSA, over the signature value) verifies with
+// `openssl ts`.
+import { test, expect } from '@playwright/test';
+import { writeFileSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { nthSms, codeIn, opensslVerify, caPem, citizenWithCertificate } from './helpers.mjs';
+
+/** [offset, headerLength, length] of each line of `openssl asn1parse`, with its text. */
+function asn1(path) {
+  const out = spawnSync('openssl', ['asn1parse', '-inform', 'DER', '-in', path], { encoding: 'utf8' });
+  expect(out.status, out.stderr).toBe(0);
+  return out.stdout.split('\n').filter(Boolean).map((line) => {
+    const m = line.match(/^\s*(\d+):d=\d+\s+hl=(\d+)\s+l=\s*(\d+)/);
+    return { offset: Number(m[1]), hl: Number(m[2]), l: Number(m[3]), line };
+  });
+}
+
+/** The signer's signature value and the signature-time-stamp token of a one-signer .p7s. */
+function signatureAndToken(p7sPath) {
+  const bytes = readFileSync(p7sPath);
+  const items = asn1(p7sPath);
+  const ts = items.findIndex((i) => i.line.includes('id-smime-aa-timeStampToken'));
+  expect(ts, 'a signature-time-stamp attribute').toBeGreaterThan(0);
+  const tokenItem = items.slice(ts + 1).find((i) => i.line.includes('cons: SEQUENCE'));
+  const token = bytes.subarray(tokenItem.offset, tokenItem.offset + tokenItem.hl + tokenItem.l);
+  const algo = items.slice(0, ts).map((i) => i.line.includes('ecdsa-with-SHA256')).lastIndexOf(true);
+  const sigItem = items.slice(algo + 1).find((i) => i.line.includes('OCTET STRING'));
+  const signature = bytes.subarray(sigItem.offset + sigItem.hl, sigItem.offset + sigItem.hl + sigItem.l);
+  return { signature, token };
+}
+
+test('two documents, one SMS code, level T: both verify, and so do their timestamps', async ({ page, request }, testInfo) => {
+  const citizen = await citizenWithCertificate(request);
+  const docs = ['contrato.txt', 'anexo.txt'].map((name) => {
+    const path = testInfo.outputPath(name);
+    writeFileSync(path, `${name} ${randomBytes(24).toString('hex')}`);
+    return { name, path };
+  });
+
+  await page.goto('/');
+  await page.locator('#file').setInputFiles(docs.map((d) => d.path));
+  await page.locator('#level').selectOption('T');
+  await page.locator('#lang').selectOption('en');
+  await page.locator('#sign').click();
+  await page.locator('#nf-id').fill(citizen.idNumber);
+  await page.locator('#nf-password').fill(citizen.password);
+  await page.locator('#nf-submit').click();
+
+  await expect(page.locator('#nf-otp')).toBeVisible();
+  await expect(page.locator('#nf-documents')).toContainText('contrato.txt');
+  await expect(page.locator('#nf-documents')).toContainText('anexo.txt');
+  const shown = (await page.locator('#nf-vc').textContent()).trim();
+  const sms = await nthSms(request, citizen.phone, 2);
+  expect(sms).toContain('to sign 2 document(s)');
+  expect(sms).toContain(`Verification code ${shown}`);
+  await page.locator('#nf-otp').fill(codeIn(sms));
+  await page.locator('#nf-submit').click();
+
+  for (const [i, doc] of docs.entries()) {
+    const link = page.locator(i === 0 ? '#download' : `#download-${i}`);
+    await expect(link).toBeVisible();
+    const [file] = await Promise.all([page.waitForEvent('download'), link.click()]);
+    expect(file.suggestedFilename()).toBe(`${doc.name}.p7s`);
+    const p7s = testInfo.outputPath(`${doc.name}.p7s`);
+    await file.saveAs(p7s);
+
+    const ok = opensslVerify(p7s, doc.path, ['-cades']);
+    expect(ok.status, ok.stderr).toBe(0);
+    const other = opensslVerify(p7s, docs[1 - i].path, ['-cades']);
+    expect(other.status, 'the other document must not verify').not.toBe(0);
+
+    // The timestamp: over this signature's value, from a TSA that chains to the relay's root.
+    const { signature, token } = signatureAndToken(p7s);
+    const tokenPath = testInfo.outputPath(`${doc.name}.tst`);
+    writeFileSync(tokenPath, token);
+    const certs = testInfo.outputPath(`${doc.name}.certs.pem`);
+    const printed = spawnSync('openssl', ['pkcs7', '-inform', 'DER', '-in', p7s, '-print_certs', '-out', certs], { encoding: 'utf8' });
+    expect(printed.status, printed.stderr).toBe(0);
+    const digest = createHash('sha256').update(signature).digest('hex');
+    const ts = spawnSync('openssl', ['ts', '-verify', '-token_in', '-in', tokenPath, '-digest', digest,
+      '-CAfile', caPem, '-untrusted', certs], { encoding: 'utf8' });
+    expect(ts.stdout + ts.stderr).toContain('Verification: OK');
+    const wrong = spawnSync('openssl', ['ts', '-verify', '-token_in', '-in', tokenPath,
+      '-digest', createHash('sha256').update('another signature').digest('hex'),
+      '-CAfile', caPem, '-untrusted', certs], { encoding: 'utf8' });
+    expect(wrong.status).not.toBe(0);
+  }
+});
