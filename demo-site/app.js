@@ -47,3 +47,6 @@ $('sign').addEventListener('click', async () => {
     $('sign').disabled = false;
   }
 });
+
+// The button works from here on (tests wait for this rather than race the wasm's loading).
+$('sign').dataset.ready = 'true';

@@ -41,6 +41,7 @@ test('two documents, one SMS code, level T: both verify, and so do their timesta
   });
 
   await page.goto('/');
+  await expect(page.locator('#sign[data-ready=true]')).toBeAttached();
   await page.locator('#file').setInputFiles(docs.map((d) => d.path));
   await page.locator('#level').selectOption('T');
   await page.locator('#lang').selectOption('en');

@@ -17,6 +17,7 @@ import {
 /** Picks the file, chooses the language and presses the portal's Sign button. */
 async function startSigning(page, path, lang = 'en') {
   await page.goto('/');
+  await expect(page.locator('#sign[data-ready=true]')).toBeAttached();
   await page.locator('#file').setInputFiles(path);
   await page.locator('#lang').selectOption(lang);
   await page.locator('#sign').click();
