@@ -1,12 +1,16 @@
 // Several documents with one SMS code, at level T: the portal passes two files; the SMS and the
-// widget name both and show one verification code; each .p7s verifies with openssl, and the
-// RFC 3161 timestamp inside each (from the relay's TSA, over the signature value) verifies with
-// `openssl ts`.
+// widget name both and show one verification code; each .p7s verifies with openssl and with
+// pyHanko, and the RFC 3161 timestamp inside each (from the relay's TSA, over the signature
+// value) verifies with `openssl ts`.
 import { test, expect } from '@playwright/test';
 import { writeFileSync, readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import { nthSms, codeIn, opensslVerify, caPem, citizenWithCertificate } from './helpers.mjs';
+
+/** pyHanko's command line, from the test venv that scripts/setup.sh makes. */
+const PYHANKO = fileURLToPath(new URL('../../.venv/bin/pyhanko', import.meta.url));
 
 /** [offset, headerLength, length] of each line of `openssl asn1parse`, with its text. */
 function asn1(path) {
@@ -88,5 +92,16 @@ test('two documents, one SMS code, level T: both verify, and so do their timesta
       '-digest', createHash('sha256').update('another signature').digest('hex'),
       '-CAfile', caPem, '-untrusted', certs], { encoding: 'utf8' });
     expect(wrong.status).not.toBe(0);
+
+    // pyHanko, another checker nobody here wrote: signer trusted, timestamp trusted, VALID; and
+    // INVALID for the other document.
+    const pyhanko = (content) => spawnSync(PYHANKO, ['sign', 'validate', '--detached', p7s,
+      '--trust', caPem, '--trust-replace', '--no-revocation-check', '--pretty-print', content], { encoding: 'utf8' });
+    const judged = pyhanko(doc.path);
+    expect(judged.status, judged.stdout + judged.stderr).toBe(0);
+    expect(judged.stdout).toContain("The signer's certificate is trusted.");
+    expect(judged.stdout).toContain('The TSA certificate is trusted.');
+    expect(judged.stdout).toContain('The signature is judged VALID.');
+    expect(pyhanko(docs[1 - i].path).status).not.toBe(0);
   }
 });
