@@ -420,9 +420,36 @@ pub fn date_text(lang: Lang, date: Date) -> String {
     }
 }
 
+/// A file size as people read it in any of the five languages: whole bytes, KB or MB (units
+/// of 1024, rounded up, so a non-empty file never shows as 0).
+pub fn file_size(bytes: f64) -> String {
+    let bytes = if bytes.is_finite() && bytes > 0.0 {
+        bytes
+    } else {
+        0.0
+    };
+    if bytes < 1024.0 {
+        format!("{bytes:.0} B")
+    } else if bytes < 1024.0 * 1024.0 {
+        format!("{:.0} KB", (bytes / 1024.0).ceil())
+    } else {
+        format!("{:.0} MB", (bytes / (1024.0 * 1024.0)).ceil())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn file_sizes_read_as_people_say_them() {
+        assert_eq!(file_size(0.0), "0 B");
+        assert_eq!(file_size(1023.0), "1023 B");
+        assert_eq!(file_size(1025.0), "2 KB");
+        assert_eq!(file_size(250.0 * 1024.0), "250 KB");
+        assert_eq!(file_size(3.5 * 1024.0 * 1024.0), "4 MB");
+        assert_eq!(file_size(f64::NAN), "0 B");
+    }
 
     fn all_messages() -> Vec<Msg> {
         use Msg::*;

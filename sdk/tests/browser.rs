@@ -111,14 +111,22 @@ fn otp_widget_shows_file_names_as_text_never_as_markup() {
     let host = mount();
     let ui = WidgetHost::attach(&host, Lang::En).expect("attach");
     let evil = r#"<img id="pwned" src="x">.pdf"#.to_owned();
-    ui.show_otp(std::slice::from_ref(&evil), "0427");
+    ui.show_otp(&[(evil.clone(), 2048.0)], "0427");
     let shadow = host.shadow_root().expect("shadow");
     assert!(
         shadow.get_element_by_id("pwned").is_none(),
         "no element injected"
     );
-    let list = shadow.get_element_by_id("nf-documents").expect("list");
-    assert_eq!(list.text_content().as_deref(), Some(evil.as_str()));
+    let name = shadow
+        .query_selector("#nf-documents .nf-name")
+        .expect("query")
+        .expect("name");
+    assert_eq!(name.text_content().as_deref(), Some(evil.as_str()));
+    let size = shadow
+        .query_selector("#nf-documents .nf-size")
+        .expect("query")
+        .expect("size");
+    assert_eq!(size.text_content().as_deref(), Some("2 KB"));
     let vc = shadow.get_element_by_id("nf-vc").expect("vc");
     assert_eq!(vc.text_content().as_deref(), Some("0427"));
 }

@@ -55,8 +55,7 @@ test('two documents, one SMS code, level T: both verify, and so do their timesta
   await page.locator('#nf-submit').click();
 
   await expect(page.locator('#nf-otp')).toBeVisible();
-  await expect(page.locator('#nf-documents')).toContainText('contrato.txt');
-  await expect(page.locator('#nf-documents')).toContainText('anexo.txt');
+  await expect(page.locator('#nf-documents .nf-name')).toHaveText(['contrato.txt', 'anexo.txt']);
   const shown = (await page.locator('#nf-vc').textContent()).trim();
   const sms = await nthSms(request, citizen.phone, 2);
   expect(sms).toContain('to sign 2 document(s)');

@@ -121,7 +121,8 @@ test('a citizen creates her certificate at her first signature and openssl verif
 
   // Then the signature goes on with the new certificate, without logging in again.
   await expect(page.locator('#nf-otp')).toBeVisible();
-  await expect(page.locator('#nf-documents')).toHaveText('informe.txt');
+  await expect(page.locator('#nf-documents .nf-name')).toHaveText('informe.txt');
+  await expect(page.locator('#nf-documents .nf-size')).toHaveText(/^\d+ KB$/);
   const sms = await nthSms(request, citizen.phone, 2);
   const signingSmsAt = Date.now();
   const shownCode = (await page.locator('#nf-vc').textContent()).trim();

@@ -159,11 +159,11 @@ async fn authorize(
     token: &str,
     credential_id: &str,
     hashes: &[String],
-    document_names: &[String],
+    documents: &[(String, f64)],
     vc: &str,
 ) -> Result<String, SdkError> {
     let first = relay.send_otp(token, credential_id, hashes).await;
-    ui.show_otp(document_names, vc);
+    ui.show_otp(documents, vc);
     match first {
         Ok(()) => {}
         // Too soon after the previous code: the widget stays, and the citizen asks again later.
@@ -443,10 +443,10 @@ async fn sign_in_session(
         .collect();
     let hashes: Vec<String> = dtbs.iter().map(|d| STANDARD.encode(d)).collect();
     let vc = verification_code(&dtbs);
-    let names: Vec<String> = files.iter().map(File::name).collect();
+    let documents: Vec<(String, f64)> = files.iter().map(|f| (f.name(), f.size())).collect();
 
     // One SMS code for the whole batch, bound to every document's hash.
-    let sad = authorize(ui, relay, token, &credential_id, &hashes, &names, &vc).await?;
+    let sad = authorize(ui, relay, token, &credential_id, &hashes, &documents, &vc).await?;
     ui.show_message(&ui.t(&Msg::Signing), false);
     let signatures = relay
         .sign_hashes(token, &credential_id, &sad, &hashes)

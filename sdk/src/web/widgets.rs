@@ -102,11 +102,18 @@ impl WidgetHost {
     }
 
     /// The documents, their verification code and the SMS code input.
-    pub fn show_otp(&self, document_names: &[String], verification_code: &str) {
+    /// The SMS code widget: every document by name and size, and the verification code.
+    pub fn show_otp(&self, documents: &[(String, f64)], verification_code: &str) {
         let t = |m| escape(&self.t(&m));
-        let items: String = document_names
+        let items: String = documents
             .iter()
-            .map(|n| format!("<li>{}</li>", escape(n)))
+            .map(|(name, size)| {
+                format!(
+                    r#"<li><span class="nf-name">{}</span> <span class="nf-size">{}</span></li>"#,
+                    escape(name),
+                    crate::i18n::file_size(*size)
+                )
+            })
             .collect();
         self.render(&format!(
             r#"<form class="nf-card" novalidate lang="{lang}">
