@@ -1,0 +1,92 @@
+//! `nubefirma`: the citizen's signing journey on the command line, as the browser SDK does it —
+//! the files are hashed here and the containers built here; only digests go to the relay — and
+//! the verification of detached CAdES signatures against a trust anchor.
+//!
+//! Exit codes: 0 success (for `verify`: every signature holds and is trusted), 1 anything else.
+
+mod relay;
+mod sign;
+mod verify;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+#[derive(Parser)]
+#[command(
+    name = "nubefirma",
+    version,
+    about = "Sign files with your nubefirma cloud certificate, and verify signatures"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Signs files (detached CAdES, FILE.p7s). The password comes from NUBEFIRMA_PASSWORD, or
+    /// else from the first line of standard input; the SMS code is read from the next line.
+    Sign {
+        /// The relay's base URL, e.g. https://firma.example.org
+        #[arg(long)]
+        relay: String,
+        /// Your ID number (DNI/NIE).
+        #[arg(long)]
+        id: String,
+        /// Signature level: B (basic) or T (with a trusted time from the relay's TSA).
+        #[arg(long, value_enum, default_value = "B", ignore_case = true)]
+        level: Level,
+        /// Write the .p7s files into this folder instead of next to each file.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// The files to sign (at most 100).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Verifies a detached CAdES signature (.p7s) over its content, and that the signer's
+    /// certificate chains to a certificate in the trust file.
+    Verify {
+        /// The signature file.
+        signature: PathBuf,
+        /// The signed file.
+        #[arg(long)]
+        content: PathBuf,
+        /// PEM file with the trusted CA certificate(s), e.g. the relay's /pki/ca.pem.
+        #[arg(long)]
+        trust: PathBuf,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Level {
+    B,
+    T,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let outcome = match cli.command {
+        Command::Sign {
+            relay,
+            id,
+            level,
+            out,
+            files,
+        } => sign::run(&relay, &id, level, out.as_deref(), &files).map(|()| true),
+        Command::Verify {
+            signature,
+            content,
+            trust,
+        } => verify::run(&signature, &content, &trust),
+    };
+    match outcome {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::FAILURE,
+        Err(message) => {
+            eprintln!("nubefirma: error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}

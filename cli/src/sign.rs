@@ -1,0 +1,294 @@
+//! `nubefirma sign`: log in, pick the certificate, hash the files, one SMS code for all of them,
+//! sign the hashes, (level T) time-stamp each signature value, write each `.p7s`, log out.
+
+use std::collections::HashSet;
+use std::fs::File;
+use std::io::{BufRead, IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use nubefirma_containers::cades::{self, CadesDetachedRequest, PreparedCades};
+use nubefirma_containers::tsp;
+use nubefirma_protocol::csc::{
+    AuthorizeRequest, AuthorizeResponse, CertificatesWanted, CredentialInfo,
+    CredentialsInfoRequest, CredentialsListRequest, CredentialsListResponse, LoginRequest,
+    LoginResponse, MAX_HASHES_PER_CALL, OID_ECDSA_WITH_SHA256, OID_SHA256, SendOtpRequest,
+    SignHashRequest, SignHashResponse, TimestampRequest, TimestampResponse,
+};
+use nubefirma_protocol::verification::verification_code;
+use sha2::{Digest, Sha256};
+
+use crate::Level;
+use crate::relay::Relay;
+
+/// Read the files in pieces of this size: any file size, little memory.
+const READ_CHUNK: usize = 1 << 20;
+
+pub fn run(
+    relay_url: &str,
+    id: &str,
+    level: Level,
+    out: Option<&Path>,
+    files: &[PathBuf],
+) -> Result<(), String> {
+    if files.len() > MAX_HASHES_PER_CALL {
+        return Err(format!(
+            "{} files given; at most {MAX_HASHES_PER_CALL} can be signed at once",
+            files.len()
+        ));
+    }
+    let outputs = output_paths(files, out)?;
+    let relay = Relay::new(relay_url)?;
+    let mut stdin = std::io::stdin().lock();
+    let password = match std::env::var("NUBEFIRMA_PASSWORD") {
+        Ok(p) if !p.is_empty() => p,
+        _ => read_line(
+            &mut stdin,
+            "the password (set NUBEFIRMA_PASSWORD, or give it as the first line of standard input)",
+        )?,
+    };
+
+    let login: LoginResponse =
+        relay.post_basic("auth/login", id.trim(), &password, &LoginRequest::default())?;
+    drop(password);
+    let token = login.access_token;
+    let outcome = sign_in_session(&relay, &token, level, files, &outputs, &mut stdin);
+    // The session is of no further use: end it rather than leave a live token behind.
+    if let Err(e) = relay.post_no_content("auth/revoke", &token, &serde_json::json!({})) {
+        eprintln!("nubefirma: warning: could not end the session: {e}");
+    }
+    outcome
+}
+
+fn sign_in_session(
+    relay: &Relay,
+    token: &str,
+    level: Level,
+    files: &[PathBuf],
+    outputs: &[PathBuf],
+    stdin: &mut impl BufRead,
+) -> Result<(), String> {
+    let list: CredentialsListResponse = relay.post(
+        "credentials/list",
+        token,
+        &CredentialsListRequest {
+            only_valid: true,
+            ..Default::default()
+        },
+    )?;
+    let credential_id = match list.credential_ids.as_slice() {
+        [] => {
+            return Err("no valid certificate: create one first, e.g. in the portal".into());
+        }
+        [only] => only.clone(),
+        [first, ..] => {
+            eprintln!(
+                "{} valid certificates; using the first, {first}",
+                list.credential_ids.len()
+            );
+            first.clone()
+        }
+    };
+    let info: CredentialInfo = relay.post(
+        "credentials/info",
+        token,
+        &CredentialsInfoRequest {
+            credential_id: credential_id.clone(),
+            certificates: CertificatesWanted::Chain,
+            cert_info: true,
+            auth_info: false,
+        },
+    )?;
+    let chain = info
+        .cert
+        .certificates
+        .iter()
+        .map(|c| STANDARD.decode(c))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| format!("the relay sent a certificate that is not base64: {e}"))?;
+    let (signer, issuers) = chain
+        .split_first()
+        .ok_or("the relay sent no certificate for the credential")?;
+    if let Some(subject) = &info.cert.subject_dn {
+        eprintln!("Certificate: {subject}");
+    }
+
+    let signing_time = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_err(|e| format!("the system clock is before 1970: {e}"))?
+        .as_secs();
+    let signing_time = i64::try_from(signing_time).map_err(|e| format!("system clock: {e}"))?;
+    let mut prepared: Vec<PreparedCades> = Vec::with_capacity(files.len());
+    for file in files {
+        let content_sha256 = sha256_of_file(file)?;
+        prepared.push(
+            cades::prepare(&CadesDetachedRequest {
+                content_sha256,
+                signer_certificate_der: signer,
+                chain_der: issuers,
+                signing_time_unix_seconds: signing_time,
+            })
+            .map_err(|e| format!("cannot prepare the signature of {}: {e}", file.display()))?,
+        );
+    }
+    let dtbs: Vec<[u8; 32]> = prepared
+        .iter()
+        .map(PreparedCades::data_to_be_signed_sha256)
+        .collect();
+    let hashes: Vec<String> = dtbs.iter().map(|d| STANDARD.encode(d)).collect();
+
+    relay.post_no_content(
+        "credentials/sendOTP",
+        token,
+        &SendOtpRequest {
+            credential_id: credential_id.clone(),
+            hashes: Some(hashes.clone()),
+            hash_algorithm_oid: Some(OID_SHA256.into()),
+        },
+    )?;
+    let mut stderr = std::io::stderr().lock();
+    let _ = writeln!(
+        stderr,
+        "Signing {} document(s). Verification code: {} — the SMS must show the same code.",
+        files.len(),
+        verification_code(&dtbs)
+    );
+    let _ = write!(stderr, "SMS code: ");
+    let _ = stderr.flush();
+    drop(stderr);
+    let otp = read_line(stdin, "the SMS code")?.trim().to_owned();
+    if !std::io::stdin().is_terminal() {
+        // Typed input ends the prompt's line; piped input does not.
+        eprintln!();
+    }
+
+    let authorized: AuthorizeResponse = relay.post(
+        "credentials/authorize",
+        token,
+        &AuthorizeRequest {
+            credential_id: credential_id.clone(),
+            num_signatures: u32::try_from(hashes.len()).map_err(|e| e.to_string())?,
+            hashes: hashes.clone(),
+            hash_algorithm_oid: OID_SHA256.into(),
+            otp: Some(otp),
+            auth_data: None,
+        },
+    )?;
+    let signed: SignHashResponse = relay.post(
+        "signatures/signHash",
+        token,
+        &SignHashRequest {
+            credential_id,
+            sad: authorized.sad,
+            hashes,
+            hash_algorithm_oid: OID_SHA256.into(),
+            sign_algo: OID_ECDSA_WITH_SHA256.into(),
+        },
+    )?;
+    if signed.signatures.len() != prepared.len() {
+        return Err(format!(
+            "the relay sent {} signature(s) for {} document(s)",
+            signed.signatures.len(),
+            prepared.len()
+        ));
+    }
+
+    for ((prepared, signature), (file, output)) in prepared
+        .into_iter()
+        .zip(&signed.signatures)
+        .zip(files.iter().zip(outputs))
+    {
+        let signature = STANDARD
+            .decode(signature)
+            .map_err(|e| format!("the relay sent a signature that is not base64: {e}"))?;
+        let container = match level {
+            Level::B => prepared.finish(&signature),
+            Level::T => {
+                let imprint = tsp::signature_value_imprint(&signature);
+                let stamped: TimestampResponse = relay.post(
+                    "signatures/timestamp",
+                    token,
+                    &TimestampRequest {
+                        hash: STANDARD.encode(imprint),
+                        hash_algorithm_oid: OID_SHA256.into(),
+                        nonce: None,
+                    },
+                )?;
+                let token_der = STANDARD.decode(&stamped.timestamp).map_err(|e| {
+                    format!("the relay sent a timestamp token that is not base64: {e}")
+                })?;
+                prepared.finish_with_timestamp(&signature, &token_der)
+            }
+        }
+        .map_err(|e| format!("cannot assemble the signature of {}: {e}", file.display()))?;
+        std::fs::write(output, &container)
+            .map_err(|e| format!("cannot write {}: {e}", output.display()))?;
+        eprintln!("Signed {} → {}", file.display(), output.display());
+    }
+    Ok(())
+}
+
+/// `FILE.p7s` next to each file, or in `out`; two files may not end up in the same place.
+fn output_paths(files: &[PathBuf], out: Option<&Path>) -> Result<Vec<PathBuf>, String> {
+    if let Some(dir) = out
+        && !dir.is_dir()
+    {
+        return Err(format!("--out {}: not a folder", dir.display()));
+    }
+    let mut seen = HashSet::new();
+    let mut outputs = Vec::with_capacity(files.len());
+    for file in files {
+        if !file.is_file() {
+            return Err(format!("{}: not a readable file", file.display()));
+        }
+        let name = file
+            .file_name()
+            .ok_or_else(|| format!("{}: no file name", file.display()))?;
+        let mut p7s_name = name.to_os_string();
+        p7s_name.push(".p7s");
+        let output = match out {
+            Some(dir) => dir.join(&p7s_name),
+            None => file.with_file_name(&p7s_name),
+        };
+        if !seen.insert(output.clone()) {
+            return Err(format!(
+                "two files would be signed into the same {}",
+                output.display()
+            ));
+        }
+        outputs.push(output);
+    }
+    Ok(outputs)
+}
+
+/// SHA-256 of a file, read in 1 MiB pieces.
+pub fn sha256_of_file(path: &Path) -> Result<[u8; 32], String> {
+    let mut file = File::open(path).map_err(|e| format!("cannot open {}: {e}", path.display()))?;
+    let mut hasher = Sha256::new();
+    let mut buffer = vec![0u8; READ_CHUNK];
+    loop {
+        let n = file
+            .read(&mut buffer)
+            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buffer[..n]);
+    }
+    Ok(hasher.finalize().into())
+}
+
+/// One line from standard input, without its line end; an empty input is an error.
+fn read_line(stdin: &mut impl BufRead, what: &str) -> Result<String, String> {
+    let mut line = String::new();
+    let n = stdin
+        .read_line(&mut line)
+        .map_err(|e| format!("cannot read {what} from standard input: {e}"))?;
+    let line = line.trim_end_matches(['\r', '\n']).to_owned();
+    if n == 0 || line.is_empty() {
+        return Err(format!("no {what} on standard input"));
+    }
+    Ok(line)
+}
