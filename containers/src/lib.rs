@@ -10,10 +10,12 @@
 //! - `ess` — RFC 5035 `SigningCertificateV2`, the signer binding CAdES requires.
 //! - `tsp` — level T: an RFC 3161 timestamp over the signature value.
 //! - `validation` — what a signature says and whether it holds.
+//! - `trust` — whether a signer's certificate chains to the caller's trust anchors.
 
 #![forbid(unsafe_code)]
 
 pub mod cades;
 pub mod ess;
+pub mod trust;
 pub mod tsp;
 pub mod validation;
