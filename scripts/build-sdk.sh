@@ -4,12 +4,19 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 TARGET_DIR=${CARGO_TARGET_DIR:-target}
 
-cargo build --release --target wasm32-unknown-unknown -p nubefirma-sdk
-wasm-bindgen --target web --out-dir pkg --out-name nubefirma \
-  "$TARGET_DIR/wasm32-unknown-unknown/release/nubefirma_sdk.wasm"
-node_modules/.bin/wasm-opt -Oz \
-  --enable-bulk-memory --enable-bulk-memory-opt --enable-nontrapping-float-to-int \
-  --enable-sign-ext --enable-reference-types --enable-multivalue --enable-mutable-globals \
-  --enable-call-indirect-overlong \
-  pkg/nubefirma_bg.wasm -o pkg/nubefirma_bg.wasm
-echo "SDK built: pkg/ ($(wc -c < pkg/nubefirma_bg.wasm) bytes of wasm, $(gzip -c pkg/nubefirma_bg.wasm | wc -c) gzipped)"
+# Two modules from the one crate: `nubefirma` (signing, what every portal loads) and
+# `nubefirma-verify` (the same plus verify(), for pages that check signatures).
+build() {
+  local name=$1; shift
+  cargo build --release --target wasm32-unknown-unknown -p nubefirma-sdk "$@"
+  wasm-bindgen --target web --out-dir pkg --out-name "$name" \
+    "$TARGET_DIR/wasm32-unknown-unknown/release/nubefirma_sdk.wasm"
+  node_modules/.bin/wasm-opt -Oz \
+    --enable-bulk-memory --enable-bulk-memory-opt --enable-nontrapping-float-to-int \
+    --enable-sign-ext --enable-reference-types --enable-multivalue --enable-mutable-globals \
+    --enable-call-indirect-overlong \
+    "pkg/${name}_bg.wasm" -o "pkg/${name}_bg.wasm"
+  echo "SDK built: pkg/$name.js ($(wc -c < "pkg/${name}_bg.wasm") bytes of wasm, $(gzip -c "pkg/${name}_bg.wasm" | wc -c) gzipped)"
+}
+build nubefirma-verify --features verify
+build nubefirma

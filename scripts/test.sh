@@ -15,6 +15,7 @@ cargo fmt --all -- --check
 echo "== cargo clippy"
 cargo clippy --workspace --all-targets -- -D warnings
 cargo clippy -p nubefirma-sdk --target wasm32-unknown-unknown --all-targets -- -D warnings
+cargo clippy -p nubefirma-sdk --target wasm32-unknown-unknown --all-targets --features verify -- -D warnings
 
 echo "== cargo test (native)"
 cargo test --workspace 2>&1 | tee -a "$log"

@@ -17,6 +17,16 @@ use x509_cert::Certificate;
 /// Longest chain followed from the signer to an anchor.
 const MAX_CHAIN: usize = 8;
 
+/// Trust anchors from PEM text (one or more `CERTIFICATE` blocks).
+pub fn anchors_from_pem(pem: &str) -> Result<Vec<Certificate>, String> {
+    let anchors = Certificate::load_pem_chain(pem.as_bytes())
+        .map_err(|e| format!("not PEM certificates: {e}"))?;
+    if anchors.is_empty() {
+        return Err("no certificate in the trust anchors".into());
+    }
+    Ok(anchors)
+}
+
 /// The certificates a CMS container carries.
 pub fn carried_certificates(p7s: &[u8]) -> Result<Vec<Certificate>, String> {
     let info = ContentInfo::from_der(p7s).map_err(|e| format!("not a CMS container: {e}"))?;

@@ -63,6 +63,7 @@ test('two documents, one SMS code, level T: both verify, and so do their timesta
   await page.locator('#nf-otp').fill(codeIn(sms));
   await page.locator('#nf-submit').click();
 
+  const signed = [];
   for (const [i, doc] of docs.entries()) {
     const link = page.locator(i === 0 ? '#download' : `#download-${i}`);
     await expect(link).toBeVisible();
@@ -102,5 +103,29 @@ test('two documents, one SMS code, level T: both verify, and so do their timesta
     expect(judged.stdout).toContain('The TSA certificate is trusted.');
     expect(judged.stdout).toContain('The signature is judged VALID.');
     expect(pyhanko(docs[1 - i].path).status).not.toBe(0);
+    signed.push({ p7s, doc });
   }
+
+  // The demo's Verify page, with the SDK's verify: valid over its own document, with its
+  // timestamp and signer; not intact over the other one.
+  await page.goto('/verify.html');
+  await expect(page.locator('#verify[data-ready=true]')).toBeAttached();
+  const verify = async (p7s, content) => {
+    await page.locator('#signature').setInputFiles(p7s);
+    await page.locator('#content').setInputFiles(content);
+    await page.locator('#verify').click();
+    await expect(page.locator('#report section')).toHaveCount(1);
+    return page.locator('#report').innerText();
+  };
+  for (const { p7s, doc } of signed) {
+    const report = await verify(p7s, doc.path);
+    expect(report).toContain('VALID');
+    expect(report).not.toContain('NOT VALID');
+    expect(report).toContain(`IDCES-${citizen.idNumber}`);
+    expect(report).toMatch(/Timestamp\s+\d{4}-\d\d-\d\dT/);
+    expect(report).toContain('nubefirma Root CA');
+  }
+  const report = await verify(signed[0].p7s, signed[1].doc.path);
+  expect(report).toContain('NOT VALID');
+  expect(report).toMatch(/Intact\s+no/);
 });

@@ -279,6 +279,25 @@ impl RelayClient {
             .map_err(|e| RelayError::Malformed(format!("timestamp base64: {e}")))
     }
 
+    /// The relay's root CA certificate (PEM): the default trust anchor for `verify`.
+    #[cfg(feature = "verify")]
+    pub async fn root_pem(&self) -> Result<String, RelayError> {
+        let response = Request::get(&format!("{}/pki/ca.pem", self.base))
+            .send()
+            .await
+            .map_err(|e| RelayError::Unreachable(e.to_string()))?;
+        if !response.ok() {
+            return Err(RelayError::Malformed(format!(
+                "HTTP {} for the CA certificate",
+                response.status()
+            )));
+        }
+        response
+            .text()
+            .await
+            .map_err(|e| RelayError::Malformed(e.to_string()))
+    }
+
     /// DER ECDSA signatures, one per hash.
     pub async fn sign_hashes(
         &self,

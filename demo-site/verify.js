@@ -1,0 +1,55 @@
+// Verifying in the browser: the SDK's verify(signature, { content }) reports each signature
+// (integrity, signer, times, trust in the relay's root CA). Nothing is uploaded.
+import init, { NubeFirma } from '/pkg/nubefirma-verify.js';
+import { RELAY_URL } from '/config.js';
+
+const $ = (id) => document.getElementById(id);
+await init();
+
+$('verify').addEventListener('click', async () => {
+  const report = $('report');
+  report.replaceChildren();
+  const signature = $('signature').files[0];
+  const content = $('content').files[0];
+  if (!signature || !content) {
+    report.className = 'error';
+    report.textContent = 'Choose the signature and the signed document.';
+    return;
+  }
+  try {
+    const sdk = new NubeFirma({ relayUrl: RELAY_URL, mount: document.createElement('div') });
+    const reports = await sdk.verify(signature, { content });
+    report.className = reports.every((r) => r.ok) ? 'ok' : 'error';
+    for (const [i, r] of reports.entries()) {
+      const item = document.createElement('section');
+      item.className = r.ok ? 'signature ok' : 'signature error';
+      const rows = [
+        ['Result', r.ok ? 'VALID' : 'NOT VALID'],
+        ['Signer', r.signer ?? '(unknown)'],
+        ['Signing time', r.signingTime ?? '(none)'],
+        ['Timestamp', r.timestamp ?? 'none (level B)'],
+        ['Intact', r.intact ? 'yes' : 'no'],
+        ['Signature valid', r.valid ? 'yes' : 'no'],
+        ['Trusted', r.trusted ? `yes (${r.trust})` : 'no'],
+        ...r.problems.map((p) => ['Problem', p]),
+      ];
+      const h = document.createElement('h2');
+      h.textContent = `Signature ${i + 1}`;
+      const dl = document.createElement('dl');
+      for (const [k, v] of rows) {
+        const dt = document.createElement('dt');
+        dt.textContent = k;
+        const dd = document.createElement('dd');
+        dd.textContent = v;
+        dl.append(dt, dd);
+      }
+      item.append(h, dl);
+      report.append(item);
+    }
+  } catch (err) {
+    report.className = 'error';
+    report.textContent = `Not verified (${err.code ?? 'error'}): ${err.message}`;
+  }
+});
+
+$('verify').dataset.ready = 'true';
