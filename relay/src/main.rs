@@ -356,7 +356,23 @@ async fn main() -> Result<(), Failure> {
                     email,
                 },
         } => {
-            let relay = open_relay(&place, None, RelayOptions::dev(String::new())).await?;
+            // Straight into the database of an existing relay: its secrets are read, never made
+            // (a development folder's own master.key counts), and it must already have its CA.
+            let dev_folder = place.data.join("master.key").exists();
+            let (store, custody) = open_place(&place, dev_folder).await?;
+            let relay = Relay::new(
+                store.clone(),
+                Arc::new(SystemClock),
+                custody,
+                Arc::new(DevOutbox::new(store)),
+                RelayOptions {
+                    dev: false,
+                    // This command serves no office calls: a throwaway operator token.
+                    operator_token: random_token(),
+                    ..RelayOptions::dev(String::new())
+                },
+            )
+            .await?;
             let req = RegisterCitizenRequest {
                 id_number: id,
                 given_name,

@@ -58,6 +58,78 @@ fn outside_dev_the_master_key_must_come_from_a_file_or_the_environment() {
     );
 }
 
+#[test]
+fn office_register_on_a_folder_without_a_relay_makes_no_secret_and_no_ca() {
+    let data = tempfile::tempdir().expect("tempdir");
+    let out = Command::new(binary())
+        .args(["office", "register", "--data"])
+        .arg(data.path())
+        .args([
+            "--id",
+            "12345678Z",
+            "--given-name",
+            "Ana",
+            "--surname",
+            "Ruiz",
+            "--birth-date",
+            "1990-01-01",
+            "--phone",
+            "600112233",
+            "--email",
+            "ana@example.org",
+        ])
+        .env_remove("NUBEFIRMA_MASTER_KEY")
+        .output()
+        .expect("runs");
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("no master key"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for made in ["master.key", "operator.token"] {
+        assert!(!data.path().join(made).exists(), "{made} was made");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn office_register_writes_into_a_running_dev_relay_and_the_citizen_can_activate() {
+    let relay = RelayProcess::start(&[]);
+    let ane = TestCitizen::new(30);
+    let reg = ane.registration();
+    let out = Command::new(binary())
+        .args(["office", "register", "--data"])
+        .arg(relay.data.path())
+        .args(["--id", reg["idNumber"].as_str().expect("id")])
+        .args([
+            "--given-name",
+            "Ane",
+            "--surname",
+            "Etxeberria",
+            "--birth-date",
+            "1988-11-30",
+        ])
+        .args(["--phone", &ane.phone, "--email", "ane@example.eus"])
+        .env_remove("NUBEFIRMA_MASTER_KEY")
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let printed: serde_json::Value =
+        serde_json::from_slice(&out.stdout).expect("the activation code as JSON");
+    let answer = relay
+        .post(
+            "/api/v1/activation/start",
+            None,
+            serde_json::json!({ "idNumber": ane.id_number, "activationCode": printed["activationCode"] }),
+        )
+        .await;
+    assert_eq!(answer.status, reqwest::StatusCode::OK, "{:?}", answer.body);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_dev_relay_uses_the_master_key_it_is_given_and_not_one_beside_the_database() {
     let keys = tempfile::tempdir().expect("tempdir");

@@ -360,26 +360,29 @@ async fn a_cades_b_t_built_around_the_relay_verifies_with_openssl_signature_and_
     let p7s = write("doc.p7s", &p7s_t);
     let root = dir.path().join("root.pem");
     let issuing = dir.path().join("issuing.pem");
-    let (ok, text) = openssl(&[
-        "cms",
-        "-verify",
-        "-cades",
-        "-binary",
-        "-inform",
-        "DER",
-        "-in",
-        &p7s,
-        "-content",
-        &doc,
-        "-CAfile",
-        root.to_str().expect("utf8"),
-        "-certfile",
-        issuing.to_str().expect("utf8"),
-        "-purpose",
-        "any",
-        "-out",
-        "/dev/null",
-    ]);
+    let cms_verify = |content: &str| {
+        openssl(&[
+            "cms",
+            "-verify",
+            "-cades",
+            "-binary",
+            "-inform",
+            "DER",
+            "-in",
+            &p7s,
+            "-content",
+            content,
+            "-CAfile",
+            root.to_str().expect("utf8"),
+            "-certfile",
+            issuing.to_str().expect("utf8"),
+            "-purpose",
+            "any",
+            "-out",
+            "/dev/null",
+        ])
+    };
+    let (ok, text) = cms_verify(&doc);
     assert!(ok, "{text}");
     // ... and the timestamp token over the signature value.
     let token_path = write("token.der", &token);
@@ -402,26 +405,7 @@ async fn a_cades_b_t_built_around_the_relay_verifies_with_openssl_signature_and_
         "other.txt",
         b"Solicitud de licencia de obras, firmada a nivel t.",
     );
-    let (ok, _) = openssl(&[
-        "cms",
-        "-verify",
-        "-cades",
-        "-binary",
-        "-inform",
-        "DER",
-        "-in",
-        &p7s,
-        "-content",
-        &other,
-        "-CAfile",
-        root.to_str().expect("utf8"),
-        "-certfile",
-        issuing.to_str().expect("utf8"),
-        "-purpose",
-        "any",
-        "-out",
-        "/dev/null",
-    ]);
+    let (ok, _) = cms_verify(&other);
     assert!(!ok);
 
     let status = &validation::validate_cades_detached(&p7s_t, &Sha256::digest(document).into())
