@@ -477,3 +477,67 @@ async fn no_secret_of_a_full_journey_is_in_the_logs_or_the_database_file() {
         );
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn ten_parallel_send_otp_calls_send_one_sms_and_answer_429_to_the_rest() {
+    let _serial = SERIAL.lock().await;
+    let relay = RelayProcess::start(OPEN);
+    let ane = TestCitizen::new(40);
+    relay.activate(&ane).await;
+    let auth = relay.login(&ane).await;
+    let credential = relay.create_credential(&ane, &auth).await;
+    let before = relay.sms_to(&ane.phone).await.len();
+    let hashes = vec![STANDARD.encode(Sha256::digest(b"contrato"))];
+    let answers = join_all((0..10).map(|_| {
+        relay.post(
+            "/csc/v2/credentials/sendOTP",
+            Some(&auth),
+            json!({ "credentialID": credential, "hashes": hashes }),
+        )
+    }))
+    .await;
+    let sent = answers
+        .iter()
+        .filter(|a| a.status == StatusCode::NO_CONTENT)
+        .count();
+    let limited = answers
+        .iter()
+        .filter(|a| a.status == StatusCode::TOO_MANY_REQUESTS && a.retry_after.is_some())
+        .count();
+    assert_eq!((sent, limited), (1, 9), "{answers:?}");
+    assert_eq!(relay.sms_to(&ane.phone).await.len(), before + 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn one_certificate_code_confirmed_five_times_at_once_makes_one_certificate() {
+    let _serial = SERIAL.lock().await;
+    let relay = RelayProcess::start(OPEN);
+    let ane = TestCitizen::new(41);
+    relay.activate(&ane).await;
+    let auth = relay.login(&ane).await;
+    let started = relay
+        .post("/api/v1/credentials", Some(&auth), json!({}))
+        .await;
+    let challenge = started.body["challengeId"]
+        .as_str()
+        .expect("challenge")
+        .to_owned();
+    let code = relay.last_code(&ane.phone).await;
+    let path = format!("/api/v1/credentials/{challenge}/confirm");
+    let answers =
+        join_all((0..5).map(|_| relay.post(&path, Some(&auth), json!({ "smsCode": code })))).await;
+    let created = answers
+        .iter()
+        .filter(|a| a.status == StatusCode::CREATED)
+        .count();
+    assert_eq!(created, 1, "{answers:?}");
+    let listed = relay
+        .post("/csc/v2/credentials/list", Some(&auth), json!({}))
+        .await;
+    assert_eq!(
+        listed.body["credentialIDs"].as_array().map(Vec::len),
+        Some(1),
+        "{:?}",
+        listed.body
+    );
+}
