@@ -128,7 +128,7 @@ fn sign_in_session(
                 content_sha256,
                 signer_certificate_der: signer,
                 chain_der: issuers,
-                signing_time_unix_seconds: signing_time,
+                signing_time_unix_seconds: Some(signing_time),
             })
             .map_err(|e| format!("cannot prepare the signature of {}: {e}", file.display()))?,
         );

@@ -49,9 +49,10 @@ pub struct CadesDetachedRequest<'a> {
     /// The issuing CA(s) and root, DER, in order (may be empty). Copies of the signer
     /// certificate or of each other are included once.
     pub chain_der: &'a [Vec<u8>],
-    /// Signing time, seconds since the Unix epoch. Passed in: `SystemTime::now()` panics on
-    /// wasm32. Must lie in 1970..=9999.
-    pub signing_time_unix_seconds: i64,
+    /// The `signing-time` attribute, seconds since the Unix epoch (must lie in 1970..=9999), or
+    /// `None` for no such attribute: PAdES forbids it (ETSI EN 319 142-1 §5.3, the time goes in
+    /// the PDF's `/M`). Passed in: `SystemTime::now()` panics on wasm32.
+    pub signing_time_unix_seconds: Option<i64>,
 }
 
 /// Fixes the signed attributes of a detached CAdES-BASELINE-B signature.
@@ -87,7 +88,10 @@ pub fn prepare(req: &CadesDetachedRequest<'_>) -> Result<PreparedCades, Containe
         }
     }
 
-    let signing_time = signing_time(req.signing_time_unix_seconds)?;
+    let signing_time = req
+        .signing_time_unix_seconds
+        .map(signing_time)
+        .transpose()?;
     let signing_certificate = SigningCertificateV2 {
         certs: vec![EssCertIdV2 {
             // SHA-256 is the DEFAULT, so DER leaves it out.
@@ -104,7 +108,8 @@ pub fn prepare(req: &CadesDetachedRequest<'_>) -> Result<PreparedCades, Containe
         policies: None,
     };
 
-    let signed_attrs = signed_attributes(&req.content_sha256, &signing_time, &signing_certificate)
+    let signed_attrs =
+        signed_attributes(&req.content_sha256, signing_time.as_ref(), &signing_certificate)
         .map_err(ContainerError::Encoding)?;
     // `SetOfVec` encodes with the universal SET OF tag (0x31), which is what RFC 5652 §5.4 says
     // to hash; in the SignerInfo the same content bytes appear under [0] IMPLICIT.
@@ -339,22 +344,25 @@ fn signing_time(unix_seconds: i64) -> Result<Time, ContainerError> {
 
 fn signed_attributes(
     content_sha256: &[u8; 32],
-    signing_time: &Time,
+    signing_time: Option<&Time>,
     signing_certificate: &SigningCertificateV2,
 ) -> der::Result<SignedAttributes> {
-    // `try_from` DER-sorts the attributes (X.690 §11.6), as a verifier re-encoding them expects.
-    SetOfVec::try_from(vec![
+    let mut attributes = vec![
         attribute(ID_CONTENT_TYPE, Any::encode_from(&ID_DATA)?)?,
         attribute(
             ID_MESSAGE_DIGEST,
             Any::new(Tag::OctetString, content_sha256.as_slice())?,
         )?,
-        attribute(ID_SIGNING_TIME, Any::encode_from(signing_time)?)?,
         attribute(
             ID_AA_SIGNING_CERTIFICATE_V_2,
             Any::encode_from(signing_certificate)?,
         )?,
-    ])
+    ];
+    if let Some(time) = signing_time {
+        attributes.push(attribute(ID_SIGNING_TIME, Any::encode_from(time)?)?);
+    }
+    // `try_from` DER-sorts the attributes (X.690 §11.6), as a verifier re-encoding them expects.
+    SetOfVec::try_from(attributes)
 }
 
 fn attribute(oid: ObjectIdentifier, value: Any) -> der::Result<Attribute> {
@@ -475,7 +483,7 @@ pub(crate) mod tests {
             content_sha256: Sha256::digest(document).into(),
             signer_certificate_der: &pki.leaf_der,
             chain_der: &chain,
-            signing_time_unix_seconds,
+            signing_time_unix_seconds: Some(signing_time_unix_seconds),
         })
         .unwrap();
         let signature: DerSignature = pki
@@ -546,6 +554,30 @@ pub(crate) mod tests {
         decode_time(&single_value(&signed_attrs(&parse(p7s)), ID_SIGNING_TIME))
     }
 
+    /// PAdES (ETSI EN 319 142-1 §5.3) forbids `signing-time` in the CMS; without a time the
+    /// attribute is gone and the signature still verifies.
+    #[test]
+    fn without_a_signing_time_there_is_no_signing_time_attribute() {
+        let pki = test_pki();
+        let prepared = prepare(&CadesDetachedRequest {
+            content_sha256: Sha256::digest(DOCUMENT).into(),
+            signer_certificate_der: &pki.leaf_der,
+            chain_der: std::slice::from_ref(&pki.root_der),
+            signing_time_unix_seconds: None,
+        })
+        .unwrap();
+        let signature: DerSignature = pki
+            .leaf_key
+            .sign_prehash(&prepared.data_to_be_signed_sha256())
+            .unwrap();
+        let p7s = prepared.finish(signature.as_bytes()).unwrap();
+        let attrs = signed_attrs(&parse(&p7s));
+        assert!(attrs.iter().all(|a| a.oid != ID_SIGNING_TIME));
+        assert_eq!(attrs.len(), 3);
+        let dir = tempfile::tempdir().unwrap();
+        assert!(openssl_verifies(dir.path(), &p7s, DOCUMENT, &pki.root_der));
+    }
+
     #[test]
     fn openssl_verifies_the_detached_signature() {
         let pki = test_pki();
@@ -561,7 +593,7 @@ pub(crate) mod tests {
             content_sha256: Sha256::digest(DOCUMENT).into(),
             signer_certificate_der: &pki.leaf_der,
             chain_der: std::slice::from_ref(&pki.root_der),
-            signing_time_unix_seconds: SIGNING_TIME_2024,
+            signing_time_unix_seconds: Some(SIGNING_TIME_2024),
         })
         .unwrap();
         let signature: DerSignature = pki
@@ -723,7 +755,7 @@ pub(crate) mod tests {
             content_sha256: Sha256::digest(DOCUMENT).into(),
             signer_certificate_der: &pki.leaf_der,
             chain_der: std::slice::from_ref(&pki.root_der),
-            signing_time_unix_seconds: SIGNING_TIME_2024,
+            signing_time_unix_seconds: Some(SIGNING_TIME_2024),
         })
         .unwrap();
         assert_eq!(prepared.data_to_be_signed_sha256(), expected);
@@ -757,7 +789,7 @@ pub(crate) mod tests {
                 content_sha256: [0; 32],
                 signer_certificate_der: &pki.leaf_der,
                 chain_der: &[],
-                signing_time_unix_seconds: unix_seconds,
+                signing_time_unix_seconds: Some(unix_seconds),
             });
             assert!(
                 matches!(result, Err(ContainerError::SigningTimeOutOfRange { .. })),
@@ -774,7 +806,7 @@ pub(crate) mod tests {
                 content_sha256: [0; 32],
                 signer_certificate_der: signer,
                 chain_der: chain,
-                signing_time_unix_seconds: SIGNING_TIME_2024,
+                signing_time_unix_seconds: Some(SIGNING_TIME_2024),
             })
         };
 
@@ -825,7 +857,7 @@ pub(crate) mod tests {
             content_sha256: Sha256::digest(DOCUMENT).into(),
             signer_certificate_der: &pki.leaf_der,
             chain_der: &chain,
-            signing_time_unix_seconds: SIGNING_TIME_2024,
+            signing_time_unix_seconds: Some(SIGNING_TIME_2024),
         })
         .unwrap();
         let signature: DerSignature = pki
@@ -843,7 +875,7 @@ pub(crate) mod tests {
             content_sha256: Sha256::digest(DOCUMENT).into(),
             signer_certificate_der: &pki.leaf_der,
             chain_der: &[],
-            signing_time_unix_seconds: SIGNING_TIME_2024,
+            signing_time_unix_seconds: Some(SIGNING_TIME_2024),
         })
         .unwrap();
         let good: DerSignature = pki

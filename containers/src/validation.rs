@@ -420,7 +420,7 @@ mod tests {
             content_sha256: digest(DOCUMENT),
             signer_certificate_der: &pki.leaf_der,
             chain_der: std::slice::from_ref(&pki.root_der),
-            signing_time_unix_seconds: SIGNING_TIME_2024,
+            signing_time_unix_seconds: Some(SIGNING_TIME_2024),
         })
         .unwrap();
         let signature: p256::ecdsa::DerSignature = pki

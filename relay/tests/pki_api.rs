@@ -313,7 +313,7 @@ async fn a_cades_b_t_built_around_the_relay_verifies_with_openssl_signature_and_
         content_sha256: Sha256::digest(document).into(),
         signer_certificate_der: &h.chain[0],
         chain_der: &chain,
-        signing_time_unix_seconds: 1_790_000_000,
+        signing_time_unix_seconds: Some(1_790_000_000),
     })
     .expect("prepare");
     let dtbs = prepared.data_to_be_signed_sha256();

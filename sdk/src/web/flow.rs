@@ -432,7 +432,7 @@ async fn sign_in_session(
                 content_sha256: *content_sha256,
                 signer_certificate_der: signer,
                 chain_der: issuers,
-                signing_time_unix_seconds: now_unix_seconds,
+                signing_time_unix_seconds: Some(now_unix_seconds),
             })
         })
         .collect::<Result<Vec<_>, _>>()
