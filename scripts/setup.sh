@@ -6,13 +6,19 @@ cd "$(dirname "$0")/.."
 
 say() { printf '\n== %s\n' "$*"; }
 
-# Debian packages: the browser and its driver for the tests, openssl as the outside verifier.
+# Debian packages: the browser and its driver for the tests, and the outside verifiers.
 need_apt=()
 command -v chromium >/dev/null || need_apt+=(chromium)
 command -v chromedriver >/dev/null || need_apt+=(chromium-driver)
 command -v openssl >/dev/null || need_apt+=(openssl)
 command -v curl >/dev/null || need_apt+=(curl)
 command -v softhsm2-util >/dev/null || need_apt+=(softhsm2)
+# Independent checkers of PDF and XML signatures, and other producers of test PDFs.
+command -v pdfsig >/dev/null || need_apt+=(poppler-utils)
+command -v qpdf >/dev/null || need_apt+=(qpdf)
+command -v xmlsec1 >/dev/null || need_apt+=(xmlsec1)
+command -v gs >/dev/null || need_apt+=(ghostscript)
+command -v unzip >/dev/null || need_apt+=(unzip)
 python3 -c 'import venv, ensurepip' 2>/dev/null || need_apt+=(python3-venv)
 if [ ${#need_apt[@]} -gt 0 ]; then
   say "apt-get install ${need_apt[*]}"
