@@ -1,5 +1,5 @@
 // The integration a portal copies: create the SDK with the relay URL and a mount element,
-// call signFile(file) (or signFiles(files) for several, one SMS code), offer the .p7s Blobs.
+// call signFiles(files, { format, level }) (one SMS code for all), offer the signed Files.
 import init, { NubeFirma } from '/pkg/nubefirma.js';
 import { RELAY_URL } from '/config.js';
 
@@ -22,19 +22,32 @@ $('sign').addEventListener('click', async () => {
   $('sign').disabled = true;
   try {
     const sdk = new NubeFirma({ relayUrl: RELAY_URL, mount: $('nubefirma'), lang: $('lang').value });
-    const options = { level: $('level').value };
-    // One file: signFile; several: signFiles, with one SMS code for all of them.
-    const signatures = files.length === 1
-      ? [await sdk.signFile(files[0], options)]
-      : await sdk.signFiles(files, options);
+    const chosen = $('format').value;
+    const options = {
+      format: chosen === 'cades-attached' ? 'cades' : chosen,
+      attached: chosen === 'cades-attached',
+      level: $('level').value,
+      onProgress: ({ stage, name, done, total }) => {
+        $('progress').textContent = `${stage} ${name} ${total ? Math.round((done / total) * 100) : 0} %`;
+      },
+    };
+    if (chosen === 'pades' && $('visible').checked) {
+      const n = (id) => Number($(id).value);
+      options.visibleSignature = {
+        page: n('visible-page'), x: n('visible-x'), y: n('visible-y'),
+        width: n('visible-width'), height: n('visible-height'),
+      };
+    }
+    // One SMS code for all of them; each output is a File named after its input.
+    const signed = await sdk.signFiles(files, options);
     result.className = 'ok';
     result.append('Signed. ');
-    signatures.forEach((p7s, i) => {
+    signed.forEach((file, i) => {
       const link = document.createElement('a');
       link.id = i === 0 ? 'download' : `download-${i}`;
-      link.href = URL.createObjectURL(p7s);
-      link.download = `${files[i].name}.p7s`;
-      link.textContent = `Download ${files[i].name}.p7s`;
+      link.href = URL.createObjectURL(file);
+      link.download = file.name;
+      link.textContent = `Download ${file.name}`;
       result.append(link, ' ');
     });
   } catch (err) {

@@ -108,9 +108,12 @@ pub fn prepare(req: &CadesDetachedRequest<'_>) -> Result<PreparedCades, Containe
         policies: None,
     };
 
-    let signed_attrs =
-        signed_attributes(&req.content_sha256, signing_time.as_ref(), &signing_certificate)
-        .map_err(ContainerError::Encoding)?;
+    let signed_attrs = signed_attributes(
+        &req.content_sha256,
+        signing_time.as_ref(),
+        &signing_certificate,
+    )
+    .map_err(ContainerError::Encoding)?;
     // `SetOfVec` encodes with the universal SET OF tag (0x31), which is what RFC 5652 §5.4 says
     // to hash; in the SignerInfo the same content bytes appear under [0] IMPLICIT.
     let signed_attrs_der = signed_attrs.to_der().map_err(ContainerError::Encoding)?;
@@ -149,9 +152,7 @@ impl PreparedCades {
     /// The signature is checked to be a well-formed `ECDSA-Sig-Value` with positive `r` and `s`,
     /// not verified against the certificate.
     pub fn finish(self, signature_der: &[u8]) -> Result<Vec<u8>, ContainerError> {
-        check_ecdsa_signature(signature_der).map_err(ContainerError::BadSignature)?;
-        self.assemble(signature_der, None, None)
-            .map_err(ContainerError::Encoding)
+        self.finish_with(signature_der, None, None)
     }
 
     /// Level T without reading the container back: like [`finish`](Self::finish), with
@@ -163,16 +164,7 @@ impl PreparedCades {
         signature_der: &[u8],
         token_der: &[u8],
     ) -> Result<Vec<u8>, ContainerError> {
-        check_ecdsa_signature(signature_der).map_err(ContainerError::BadSignature)?;
-        let token = Any::from_der(token_der).map_err(ContainerError::BadTimestampToken)?;
-        let attribute = Attribute {
-            oid: crate::tsp::ID_AA_SIGNATURE_TIME_STAMP_TOKEN,
-            values: SetOfVec::try_from(vec![token]).map_err(ContainerError::Encoding)?,
-        };
-        let unsigned =
-            UnsignedAttributes::try_from(vec![attribute]).map_err(ContainerError::Encoding)?;
-        self.assemble(signature_der, None, Some(unsigned))
-            .map_err(ContainerError::Encoding)
+        self.finish_with(signature_der, None, Some(token_der))
     }
 
     /// Like [`finish`](Self::finish), with the document inside (attached, enveloping:
@@ -183,14 +175,46 @@ impl PreparedCades {
         signature_der: &[u8],
         content: &[u8],
     ) -> Result<Vec<u8>, ContainerError> {
-        if <[u8; 32]>::from(Sha256::digest(content)) != self.content_sha256 {
-            return Err(ContainerError::ContentMismatch);
-        }
+        self.finish_with(signature_der, Some(content), None)
+    }
+
+    /// The general form: detached or with `attached_content` inside, at level B or, with
+    /// `timestamp_token_der`, level T. Built in one pass, never by decoding a container again
+    /// (which would pull CMS parsing into the signing SDK).
+    pub fn finish_with(
+        self,
+        signature_der: &[u8],
+        attached_content: Option<&[u8]>,
+        timestamp_token_der: Option<&[u8]>,
+    ) -> Result<Vec<u8>, ContainerError> {
         check_ecdsa_signature(signature_der).map_err(ContainerError::BadSignature)?;
-        let econtent =
-            Any::encode_from(&OctetString::new(content).map_err(ContainerError::Encoding)?)
-                .map_err(ContainerError::Encoding)?;
-        self.assemble(signature_der, Some(econtent), None)
+        let econtent = match attached_content {
+            None => None,
+            Some(content) => {
+                if <[u8; 32]>::from(Sha256::digest(content)) != self.content_sha256 {
+                    return Err(ContainerError::ContentMismatch);
+                }
+                Some(
+                    Any::encode_from(&OctetString::new(content).map_err(ContainerError::Encoding)?)
+                        .map_err(ContainerError::Encoding)?,
+                )
+            }
+        };
+        let unsigned = match timestamp_token_der {
+            None => None,
+            Some(token_der) => {
+                let token = Any::from_der(token_der).map_err(ContainerError::BadTimestampToken)?;
+                let attribute = Attribute {
+                    oid: crate::tsp::ID_AA_SIGNATURE_TIME_STAMP_TOKEN,
+                    values: SetOfVec::try_from(vec![token]).map_err(ContainerError::Encoding)?,
+                };
+                Some(
+                    UnsignedAttributes::try_from(vec![attribute])
+                        .map_err(ContainerError::Encoding)?,
+                )
+            }
+        };
+        self.assemble(signature_der, econtent, unsigned)
             .map_err(ContainerError::Encoding)
     }
 

@@ -19,6 +19,10 @@ pub enum ErrorCode {
     CredentialUnusable,
     /// The File could not be read.
     FileUnreadable,
+    /// A document cannot be signed in the format asked for: an encrypted, damaged or
+    /// unsupported PDF, a non-XML file for XAdES, a page that does not exist, or a file too
+    /// large to hold in memory for an enveloping format. Nothing was signed.
+    UnsupportedDocument,
     /// The options passed to the SDK are wrong (missing relayUrl or mount element).
     InvalidOptions,
     /// The relay answered something the SDK did not expect, or the container could not be built.
@@ -35,6 +39,7 @@ impl ErrorCode {
             Self::NoCredential => "ERR_NUBEFIRMA_NO_CREDENTIAL",
             Self::CredentialUnusable => "ERR_NUBEFIRMA_CREDENTIAL_UNUSABLE",
             Self::FileUnreadable => "ERR_NUBEFIRMA_FILE_UNREADABLE",
+            Self::UnsupportedDocument => "ERR_NUBEFIRMA_UNSUPPORTED_DOCUMENT",
             Self::InvalidOptions => "ERR_NUBEFIRMA_INVALID_OPTIONS",
             Self::Protocol => "ERR_NUBEFIRMA_PROTOCOL",
         }

@@ -95,8 +95,30 @@ pub enum Msg {
     RelayUnreachable,
     NoCredential,
     FileUnreadable,
+    /// A document that cannot be signed in the format asked for, and why.
+    Document {
+        name: String,
+        problem: DocumentProblem,
+    },
     SessionExpired,
     Unexpected,
+}
+
+/// Why a document cannot be signed as asked: each has its own words for the citizen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DocumentProblem {
+    /// A password-protected (encrypted) PDF.
+    Encrypted,
+    /// Not a readable PDF (damaged, truncated, or not a PDF at all).
+    NotAPdf,
+    /// A PDF built in a way this signer does not handle.
+    UnsupportedPdf,
+    /// The visible signature's page does not exist.
+    NoSuchPage { page: u32, pages: u32 },
+    /// An XML signature was asked for a document that is not well-formed XML.
+    NotXml,
+    /// Too large to hold in memory for this format (detached formats have no such limit).
+    TooLarge { max_mib: u32 },
 }
 
 /// The text of `msg` in `lang`.
@@ -139,6 +161,7 @@ pub fn text(lang: Lang, msg: &Msg) -> String {
         (IdMalformed, En) => {
             "Enter a DNI (8 digits and a letter) or an NIE (X, Y or Z, 7 digits and a letter)."
         }
+        (Document { name, problem }, lang) => return document_problem(lang, name, problem),
         (IdWrongLetter(c), lang) => {
             return match lang {
                 Es => format!("La letra no corresponde al número (debería ser {c})."),
@@ -389,6 +412,83 @@ pub fn text(lang: Lang, msg: &Msg) -> String {
     s.to_owned()
 }
 
+fn document_problem(lang: Lang, name: &str, problem: &DocumentProblem) -> String {
+    use DocumentProblem::*;
+    use Lang::*;
+    match (problem, lang) {
+        (Encrypted, Es) => format!(
+            "«{name}» está protegido con contraseña. Quítale la protección y vuelve a elegirlo."
+        ),
+        (Encrypted, Ca) => format!(
+            "«{name}» està protegit amb contrasenya. Treu-li la protecció i torna a triar-lo."
+        ),
+        (Encrypted, Eu) => {
+            format!("«{name}» pasahitzez babestuta dago. Kendu babesa eta aukeratu berriro.")
+        }
+        (Encrypted, Gl) => format!(
+            "«{name}» está protexido con contrasinal. Quítalle a protección e volve escollelo."
+        ),
+        (Encrypted, En) => {
+            format!("“{name}” is password-protected. Remove the protection and choose it again.")
+        }
+        (NotAPdf, Es) => format!("«{name}» no es un PDF válido o está dañado."),
+        (NotAPdf, Ca) => format!("«{name}» no és un PDF vàlid o està malmès."),
+        (NotAPdf, Eu) => format!("«{name}» ez da baliozko PDF bat, edo hondatuta dago."),
+        (NotAPdf, Gl) => format!("«{name}» non é un PDF válido ou está danado."),
+        (NotAPdf, En) => format!("“{name}” is not a valid PDF, or it is damaged."),
+        (UnsupportedPdf, Es) => {
+            format!("No se puede firmar «{name}» dentro del PDF. Fírmalo como CAdES o ASiC-E.")
+        }
+        (UnsupportedPdf, Ca) => {
+            format!("No es pot signar «{name}» dins del PDF. Signa'l com a CAdES o ASiC-E.")
+        }
+        (UnsupportedPdf, Eu) => {
+            format!("Ezin da «{name}» PDFaren barruan sinatu. Sinatu CAdES edo ASiC-E gisa.")
+        }
+        (UnsupportedPdf, Gl) => {
+            format!("Non se pode asinar «{name}» dentro do PDF. Asínao como CAdES ou ASiC-E.")
+        }
+        (UnsupportedPdf, En) => {
+            format!("“{name}” cannot be signed inside the PDF. Sign it as CAdES or ASiC-E.")
+        }
+        (NoSuchPage { page, pages }, Es) => {
+            format!("«{name}» no tiene página {page} (tiene {pages}).")
+        }
+        (NoSuchPage { page, pages }, Ca) => {
+            format!("«{name}» no té pàgina {page} (en té {pages}).")
+        }
+        (NoSuchPage { page, pages }, Eu) => {
+            format!("«{name}» dokumentuak ez du {page}. orrialderik ({pages} ditu).")
+        }
+        (NoSuchPage { page, pages }, Gl) => {
+            format!("«{name}» non ten páxina {page} (ten {pages}).")
+        }
+        (NoSuchPage { page, pages }, En) => {
+            format!("“{name}” has no page {page} (it has {pages}).")
+        }
+        (NotXml, Es) => format!("«{name}» no es un documento XML válido."),
+        (NotXml, Ca) => format!("«{name}» no és un document XML vàlid."),
+        (NotXml, Eu) => format!("«{name}» ez da baliozko XML dokumentu bat."),
+        (NotXml, Gl) => format!("«{name}» non é un documento XML válido."),
+        (NotXml, En) => format!("“{name}” is not a valid XML document."),
+        (TooLarge { max_mib }, Es) => format!(
+            "«{name}» supera los {max_mib} MB que se pueden firmar en este formato. Fírmalo como CAdES."
+        ),
+        (TooLarge { max_mib }, Ca) => format!(
+            "«{name}» supera els {max_mib} MB que es poden signar en aquest format. Signa'l com a CAdES."
+        ),
+        (TooLarge { max_mib }, Eu) => format!(
+            "«{name}» dokumentuak formatu honetan sina daitezkeen {max_mib} MBak gainditzen ditu. Sinatu CAdES gisa."
+        ),
+        (TooLarge { max_mib }, Gl) => format!(
+            "«{name}» supera os {max_mib} MB que se poden asinar neste formato. Asínao como CAdES."
+        ),
+        (TooLarge { max_mib }, En) => format!(
+            "“{name}” is larger than the {max_mib} MB this format can sign. Sign it as CAdES."
+        ),
+    }
+}
+
 /// `lead` then, when known, how many wrong entries are left before the account blocks.
 fn with_attempts_left(lang: Lang, lead: &str, attempts_left: Option<u32>) -> String {
     use Lang::*;
@@ -507,6 +607,23 @@ mod tests {
             SessionExpired,
             Unexpected,
         ]
+        .into_iter()
+        .chain(
+            [
+                DocumentProblem::Encrypted,
+                DocumentProblem::NotAPdf,
+                DocumentProblem::UnsupportedPdf,
+                DocumentProblem::NoSuchPage { page: 7, pages: 3 },
+                DocumentProblem::NotXml,
+                DocumentProblem::TooLarge { max_mib: 256 },
+            ]
+            .into_iter()
+            .map(|problem| Document {
+                name: "solicitud.pdf".into(),
+                problem,
+            }),
+        )
+        .collect()
     }
 
     #[test]
@@ -554,6 +671,14 @@ mod tests {
             };
             assert!(text(lang, &Msg::ValidUntil(date)).contains("2028"));
             assert!(text(lang, &Msg::IdWrongLetter('K')).contains('K'));
+            let page = Msg::Document {
+                name: "a.pdf".into(),
+                problem: DocumentProblem::NoSuchPage { page: 9, pages: 2 },
+            };
+            let page_text = text(lang, &page);
+            assert!(
+                page_text.contains("a.pdf") && page_text.contains('9') && page_text.contains('2')
+            );
         }
     }
 

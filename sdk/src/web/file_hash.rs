@@ -10,21 +10,40 @@ use crate::digest::DocumentHasher;
 
 const CHUNK_BYTES: f64 = 1024.0 * 1024.0;
 
-/// Hashes `blob`, calling `progress(bytes_done, total)` after each chunk.
-pub async fn sha256_of_blob(
+/// Feeds `blob` to `each` one chunk at a time, calling `progress(bytes_done, total)` after each.
+pub async fn for_each_chunk(
     blob: &Blob,
+    mut each: impl FnMut(&[u8]),
     mut progress: impl FnMut(f64, f64),
-) -> Result<[u8; 32], JsValue> {
+) -> Result<(), JsValue> {
     let total = blob.size();
-    let mut hasher = DocumentHasher::new();
     let mut offset = 0.0;
     while offset < total {
         let end = (offset + CHUNK_BYTES).min(total);
         let slice = blob.slice_with_f64_and_f64(offset, end)?;
         let buffer = JsFuture::from(slice.array_buffer()).await?;
-        hasher.update(&Uint8Array::new(&buffer).to_vec());
+        each(&Uint8Array::new(&buffer).to_vec());
         offset = end;
         progress(offset, total);
     }
+    Ok(())
+}
+
+/// Hashes `blob`, calling `progress(bytes_done, total)` after each chunk.
+pub async fn sha256_of_blob(
+    blob: &Blob,
+    progress: impl FnMut(f64, f64),
+) -> Result<[u8; 32], JsValue> {
+    let mut hasher = DocumentHasher::new();
+    for_each_chunk(blob, |chunk| hasher.update(chunk), progress).await?;
     Ok(hasher.finish())
+}
+
+/// The whole of `blob`, for formats that rewrite or carry the document (the caller limits the
+/// size), read in chunks so progress can be shown.
+pub async fn read_blob(blob: &Blob, progress: impl FnMut(f64, f64)) -> Result<Vec<u8>, JsValue> {
+    // The size is a browser-reported f64 below the caller's limit: the cast cannot truncate.
+    let mut bytes = Vec::with_capacity(blob.size() as usize);
+    for_each_chunk(blob, |chunk| bytes.extend_from_slice(chunk), progress).await?;
+    Ok(bytes)
 }

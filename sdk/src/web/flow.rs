@@ -9,13 +9,15 @@ use nubefirma_protocol::{ErrorBody, ErrorCode as Wire, IdNumber, IdNumberError};
 use web_sys::File;
 
 use super::client::{CredentialSummary, RelayClient, RelayError};
-use super::file_hash::sha256_of_blob;
+use super::file_hash::{read_blob, sha256_of_blob};
 use super::widgets::{Action, CertificateChoice, WidgetHost};
 use crate::errors::{ErrorCode, SdkError};
-use crate::i18n::Msg;
+use crate::format::{Format, MAX_IN_MEMORY_MIB};
+use crate::i18n::{DocumentProblem, Msg};
 use crate::wire;
-use nubefirma_containers::cades::{self, CadesDetachedRequest};
+use nubefirma_containers::cades::{self, CadesDetachedRequest, PreparedCades};
 use nubefirma_containers::tsp;
+use sha2::{Digest, Sha256};
 
 fn is_six_digits(code: &str) -> bool {
     code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit())
@@ -365,37 +367,76 @@ pub enum Level {
     T,
 }
 
-/// Signs `files` with one login and one SMS code; resolves to each file's detached CAdES `.p7s`,
-/// in order.
+/// What the portal asked `signFiles` for.
+#[derive(Debug, Clone, Copy)]
+pub struct SignRequest {
+    pub format: Format,
+    pub level: Level,
+    pub now_unix_seconds: i64,
+}
+
+/// One piece of a signed output: bytes made here, or a document of the portal's itself (the
+/// data entries of an ASiC-E go into the Blob as the `File`, never copied into wasm memory).
+pub enum Part {
+    Bytes(Vec<u8>),
+    // Made by the ASiC-E path, which lands with the zip writer.
+    #[allow(dead_code)]
+    Document(File),
+}
+
+/// A signed output, ready to become a `File`.
+pub struct Output {
+    pub name: String,
+    pub media_type: &'static str,
+    pub parts: Vec<Part>,
+}
+
+/// Where the journey is, for the portal's `onProgress`.
+pub struct Progress<'a> {
+    pub stage: &'static str,
+    pub file: usize,
+    pub name: &'a str,
+    pub done: f64,
+    pub total: f64,
+}
+
+/// Signs `files` with one login and one SMS code; resolves to the signed outputs, in order (one
+/// per file, or one for all in an ASiC-E).
 pub async fn sign_files(
     ui: &WidgetHost,
     relay: &RelayClient,
     files: &[File],
-    level: Level,
-    now_unix_seconds: i64,
-) -> Result<Vec<Vec<u8>>, SdkError> {
+    request: SignRequest,
+    progress: &dyn Fn(Progress<'_>),
+) -> Result<Vec<Output>, SdkError> {
     let token = log_in(ui, relay).await?;
-    let outcome = sign_in_session(ui, relay, &token, files, level, now_unix_seconds).await;
+    let outcome = sign_in_session(ui, relay, &token, files, request, progress).await;
     // The session is of no further use: end it rather than leave a live token behind.
     let _ = relay.revoke(&token).await;
     outcome
 }
 
-async fn sign_in_session(
+/// A document as the chosen format needs it: its SHA-256 (streamed), or its bytes.
+enum Loaded {
+    Digest([u8; 32]),
+    Bytes(Vec<u8>),
+}
+
+/// Reads or hashes each file, with progress. Enveloping formats read the document whole, up to
+/// `MAX_IN_MEMORY_MIB`; the others stream it.
+async fn load_documents(
     ui: &WidgetHost,
-    relay: &RelayClient,
-    token: &str,
     files: &[File],
-    level: Level,
-    now_unix_seconds: i64,
-) -> Result<Vec<Vec<u8>>, SdkError> {
-    let credential_id = pick_credential(ui, relay, token).await?;
+    format: Format,
+    progress: &dyn Fn(Progress<'_>),
+) -> Result<Vec<Loaded>, SdkError> {
     let hashing = ui.t(&Msg::Hashing);
     ui.show_message(&hashing, false);
-    let mut digests = Vec::with_capacity(files.len());
+    let count = files.len();
+    let mut loaded = Vec::with_capacity(count);
     for (index, file) in files.iter().enumerate() {
-        let count = files.len();
-        let digest = sha256_of_blob(file, |done, total| {
+        let name = file.name();
+        let on_chunk = |done: f64, total: f64| {
             if total > 0.0 {
                 let percent = done / total * 100.0;
                 ui.set_status(&if count > 1 {
@@ -404,18 +445,142 @@ async fn sign_in_session(
                     format!("{hashing} {percent:.0} %")
                 });
             }
-        })
-        .await
-        .map_err(|e| {
+            progress(Progress {
+                stage: "hashing",
+                file: index,
+                name: &name,
+                done,
+                total,
+            });
+        };
+        let unreadable = |e: wasm_bindgen::JsValue| {
             fail_with(
                 ui,
                 ErrorCode::FileUnreadable,
                 Msg::FileUnreadable,
-                format!("{}: {e:?}", file.name()),
+                format!("{name}: {e:?}"),
             )
-        })?;
-        digests.push(digest);
+        };
+        if format.reads_whole_document() {
+            if file.size() > f64::from(MAX_IN_MEMORY_MIB) * 1024.0 * 1024.0 {
+                return Err(document_problem(
+                    ui,
+                    &name,
+                    DocumentProblem::TooLarge {
+                        max_mib: MAX_IN_MEMORY_MIB,
+                    },
+                    "too large to hold in memory",
+                ));
+            }
+            let bytes = read_blob(file, on_chunk).await.map_err(unreadable)?;
+            loaded.push(Loaded::Bytes(bytes));
+        } else {
+            let digest = sha256_of_blob(file, on_chunk).await.map_err(unreadable)?;
+            loaded.push(Loaded::Digest(digest));
+        }
     }
+    Ok(loaded)
+}
+
+/// A document the format cannot take: said in the citizen's language, the journey ends and
+/// nothing is signed.
+fn document_problem(
+    ui: &WidgetHost,
+    name: &str,
+    problem: DocumentProblem,
+    detail: impl std::fmt::Display,
+) -> SdkError {
+    fail_with(
+        ui,
+        ErrorCode::UnsupportedDocument,
+        Msg::Document {
+            name: name.to_owned(),
+            problem,
+        },
+        detail,
+    )
+}
+
+/// A container waiting for its signature (and, at level T, its timestamp).
+enum Staged {
+    CadesDetached(PreparedCades),
+    CadesAttached(PreparedCades, Vec<u8>),
+}
+
+impl Staged {
+    fn data_to_be_signed_sha256(&self) -> [u8; 32] {
+        match self {
+            Self::CadesDetached(p) | Self::CadesAttached(p, _) => p.data_to_be_signed_sha256(),
+        }
+    }
+
+    /// What the TSA stamps at level T: the signature value's SHA-256 (CAdES, PAdES).
+    fn timestamp_imprint(&self, signature_der: &[u8]) -> [u8; 32] {
+        match self {
+            Self::CadesDetached(_) | Self::CadesAttached(..) => {
+                tsp::signature_value_imprint(signature_der)
+            }
+        }
+    }
+
+    fn finish(self, signature_der: &[u8], token: Option<&[u8]>) -> Result<Vec<Part>, String> {
+        let bytes = match self {
+            Self::CadesDetached(p) => p.finish_with(signature_der, None, token),
+            Self::CadesAttached(p, content) => p.finish_with(signature_der, Some(&content), token),
+        };
+        bytes
+            .map(|b| vec![Part::Bytes(b)])
+            .map_err(|e| e.to_string())
+    }
+}
+
+/// Fixes what each output signs. Errors name the document and why, in the citizen's language.
+fn stage(
+    ui: &WidgetHost,
+    files: &[File],
+    loaded: Vec<Loaded>,
+    signer: &[u8],
+    issuers: &[Vec<u8>],
+    request: SignRequest,
+) -> Result<Vec<(String, Staged)>, SdkError> {
+    let unexpected =
+        |e: &dyn std::fmt::Display| fail_with(ui, ErrorCode::Protocol, Msg::Unexpected, e);
+    let cades = |content_sha256: [u8; 32]| {
+        cades::prepare(&CadesDetachedRequest {
+            content_sha256,
+            signer_certificate_der: signer,
+            chain_der: issuers,
+            signing_time_unix_seconds: Some(request.now_unix_seconds),
+        })
+    };
+    let mut staged = Vec::with_capacity(files.len());
+    for (file, loaded) in files.iter().zip(loaded) {
+        let name = request.format.output_name(&file.name());
+        let one = match (request.format, loaded) {
+            (Format::CadesDetached, Loaded::Digest(digest)) => {
+                Staged::CadesDetached(cades(digest).map_err(|e| unexpected(&e))?)
+            }
+            (Format::CadesAttached, Loaded::Bytes(bytes)) => {
+                let digest = Sha256::digest(&bytes).into();
+                Staged::CadesAttached(cades(digest).map_err(|e| unexpected(&e))?, bytes)
+            }
+            _ => return Err(unexpected(&"this format is not available in this build")),
+        };
+        staged.push((name, one));
+    }
+    Ok(staged)
+}
+
+async fn sign_in_session(
+    ui: &WidgetHost,
+    relay: &RelayClient,
+    token: &str,
+    files: &[File],
+    request: SignRequest,
+    progress: &dyn Fn(Progress<'_>),
+) -> Result<Vec<Output>, SdkError> {
+    let credential_id = pick_credential(ui, relay, token).await?;
+    let loaded = load_documents(ui, files, request.format, progress).await?;
 
     let chain = relay
         .certificate_chain(token, &credential_id)
@@ -424,52 +589,63 @@ async fn sign_in_session(
     let (signer, issuers) = chain
         .split_first()
         .ok_or_else(|| fail(ui, ErrorCode::Protocol, Msg::Unexpected))?;
+    let staged = stage(ui, files, loaded, signer, issuers, request)?;
 
-    let prepared = digests
+    let dtbs: Vec<[u8; 32]> = staged
         .iter()
-        .map(|content_sha256| {
-            cades::prepare(&CadesDetachedRequest {
-                content_sha256: *content_sha256,
-                signer_certificate_der: signer,
-                chain_der: issuers,
-                signing_time_unix_seconds: Some(now_unix_seconds),
-            })
-        })
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| fail_with(ui, ErrorCode::Protocol, Msg::Unexpected, e))?;
-    let dtbs: Vec<[u8; 32]> = prepared
-        .iter()
-        .map(|p| p.data_to_be_signed_sha256())
+        .map(|(_, s)| s.data_to_be_signed_sha256())
         .collect();
     let hashes: Vec<String> = dtbs.iter().map(|d| STANDARD.encode(d)).collect();
     let vc = verification_code(&dtbs);
     let documents: Vec<(String, f64)> = files.iter().map(|f| (f.name(), f.size())).collect();
 
-    // One SMS code for the whole batch, bound to every document's hash.
+    // One SMS code for the whole batch, bound to every output's hash.
     let sad = authorize(ui, relay, token, &credential_id, &hashes, &documents, &vc).await?;
     ui.show_message(&ui.t(&Msg::Signing), false);
     let signatures = relay
         .sign_hashes(token, &credential_id, &sad, &hashes)
         .await
         .map_err(|e| relay_failure(ui, &e))?;
-    if signatures.len() != prepared.len() {
+    if signatures.len() != staged.len() {
         return Err(fail(ui, ErrorCode::Protocol, Msg::Unexpected));
     }
-    let mut outputs = Vec::with_capacity(prepared.len());
-    for (prepared, signature) in prepared.into_iter().zip(&signatures) {
-        let finished = match level {
-            Level::B => prepared.finish(signature),
+    let mut outputs = Vec::with_capacity(staged.len());
+    for (index, ((name, staged), signature)) in staged.into_iter().zip(&signatures).enumerate() {
+        progress(Progress {
+            stage: "signing",
+            file: index,
+            name: &name,
+            done: 0.0,
+            total: 1.0,
+        });
+        let token_der = match request.level {
+            Level::B => None,
             Level::T => {
                 // The relay's TSA stamps the signature value; the container is assembled once.
-                let imprint = tsp::signature_value_imprint(signature);
-                let token_der = relay
-                    .timestamp(token, &imprint)
-                    .await
-                    .map_err(|e| relay_failure(ui, &e))?;
-                prepared.finish_with_timestamp(signature, &token_der)
+                let imprint = staged.timestamp_imprint(signature);
+                Some(
+                    relay
+                        .timestamp(token, &imprint)
+                        .await
+                        .map_err(|e| relay_failure(ui, &e))?,
+                )
             }
         };
-        outputs.push(finished.map_err(|e| fail_with(ui, ErrorCode::Protocol, Msg::Unexpected, e))?);
+        let parts = staged
+            .finish(signature, token_der.as_deref())
+            .map_err(|e| fail_with(ui, ErrorCode::Protocol, Msg::Unexpected, e))?;
+        progress(Progress {
+            stage: "done",
+            file: index,
+            name: &name,
+            done: 1.0,
+            total: 1.0,
+        });
+        outputs.push(Output {
+            name,
+            media_type: request.format.media_type(),
+            parts,
+        });
     }
     ui.show_message(&ui.t(&Msg::Done), false);
     Ok(outputs)

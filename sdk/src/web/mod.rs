@@ -1,6 +1,7 @@
 //! The JavaScript API: `new NubeFirma({ relayUrl, mount, lang })`, then
-//! `await nubefirma.signFile(file, { level })` → a `.p7s` Blob, or
-//! `await nubefirma.signFiles(files, { level })` → one per file with one SMS code. Rejections
+//! `await nubefirma.signFile(file, { format, level })` → a signed `File`, or
+//! `await nubefirma.signFiles(files, { format, level })` → one per file (one for all in an
+//! ASiC-E) with one SMS code. Rejections
 //! are `Error`s with a stable `code` (see `errors.rs`).
 
 mod client;
@@ -11,9 +12,12 @@ pub mod widgets;
 use js_sys::{Array, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
-use web_sys::{Blob, BlobPropertyBag, File, HtmlElement};
+#[cfg(feature = "verify")]
+use web_sys::Blob;
+use web_sys::{File, FilePropertyBag, HtmlElement};
 
 use crate::errors::{ErrorCode, SdkError};
+use crate::format::Format;
 use crate::i18n::Lang;
 use client::RelayClient;
 use widgets::WidgetHost;
@@ -69,9 +73,8 @@ impl NubeFirma {
         })
     }
 
-    /// Signs `file` with the citizen's cloud key. The file is hashed here; only its digest is
-    /// sent. `options.level`: `'B'` (default) or `'T'` (a trusted time from the relay's TSA).
-    /// Resolves to the detached CAdES signature (`application/pkcs7-signature`).
+    /// Signs `file` with the citizen's cloud key: `signFiles` for one file, resolving to its
+    /// one signed output.
     #[wasm_bindgen(js_name = signFile)]
     pub fn sign_file(&self, file: File, options: JsValue) -> js_sys::Promise {
         let promise = self.sign_files(Array::of1(&file).into(), options);
@@ -81,9 +84,19 @@ impl NubeFirma {
         })
     }
 
-    /// Signs several files with one login and one SMS code (which names how many and shows the
-    /// one verification code). `files`: an array or a `FileList` of at most 100 files;
-    /// `options.level` as for `signFile`. Resolves to one `.p7s` Blob per file, in order.
+    /// Signs several files with one login and one SMS code (the widget lists every document;
+    /// the SMS repeats the one verification code). `files`: an array or a `FileList` of at most
+    /// 100 files. `options`:
+    /// - `format`: `'cades'` (default: a detached `.p7s` per file; with `attached: true` a
+    ///   `.p7m` that carries it), `'pades'` (the signature inside each PDF), `'xades'` (inside
+    ///   each XML document), `'asice'` (one ASiC-E zip with every file and one signature);
+    /// - `level`: `'B'` (default) or `'T'` (a trusted time from the relay's TSA);
+    /// - `visibleSignature` (PAdES): `{ page, x, y, width, height }` in PDF points from the
+    ///   page's lower-left corner; the signer's name, ID number and the date are drawn there;
+    /// - `onProgress`: called with `{ stage: 'hashing' | 'signing' | 'done', file, name, done,
+    ///   total }`.
+    ///
+    /// Only digests reach the relay. Resolves to `File`s (named after their input), in order.
     #[wasm_bindgen(js_name = signFiles)]
     pub fn sign_files(&self, files: JsValue, options: JsValue) -> js_sys::Promise {
         let relay = self.relay.clone();
@@ -104,21 +117,61 @@ impl NubeFirma {
                 Some("T") => flow::Level::T,
                 Some(_) => return Err(invalid("level: 'B' or 'T'")),
             };
+            let format_option = option(&options, "format");
+            if !format_option.is_undefined() && format_option.as_string().is_none() {
+                return Err(invalid("format: 'pades', 'cades', 'asice' or 'xades'"));
+            }
+            let format = Format::from_options(
+                format_option.as_string().as_deref(),
+                option(&options, "attached").is_truthy(),
+            )
+            .map_err(invalid)?;
+            let on_progress = option(&options, "onProgress")
+                .dyn_into::<js_sys::Function>()
+                .ok();
+            let progress = |p: flow::Progress<'_>| {
+                if let Some(callback) = &on_progress {
+                    let event = js_sys::Object::new();
+                    let _ = Reflect::set(&event, &"stage".into(), &p.stage.into());
+                    let _ = Reflect::set(&event, &"file".into(), &(p.file as f64).into());
+                    let _ = Reflect::set(&event, &"name".into(), &p.name.into());
+                    let _ = Reflect::set(&event, &"done".into(), &p.done.into());
+                    let _ = Reflect::set(&event, &"total".into(), &p.total.into());
+                    // A portal's failing callback must not break the citizen's signature.
+                    let _ = callback.call1(&JsValue::NULL, &event);
+                }
+            };
             let ui = WidgetHost::attach(&mount, lang)?;
-            let now = (js_sys::Date::now() / 1000.0) as i64;
-            let signed = flow::sign_files(&ui, &relay, &files, level, now)
+            let request = flow::SignRequest {
+                format,
+                level,
+                now_unix_seconds: (js_sys::Date::now() / 1000.0) as i64,
+            };
+            let signed = flow::sign_files(&ui, &relay, &files, request, &progress)
                 .await
                 .map_err(|e| js_error(&e))?;
-            let blobs = Array::new();
-            for p7s in signed {
-                let parts = Array::of1(&Uint8Array::from(p7s.as_slice()));
-                let bag = BlobPropertyBag::new();
-                bag.set_type("application/pkcs7-signature");
-                blobs.push(&Blob::new_with_u8_array_sequence_and_options(&parts, &bag)?.into());
+            let outputs = Array::new();
+            for output in signed {
+                outputs.push(&output_file(output)?.into());
             }
-            Ok(blobs.into())
+            Ok(outputs.into())
         })
     }
+}
+
+/// A signed output as a `File` named after its input. The portal's own documents inside an
+/// ASiC-E are passed as Blobs, so the browser assembles the zip without copying them.
+fn output_file(output: flow::Output) -> Result<File, JsValue> {
+    let parts = Array::new();
+    for part in output.parts {
+        match part {
+            flow::Part::Bytes(bytes) => parts.push(&Uint8Array::from(bytes.as_slice())),
+            flow::Part::Document(file) => parts.push(&file),
+        };
+    }
+    let bag = FilePropertyBag::new();
+    bag.set_type(output.media_type);
+    File::new_with_blob_sequence_and_options(&parts, &output.name, &bag)
 }
 
 #[cfg(feature = "verify")]
