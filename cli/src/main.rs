@@ -26,7 +26,7 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Signs files (detached CAdES, FILE.p7s). The password comes from NUBEFIRMA_PASSWORD, or
+    /// Signs files (by default detached CAdES, FILE.p7s). The password comes from NUBEFIRMA_PASSWORD, or
     /// else from the first line of standard input; the SMS code is read from the next line.
     Sign {
         /// The relay's base URL, e.g. https://firma.example.org
@@ -35,6 +35,10 @@ enum Command {
         /// Your ID number (DNI/NIE).
         #[arg(long)]
         id: String,
+        /// Container: cades (detached FILE.p7s), cades-attached (FILE.p7m carrying the file),
+        /// pades (FILE_signed.pdf), xades (FILE_signed.xml), asice (one FILE.asice for all).
+        #[arg(long, value_enum, default_value = "cades", ignore_case = true)]
+        format: FormatArg,
         /// Signature level: B (basic) or T (with a trusted time from the relay's TSA).
         #[arg(long, value_enum, default_value = "B", ignore_case = true)]
         level: Level,
@@ -60,6 +64,28 @@ enum Command {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum FormatArg {
+    Cades,
+    CadesAttached,
+    Pades,
+    Xades,
+    Asice,
+}
+
+impl From<FormatArg> for nubefirma_containers::format::Format {
+    fn from(arg: FormatArg) -> Self {
+        use nubefirma_containers::format::Format;
+        match arg {
+            FormatArg::Cades => Format::CadesDetached,
+            FormatArg::CadesAttached => Format::CadesAttached,
+            FormatArg::Pades => Format::Pades,
+            FormatArg::Xades => Format::Xades,
+            FormatArg::Asice => Format::Asice,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Level {
     B,
     T,
@@ -71,10 +97,19 @@ fn main() -> ExitCode {
         Command::Sign {
             relay,
             id,
+            format,
             level,
             out,
             files,
-        } => sign::run(&relay, &id, level, out.as_deref(), &files).map(|()| true),
+        } => sign::run(&sign::SignArgs {
+            relay_url: &relay,
+            id: &id,
+            format: format.into(),
+            level,
+            out: out.as_deref(),
+            files: &files,
+        })
+        .map(|()| true),
         Command::Verify {
             signature,
             content,

@@ -9,8 +9,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
-use nubefirma_containers::cades::{self, CadesDetachedRequest, PreparedCades};
-use nubefirma_containers::tsp;
+use nubefirma_containers::format::Format;
+use nubefirma_containers::staged::{Document, Signer, Staged, stage};
 use nubefirma_protocol::csc::{
     AuthorizeRequest, AuthorizeResponse, CertificatesWanted, CredentialInfo,
     CredentialsInfoRequest, CredentialsListRequest, CredentialsListResponse, LoginRequest,
@@ -26,20 +26,32 @@ use crate::relay::Relay;
 /// Read the files in pieces of this size: any file size, little memory.
 const READ_CHUNK: usize = 1 << 20;
 
-pub fn run(
-    relay_url: &str,
-    id: &str,
-    level: Level,
-    out: Option<&Path>,
-    files: &[PathBuf],
-) -> Result<(), String> {
+/// What to sign and how.
+pub struct SignArgs<'a> {
+    pub relay_url: &'a str,
+    pub id: &'a str,
+    pub format: Format,
+    pub level: Level,
+    pub out: Option<&'a Path>,
+    pub files: &'a [PathBuf],
+}
+
+pub fn run(args: &SignArgs<'_>) -> Result<(), String> {
+    let SignArgs {
+        relay_url,
+        id,
+        format,
+        out,
+        files,
+        ..
+    } = *args;
     if files.len() > MAX_HASHES_PER_CALL {
         return Err(format!(
             "{} files given; at most {MAX_HASHES_PER_CALL} can be signed at once",
             files.len()
         ));
     }
-    let outputs = output_paths(files, out)?;
+    let outputs = output_paths(files, out, format)?;
     let relay = Relay::new(relay_url)?;
     let mut stdin = std::io::stdin().lock();
     let password = match std::env::var("NUBEFIRMA_PASSWORD") {
@@ -54,7 +66,7 @@ pub fn run(
         relay.post_basic("auth/login", id.trim(), &password, &LoginRequest::default())?;
     drop(password);
     let token = login.access_token;
-    let outcome = sign_in_session(&relay, &token, level, files, &outputs, &mut stdin);
+    let outcome = sign_in_session(&relay, &token, args, &outputs, &mut stdin);
     // The session is of no further use: end it rather than leave a live token behind.
     if let Err(e) = relay.post_no_content("auth/revoke", &token, &serde_json::json!({})) {
         eprintln!("nubefirma: warning: could not end the session: {e}");
@@ -65,11 +77,16 @@ pub fn run(
 fn sign_in_session(
     relay: &Relay,
     token: &str,
-    level: Level,
-    files: &[PathBuf],
+    args: &SignArgs<'_>,
     outputs: &[PathBuf],
     stdin: &mut impl BufRead,
 ) -> Result<(), String> {
+    let SignArgs {
+        format,
+        level,
+        files,
+        ..
+    } = *args;
     let list: CredentialsListResponse = relay.post(
         "credentials/list",
         token,
@@ -120,22 +137,28 @@ fn sign_in_session(
         .map_err(|e| format!("the system clock is before 1970: {e}"))?
         .as_secs();
     let signing_time = i64::try_from(signing_time).map_err(|e| format!("system clock: {e}"))?;
-    let mut prepared: Vec<PreparedCades> = Vec::with_capacity(files.len());
+    let signer = Signer {
+        certificate_der: signer,
+        chain_der: issuers,
+        signing_time_unix_seconds: signing_time,
+    };
+    let mut prepared: Vec<Staged> = Vec::with_capacity(files.len());
     for file in files {
-        let content_sha256 = sha256_of_file(file)?;
+        let document = if format.reads_whole_document() {
+            Document::Bytes(
+                std::fs::read(file).map_err(|e| format!("cannot read {}: {e}", file.display()))?,
+            )
+        } else {
+            Document::Digest(sha256_of_file(file)?)
+        };
         prepared.push(
-            cades::prepare(&CadesDetachedRequest {
-                content_sha256,
-                signer_certificate_der: signer,
-                chain_der: issuers,
-                signing_time_unix_seconds: Some(signing_time),
-            })
-            .map_err(|e| format!("cannot prepare the signature of {}: {e}", file.display()))?,
+            stage(format, document, &signer)
+                .map_err(|e| format!("cannot prepare the signature of {}: {e}", file.display()))?,
         );
     }
     let dtbs: Vec<[u8; 32]> = prepared
         .iter()
-        .map(PreparedCades::data_to_be_signed_sha256)
+        .map(Staged::data_to_be_signed_sha256)
         .collect();
     let hashes: Vec<String> = dtbs.iter().map(|d| STANDARD.encode(d)).collect();
 
@@ -203,10 +226,12 @@ fn sign_in_session(
         let signature = STANDARD
             .decode(signature)
             .map_err(|e| format!("the relay sent a signature that is not base64: {e}"))?;
-        let container = match level {
-            Level::B => prepared.finish(&signature),
+        let token_der = match level {
+            Level::B => None,
             Level::T => {
-                let imprint = tsp::signature_value_imprint(&signature);
+                let imprint = prepared
+                    .timestamp_imprint(&signature)
+                    .map_err(|e| format!("{}: {e}", file.display()))?;
                 let stamped: TimestampResponse = relay.post(
                     "signatures/timestamp",
                     token,
@@ -216,13 +241,14 @@ fn sign_in_session(
                         nonce: None,
                     },
                 )?;
-                let token_der = STANDARD.decode(&stamped.timestamp).map_err(|e| {
+                Some(STANDARD.decode(&stamped.timestamp).map_err(|e| {
                     format!("the relay sent a timestamp token that is not base64: {e}")
-                })?;
-                prepared.finish_with_timestamp(&signature, &token_der)
+                })?)
             }
-        }
-        .map_err(|e| format!("cannot assemble the signature of {}: {e}", file.display()))?;
+        };
+        let container = prepared
+            .finish(&signature, token_der.as_deref())
+            .map_err(|e| format!("cannot assemble the signature of {}: {e}", file.display()))?;
         std::fs::write(output, &container)
             .map_err(|e| format!("cannot write {}: {e}", output.display()))?;
         eprintln!("Signed {} → {}", file.display(), output.display());
@@ -230,8 +256,13 @@ fn sign_in_session(
     Ok(())
 }
 
-/// `FILE.p7s` next to each file, or in `out`; two files may not end up in the same place.
-fn output_paths(files: &[PathBuf], out: Option<&Path>) -> Result<Vec<PathBuf>, String> {
+/// Each output (`FILE.p7s`, `FILE_signed.pdf`, …) next to its file, or in `out`; two files may
+/// not end up in the same place, and no output may overwrite an input.
+fn output_paths(
+    files: &[PathBuf],
+    out: Option<&Path>,
+    format: Format,
+) -> Result<Vec<PathBuf>, String> {
     if let Some(dir) = out
         && !dir.is_dir()
     {
@@ -245,13 +276,16 @@ fn output_paths(files: &[PathBuf], out: Option<&Path>) -> Result<Vec<PathBuf>, S
         }
         let name = file
             .file_name()
-            .ok_or_else(|| format!("{}: no file name", file.display()))?;
-        let mut p7s_name = name.to_os_string();
-        p7s_name.push(".p7s");
+            .and_then(|n| n.to_str())
+            .ok_or_else(|| format!("{}: no file name, or not UTF-8", file.display()))?;
+        let output_name = format.output_name(name);
         let output = match out {
-            Some(dir) => dir.join(&p7s_name),
-            None => file.with_file_name(&p7s_name),
+            Some(dir) => dir.join(&output_name),
+            None => file.with_file_name(&output_name),
         };
+        if files.contains(&output) {
+            return Err(format!("{} would overwrite an input", output.display()));
+        }
         if !seen.insert(output.clone()) {
             return Err(format!(
                 "two files would be signed into the same {}",

@@ -7,6 +7,9 @@
 //! per signature and errors only for broken structure.
 //!
 //! - `cades` — CAdES-BASELINE-B detached (`.p7s`).
+//! - `format` — the containers offered, and how their outputs are named.
+//! - `staged` — one signature of any format, waiting for the relay: one way to prepare, get the
+//!   digest to sign, the timestamp imprint, and finish.
 //! - `ess` — RFC 5035 `SigningCertificateV2`, the signer binding CAdES requires.
 //! - `tsp` — level T: an RFC 3161 timestamp over the signature value.
 //! - `validation` — what a signature says and whether it holds.
@@ -16,6 +19,8 @@
 
 pub mod cades;
 pub mod ess;
+pub mod format;
+pub mod staged;
 pub mod trust;
 pub mod tsp;
 pub mod validation;

@@ -7,7 +7,6 @@
 
 pub mod digest;
 pub mod errors;
-pub mod format;
 pub mod html;
 pub mod i18n;
 pub mod report;

@@ -12,12 +12,10 @@ use super::client::{CredentialSummary, RelayClient, RelayError};
 use super::file_hash::{read_blob, sha256_of_blob};
 use super::widgets::{Action, CertificateChoice, WidgetHost};
 use crate::errors::{ErrorCode, SdkError};
-use crate::format::{Format, MAX_IN_MEMORY_MIB};
 use crate::i18n::{DocumentProblem, Msg};
 use crate::wire;
-use nubefirma_containers::cades::{self, CadesDetachedRequest, PreparedCades};
-use nubefirma_containers::tsp;
-use sha2::{Digest, Sha256};
+use nubefirma_containers::format::{Format, MAX_IN_MEMORY_MIB};
+use nubefirma_containers::staged::{Document, Signer, Staged, stage};
 
 fn is_six_digits(code: &str) -> bool {
     code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit())
@@ -501,74 +499,25 @@ fn document_problem(
     )
 }
 
-/// A container waiting for its signature (and, at level T, its timestamp).
-enum Staged {
-    CadesDetached(PreparedCades),
-    CadesAttached(PreparedCades, Vec<u8>),
-}
-
-impl Staged {
-    fn data_to_be_signed_sha256(&self) -> [u8; 32] {
-        match self {
-            Self::CadesDetached(p) | Self::CadesAttached(p, _) => p.data_to_be_signed_sha256(),
-        }
-    }
-
-    /// What the TSA stamps at level T: the signature value's SHA-256 (CAdES, PAdES).
-    fn timestamp_imprint(&self, signature_der: &[u8]) -> [u8; 32] {
-        match self {
-            Self::CadesDetached(_) | Self::CadesAttached(..) => {
-                tsp::signature_value_imprint(signature_der)
-            }
-        }
-    }
-
-    fn finish(self, signature_der: &[u8], token: Option<&[u8]>) -> Result<Vec<Part>, String> {
-        let bytes = match self {
-            Self::CadesDetached(p) => p.finish_with(signature_der, None, token),
-            Self::CadesAttached(p, content) => p.finish_with(signature_der, Some(&content), token),
-        };
-        bytes
-            .map(|b| vec![Part::Bytes(b)])
-            .map_err(|e| e.to_string())
-    }
-}
-
 /// Fixes what each output signs. Errors name the document and why, in the citizen's language.
-fn stage(
+fn stage_all(
     ui: &WidgetHost,
     files: &[File],
     loaded: Vec<Loaded>,
-    signer: &[u8],
-    issuers: &[Vec<u8>],
-    request: SignRequest,
+    signer: &Signer<'_>,
+    format: Format,
 ) -> Result<Vec<(String, Staged)>, SdkError> {
-    let unexpected =
-        |e: &dyn std::fmt::Display| fail_with(ui, ErrorCode::Protocol, Msg::Unexpected, e);
-    let cades = |content_sha256: [u8; 32]| {
-        cades::prepare(&CadesDetachedRequest {
-            content_sha256,
-            signer_certificate_der: signer,
-            chain_der: issuers,
-            signing_time_unix_seconds: Some(request.now_unix_seconds),
-        })
-    };
-    let mut staged = Vec::with_capacity(files.len());
+    let mut all = Vec::with_capacity(files.len());
     for (file, loaded) in files.iter().zip(loaded) {
-        let name = request.format.output_name(&file.name());
-        let one = match (request.format, loaded) {
-            (Format::CadesDetached, Loaded::Digest(digest)) => {
-                Staged::CadesDetached(cades(digest).map_err(|e| unexpected(&e))?)
-            }
-            (Format::CadesAttached, Loaded::Bytes(bytes)) => {
-                let digest = Sha256::digest(&bytes).into();
-                Staged::CadesAttached(cades(digest).map_err(|e| unexpected(&e))?, bytes)
-            }
-            _ => return Err(unexpected(&"this format is not available in this build")),
+        let document = match loaded {
+            Loaded::Digest(digest) => Document::Digest(digest),
+            Loaded::Bytes(bytes) => Document::Bytes(bytes),
         };
-        staged.push((name, one));
+        let staged = stage(format, document, signer)
+            .map_err(|e| fail_with(ui, ErrorCode::Protocol, Msg::Unexpected, e))?;
+        all.push((format.output_name(&file.name()), staged));
     }
-    Ok(staged)
+    Ok(all)
 }
 
 async fn sign_in_session(
@@ -589,7 +538,12 @@ async fn sign_in_session(
     let (signer, issuers) = chain
         .split_first()
         .ok_or_else(|| fail(ui, ErrorCode::Protocol, Msg::Unexpected))?;
-    let staged = stage(ui, files, loaded, signer, issuers, request)?;
+    let signer = Signer {
+        certificate_der: signer,
+        chain_der: issuers,
+        signing_time_unix_seconds: request.now_unix_seconds,
+    };
+    let staged = stage_all(ui, files, loaded, &signer, request.format)?;
 
     let dtbs: Vec<[u8; 32]> = staged
         .iter()
@@ -622,7 +576,9 @@ async fn sign_in_session(
             Level::B => None,
             Level::T => {
                 // The relay's TSA stamps the signature value; the container is assembled once.
-                let imprint = staged.timestamp_imprint(signature);
+                let imprint = staged
+                    .timestamp_imprint(signature)
+                    .map_err(|e| fail_with(ui, ErrorCode::Protocol, Msg::Unexpected, e))?;
                 Some(
                     relay
                         .timestamp(token, &imprint)
@@ -631,9 +587,11 @@ async fn sign_in_session(
                 )
             }
         };
-        let parts = staged
-            .finish(signature, token_der.as_deref())
-            .map_err(|e| fail_with(ui, ErrorCode::Protocol, Msg::Unexpected, e))?;
+        let parts = vec![Part::Bytes(
+            staged
+                .finish(signature, token_der.as_deref())
+                .map_err(|e| fail_with(ui, ErrorCode::Protocol, Msg::Unexpected, e))?,
+        )];
         progress(Progress {
             stage: "done",
             file: index,

@@ -17,9 +17,9 @@ use web_sys::Blob;
 use web_sys::{File, FilePropertyBag, HtmlElement};
 
 use crate::errors::{ErrorCode, SdkError};
-use crate::format::Format;
 use crate::i18n::Lang;
 use client::RelayClient;
+use nubefirma_containers::format::Format;
 use widgets::WidgetHost;
 
 fn js_error(err: &SdkError) -> JsValue {

@@ -1,8 +1,8 @@
-//! The containers a portal can ask `signFiles` for, and what each gives back: how many outputs,
-//! their names and media types, and whether the document must be read whole. Pure, so it is
-//! tested natively.
+//! The containers a citizen can ask for (the SDK's `signFiles` and the command line), and what
+//! each gives back: how many outputs, their names and media types, and whether the document
+//! must be read whole.
 
-/// The signed container asked for (`options.format`, and `options.attached` for CAdES).
+/// The signed container asked for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     /// CAdES detached: a `.p7s` beside the untouched document. Streams: any size.
@@ -22,7 +22,8 @@ pub enum Format {
 pub const MAX_IN_MEMORY_MIB: u32 = 256;
 
 impl Format {
-    /// From the JS options: `format` (default `'cades'`) and, for CAdES, `attached`.
+    /// From the words the SDK's options and the command line use: `format` (default `cades`)
+    /// and, for CAdES, `attached`.
     pub fn from_options(format: Option<&str>, attached: bool) -> Result<Self, &'static str> {
         match (format, attached) {
             (None | Some("cades"), false) => Ok(Self::CadesDetached),
