@@ -1,5 +1,6 @@
-// Verifying in the browser: the SDK's verify(signature, { content }) reports each signature
-// (integrity, signer, times, trust in the relay's root CA). Nothing is uploaded.
+// Verifying in the browser: the SDK's verify(signed, { content }) reports each signature of a
+// PDF, XML, ASiC-E or CMS file (integrity, signer, times, trust in the relay's root CA, the
+// certificate's validity then). Nothing is uploaded.
 import init, { NubeFirma } from '/pkg/nubefirma-verify.js';
 import { RELAY_URL } from '/config.js';
 
@@ -11,26 +12,29 @@ $('verify').addEventListener('click', async () => {
   report.replaceChildren();
   const signature = $('signature').files[0];
   const content = $('content').files[0];
-  if (!signature || !content) {
+  if (!signature) {
     report.className = 'error';
-    report.textContent = 'Choose the signature and the signed document.';
+    report.textContent = 'Choose the signed file.';
     return;
   }
   try {
     const sdk = new NubeFirma({ relayUrl: RELAY_URL, mount: document.createElement('div') });
-    const reports = await sdk.verify(signature, { content });
+    const reports = await sdk.verify(signature, content ? { content } : {});
     report.className = reports.every((r) => r.ok) ? 'ok' : 'error';
     for (const [i, r] of reports.entries()) {
       const item = document.createElement('section');
       item.className = r.ok ? 'signature ok' : 'signature error';
       const rows = [
         ['Result', r.ok ? 'VALID' : 'NOT VALID'],
+        ['Format', r.format || '(unknown)'],
         ['Signer', r.signer ?? '(unknown)'],
         ['Signing time', r.signingTime ?? '(none)'],
         ['Timestamp', r.timestamp ?? 'none (level B)'],
         ['Intact', r.intact ? 'yes' : 'no'],
         ['Signature valid', r.valid ? 'yes' : 'no'],
         ['Trusted', r.trusted ? `yes (${r.trust})` : 'no'],
+        ['Certificate valid then', r.certificateValid ? 'yes' : 'no'],
+        ...r.covers.map((c) => ['Covers', c]),
         ...r.problems.map((p) => ['Problem', p]),
       ];
       const h = document.createElement('h2');

@@ -49,14 +49,15 @@ enum Command {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
-    /// Verifies a detached CAdES signature (.p7s) over its content, and that the signer's
-    /// certificate chains to a certificate in the trust file.
+    /// Verifies every signature of a signed file (PAdES PDF, XAdES XML, ASiC-E, CAdES .p7m, or a
+    /// detached .p7s with --content), and that each signer's certificate chains to a
+    /// certificate in the trust file and was valid when it signed.
     Verify {
-        /// The signature file.
-        signature: PathBuf,
         /// The signed file.
+        signature: PathBuf,
+        /// The signed document, for a detached .p7s.
         #[arg(long)]
-        content: PathBuf,
+        content: Option<PathBuf>,
         /// PEM file with the trusted CA certificate(s), e.g. the relay's /pki/ca.pem.
         #[arg(long)]
         trust: PathBuf,
@@ -114,7 +115,7 @@ fn main() -> ExitCode {
             signature,
             content,
             trust,
-        } => verify::run(&signature, &content, &trust),
+        } => verify::run(&signature, content.as_deref(), &trust),
     };
     match outcome {
         Ok(true) => ExitCode::SUCCESS,

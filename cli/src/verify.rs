@@ -1,46 +1,60 @@
-//! `nubefirma verify`: each signature of a detached CAdES `.p7s` checked over the content
-//! (`nubefirma_containers::validation`), plus trust (`nubefirma_containers::trust`): the
-//! signer's certificate must chain, through the certificates the container carries, to a
-//! certificate of the trust file.
+//! `nubefirma verify`: every signature of a signed file — PAdES, XAdES, ASiC-E, CAdES attached,
+//! or a detached `.p7s` over `--content` — checked by `nubefirma_containers::verify`, plus
+//! trust: the signer's certificate must chain, through the certificates the container carries,
+//! to a certificate of the trust file, and be within its validity when it signed.
 
 use std::path::Path;
 
 use der::DateTime;
-use nubefirma_containers::trust::{carried_certificates, chain_to_anchor};
-use nubefirma_containers::validation::{SignatureStatus, validate_cades_detached};
+use nubefirma_containers::validation::SignatureStatus;
+use nubefirma_containers::verify::verify;
 use x509_cert::Certificate;
 
 use crate::sign::sha256_of_file;
 
-pub fn run(signature: &Path, content: &Path, trust: &Path) -> Result<bool, String> {
-    let p7s = std::fs::read(signature)
-        .map_err(|e| format!("cannot read {}: {e}", signature.display()))?;
+pub fn run(signed: &Path, content: Option<&Path>, trust: &Path) -> Result<bool, String> {
+    let bytes =
+        std::fs::read(signed).map_err(|e| format!("cannot read {}: {e}", signed.display()))?;
     let pem = std::fs::read(trust).map_err(|e| format!("cannot read {}: {e}", trust.display()))?;
     let anchors = Certificate::load_pem_chain(&pem)
         .map_err(|e| format!("{}: not PEM certificates: {e}", trust.display()))?;
     if anchors.is_empty() {
         return Err(format!("{}: no certificate in it", trust.display()));
     }
-    let digest = sha256_of_file(content)?;
-    let statuses = validate_cades_detached(&p7s, &digest)
-        .map_err(|e| format!("{}: {e}", signature.display()))?;
-    let carried = carried_certificates(&p7s)?;
-    if statuses.is_empty() {
-        println!("{}: no signature in it", signature.display());
+    let digest = content.map(sha256_of_file).transpose()?;
+    let verified =
+        verify(&bytes, digest.as_ref()).map_err(|e| format!("{}: {e}", signed.display()))?;
+    if verified.signatures.is_empty() {
+        println!("{}: no signature in it", signed.display());
         return Ok(false);
     }
 
-    println!(
-        "{} over {}: {} signature(s)",
-        signature.display(),
-        content.display(),
-        statuses.len()
-    );
+    match content {
+        Some(content) => println!(
+            "{} ({}) over {}: {} signature(s)",
+            signed.display(),
+            verified.kind,
+            content.display(),
+            verified.signatures.len()
+        ),
+        None => println!(
+            "{} ({}): {} signature(s)",
+            signed.display(),
+            verified.kind,
+            verified.signatures.len()
+        ),
+    }
     let mut all_hold = true;
-    for (index, status) in statuses.iter().enumerate() {
-        let trusted = trust_of(status, &carried, &anchors);
-        all_hold &= status.holds() && trusted.is_ok();
-        report(index + 1, status, &trusted);
+    for (index, checked) in verified.signatures.iter().enumerate() {
+        let trusted = checked.trust(&anchors);
+        let in_validity = checked
+            .certificate_valid_at_signing()
+            .unwrap_or_else(|| Err("the signature shows no time to judge it at".into()));
+        all_hold &= checked.status.holds() && trusted.is_ok() && in_validity.is_ok();
+        report(index + 1, &checked.status, &trusted, &in_validity);
+        for covered in &checked.covers {
+            println!("  covers:         {covered}");
+        }
     }
     println!(
         "{}",
@@ -53,7 +67,12 @@ pub fn run(signature: &Path, content: &Path, trust: &Path) -> Result<bool, Strin
     Ok(all_hold)
 }
 
-fn report(number: usize, status: &SignatureStatus, trusted: &Result<String, String>) {
+fn report(
+    number: usize,
+    status: &SignatureStatus,
+    trusted: &Result<String, String>,
+    in_validity: &Result<(), String>,
+) {
     let yes_no = |b: bool| if b { "yes" } else { "NO" };
     println!("Signature {number}:");
     println!(
@@ -80,6 +99,10 @@ fn report(number: usize, status: &SignatureStatus, trusted: &Result<String, Stri
         Ok(path) => println!("  trusted:        yes ({path})"),
         Err(why) => println!("  trusted:        NO — {why}"),
     }
+    match in_validity {
+        Ok(()) => println!("  cert. valid:    yes, when it signed"),
+        Err(why) => println!("  cert. valid:    NO — {why}"),
+    }
     for problem in &status.problems {
         println!("  problem:        {problem}");
     }
@@ -89,18 +112,4 @@ fn time_text(unix: Option<i64>) -> String {
     unix.and_then(|t| u64::try_from(t).ok())
         .and_then(|t| DateTime::from_unix_duration(std::time::Duration::from_secs(t)).ok())
         .map_or_else(|| "(none)".to_owned(), |d| format!("{d} (UTC)"))
-}
-
-/// Ok(the path to an anchor, in words) when the signer's certificate chains to one of
-/// `anchors` through `carried`.
-fn trust_of(
-    status: &SignatureStatus,
-    carried: &[Certificate],
-    anchors: &[Certificate],
-) -> Result<String, String> {
-    let der = status
-        .signer_certificate
-        .as_deref()
-        .ok_or("the container does not carry the signer's certificate")?;
-    chain_to_anchor(der, carried, anchors)
 }

@@ -13,6 +13,7 @@
 //! - `ess` — RFC 5035 `SigningCertificateV2`, the signer binding CAdES requires.
 //! - `tsp` — level T: an RFC 3161 timestamp over the signature value.
 //! - `validation` — what a signature says and whether it holds.
+//! - `verify` — any container in one call: its kind, each signature, trust and validity.
 //! - `trust` — whether a signer's certificate chains to the caller's trust anchors.
 
 #![forbid(unsafe_code)]
@@ -24,3 +25,4 @@ pub mod staged;
 pub mod trust;
 pub mod tsp;
 pub mod validation;
+pub mod verify;

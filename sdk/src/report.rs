@@ -3,21 +3,29 @@
 //! plain object per signature. Pure, so it is tested natively.
 
 use der::DateTime;
-use nubefirma_containers::trust::{anchors_from_pem, carried_certificates, chain_to_anchor};
-use nubefirma_containers::validation::{SignatureStatus, validate_cades_detached};
+use nubefirma_containers::trust::anchors_from_pem;
+use nubefirma_containers::verify::{Checked, verify};
 use serde::Serialize;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SignatureReport {
-    /// Every check passed: intact, valid, bound to its certificate, and trusted.
+    /// Every check passed: intact, valid, bound to its certificate, trusted, and the
+    /// certificate within its validity when it signed.
     pub ok: bool,
+    /// The container: `CAdES (detached)`, `CAdES (attached)`, `PAdES`, `XAdES`, `ASiC-E`.
+    pub format: String,
     pub intact: bool,
     pub valid: bool,
     pub signer_bound: bool,
     pub trusted: bool,
     /// The path to the trust anchor, or why there is none.
     pub trust: String,
+    /// The signer's certificate was within its validity at the signature's time (the
+    /// timestamp's when there is one).
+    pub certificate_valid: bool,
+    /// What the signature covers, when more than the one document (e.g. an ASiC-E's files).
+    pub covers: Vec<String>,
     pub signer: Option<String>,
     /// RFC 3339, UTC.
     pub signing_time: Option<String>,
@@ -33,7 +41,9 @@ fn rfc3339(unix: Option<i64>) -> Option<String> {
         .map(|d| d.to_string())
 }
 
-fn report_of(status: SignatureStatus, trust: Result<String, String>) -> SignatureReport {
+fn report_of(format: &str, checked: Checked, trust: Result<String, String>) -> SignatureReport {
+    let certificate_valid = checked.certificate_valid_at_signing();
+    let status = checked.status;
     let trusted = trust.is_ok();
     let mut problems = status.problems;
     let trust = match trust {
@@ -43,13 +53,32 @@ fn report_of(status: SignatureStatus, trust: Result<String, String>) -> Signatur
             why
         }
     };
+    let certificate_valid = match certificate_valid {
+        Some(Ok(())) => true,
+        Some(Err(why)) => {
+            problems.push(why);
+            false
+        }
+        None => {
+            problems.push("the signature shows no time to judge the certificate at".into());
+            false
+        }
+    };
     SignatureReport {
-        ok: status.intact && status.valid && status.signer_bound && trusted && problems.is_empty(),
+        ok: status.intact
+            && status.valid
+            && status.signer_bound
+            && trusted
+            && certificate_valid
+            && problems.is_empty(),
+        format: format.to_owned(),
         intact: status.intact,
         valid: status.valid,
         signer_bound: status.signer_bound,
         trusted,
         trust,
+        certificate_valid,
+        covers: checked.covers,
         signer: status.signer_subject,
         signing_time: rfc3339(status.signing_time),
         timestamp: rfc3339(status.timestamp),
@@ -57,44 +86,47 @@ fn report_of(status: SignatureStatus, trust: Result<String, String>) -> Signatur
     }
 }
 
-/// A report for each signature of a detached CAdES `p7s` over content of `content_sha256`,
-/// trusted when it chains to `anchors_pem`. A damaged file gives one report saying what is
-/// wrong, never an error.
-pub fn verify_detached(
-    p7s: &[u8],
-    content_sha256: &[u8; 32],
+/// A report for each signature of `container` (any format; a detached CAdES signature needs
+/// `content_sha256`, its document's), trusted when it chains to `anchors_pem`. A damaged file
+/// gives one report saying what is wrong, never an error.
+pub fn verify_container(
+    container: &[u8],
+    content_sha256: Option<&[u8; 32]>,
     anchors_pem: &str,
 ) -> Vec<SignatureReport> {
     let broken = |why: String| SignatureReport {
         ok: false,
+        format: String::new(),
         intact: false,
         valid: false,
         signer_bound: false,
         trusted: false,
         trust: why.clone(),
+        certificate_valid: false,
+        covers: Vec::new(),
         signer: None,
         signing_time: None,
         timestamp: None,
         problems: vec![why],
     };
-    let statuses = match validate_cades_detached(p7s, content_sha256) {
-        Ok(statuses) => statuses,
+    let verified = match verify(container, content_sha256) {
+        Ok(verified) => verified,
         Err(e) => return vec![broken(e.to_string())],
     };
     let anchors = match anchors_from_pem(anchors_pem) {
         Ok(anchors) => anchors,
         Err(e) => return vec![broken(format!("trust anchors: {e}"))],
     };
-    let carried = carried_certificates(p7s).unwrap_or_default();
-    statuses
+    if verified.signatures.is_empty() {
+        return vec![broken(format!("{}: no signature in it", verified.kind))];
+    }
+    let format = verified.kind.to_string();
+    verified
+        .signatures
         .into_iter()
-        .map(|status| {
-            let trust = status
-                .signer_certificate
-                .as_deref()
-                .ok_or_else(|| "the container does not carry the signer's certificate".to_owned())
-                .and_then(|der| chain_to_anchor(der, &carried, &anchors));
-            report_of(status, trust)
+        .map(|checked| {
+            let trust = checked.trust(&anchors);
+            report_of(&format, checked, trust)
         })
         .collect()
 }
@@ -105,10 +137,12 @@ mod tests {
 
     #[test]
     fn garbage_and_bad_anchors_give_a_report_not_a_panic() {
-        let reports = verify_detached(b"not a signature", &[0u8; 32], "");
+        let reports = verify_container(b"not a signature", Some(&[0u8; 32]), "");
         assert_eq!(reports.len(), 1);
         assert!(!reports[0].ok);
         assert!(reports[0].problems[0].contains("not a readable signed container"));
+        let reports = verify_container(b"%PDF-1.7 broken", None, "");
+        assert!(!reports[0].ok);
     }
 
     #[test]

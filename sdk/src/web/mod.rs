@@ -177,33 +177,45 @@ fn output_file(output: flow::Output) -> Result<File, JsValue> {
 #[cfg(feature = "verify")]
 #[wasm_bindgen]
 impl NubeFirma {
-    /// Verifies a detached CAdES signature (`signature`: the `.p7s` as a Blob or File) over
+    /// Verifies every signature of `signed` (a File or Blob): a PAdES PDF, an XAdES XML
+    /// document, an ASiC-E, an attached CAdES `.p7m`, or a detached `.p7s` with
     /// `options.content` (the signed document; hashed here, streaming). `options.trust`: PEM
     /// trust anchors (default: the relay's root CA). Resolves to one report per signature
-    /// (`ok`, `intact`, `valid`, `signerBound`, `trusted`, `trust`, `signer`, `signingTime`,
-    /// `timestamp`, `problems`); a damaged file resolves to a report saying what is wrong.
-    pub fn verify(&self, signature: Blob, options: JsValue) -> js_sys::Promise {
+    /// (`ok`, `format`, `intact`, `valid`, `signerBound`, `trusted`, `trust`,
+    /// `certificateValid`, `covers`, `signer`, `signingTime`, `timestamp`, `problems`); a
+    /// damaged file resolves to a report saying what is wrong.
+    pub fn verify(&self, signed: Blob, options: JsValue) -> js_sys::Promise {
         let relay = self.relay.clone();
         future_to_promise(async move {
             let invalid = |why: &str| js_error(&SdkError::new(ErrorCode::InvalidOptions, why));
-            let content = option(&options, "content")
-                .dyn_into::<Blob>()
-                .map_err(|_| invalid("content: the signed document (a File or Blob)"))?;
-            if signature.size() > MAX_SIGNATURE_BYTES {
-                return Err(invalid(
-                    "signature: larger than a detached signature can be",
-                ));
+            let content = option(&options, "content");
+            let content = if content.is_undefined() || content.is_null() {
+                None
+            } else {
+                Some(
+                    content
+                        .dyn_into::<Blob>()
+                        .map_err(|_| invalid("content: the signed document (a File or Blob)"))?,
+                )
+            };
+            if signed.size() > MAX_VERIFY_BYTES {
+                return Err(invalid("signed: larger than this browser can verify"));
             }
-            let buffer = wasm_bindgen_futures::JsFuture::from(signature.array_buffer()).await?;
-            let p7s = Uint8Array::new(&buffer).to_vec();
-            let digest = file_hash::sha256_of_blob(&content, |_, _| {})
-                .await
-                .map_err(|e| {
-                    js_error(&SdkError::new(
-                        ErrorCode::FileUnreadable,
-                        format!("content: {e:?}"),
-                    ))
-                })?;
+            let buffer = wasm_bindgen_futures::JsFuture::from(signed.array_buffer()).await?;
+            let bytes = Uint8Array::new(&buffer).to_vec();
+            let digest = match content {
+                None => None,
+                Some(content) => Some(
+                    file_hash::sha256_of_blob(&content, |_, _| {})
+                        .await
+                        .map_err(|e| {
+                            js_error(&SdkError::new(
+                                ErrorCode::FileUnreadable,
+                                format!("content: {e:?}"),
+                            ))
+                        })?,
+                ),
+            };
             let trust = match option(&options, "trust").as_string() {
                 Some(pem) => pem,
                 None => relay.root_pem().await.map_err(|e| {
@@ -213,15 +225,16 @@ impl NubeFirma {
                     ))
                 })?,
             };
-            let reports = crate::report::verify_detached(&p7s, &digest, &trust);
+            let reports = crate::report::verify_container(&bytes, digest.as_ref(), &trust);
             serde_wasm_bindgen::to_value(&reports).map_err(JsValue::from)
         })
     }
 }
 
-/// A detached signature with its chain is a few KiB; anything far larger is not one.
+/// The signed file is read whole (a PDF or an ASiC-E carries its documents): as for signing.
 #[cfg(feature = "verify")]
-const MAX_SIGNATURE_BYTES: f64 = 1024.0 * 1024.0;
+const MAX_VERIFY_BYTES: f64 =
+    nubefirma_containers::format::MAX_IN_MEMORY_MIB as f64 * 1024.0 * 1024.0;
 
 /// The SDK's version, for support requests.
 #[wasm_bindgen]

@@ -1,0 +1,226 @@
+//! Verifying any container nubefirma makes — or another producer's of the same formats — in
+//! one call, for the SDK's `verify` and the command line: what kind of container the bytes
+//! are, each signature's status, the certificates it carries (to build the path to a trust
+//! anchor), and whether the signer's certificate was within its validity when the signature
+//! was made.
+
+use core::fmt;
+
+use der::Decode;
+use x509_cert::Certificate;
+
+use crate::trust::{carried_certificates, chain_to_anchor};
+use crate::validation::{
+    SignatureStatus, StructureError, validate_cades_attached, validate_cades_detached,
+};
+
+/// What the bytes are, judged by their first bytes (and, for CMS, whether the content is
+/// inside).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    CadesDetached,
+    CadesAttached,
+    Pades,
+    Xades,
+    Asice,
+}
+
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::CadesDetached => "CAdES (detached)",
+            Self::CadesAttached => "CAdES (attached)",
+            Self::Pades => "PAdES",
+            Self::Xades => "XAdES",
+            Self::Asice => "ASiC-E",
+        })
+    }
+}
+
+/// One signature, checked, with what a caller needs to judge its trust.
+#[derive(Debug, Clone)]
+pub struct Checked {
+    pub status: SignatureStatus,
+    /// Certificates the container carries for this signature (the path to an anchor).
+    pub carried: Vec<Certificate>,
+    /// What the signature covers, in words (e.g. the files of an ASiC-E), when it is not simply
+    /// "the document".
+    pub covers: Vec<String>,
+}
+
+/// Every signature of a container.
+#[derive(Debug, Clone)]
+pub struct Verified {
+    pub kind: Kind,
+    pub signatures: Vec<Checked>,
+}
+
+/// The kind of container `bytes` hold; an error when no format of ours starts that way.
+pub fn detect(bytes: &[u8]) -> Result<Kind, StructureError> {
+    let trimmed = trim_start(bytes);
+    if bytes.starts_with(b"%PDF-") || find(bytes.get(..1024).unwrap_or(bytes), b"%PDF-") {
+        Ok(Kind::Pades)
+    } else if bytes.starts_with(b"PK\x03\x04") {
+        Ok(Kind::Asice)
+    } else if trimmed.starts_with(b"<") {
+        Ok(Kind::Xades)
+    } else if bytes.first() == Some(&0x30) {
+        // CMS: attached when the encapsulated content is there.
+        match validate_cades_attached(bytes) {
+            Ok(_) => Ok(Kind::CadesAttached),
+            Err(_) => Ok(Kind::CadesDetached),
+        }
+    } else {
+        Err(StructureError(
+            "not a PDF, ASiC-E, XML or CMS signature".into(),
+        ))
+    }
+}
+
+fn trim_start(bytes: &[u8]) -> &[u8] {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let start = bytes
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(bytes.len());
+    bytes.get(start..).unwrap_or_default()
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+/// Checks every signature of `bytes`. `detached_content_sha256`: the SHA-256 of the signed
+/// document, needed (only) for a detached CAdES signature.
+pub fn verify(
+    bytes: &[u8],
+    detached_content_sha256: Option<&[u8; 32]>,
+) -> Result<Verified, StructureError> {
+    let kind = detect(bytes)?;
+    let signatures = match kind {
+        Kind::CadesDetached => {
+            let digest = detached_content_sha256.ok_or_else(|| {
+                StructureError(
+                    "a detached signature: give the signed document too, to check it".into(),
+                )
+            })?;
+            cms_checked(bytes, validate_cades_detached(bytes, digest)?)
+        }
+        Kind::CadesAttached => cms_checked(bytes, validate_cades_attached(bytes)?.1),
+        Kind::Pades | Kind::Xades | Kind::Asice => {
+            return Err(StructureError(format!(
+                "{kind} cannot be verified by this build"
+            )));
+        }
+    };
+    Ok(Verified { kind, signatures })
+}
+
+fn cms_checked(cms: &[u8], statuses: Vec<SignatureStatus>) -> Vec<Checked> {
+    let carried = carried_certificates(cms).unwrap_or_default();
+    statuses
+        .into_iter()
+        .map(|status| Checked {
+            status,
+            carried: carried.clone(),
+            covers: Vec::new(),
+        })
+        .collect()
+}
+
+impl Checked {
+    /// Ok(the path to an anchor, in words) when the signer's certificate chains to one of
+    /// `anchors` through the certificates carried; Err(why not).
+    pub fn trust(&self, anchors: &[Certificate]) -> Result<String, String> {
+        let der = self
+            .status
+            .signer_certificate
+            .as_deref()
+            .ok_or("the container does not carry the signer's certificate")?;
+        chain_to_anchor(der, &self.carried, anchors)
+    }
+
+    /// Whether the signer's certificate was within its validity at the time the signature
+    /// shows: the timestamp's (level T, trusted more) or else the claimed signing time. `None`
+    /// when the signature shows no time or carries no certificate.
+    pub fn certificate_valid_at_signing(&self) -> Option<Result<(), String>> {
+        let time = self.status.timestamp.or(self.status.signing_time)?;
+        let der = self.status.signer_certificate.as_deref()?;
+        let cert = Certificate::from_der(der).ok()?;
+        let validity = &cert.tbs_certificate.validity;
+        let not_before = validity.not_before.to_unix_duration().as_secs();
+        let not_after = validity.not_after.to_unix_duration().as_secs();
+        let at = u64::try_from(time).ok()?;
+        Some(if at < not_before {
+            Err("the certificate was not yet valid when it signed".into())
+        } else if at > not_after {
+            Err("the certificate had expired when it signed".into())
+        } else {
+            Ok(())
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cades::tests::{DOCUMENT, SIGNING_TIME_2024, sign, test_pki};
+    use sha2::{Digest, Sha256};
+
+    #[test]
+    fn kinds_are_told_by_their_first_bytes() {
+        assert_eq!(detect(b"%PDF-1.7\n").unwrap(), Kind::Pades);
+        assert_eq!(detect(b"PK\x03\x04rest").unwrap(), Kind::Asice);
+        assert_eq!(
+            detect(b"\xEF\xBB\xBF  <?xml version='1.0'?>").unwrap(),
+            Kind::Xades
+        );
+        let pki = test_pki();
+        let p7s = sign(&pki, DOCUMENT, SIGNING_TIME_2024);
+        assert_eq!(detect(&p7s).unwrap(), Kind::CadesDetached);
+        assert!(detect(b"hello").is_err());
+        assert!(detect(b"").is_err());
+    }
+
+    #[test]
+    fn a_detached_signature_needs_its_document_and_then_holds_and_is_trusted() {
+        let pki = test_pki();
+        let p7s = sign(&pki, DOCUMENT, SIGNING_TIME_2024);
+        assert!(verify(&p7s, None).is_err());
+        let digest: [u8; 32] = Sha256::digest(DOCUMENT).into();
+        let verified = verify(&p7s, Some(&digest)).unwrap();
+        assert_eq!(verified.kind, Kind::CadesDetached);
+        let [one] = verified.signatures.as_slice() else {
+            panic!("one signature expected")
+        };
+        assert!(one.status.holds());
+        let root = Certificate::from_der(&pki.root_der).unwrap();
+        assert!(one.trust(std::slice::from_ref(&root)).is_ok());
+        // The test certificate is valid from now for an hour: a 2024 signing time predates it.
+        assert!(matches!(
+            one.certificate_valid_at_signing(),
+            Some(Err(why)) if why.contains("not yet valid")
+        ));
+
+        let other: [u8; 32] = Sha256::digest(b"another").into();
+        let verified = verify(&p7s, Some(&other)).unwrap();
+        assert!(!verified.signatures[0].status.intact);
+    }
+
+    #[test]
+    fn a_signature_is_judged_against_the_certificates_validity() {
+        let pki = test_pki();
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs() as i64;
+        let digest: [u8; 32] = Sha256::digest(DOCUMENT).into();
+        let judged = |time: i64| {
+            let p7s = sign(&pki, DOCUMENT, time);
+            verify(&p7s, Some(&digest)).unwrap().signatures[0].certificate_valid_at_signing()
+        };
+        assert_eq!(judged(now + 60), Some(Ok(())));
+        // The test certificate lives an hour: two hours on, it has expired.
+        assert!(matches!(judged(now + 7200), Some(Err(why)) if why.contains("expired")));
+    }
+}
