@@ -53,6 +53,16 @@ function tampered(path, offset) {
 
 const run = (cmd, args, opts = {}) => spawnSync(cmd, args, { encoding: 'utf8', ...opts });
 
+/** The demo's Verify page (the SDK's verify, in the browser) on `path`: its report text. */
+async function verifyOnPage(page, path, expectedSignatures = 1) {
+  await page.goto('/verify.html');
+  await expect(page.locator('#verify[data-ready=true]')).toBeAttached();
+  await page.locator('#signature').setInputFiles(path);
+  await page.locator('#verify').click();
+  await expect(page.locator('#report section')).toHaveCount(expectedSignatures);
+  return page.locator('#report').innerText();
+}
+
 test('CAdES attached at level T: the .p7m carries the document and openssl verifies it', async ({ page, request }, testInfo) => {
   const doc = testInfo.outputPath('acta.txt');
   const content = `acta ${randomBytes(16).toString('hex')}`;
@@ -72,4 +82,10 @@ test('CAdES attached at level T: the .p7m carries the document and openssl verif
   const bad = run('openssl', ['cms', '-verify', '-cades', '-binary', '-inform', 'DER', '-in', tampered(outputs[0], at),
     '-CAfile', caPem, '-purpose', 'any', '-out', '/dev/null']);
   expect(bad.status).not.toBe(0);
+
+  const report = await verifyOnPage(page, outputs[0]);
+  expect(report).toMatch(/Result\s+VALID/);
+  expect(report).toContain('CAdES (attached)');
+  expect(report).toMatch(/Timestamp\s+\d{4}-/);
+  expect(await verifyOnPage(page, tampered(outputs[0], at))).toContain('NOT VALID');
 });
