@@ -13,6 +13,7 @@
 //! - `ess` — RFC 5035 `SigningCertificateV2`, the signer binding CAdES requires.
 //! - `tsp` — level T: an RFC 3161 timestamp over the signature value.
 //! - `validation` — what a signature says and whether it holds.
+//! - `revocation` — OCSP (RFC 6960): the request, and a believable reading of the answer.
 //! - `verify` — any container in one call: its kind, each signature, trust and validity.
 //! - `trust` — whether a signer's certificate chains to the caller's trust anchors.
 
@@ -21,6 +22,7 @@
 pub mod cades;
 pub mod ess;
 pub mod format;
+pub mod revocation;
 pub mod staged;
 pub mod trust;
 pub mod tsp;

@@ -447,3 +447,59 @@ async fn holder_of(relay: &RelayProcess, citizen: &TestCitizen, dir: &Path) -> H
         chain,
     }
 }
+
+/// The SDK's OCSP client (`containers::revocation`, what the browser's verify uses) against the
+/// real responder: good, then revoked with its reason; an answer with one byte changed, or to
+/// another nonce, is not believed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_sdks_ocsp_client_reads_good_then_revoked_and_believes_no_forged_answer() {
+    use nubefirma_containers::revocation::{Revocation, ocsp_request, read_ocsp_response};
+
+    let relay = RelayProcess::start(&[]);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let held = holder_of(&relay, &TestCitizen::new(9), dir.path()).await;
+    let (leaf, issuing) = (&held.chain[0], &held.chain[1]);
+    let ask = |nonce: [u8; 8]| {
+        let request = ocsp_request(leaf, issuing, &nonce).expect("request");
+        let client = relay.client.clone();
+        let url = format!("{}/pki/ocsp", relay.base);
+        async move {
+            let answer = client
+                .post(url)
+                .header("content-type", "application/ocsp-request")
+                .body(request)
+                .send()
+                .await
+                .expect("answer");
+            assert_eq!(answer.status(), StatusCode::OK);
+            answer.bytes().await.expect("body").to_vec()
+        }
+    };
+
+    let good = ask([1; 8]).await;
+    assert!(matches!(
+        read_ocsp_response(&good, leaf, issuing, &[1; 8]),
+        Ok(Revocation::Good { .. })
+    ));
+    // Replayed to a request with another nonce: refused.
+    let replayed = read_ocsp_response(&good, leaf, issuing, &[2; 8]).unwrap_err();
+    assert!(replayed.contains("nonce"), "{replayed}");
+    // One byte of the signed response data changed: the signature no longer verifies.
+    let mut forged = good.clone();
+    let at = forged.len() - 80;
+    forged[at] ^= 0x01;
+    assert!(read_ocsp_response(&forged, leaf, issuing, &[1; 8]).is_err());
+    // Asked about the issuing CA's certificate as if the root were its issuer... of the leaf:
+    // the root did not sign this answer.
+    assert!(read_ocsp_response(&good, leaf, &held.chain[2], &[1; 8]).is_err());
+
+    revoke(&relay, &held.credential, "keyCompromise").await;
+    let revoked = ask([3; 8]).await;
+    match read_ocsp_response(&revoked, leaf, issuing, &[3; 8]) {
+        Ok(Revocation::Revoked { time, reason }) => {
+            assert!(time > 1_700_000_000, "{time}");
+            assert_eq!(reason.as_deref(), Some("KeyCompromise"));
+        }
+        other => panic!("expected revoked, got {other:?}"),
+    }
+}

@@ -3,7 +3,9 @@
 //! plain object per signature. Pure, so it is tested natively.
 
 use der::DateTime;
-use nubefirma_containers::trust::anchors_from_pem;
+use der::Encode;
+use nubefirma_containers::revocation::{Revocation, ocsp_request, read_ocsp_response};
+use nubefirma_containers::trust::{anchors_from_pem, signed_by};
 use nubefirma_containers::verify::{Checked, verify};
 use serde::Serialize;
 
@@ -26,6 +28,9 @@ pub struct SignatureReport {
     pub certificate_valid: bool,
     /// What the signature covers, when more than the one document (e.g. an ASiC-E's files).
     pub covers: Vec<String>,
+    /// The signer certificate's revocation status from the relay's OCSP responder: `good`,
+    /// `revoked …`, `unknown`, or `not checked: …` (responder unreachable, no issuer).
+    pub revocation: String,
     pub signer: Option<String>,
     /// RFC 3339, UTC.
     pub signing_time: Option<String>,
@@ -79,6 +84,7 @@ fn report_of(format: &str, checked: Checked, trust: Result<String, String>) -> S
         trust,
         certificate_valid,
         covers: checked.covers,
+        revocation: "not checked".into(),
         signer: status.signer_subject,
         signing_time: rfc3339(status.signing_time),
         timestamp: rfc3339(status.timestamp),
@@ -94,6 +100,67 @@ pub fn verify_container(
     content_sha256: Option<&[u8; 32]>,
     anchors_pem: &str,
 ) -> Vec<SignatureReport> {
+    verify_with_questions(container, content_sha256, anchors_pem)
+        .into_iter()
+        .map(|(report, _)| report)
+        .collect()
+}
+
+/// What to ask an OCSP responder about one signer: her certificate and its issuer, DER.
+#[derive(Debug, Clone)]
+pub struct OcspQuestion {
+    pub certificate: Vec<u8>,
+    pub issuer: Vec<u8>,
+    /// The time the signature is proven to exist (its timestamp), Unix seconds.
+    proven_at: Option<i64>,
+}
+
+impl OcspQuestion {
+    /// The DER request, with the caller's random `nonce`.
+    pub fn request(&self, nonce: &[u8]) -> Result<Vec<u8>, String> {
+        ocsp_request(&self.certificate, &self.issuer, nonce)
+    }
+}
+
+/// Puts the responder's answer (or why there is none) into `report`. A certificate revoked
+/// before the signature's timestamp — or, with no timestamp to prove when it signed, revoked
+/// at all — fails the report.
+pub fn apply_revocation(
+    report: &mut SignatureReport,
+    question: &OcspQuestion,
+    answer: Result<Vec<u8>, String>,
+    nonce: &[u8],
+) {
+    let read = answer
+        .and_then(|der| read_ocsp_response(&der, &question.certificate, &question.issuer, nonce));
+    report.revocation = match read {
+        Ok(Revocation::Good { .. }) => "good".into(),
+        Ok(Revocation::Unknown) => "unknown to the responder".into(),
+        Ok(Revocation::Revoked { time, reason }) => {
+            let when = rfc3339(Some(time)).unwrap_or_default();
+            let text = match reason {
+                Some(reason) => format!("revoked {when} ({reason})"),
+                None => format!("revoked {when}"),
+            };
+            let before_signing = question.proven_at.is_none_or(|proven| time <= proven);
+            if before_signing {
+                report.ok = false;
+                report
+                    .problems
+                    .push(format!("the signer's certificate was {text}"));
+            }
+            text
+        }
+        Err(why) => format!("not checked: {why}"),
+    };
+}
+
+/// Like [`verify_container`], with each report's OCSP question (when its issuer is known).
+pub fn verify_with_questions(
+    container: &[u8],
+    content_sha256: Option<&[u8; 32]>,
+    anchors_pem: &str,
+) -> Vec<(SignatureReport, Option<OcspQuestion>)> {
     let broken = |why: String| SignatureReport {
         ok: false,
         format: String::new(),
@@ -104,6 +171,7 @@ pub fn verify_container(
         trust: why.clone(),
         certificate_valid: false,
         covers: Vec::new(),
+        revocation: "not checked".into(),
         signer: None,
         signing_time: None,
         timestamp: None,
@@ -111,24 +179,50 @@ pub fn verify_container(
     };
     let verified = match verify(container, content_sha256) {
         Ok(verified) => verified,
-        Err(e) => return vec![broken(e.to_string())],
+        Err(e) => return vec![(broken(e.to_string()), None)],
     };
     let anchors = match anchors_from_pem(anchors_pem) {
         Ok(anchors) => anchors,
-        Err(e) => return vec![broken(format!("trust anchors: {e}"))],
+        Err(e) => return vec![(broken(format!("trust anchors: {e}")), None)],
     };
     if verified.signatures.is_empty() {
-        return vec![broken(format!("{}: no signature in it", verified.kind))];
+        return vec![(
+            broken(format!("{}: no signature in it", verified.kind)),
+            None,
+        )];
     }
     let format = verified.kind.to_string();
     verified
         .signatures
         .into_iter()
         .map(|checked| {
+            let question = ocsp_question(&checked, &anchors);
             let trust = checked.trust(&anchors);
-            report_of(&format, checked, trust)
+            (report_of(&format, checked, trust), question)
         })
         .collect()
+}
+
+/// The signer's certificate and the issuer that really signed it, among the certificates the
+/// container carries and the trust anchors.
+fn ocsp_question(checked: &Checked, anchors: &[x509_cert::Certificate]) -> Option<OcspQuestion> {
+    use der::Decode;
+    let certificate = checked.status.signer_certificate.clone()?;
+    let cert = x509_cert::Certificate::from_der(&certificate).ok()?;
+    let issuer = checked
+        .carried
+        .iter()
+        .chain(anchors)
+        .find(|c| {
+            c.tbs_certificate.subject == cert.tbs_certificate.issuer && signed_by(&cert, c).is_ok()
+        })?
+        .to_der()
+        .ok()?;
+    Some(OcspQuestion {
+        certificate,
+        issuer,
+        proven_at: checked.status.timestamp,
+    })
 }
 
 #[cfg(test)]

@@ -4,6 +4,8 @@
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use gloo_net::http::{Request, RequestBuilder, Response};
+#[cfg(feature = "verify")]
+use js_sys::Uint8Array;
 use nubefirma_protocol::api::{
     ConfirmCredentialRequest, ConfirmCredentialResponse, CredentialChallenge,
 };
@@ -277,6 +279,29 @@ impl RelayClient {
         STANDARD
             .decode(&answer.timestamp)
             .map_err(|e| RelayError::Malformed(format!("timestamp base64: {e}")))
+    }
+
+    /// The relay's OCSP responder (RFC 6960 over HTTP POST): the DER answer to `request`.
+    #[cfg(feature = "verify")]
+    pub async fn ocsp(&self, request: Vec<u8>) -> Result<Vec<u8>, RelayError> {
+        let body = Uint8Array::from(request.as_slice());
+        let response = Request::post(&format!("{}/pki/ocsp", self.base))
+            .header("Content-Type", "application/ocsp-request")
+            .body(body)
+            .map_err(|e| RelayError::Malformed(e.to_string()))?
+            .send()
+            .await
+            .map_err(|e| RelayError::Unreachable(e.to_string()))?;
+        if !response.ok() {
+            return Err(RelayError::Malformed(format!(
+                "HTTP {} from the OCSP responder",
+                response.status()
+            )));
+        }
+        response
+            .binary()
+            .await
+            .map_err(|e| RelayError::Malformed(e.to_string()))
     }
 
     /// The relay's root CA certificate (PEM): the default trust anchor for `verify`.

@@ -182,8 +182,9 @@ impl NubeFirma {
     /// `options.content` (the signed document; hashed here, streaming). `options.trust`: PEM
     /// trust anchors (default: the relay's root CA). Resolves to one report per signature
     /// (`ok`, `format`, `intact`, `valid`, `signerBound`, `trusted`, `trust`,
-    /// `certificateValid`, `covers`, `signer`, `signingTime`, `timestamp`, `problems`); a
-    /// damaged file resolves to a report saying what is wrong.
+    /// `certificateValid`, `covers`, `revocation` (asked of the relay's OCSP responder),
+    /// `signer`, `signingTime`, `timestamp`, `problems`); a damaged file resolves to a report
+    /// saying what is wrong.
     pub fn verify(&self, signed: Blob, options: JsValue) -> js_sys::Promise {
         let relay = self.relay.clone();
         future_to_promise(async move {
@@ -225,7 +226,27 @@ impl NubeFirma {
                     ))
                 })?,
             };
-            let reports = crate::report::verify_container(&bytes, digest.as_ref(), &trust);
+            let mut reports = Vec::new();
+            for (mut report, question) in
+                crate::report::verify_with_questions(&bytes, digest.as_ref(), &trust)
+            {
+                if let Some(question) = question {
+                    // The relay's responder: public ones send no CORS headers.
+                    let mut nonce = [0u8; 16];
+                    let answer = match getrandom::getrandom(&mut nonce) {
+                        Err(e) => Err(format!("no randomness for a nonce: {e}")),
+                        Ok(()) => match question.request(&nonce) {
+                            Err(e) => Err(e),
+                            Ok(request) => relay
+                                .ocsp(request)
+                                .await
+                                .map_err(|e| format!("the relay's OCSP responder: {e:?}")),
+                        },
+                    };
+                    crate::report::apply_revocation(&mut report, &question, answer, &nonce);
+                }
+                reports.push(report);
+            }
             serde_wasm_bindgen::to_value(&reports).map_err(JsValue::from)
         })
     }
