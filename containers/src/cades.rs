@@ -108,9 +108,12 @@ pub fn prepare(req: &CadesDetachedRequest<'_>) -> Result<PreparedCades, Containe
         policies: None,
     };
 
-    let signed_attrs =
-        signed_attributes(&req.content_sha256, signing_time.as_ref(), &signing_certificate)
-        .map_err(ContainerError::Encoding)?;
+    let signed_attrs = signed_attributes(
+        &req.content_sha256,
+        signing_time.as_ref(),
+        &signing_certificate,
+    )
+    .map_err(ContainerError::Encoding)?;
     // `SetOfVec` encodes with the universal SET OF tag (0x31), which is what RFC 5652 §5.4 says
     // to hash; in the SignerInfo the same content bytes appear under [0] IMPLICIT.
     let signed_attrs_der = signed_attrs.to_der().map_err(ContainerError::Encoding)?;

@@ -11,6 +11,7 @@
 //! - `tsp` — level T: an RFC 3161 timestamp over the signature value.
 //! - `validation` — what a signature says and whether it holds.
 //! - `trust` — whether a signer's certificate chains to the caller's trust anchors.
+//! - `zip` — a stored-entry, streaming ZIP writer and a checked reader, for ASiC.
 
 #![forbid(unsafe_code)]
 
@@ -19,3 +20,4 @@ pub mod ess;
 pub mod trust;
 pub mod tsp;
 pub mod validation;
+pub mod zip;
