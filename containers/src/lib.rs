@@ -7,6 +7,7 @@
 //! per signature and errors only for broken structure.
 //!
 //! - `cades` — CAdES-BASELINE-B detached (`.p7s`).
+//! - `c14n` — exclusive XML canonicalization 1.0 (without comments), for XAdES.
 //! - `ess` — RFC 5035 `SigningCertificateV2`, the signer binding CAdES requires.
 //! - `tsp` — level T: an RFC 3161 timestamp over the signature value.
 //! - `validation` — what a signature says and whether it holds.
@@ -15,6 +16,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod c14n;
 pub mod cades;
 pub mod ess;
 pub mod trust;
