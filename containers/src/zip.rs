@@ -76,7 +76,7 @@ impl std::error::Error for ZipError {}
 /// A name is a relative path of clean segments: readers extract it as is, so an absolute path or
 /// `..` would write outside the target folder (APPNOTE §4.4.17.1 forbids drive letters and a
 /// leading slash).
-fn check_name(name: &str) -> Result<(), ZipError> {
+pub(crate) fn check_name(name: &str) -> Result<(), ZipError> {
     let bad = || ZipError::BadName(name.to_owned());
     if name.is_empty() || name.len() > 0xFFFF || name.starts_with('/') {
         return Err(bad());
