@@ -900,4 +900,4 @@ fn check_signature(
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
