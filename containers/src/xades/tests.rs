@@ -232,6 +232,11 @@ const DOCUMENTS: &[(&str, &str)] = &[
         "<r xmlns=\"urn:r\" xmlns:ds=\"urn:not-dsig\"><ds:x/></r>",
         "r\" xmlns:ds",
     ),
+    // A byte order mark, kept.
+    (
+        "\u{feff}<?xml version='1.0' encoding='utf-8'?><r>xyz</r>",
+        "xyz",
+    ),
 ];
 
 // ------------------------------------------------------------------ checkers
