@@ -7,9 +7,11 @@ use core::fmt;
 
 use sha2::{Digest, Sha256};
 
+use crate::asic::{self, AsicError, DataObject, PreparedAsicCades};
 use crate::cades::{self, CadesDetachedRequest, ContainerError, PreparedCades};
 use crate::format::Format;
 use crate::tsp;
+use crate::xades::{self, PreparedXades, XadesError};
 
 /// Who signs, and when.
 #[derive(Clone, Copy, Debug)]
@@ -37,6 +39,13 @@ pub enum StageError {
     WrongInput(Format),
     /// The container could not be built around this certificate or input.
     Container(ContainerError),
+    /// An XAdES signature could not be built; `NotXml` when the document is not XML we sign.
+    Xades(XadesError),
+    /// An ASiC-E could not be built (no files, a name a zip cannot hold, …).
+    Asic(AsicError),
+    /// XAdES enveloped was asked for a document that is not well-formed XML (or has a DOCTYPE,
+    /// which is refused: entities are an attack surface).
+    NotXml(String),
 }
 
 impl fmt::Display for StageError {
@@ -52,6 +61,9 @@ impl fmt::Display for StageError {
                 }
             ),
             Self::Container(e) => write!(f, "{e}"),
+            Self::Xades(e) => write!(f, "{e}"),
+            Self::Asic(e) => write!(f, "{e}"),
+            Self::NotXml(why) => write!(f, "not an XML document this signer takes: {why}"),
         }
     }
 }
@@ -63,6 +75,45 @@ impl std::error::Error for StageError {}
 pub enum Staged {
     CadesDetached(PreparedCades),
     CadesAttached(PreparedCades, Vec<u8>),
+    XadesEnveloped(PreparedXades),
+    AsiceCades(PreparedAsicCades),
+    AsiceXades(PreparedXades),
+}
+
+/// A finished signature: a whole output file, or (ASiC-E) the `META-INF/` entries to write
+/// after the data files — the caller streams the documents into the zip itself.
+#[derive(Debug)]
+pub enum Finished {
+    File(Vec<u8>),
+    MetaInf(Vec<(String, Vec<u8>)>),
+}
+
+/// Stages one ASiC-E signature over every document (`objects`: names, media types, SHA-256),
+/// with CAdES (a signed `ASiCManifest.xml`) or XAdES (`signatures001.xml`).
+pub fn stage_asice(
+    objects: &[DataObject<'_>],
+    signer: &Signer<'_>,
+    xades: bool,
+) -> Result<Staged, StageError> {
+    if xades {
+        xades::prepare_detached(
+            objects,
+            signer.certificate_der,
+            signer.chain_der,
+            signer.signing_time_unix_seconds,
+        )
+        .map(Staged::AsiceXades)
+        .map_err(StageError::Xades)
+    } else {
+        asic::prepare_cades(
+            objects,
+            signer.certificate_der,
+            signer.chain_der,
+            signer.signing_time_unix_seconds,
+        )
+        .map(Staged::AsiceCades)
+        .map_err(StageError::Asic)
+    }
 }
 
 /// Stages the signature of one document in `format` (every format but ASiC-E, which signs
@@ -89,6 +140,17 @@ pub fn stage(
             let digest = Sha256::digest(&bytes).into();
             Ok(Staged::CadesAttached(cades(digest)?, bytes))
         }
+        (Format::Xades, Document::Bytes(bytes)) => xades::prepare_enveloped(
+            &bytes,
+            signer.certificate_der,
+            signer.chain_der,
+            signer.signing_time_unix_seconds,
+        )
+        .map(Staged::XadesEnveloped)
+        .map_err(|e| match e {
+            XadesError::BadDocument(why) => StageError::NotXml(why),
+            other => StageError::Xades(other),
+        }),
         (format, _) => Err(StageError::WrongInput(format)),
     }
 }
@@ -98,6 +160,8 @@ impl Staged {
     pub fn data_to_be_signed_sha256(&self) -> [u8; 32] {
         match self {
             Self::CadesDetached(p) | Self::CadesAttached(p, _) => p.data_to_be_signed_sha256(),
+            Self::XadesEnveloped(p) | Self::AsiceXades(p) => p.data_to_be_signed_sha256(),
+            Self::AsiceCades(p) => p.data_to_be_signed_sha256(),
         }
     }
 
@@ -107,6 +171,11 @@ impl Staged {
             Self::CadesDetached(_) | Self::CadesAttached(..) => {
                 Ok(tsp::signature_value_imprint(signature_der))
             }
+            Self::AsiceCades(p) => Ok(p.timestamp_imprint(signature_der)),
+            // XAdES stamps the canonical `ds:SignatureValue` element, not the raw value.
+            Self::XadesEnveloped(p) | Self::AsiceXades(p) => p
+                .timestamp_imprint(signature_der)
+                .map_err(StageError::Xades),
         }
     }
 
@@ -116,14 +185,30 @@ impl Staged {
         self,
         signature_der: &[u8],
         timestamp_token_der: Option<&[u8]>,
-    ) -> Result<Vec<u8>, StageError> {
+    ) -> Result<Finished, StageError> {
+        let token = timestamp_token_der;
         match self {
-            Self::CadesDetached(p) => p.finish_with(signature_der, None, timestamp_token_der),
-            Self::CadesAttached(p, content) => {
-                p.finish_with(signature_der, Some(&content), timestamp_token_der)
-            }
+            Self::CadesDetached(p) => p
+                .finish_with(signature_der, None, token)
+                .map(Finished::File)
+                .map_err(StageError::Container),
+            Self::CadesAttached(p, content) => p
+                .finish_with(signature_der, Some(&content), token)
+                .map(Finished::File)
+                .map_err(StageError::Container),
+            Self::XadesEnveloped(p) => p
+                .finish(signature_der, token)
+                .map(Finished::File)
+                .map_err(StageError::Xades),
+            Self::AsiceCades(p) => p
+                .finish(signature_der, token)
+                .map(Finished::MetaInf)
+                .map_err(StageError::Asic),
+            Self::AsiceXades(p) => p
+                .finish(signature_der, token)
+                .map(|xml| Finished::MetaInf(vec![(asic::XADES_SIGNATURES.to_owned(), xml)]))
+                .map_err(StageError::Xades),
         }
-        .map_err(StageError::Container)
     }
 }
 
@@ -163,7 +248,9 @@ mod tests {
                 .sign_prehash(&staged.data_to_be_signed_sha256())
                 .unwrap();
             let is_attached = matches!(staged, Staged::CadesAttached(..));
-            let out = staged.finish(signature.as_bytes(), None).unwrap();
+            let Finished::File(out) = staged.finish(signature.as_bytes(), None).unwrap() else {
+                panic!("one file expected")
+            };
             let statuses = if is_attached {
                 let (content, statuses) = validate_cades_attached(&out).unwrap();
                 assert_eq!(content, DOCUMENT);
