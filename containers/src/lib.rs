@@ -9,6 +9,8 @@
 //! - `cades` — CAdES-BASELINE-B detached (`.p7s`).
 //! - `ess` — RFC 5035 `SigningCertificateV2`, the signer binding CAdES requires.
 //! - `tsp` — level T: an RFC 3161 timestamp over the signature value.
+//! - `pades` — PAdES-BASELINE-B and -T: signing a PDF by incremental update, and validating
+//!   its signatures.
 //! - `validation` — what a signature says and whether it holds.
 //! - `trust` — whether a signer's certificate chains to the caller's trust anchors.
 
@@ -16,6 +18,7 @@
 
 pub mod cades;
 pub mod ess;
+pub mod pades;
 pub mod trust;
 pub mod tsp;
 pub mod validation;
