@@ -738,7 +738,7 @@ fn check_signature(pdf: &[u8], field_name: String, sig: &Dict) -> PdfSignatureSt
         };
     };
     // The gap must be exactly the /Contents hex string, or unsigned bytes could hide there.
-    let gap_is_contents = usize::try_from(a + b)
+    let gap_is_contents = usize::try_from(a.saturating_add(b))
         .ok()
         .and_then(|start| {
             let gap = pdf.get(start..usize::try_from(c).ok()?)?;

@@ -132,7 +132,9 @@ impl<'a> Document<'a> {
             if let Some(Object::Int(stm)) = section.trailer.get(b"XRefStm") {
                 let stm = u64::try_from(*stm).map_err(|_| damaged("negative /XRefStm"))?;
                 if stm != offset {
-                    let hidden = self.read_section(stm)?;
+                    // Only a stream here: a table pointing to a table could recurse forever.
+                    let stm = usize::try_from(stm).map_err(|_| damaged("bad /XRefStm"))?;
+                    let hidden = self.read_xref_stream(&mut Lexer::new(self.data, stm))?;
                     for (num, entry) in hidden.entries {
                         match section.entries.get(&num) {
                             None | Some(Entry::Free) => {
@@ -625,8 +627,10 @@ fn png_unpredict(data: &[u8], columns: i64, colors: i64, bits: i64) -> Result<Ve
     let row_len = columns
         .checked_mul(bits_per_pixel)
         .map(|b| b.div_ceil(8))
-        .filter(|r| *r > 0 && *r <= MAX_DECODED)
-        .ok_or_else(bad)?;
+        .filter(|r| *r > 0)
+        .ok_or_else(bad)?
+        // One partial row at most when rows are longer than the data: no need for more room.
+        .min(data.len().max(1));
     let mut out = Vec::with_capacity(data.len());
     let mut previous = vec![0u8; row_len];
     for chunk in data.chunks(row_len + 1) {

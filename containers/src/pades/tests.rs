@@ -850,3 +850,209 @@ fn hostile_inputs_never_panic() {
     let deep = append_object(&pdf, Some(1), &nested, false);
     assert!(validate(&deep).is_err());
 }
+
+/// A PKI whose citizen has accented given name and surname attributes.
+fn accented_pki() -> TestPki {
+    use p256::ecdsa::SigningKey;
+    use rand_core::OsRng;
+    use spki::SubjectPublicKeyInfoOwned;
+    use std::str::FromStr;
+    use std::time::Duration;
+    use x509_cert::builder::{Builder, CertificateBuilder, Profile};
+    use x509_cert::name::Name;
+    use x509_cert::serial_number::SerialNumber;
+    use x509_cert::time::Validity;
+
+    let root_key = SigningKey::random(&mut OsRng);
+    let root_name = Name::from_str("CN=Prueba Root CA,C=ES").unwrap();
+    let root = CertificateBuilder::new(
+        Profile::Root,
+        SerialNumber::from(1u32),
+        Validity::from_now(Duration::from_secs(3600)).unwrap(),
+        root_name.clone(),
+        SubjectPublicKeyInfoOwned::from_key(*root_key.verifying_key()).unwrap(),
+        &root_key,
+    )
+    .unwrap()
+    .build::<DerSignature>()
+    .unwrap();
+    let leaf_key = SigningKey::random(&mut OsRng);
+    let leaf = CertificateBuilder::new(
+        Profile::Leaf {
+            issuer: root_name,
+            enable_key_agreement: false,
+            enable_key_encipherment: false,
+        },
+        SerialNumber::from(2u32),
+        Validity::from_now(Duration::from_secs(3600)).unwrap(),
+        Name::from_str(
+            "CN=IBAÑEZ ETXEBERRIA IÑIGO - 87654321X,2.5.4.42=Íñigo,2.5.4.4=Ibáñez Etxeberria,SERIALNUMBER=IDCES-87654321X,C=ES",
+        )
+        .unwrap(),
+        SubjectPublicKeyInfoOwned::from_key(*leaf_key.verifying_key()).unwrap(),
+        &root_key,
+    )
+    .unwrap()
+    .build::<DerSignature>()
+    .unwrap();
+    TestPki {
+        root_der: root.to_der().unwrap(),
+        leaf_der: leaf.to_der().unwrap(),
+        leaf,
+        leaf_key,
+    }
+}
+
+#[test]
+fn an_accented_name_renders_in_the_visible_signature() {
+    let (pki, dir) = (accented_pki(), Dir::new());
+    let signer = appearance::signer_of(&pki.leaf_der);
+    assert_eq!(signer.name, "Íñigo Ibáñez Etxeberria");
+    assert_eq!(signer.id_number.as_deref(), Some("87654321X"));
+    let pdf = minimal_pdf(&["Hola"]);
+    let out = sign_with(
+        &pki,
+        &pdf,
+        Some(VisibleSignature {
+            page: 1,
+            x: 50.0,
+            y: 50.0,
+            width: 250.0,
+            height: 80.0,
+        }),
+        None,
+    );
+    check_all(&dir, &pki, &out, 1, b"Hola");
+    // Ghostscript draws the appearance stream; its text output shows what a reader sees.
+    let path = dir.write("visible.pdf", &out);
+    let text = dir.path("visible.txt");
+    run_ok(
+        &tool("/usr/bin/gs"),
+        &[
+            "-q",
+            "-dNOPAUSE",
+            "-dBATCH",
+            "-sDEVICE=txtwrite",
+            &format!("-sOutputFile={text}"),
+            &path,
+        ],
+    );
+    let text = String::from_utf8_lossy(&dir.read("visible.txt")).into_owned();
+    assert!(text.contains("Íñigo Ibáñez Etxeberria"), "{text}");
+    assert!(text.contains("87654321X"), "{text}");
+}
+
+/// A hybrid-reference file (ISO 32000-1 §7.5.8.4): the catalog and page tree live in an object
+/// stream that only the `/XRefStm` stream lists; the classic table marks them free.
+fn hybrid_pdf() -> Vec<u8> {
+    let mut out = b"%PDF-1.5\n".to_vec();
+    let mut offsets = std::collections::BTreeMap::new();
+    let mut object = |out: &mut Vec<u8>, num: u32, body: &[u8]| {
+        offsets.insert(num, out.len());
+        out.extend_from_slice(format!("{num} 0 obj\n").as_bytes());
+        out.extend_from_slice(body);
+        out.extend_from_slice(b"\nendobj\n");
+    };
+    object(
+        &mut out,
+        3,
+        b"<</Type/Font/Subtype/Type1/BaseFont/Helvetica>>",
+    );
+    object(
+        &mut out,
+        4,
+        b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]/Resources<</Font<</F1 3 0 R>>>>/Contents 5 0 R>>",
+    );
+    let content = b"BT /F1 24 Tf 72 720 Td (Documento hibrido) Tj ET";
+    object(
+        &mut out,
+        5,
+        &[
+            format!("<</Length {}>>\nstream\n", content.len()).as_bytes(),
+            content,
+            b"\nendstream",
+        ]
+        .concat(),
+    );
+    let catalog = b"<</Type/Catalog/Pages 2 0 R>>";
+    let pages = b"<</Type/Pages/Kids[4 0 R]/Count 1>>";
+    let header = format!("1 0 2 {} ", catalog.len() + 1);
+    let body = [header.as_bytes(), catalog, b" ", pages].concat();
+    object(
+        &mut out,
+        6,
+        &[
+            format!(
+                "<</Type/ObjStm/N 2/First {}/Length {}>>\nstream\n",
+                header.len(),
+                body.len()
+            )
+            .as_bytes(),
+            &body,
+            b"\nendstream",
+        ]
+        .concat(),
+    );
+    // Objects 1 and 2: type 2 (compressed) in stream 6, at indexes 0 and 1.
+    let rows = [2u8, 0, 6, 0, 2, 0, 6, 1];
+    object(
+        &mut out,
+        7,
+        &[
+            &b"<</Type/XRef/Size 8/Index[1 2]/W[1 2 1]/Length 8>>\nstream\n"[..],
+            &rows,
+            b"\nendstream",
+        ]
+        .concat(),
+    );
+    let xref = out.len();
+    out.extend_from_slice(
+        b"xref\n0 8\n0000000000 65535 f\r\n0000000000 65535 f\r\n0000000000 65535 f\r\n",
+    );
+    for num in 3..=7 {
+        out.extend_from_slice(format!("{:010} 00000 n\r\n", offsets[&num]).as_bytes());
+    }
+    out.extend_from_slice(
+        format!(
+            "trailer\n<</Size 8/Root 1 0 R/XRefStm {}>>\nstartxref\n{xref}\n%%EOF\n",
+            offsets[&7]
+        )
+        .as_bytes(),
+    );
+    out
+}
+
+#[test]
+fn a_hybrid_reference_file_signs_with_a_table() {
+    let (pki, dir) = (test_pki(), Dir::new());
+    let pdf = hybrid_pdf();
+    assert_qpdf_checks(&dir, &pdf);
+    let out = sign(&pki, &pdf);
+    assert!(find(&out[pdf.len()..], b"\nxref\n").is_some());
+    assert_pdfsig_accepts(&dir, &out, 1);
+    assert_qpdf_checks(&dir, &out);
+    let status = &validate(&out).unwrap()[0];
+    assert!(status.status.holds() && status.covers_whole_file);
+    // pyHanko reads hybrid files only when told to relax.
+    let root = dir.write("root.pem", pem("CERTIFICATE", &pki.root_der).as_bytes());
+    let path = dir.write("hybrid-signed.pdf", &out);
+    let report = run_ok(
+        &pyhanko(),
+        &[
+            "sign",
+            "validate",
+            "--no-strict-syntax",
+            "--pretty-print",
+            "--no-revocation-check",
+            "--trust",
+            &root,
+            "--trust-replace",
+            &path,
+        ],
+    );
+    let report = String::from_utf8_lossy(&report.stdout);
+    assert!(
+        report.contains("The signature covers the entire file"),
+        "{report}"
+    );
+}
