@@ -249,7 +249,8 @@ fn pyhanko_signed(dir: &Dir, pdf: &[u8]) -> (Vec<u8>, String) {
             "sign",
             "addsig",
             "--field",
-            "HankoSig",
+            // Our first name, so ours must pick another (§12.7.3.2: names are unique).
+            "Signature1",
             "--use-pades",
             "pemder",
             "--key",
@@ -638,7 +639,7 @@ fn a_pdf_signed_by_pyhanko_keeps_its_signature_valid() {
     assert_eq!(theirs.len(), 1);
     assert!(theirs[0].status.holds(), "{:?}", theirs[0].status.problems);
     assert!(theirs[0].covers_whole_file);
-    assert_eq!(theirs[0].field_name, "HankoSig");
+    assert_eq!(theirs[0].field_name, "Signature1");
 
     let out = sign(&pki, &pdf);
     let root = dir.write("root.pem", pem("CERTIFICATE", &pki.root_der).as_bytes());
@@ -653,6 +654,7 @@ fn a_pdf_signed_by_pyhanko_keeps_its_signature_valid() {
     assert_pdfsig_accepts(&dir, &out, 2);
     assert_qpdf_checks(&dir, &out);
     let both = validate(&out).unwrap();
+    assert_eq!(both[1].field_name, "Signature2");
     assert!(both.iter().all(|s| s.status.holds()), "{both:?}");
     assert!(both[0].revision_modified_after && both[1].covers_whole_file);
 }
@@ -1055,4 +1057,77 @@ fn a_hybrid_reference_file_signs_with_a_table() {
         report.contains("The signature covers the entire file"),
         "{report}"
     );
+}
+
+#[test]
+fn a_linearized_pdf_signs_on_its_last_page() {
+    let (pki, dir) = (test_pki(), Dir::new());
+    let input = dir.write("plain.pdf", &minimal_pdf(&["Uno", "Dos", "Tres"]));
+    let output = dir.path("linear.pdf");
+    run_ok(&tool("/usr/bin/qpdf"), &["--linearize", &input, &output]);
+    let pdf = dir.read("linear.pdf");
+    assert!(find(&pdf, b"/Linearized").is_some());
+    let out = sign_with(
+        &pki,
+        &pdf,
+        Some(VisibleSignature {
+            page: 3,
+            x: 72.0,
+            y: 72.0,
+            width: 200.0,
+            height: 50.0,
+        }),
+        None,
+    );
+    check_all(&dir, &pki, &out, 1, b"%PDF");
+}
+
+/// `/Annots`, `/AcroForm` and its `/Fields` as indirect objects: the update writes new versions
+/// of those objects and leaves the page and the catalog alone.
+#[test]
+fn indirect_annots_and_form_get_new_versions_of_themselves() {
+    let (pki, dir) = (test_pki(), Dir::new());
+    let base = minimal_pdf(&["Formulario"]);
+    let n = Document::open(&base).unwrap().next_object_number();
+    let mut pdf = append_object(&base, None, "[]", false);
+    pdf = append_object(&pdf, None, "[]", false);
+    pdf = append_object(
+        &pdf,
+        None,
+        &format!("<</Fields {} 0 R/DA (/Helv 0 Tf 0 g)>>", n + 1),
+        false,
+    );
+    pdf = append_object(
+        &pdf,
+        Some(1),
+        &format!("<</Type/Catalog/Pages 2 0 R/AcroForm {} 0 R>>", n + 2),
+        false,
+    );
+    pdf = append_object(
+        &pdf,
+        Some(4),
+        &format!(
+            "<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]/Resources<</Font<</F1 3 0 R>>>>/Contents 5 0 R/Annots {n} 0 R>>"
+        ),
+        false,
+    );
+    let out = sign(&pki, &pdf);
+    let update = &out[pdf.len()..];
+    for num in [n, n + 1, n + 2] {
+        assert!(
+            find(update, format!("\n{num} 0 obj\n").as_bytes()).is_some(),
+            "object {num} rewritten"
+        );
+    }
+    assert!(
+        find(update, b"\n1 0 obj\n").is_none(),
+        "the catalog is untouched"
+    );
+    assert!(
+        find(update, b"\n4 0 obj\n").is_none(),
+        "the page is untouched"
+    );
+    check_all(&dir, &pki, &out, 1, b"Formulario");
+    let twice = sign(&pki, &out);
+    check_all(&dir, &pki, &twice, 2, b"Formulario");
 }
