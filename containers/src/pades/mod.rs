@@ -178,7 +178,7 @@ pub fn prepare(req: &PadesRequest<'_>) -> Result<PreparedPades, PdfError> {
         },
         None => Vec::new(),
     };
-    let taken: Vec<Vec<u8>> = fields
+    let taken: std::collections::BTreeSet<Vec<u8>> = fields
         .iter()
         .filter_map(|f| doc.dict(f).ok())
         .filter_map(|f| match f.get(b"T") {
@@ -188,7 +188,7 @@ pub fn prepare(req: &PadesRequest<'_>) -> Result<PreparedPades, PdfError> {
         .collect();
     let field_name = (1u32..)
         .map(|i| format!("Signature{i}"))
-        .find(|name| !taken.iter().any(|t| t == name.as_bytes()))
+        .find(|name| !taken.contains(name.as_bytes()))
         .unwrap_or_default();
 
     // The signature dictionary (§12.8.1, Table 252; EN 319 142-1 §5.3).

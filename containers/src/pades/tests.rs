@@ -435,6 +435,8 @@ fn assert_pdfsig_accepts(dir: &Dir, pdf: &[u8], signatures: usize) {
         signatures,
         "pdfsig:\n{text}"
     );
+    // Said of the newest signature, whose range runs to the end of the file.
+    assert!(text.contains("Total document signed"), "pdfsig:\n{text}");
 }
 
 /// `qpdf --check` must find no error and no warning (exit 0; 2 is errors, 3 warnings).
