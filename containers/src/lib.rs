@@ -15,6 +15,8 @@
 //! - `ess` — RFC 5035 `SigningCertificateV2`, the signer binding CAdES requires.
 //! - `tsp` — level T: an RFC 3161 timestamp over the signature value.
 //! - `xades` — XAdES-BASELINE-B/T (EN 319 132-1), detached (in ASiC-E) and enveloped.
+//! - `pades` — PAdES-BASELINE-B and -T: signing a PDF by incremental update, and validating
+//!   its signatures.
 //! - `validation` — what a signature says and whether it holds.
 //! - `revocation` — OCSP (RFC 6960): the request, and a believable reading of the answer.
 //! - `verify` — any container in one call: its kind, each signature, trust and validity.
@@ -30,6 +32,7 @@ pub mod ess;
 pub mod format;
 pub mod revocation;
 pub mod staged;
+pub mod pades;
 pub mod trust;
 pub mod tsp;
 pub mod validation;
