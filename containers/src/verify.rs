@@ -6,13 +6,17 @@
 
 use core::fmt;
 
-use der::Decode;
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use der::{Decode, Reader};
 use x509_cert::Certificate;
 
+use crate::asic::{self, SignatureFormat};
 use crate::trust::{carried_certificates, chain_to_anchor};
 use crate::validation::{
     SignatureStatus, StructureError, validate_cades_attached, validate_cades_detached,
 };
+use crate::{c14n, pades, xades, zip};
 
 /// What the bytes are, judged by their first bytes (and, for CMS, whether the content is
 /// inside).
@@ -107,13 +111,140 @@ pub fn verify(
             cms_checked(bytes, validate_cades_detached(bytes, digest)?)
         }
         Kind::CadesAttached => cms_checked(bytes, validate_cades_attached(bytes)?.1),
-        Kind::Pades | Kind::Xades | Kind::Asice => {
-            return Err(StructureError(format!(
-                "{kind} cannot be verified by this build"
-            )));
+        Kind::Pades => pdf_checked(bytes, pades::validate(bytes)?),
+        Kind::Xades => {
+            let carried = xml_certificates(bytes);
+            xades::validate_enveloped(bytes)?
+                .into_iter()
+                .map(|status| Checked {
+                    status,
+                    carried: carried.clone(),
+                    covers: Vec::new(),
+                })
+                .collect()
         }
+        Kind::Asice => asice_checked(bytes)?,
     };
     Ok(Verified { kind, signatures })
+}
+
+/// PAdES: each signature with the certificates of its CMS; what it covers; and, when no
+/// signature covers the whole file, a problem on the last one: bytes nobody signed follow.
+fn pdf_checked(pdf: &[u8], statuses: Vec<pades::PdfSignatureStatus>) -> Vec<Checked> {
+    let whole_file_signed = statuses.iter().any(|s| s.covers_whole_file);
+    let count = statuses.len();
+    statuses
+        .into_iter()
+        .enumerate()
+        .map(|(index, signed)| {
+            let [_, gap_start, gap_end, _] = signed.byte_range;
+            let carried = usize::try_from(gap_start)
+                .ok()
+                .zip(usize::try_from(gap_end).ok())
+                .and_then(|(start, end)| pdf.get(start..end))
+                .and_then(cms_in_hex)
+                .and_then(|cms| carried_certificates(&cms).ok())
+                .unwrap_or_default();
+            let mut status = signed.status;
+            if signed.signing_time_m.is_some() && status.signing_time.is_none() {
+                // PAdES keeps the claimed time in the signature dictionary's /M.
+                status.signing_time = signed.signing_time_m;
+            }
+            let covers = if signed.covers_whole_file {
+                format!("field {}: the whole file", signed.field_name)
+            } else {
+                format!(
+                    "field {}: the file as it was then (later revisions were added)",
+                    signed.field_name
+                )
+            };
+            if !whole_file_signed && index + 1 == count {
+                status.problems.push(
+                    "changes were added after the last signature, and no signature covers them"
+                        .into(),
+                );
+            }
+            Checked {
+                status,
+                carried,
+                covers: vec![covers],
+            }
+        })
+        .collect()
+}
+
+/// The DER inside a `/Contents <hex…>` string, without the zero padding after it.
+fn cms_in_hex(hex_string: &[u8]) -> Option<Vec<u8>> {
+    let digits: Vec<u8> = hex_string
+        .iter()
+        .copied()
+        .filter(u8::is_ascii_hexdigit)
+        .collect();
+    let bytes: Vec<u8> = digits
+        .chunks_exact(2)
+        .map(|pair| {
+            let text = core::str::from_utf8(pair).ok()?;
+            u8::from_str_radix(text, 16).ok()
+        })
+        .collect::<Option<_>>()?;
+    // The first TLV only: the padding is not part of the CMS.
+    let mut reader = der::SliceReader::new(&bytes).ok()?;
+    let header = der::Header::decode(&mut reader).ok()?;
+    let total = usize::try_from(u32::from(header.length)).ok()?
+        + usize::try_from(u32::from(reader.position())).ok()?;
+    bytes.get(..total).map(<[u8]>::to_vec)
+}
+
+/// The certificates an XML signature carries (`ds:X509Certificate`, base64 DER).
+fn xml_certificates(xml: &[u8]) -> Vec<Certificate> {
+    let Ok(document) = c14n::parse(xml) else {
+        return Vec::new();
+    };
+    document
+        .descendants()
+        .filter(|n| {
+            n.tag_name().name() == "X509Certificate"
+                && n.tag_name().namespace() == Some("http://www.w3.org/2000/09/xmldsig#")
+        })
+        .filter_map(|n| {
+            let text: String = n.text()?.chars().filter(|c| !c.is_whitespace()).collect();
+            Certificate::from_der(&STANDARD.decode(text).ok()?).ok()
+        })
+        .collect()
+}
+
+/// ASiC-E: each signature, what files it covers, the certificates of its own signature file,
+/// and the container's problems (mimetype, files nobody signed) on every signature.
+fn asice_checked(container: &[u8]) -> Result<Vec<Checked>, StructureError> {
+    let report = asic::validate(container)?;
+    let entries = zip::read_entries(container).map_err(|e| StructureError(e.to_string()))?;
+    if report.signatures.is_empty() {
+        let mut why = report.problems.clone();
+        why.insert(0, "no signature in the container".into());
+        return Err(StructureError(why.join("; ")));
+    }
+    Ok(report
+        .signatures
+        .into_iter()
+        .zip(report.scopes)
+        .map(|(mut status, scope)| {
+            let data = entries
+                .iter()
+                .find(|e| e.name == scope.signature_file)
+                .map(|e| e.data.as_slice())
+                .unwrap_or_default();
+            let carried = match scope.format {
+                SignatureFormat::Cades => carried_certificates(data).unwrap_or_default(),
+                SignatureFormat::Xades => xml_certificates(data),
+            };
+            status.problems.extend(report.problems.iter().cloned());
+            Checked {
+                status,
+                carried,
+                covers: scope.files,
+            }
+        })
+        .collect())
 }
 
 fn cms_checked(cms: &[u8], statuses: Vec<SignatureStatus>) -> Vec<Checked> {

@@ -31,7 +31,7 @@ mod appearance;
 mod object;
 mod reader;
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 use core::fmt;
 

@@ -107,7 +107,7 @@ impl Dir {
 // The corpus
 
 /// A minimal PDF with a classic cross-reference table, one page per text.
-fn minimal_pdf(texts: &[&str]) -> Vec<u8> {
+pub(crate) fn minimal_pdf(texts: &[&str]) -> Vec<u8> {
     let mut objects: Vec<String> = Vec::new();
     let n = texts.len();
     // 1 catalog, 2 page tree, 3 font, then a page and its content per text.
