@@ -39,6 +39,13 @@ enum Command {
         /// pades (FILE_signed.pdf), xades (FILE_signed.xml), asice (one FILE.asice for all).
         #[arg(long, value_enum, default_value = "cades", ignore_case = true)]
         format: FormatArg,
+        /// PAdES: a visible signature at PAGE,X,Y,WIDTH,HEIGHT (PDF points from the page's
+        /// lower-left corner), showing your name, ID number and the date.
+        #[arg(long, value_name = "PAGE,X,Y,W,H", value_parser = parse_visible)]
+        visible: Option<nubefirma_containers::pades::VisibleSignature>,
+        /// ASiC-E: the signature inside, cades (a signed manifest) or xades.
+        #[arg(long, value_enum, default_value = "cades", ignore_case = true)]
+        asic_signature: AsicSignature,
         /// Signature level: B (basic) or T (with a trusted time from the relay's TSA).
         #[arg(long, value_enum, default_value = "B", ignore_case = true)]
         level: Level,
@@ -62,6 +69,36 @@ enum Command {
         #[arg(long)]
         trust: PathBuf,
     },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum AsicSignature {
+    Cades,
+    Xades,
+}
+
+/// `PAGE,X,Y,W,H`: a page from 1 and a rectangle of positive size.
+fn parse_visible(text: &str) -> Result<nubefirma_containers::pades::VisibleSignature, String> {
+    let numbers: Vec<f32> = text
+        .split(',')
+        .map(|n| n.trim().parse::<f32>().map_err(|e| format!("{n:?}: {e}")))
+        .collect::<Result<_, _>>()?;
+    let [page, x, y, width, height] = numbers[..] else {
+        return Err("five numbers: PAGE,X,Y,WIDTH,HEIGHT".into());
+    };
+    if page < 1.0 || page.fract() != 0.0 || page > u32::MAX as f32 {
+        return Err("PAGE: a page number from 1".into());
+    }
+    if !(width > 0.0 && height > 0.0 && x.is_finite() && y.is_finite()) {
+        return Err("WIDTH and HEIGHT above 0, X and Y finite".into());
+    }
+    Ok(nubefirma_containers::pades::VisibleSignature {
+        page: page as u32,
+        x,
+        y,
+        width,
+        height,
+    })
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -99,6 +136,8 @@ fn main() -> ExitCode {
             relay,
             id,
             format,
+            visible,
+            asic_signature,
             level,
             out,
             files,
@@ -107,6 +146,8 @@ fn main() -> ExitCode {
             id: &id,
             format: format.into(),
             level,
+            visible,
+            asice_xades: asic_signature == AsicSignature::Xades,
             out: out.as_deref(),
             files: &files,
         })

@@ -9,8 +9,13 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
+use nubefirma_containers::asic::{self, DataObject};
 use nubefirma_containers::format::Format;
-use nubefirma_containers::staged::{Document, Signer, Staged, stage};
+use nubefirma_containers::pades::VisibleSignature;
+use nubefirma_containers::staged::{
+    Document, Finished, Signer, StageOptions, Staged, stage, stage_asice,
+};
+use nubefirma_containers::zip::{ZipError, ZipWriter};
 use nubefirma_protocol::csc::{
     AuthorizeRequest, AuthorizeResponse, CertificatesWanted, CredentialInfo,
     CredentialsInfoRequest, CredentialsListRequest, CredentialsListResponse, LoginRequest,
@@ -32,6 +37,10 @@ pub struct SignArgs<'a> {
     pub id: &'a str,
     pub format: Format,
     pub level: Level,
+    /// PAdES: where to draw the signature.
+    pub visible: Option<VisibleSignature>,
+    /// ASiC-E: XAdES instead of CAdES.
+    pub asice_xades: bool,
     pub out: Option<&'a Path>,
     pub files: &'a [PathBuf],
 }
@@ -51,7 +60,16 @@ pub fn run(args: &SignArgs<'_>) -> Result<(), String> {
             files.len()
         ));
     }
-    let outputs = output_paths(files, out, format)?;
+    let outputs = if format.one_output_for_all() {
+        // One container for all: named after the first file.
+        let outputs = output_paths(&files[..1], out, format)?;
+        if outputs.iter().any(|o| files.contains(o)) {
+            return Err("the container would overwrite an input".into());
+        }
+        outputs
+    } else {
+        output_paths(files, out, format)?
+    };
     let relay = Relay::new(relay_url)?;
     let mut stdin = std::io::stdin().lock();
     let password = match std::env::var("NUBEFIRMA_PASSWORD") {
@@ -142,19 +160,49 @@ fn sign_in_session(
         chain_der: issuers,
         signing_time_unix_seconds: signing_time,
     };
+    let options = StageOptions {
+        visible: args.visible,
+        with_timestamp: level == Level::T,
+    };
     let mut prepared: Vec<Staged> = Vec::with_capacity(files.len());
-    for file in files {
-        let document = if format.reads_whole_document() {
-            Document::Bytes(
-                std::fs::read(file).map_err(|e| format!("cannot read {}: {e}", file.display()))?,
-            )
-        } else {
-            Document::Digest(sha256_of_file(file)?)
-        };
+    // ASiC-E: each document's name in the container and its SHA-256, as signed.
+    let mut asice_objects: Vec<(String, [u8; 32])> = Vec::new();
+    if format.one_output_for_all() {
+        for file in files {
+            let name = file
+                .file_name()
+                .and_then(|n| n.to_str())
+                .ok_or_else(|| format!("{}: no file name, or not UTF-8", file.display()))?;
+            asice_objects.push((name.to_owned(), sha256_of_file(file)?));
+        }
+        let objects: Vec<DataObject<'_>> = asice_objects
+            .iter()
+            .map(|(name, sha256)| DataObject {
+                name,
+                mime_type: "application/octet-stream",
+                sha256: *sha256,
+            })
+            .collect();
         prepared.push(
-            stage(format, document, &signer)
-                .map_err(|e| format!("cannot prepare the signature of {}: {e}", file.display()))?,
+            stage_asice(&objects, &signer, args.asice_xades)
+                .map_err(|e| format!("cannot prepare the container: {e}"))?,
         );
+    } else {
+        for file in files {
+            let document = if format.reads_whole_document() {
+                Document::Bytes(
+                    std::fs::read(file)
+                        .map_err(|e| format!("cannot read {}: {e}", file.display()))?,
+                )
+            } else {
+                Document::Digest(sha256_of_file(file)?)
+            };
+            prepared.push(
+                stage(format, document, &signer, &options).map_err(|e| {
+                    format!("cannot prepare the signature of {}: {e}", file.display())
+                })?,
+            );
+        }
     }
     let dtbs: Vec<[u8; 32]> = prepared
         .iter()
@@ -246,14 +294,82 @@ fn sign_in_session(
                 })?)
             }
         };
-        let container = prepared
+        let finished = prepared
             .finish(&signature, token_der.as_deref())
             .map_err(|e| format!("cannot assemble the signature of {}: {e}", file.display()))?;
-        std::fs::write(output, &container)
-            .map_err(|e| format!("cannot write {}: {e}", output.display()))?;
-        eprintln!("Signed {} → {}", file.display(), output.display());
+        match finished {
+            Finished::File(container) => {
+                std::fs::write(output, &container)
+                    .map_err(|e| format!("cannot write {}: {e}", output.display()))?;
+                eprintln!("Signed {} → {}", file.display(), output.display());
+            }
+            Finished::MetaInf(entries) => {
+                let written = write_asice(output, files, &asice_objects, &entries);
+                if written.is_err() {
+                    // Never leave half a container behind.
+                    let _ = std::fs::remove_file(output);
+                }
+                written?;
+                eprintln!("Signed {} file(s) → {}", files.len(), output.display());
+            }
+        }
     }
     Ok(())
+}
+
+/// Streams the ASiC-E: `mimetype`, each document read again in pieces (and checked to be the
+/// one signed: a file changed since it was hashed is an error), then the `META-INF/` entries.
+fn write_asice(
+    output: &Path,
+    files: &[PathBuf],
+    objects: &[(String, [u8; 32])],
+    meta_inf: &[(String, Vec<u8>)],
+) -> Result<(), String> {
+    let mut out = std::io::BufWriter::new(
+        File::create(output).map_err(|e| format!("cannot create {}: {e}", output.display()))?,
+    );
+    let zip_error = |e: ZipError| format!("{}: {e}", output.display());
+    let write_error = |e: std::io::Error| format!("cannot write {}: {e}", output.display());
+    let mut zip = ZipWriter::new();
+    out.write_all(
+        &zip.stored_entry("mimetype", asic::MIMETYPE.as_bytes())
+            .map_err(zip_error)?,
+    )
+    .map_err(write_error)?;
+    for (path, (name, signed_sha256)) in files.iter().zip(objects) {
+        out.write_all(&zip.begin_entry(name).map_err(zip_error)?)
+            .map_err(write_error)?;
+        let mut input =
+            File::open(path).map_err(|e| format!("cannot open {}: {e}", path.display()))?;
+        let mut hasher = Sha256::new();
+        let mut buffer = vec![0u8; READ_CHUNK];
+        loop {
+            let n = input
+                .read(&mut buffer)
+                .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            let Some(chunk) = buffer.get(..n).filter(|c| !c.is_empty()) else {
+                break;
+            };
+            hasher.update(chunk);
+            zip.write(chunk).map_err(zip_error)?;
+            out.write_all(chunk).map_err(write_error)?;
+        }
+        if <[u8; 32]>::from(hasher.finalize()) != *signed_sha256 {
+            return Err(format!(
+                "{} changed while it was being signed; nothing was written",
+                path.display()
+            ));
+        }
+        out.write_all(&zip.end_entry().map_err(zip_error)?)
+            .map_err(write_error)?;
+    }
+    for (name, bytes) in meta_inf {
+        out.write_all(&zip.stored_entry(name, bytes).map_err(zip_error)?)
+            .map_err(write_error)?;
+    }
+    out.write_all(&zip.finish().map_err(zip_error)?)
+        .map_err(write_error)?;
+    out.flush().map_err(write_error)
 }
 
 /// Each output (`FILE.p7s`, `FILE_signed.pdf`, …) next to its file, or in `out`; two files may

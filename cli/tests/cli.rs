@@ -543,3 +543,123 @@ fn arguments_are_checked_before_anything_is_asked() {
 
 /// A self-signed P-256 CA nobody here uses (openssl req -x509 -newkey ec, prime256v1).
 const STRANGER_CA: &str = include_str!("stranger-ca.pem");
+
+fn verify_alone(signed: &Path, trust: &Path) -> Output {
+    Command::new(cli())
+        .arg("verify")
+        .arg(signed)
+        .arg("--trust")
+        .arg(trust)
+        .output()
+        .expect("nubefirma verify runs")
+}
+
+/// A PDF made by another producer (Ghostscript) signed as PAdES at level T with a visible
+/// signature, and two files as one ASiC-E with XAdES: `nubefirma verify` and pyHanko accept them,
+/// and refuse them with one byte changed.
+#[test]
+fn pades_visible_at_level_t_and_an_asice_with_xades() {
+    let relay = Relay::start();
+    let ca = relay.data.path().join("ca.pem");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let ps = dir.path().join("solicitud.ps");
+    std::fs::write(
+        &ps,
+        "%!PS\n/Helvetica findfont 20 scalefont setfont 72 720 moveto (Solicitud de ayuda) show showpage\n",
+    )
+    .expect("write");
+    let pdf = dir.path().join("solicitud.pdf");
+    let gs = Command::new("gs")
+        .args(["-q", "-dBATCH", "-dNOPAUSE", "-dSAFER", "-sDEVICE=pdfwrite"])
+        .arg(format!("-sOutputFile={}", pdf.display()))
+        .arg(&ps)
+        .output()
+        .expect("gs runs (scripts/setup.sh installs ghostscript)");
+    assert!(gs.status.success(), "{}", text(&gs.stderr));
+
+    let ane = Citizen::new(5);
+    let auth = relay.activated(&ane);
+    relay.create_certificate(&ane, &auth);
+    let output = sign_interactively(
+        &relay,
+        &ane,
+        &[
+            "--format",
+            "pades",
+            "--visible",
+            "1,36,36,220,60",
+            "--level",
+            "T",
+        ],
+        &[&pdf],
+        |_| six_digits(&relay.last_sms(&ane.phone)),
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let signed = dir.path().join("solicitud_signed.pdf");
+    let original = std::fs::read(&pdf).expect("read");
+    let signed_bytes = std::fs::read(&signed).expect("signed PDF written");
+    assert!(signed_bytes.starts_with(&original), "incremental update");
+    let verified = verify_alone(&signed, &ca);
+    let report = text(&verified.stdout);
+    assert_eq!(verified.status.code(), Some(0), "{report}");
+    assert!(
+        report.contains("(PAdES)") && report.contains("the whole file"),
+        "{report}"
+    );
+    let pyhanko = Path::new(env!("CARGO_MANIFEST_DIR")).join("../.venv/bin/pyhanko");
+    let judged = Command::new(&pyhanko)
+        .args(["sign", "validate", "--trust"])
+        .arg(&ca)
+        .args(["--trust-replace", "--no-revocation-check", "--pretty-print"])
+        .arg(&signed)
+        .output()
+        .expect("pyhanko runs (scripts/setup.sh makes .venv)");
+    let judged_text = text(&judged.stdout);
+    assert!(
+        judged.status.success(),
+        "{judged_text}{}",
+        text(&judged.stderr)
+    );
+    assert!(
+        judged_text.contains("The signature is judged VALID"),
+        "{judged_text}"
+    );
+    let mut tampered = signed_bytes.clone();
+    tampered[original.len() / 2] ^= 0x01;
+    let tampered_path = dir.path().join("tampered.pdf");
+    std::fs::write(&tampered_path, &tampered).expect("write");
+    assert_eq!(verify_alone(&tampered_path, &ca).status.code(), Some(1));
+
+    let bea = Citizen::new(6);
+    let auth = relay.activated(&bea);
+    relay.create_certificate(&bea, &auth);
+    let (a, b) = (
+        dir.path().join("contrato.txt"),
+        dir.path().join("anexo.txt"),
+    );
+    std::fs::write(&a, b"contrato de arrendamiento").expect("write");
+    std::fs::write(&b, b"anexo I").expect("write");
+    let output = sign_interactively(
+        &relay,
+        &bea,
+        &["--format", "asice", "--asic-signature", "xades"],
+        &[&a, &b],
+        |_| six_digits(&relay.last_sms(&bea.phone)),
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let container = dir.path().join("contrato.asice");
+    let verified = verify_alone(&container, &ca);
+    let report = text(&verified.stdout);
+    assert_eq!(verified.status.code(), Some(0), "{report}");
+    assert!(report.contains("covers:         contrato.txt"), "{report}");
+    assert!(report.contains("covers:         anexo.txt"), "{report}");
+    let mut zip = std::fs::read(&container).expect("read");
+    let at = zip
+        .windows(7)
+        .position(|w| w == b"anexo I")
+        .expect("stored data");
+    zip[at] ^= 0x01;
+    let tampered_zip = dir.path().join("tampered.asice");
+    std::fs::write(&tampered_zip, &zip).expect("write");
+    assert_eq!(verify_alone(&tampered_zip, &ca).status.code(), Some(1));
+}

@@ -327,12 +327,17 @@ mod tests {
             staged.finish(signature.as_bytes(), None).unwrap()
         };
         let pdf = crate::pades::tests::minimal_pdf(&["Solicitud"]);
-        let xml = b"<?xml version=\"1.0\"?>\n<factura><importe>10.00</importe></factura>\n".to_vec();
+        let xml =
+            b"<?xml version=\"1.0\"?>\n<factura><importe>10.00</importe></factura>\n".to_vec();
         let mut outputs: Vec<(Kind, Vec<u8>, usize)> = Vec::new();
         for (format, document, kind) in [
             (Format::Pades, pdf.clone(), Kind::Pades),
             (Format::Xades, xml.clone(), Kind::Xades),
-            (Format::CadesAttached, DOCUMENT.to_vec(), Kind::CadesAttached),
+            (
+                Format::CadesAttached,
+                DOCUMENT.to_vec(),
+                Kind::CadesAttached,
+            ),
         ] {
             let staged = stage(
                 format,
@@ -363,7 +368,11 @@ mod tests {
                 panic!("META-INF entries expected")
             };
             let zip = asic::write_container(&[("contrato.txt", DOCUMENT)], &meta_inf).unwrap();
-            let at = zip.windows(DOCUMENT.len()).position(|w| w == DOCUMENT).unwrap() + 3;
+            let at = zip
+                .windows(DOCUMENT.len())
+                .position(|w| w == DOCUMENT)
+                .unwrap()
+                + 3;
             outputs.push((Kind::Asice, zip, at));
         }
         for (kind, out, at) in outputs {

@@ -119,6 +119,8 @@ pub enum DocumentProblem {
     NotXml,
     /// Too large to hold in memory for this format (detached formats have no such limit).
     TooLarge { max_mib: u32 },
+    /// Two documents of one ASiC-E share a name.
+    DuplicateName,
 }
 
 /// The text of `msg` in `lang`.
@@ -471,6 +473,21 @@ fn document_problem(lang: Lang, name: &str, problem: &DocumentProblem) -> String
         (NotXml, Eu) => format!("«{name}» ez da baliozko XML dokumentu bat."),
         (NotXml, Gl) => format!("«{name}» non é un documento XML válido."),
         (NotXml, En) => format!("“{name}” is not a valid XML document."),
+        (DuplicateName, Es) => format!(
+            "Hay dos documentos llamados «{name}». Cambia el nombre de uno y vuelve a elegirlos."
+        ),
+        (DuplicateName, Ca) => format!(
+            "Hi ha dos documents anomenats «{name}». Canvia el nom d'un i torna a triar-los."
+        ),
+        (DuplicateName, Eu) => {
+            format!("«{name}» izeneko bi dokumentu daude. Aldatu baten izena eta aukeratu berriro.")
+        }
+        (DuplicateName, Gl) => {
+            format!("Hai dous documentos chamados «{name}». Cambia o nome dun e volve escollelos.")
+        }
+        (DuplicateName, En) => {
+            format!("Two documents are named “{name}”. Rename one and choose them again.")
+        }
         (TooLarge { max_mib }, Es) => format!(
             "«{name}» supera los {max_mib} MB que se pueden firmar en este formato. Fírmalo como CAdES."
         ),
@@ -616,6 +633,7 @@ mod tests {
                 DocumentProblem::NoSuchPage { page: 7, pages: 3 },
                 DocumentProblem::NotXml,
                 DocumentProblem::TooLarge { max_mib: 256 },
+                DocumentProblem::DuplicateName,
             ]
             .into_iter()
             .map(|problem| Document {

@@ -9,13 +9,19 @@ use nubefirma_protocol::{ErrorBody, ErrorCode as Wire, IdNumber, IdNumberError};
 use web_sys::File;
 
 use super::client::{CredentialSummary, RelayClient, RelayError};
-use super::file_hash::{read_blob, sha256_of_blob};
+use super::file_hash::{for_each_chunk, read_blob, sha256_of_blob};
 use super::widgets::{Action, CertificateChoice, WidgetHost};
+use crate::digest::DocumentHasher;
 use crate::errors::{ErrorCode, SdkError};
 use crate::i18n::{DocumentProblem, Msg};
 use crate::wire;
-use nubefirma_containers::format::{Format, MAX_IN_MEMORY_MIB};
-use nubefirma_containers::staged::{Document, Signer, Staged, stage};
+use nubefirma_containers::asic::{self, DataObject};
+use nubefirma_containers::format::{Format, MAX_IN_MEMORY_MIB, safe_name};
+use nubefirma_containers::pades::{PdfError, VisibleSignature};
+use nubefirma_containers::staged::{
+    Document, Finished, Signer, StageError, StageOptions, Staged, stage, stage_asice,
+};
+use nubefirma_containers::zip::{ZipError, ZipWriter};
 
 fn is_six_digits(code: &str) -> bool {
     code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit())
@@ -370,6 +376,10 @@ pub enum Level {
 pub struct SignRequest {
     pub format: Format,
     pub level: Level,
+    /// PAdES: where to draw the signature.
+    pub visible: Option<VisibleSignature>,
+    /// ASiC-E: XAdES (`signatures001.xml`) instead of CAdES over a manifest.
+    pub asice_xades: bool,
     pub now_unix_seconds: i64,
 }
 
@@ -377,8 +387,6 @@ pub struct SignRequest {
 /// data entries of an ASiC-E go into the Blob as the `File`, never copied into wasm memory).
 pub enum Part {
     Bytes(Vec<u8>),
-    // Made by the ASiC-E path, which lands with the zip writer.
-    #[allow(dead_code)]
     Document(File),
 }
 
@@ -418,6 +426,100 @@ pub async fn sign_files(
 enum Loaded {
     Digest([u8; 32]),
     Bytes(Vec<u8>),
+}
+
+/// An ASiC-E in the making: the zip's pieces so far (the documents themselves as `File`s) and
+/// the writer that continues it once the signature is there.
+struct AsiceDraft {
+    zip: ZipWriter,
+    parts: Vec<Part>,
+    /// Each document's name in the container, media type and SHA-256.
+    objects: Vec<(String, String, [u8; 32])>,
+}
+
+/// Hashes each file into the zip's bookkeeping (CRC, size) while hashing it: the documents are
+/// read once, and never copied into the output, which the browser assembles from the Files.
+async fn load_for_asice(
+    ui: &WidgetHost,
+    files: &[File],
+    progress: &dyn Fn(Progress<'_>),
+) -> Result<AsiceDraft, SdkError> {
+    let hashing = ui.t(&Msg::Hashing);
+    ui.show_message(&hashing, false);
+    let zip_failure = |e: ZipError| fail_with(ui, ErrorCode::Protocol, Msg::Unexpected, e);
+    let mut zip = ZipWriter::new();
+    let mut parts = vec![Part::Bytes(
+        zip.stored_entry("mimetype", asic::MIMETYPE.as_bytes())
+            .map_err(zip_failure)?,
+    )];
+    let mut objects = Vec::with_capacity(files.len());
+    let count = files.len();
+    for (index, file) in files.iter().enumerate() {
+        let name = safe_name(&file.name());
+        parts.push(Part::Bytes(zip.begin_entry(&name).map_err(
+            |e| match e {
+                ZipError::DuplicateName(_) => document_problem(
+                    ui,
+                    &name,
+                    DocumentProblem::DuplicateName,
+                    "two documents with one name",
+                ),
+                other => zip_failure(other),
+            },
+        )?));
+        let mut hasher = DocumentHasher::new();
+        let mut zip_error = None;
+        for_each_chunk(
+            file,
+            |chunk| {
+                hasher.update(chunk);
+                if let Err(e) = zip.write(chunk) {
+                    zip_error.get_or_insert(e);
+                }
+            },
+            |done, total| {
+                ui.set_status(&format!(
+                    "{hashing} {}/{count} · {:.0} %",
+                    index + 1,
+                    if total > 0.0 {
+                        done / total * 100.0
+                    } else {
+                        100.0
+                    }
+                ));
+                progress(Progress {
+                    stage: "hashing",
+                    file: index,
+                    name: &name,
+                    done,
+                    total,
+                });
+            },
+        )
+        .await
+        .map_err(|e| {
+            fail_with(
+                ui,
+                ErrorCode::FileUnreadable,
+                Msg::FileUnreadable,
+                format!("{name}: {e:?}"),
+            )
+        })?;
+        if let Some(e) = zip_error {
+            return Err(zip_failure(e));
+        }
+        parts.push(Part::Document(file.clone()));
+        parts.push(Part::Bytes(zip.end_entry().map_err(zip_failure)?));
+        let media_type = Some(file.type_())
+            .filter(|t| !t.is_empty())
+            .unwrap_or_else(|| "application/octet-stream".into());
+        objects.push((name, media_type, hasher.finish()));
+    }
+    Ok(AsiceDraft {
+        zip,
+        parts,
+        objects,
+    })
 }
 
 /// Reads or hashes each file, with progress. Enveloping formats read the document whole, up to
@@ -505,19 +607,44 @@ fn stage_all(
     files: &[File],
     loaded: Vec<Loaded>,
     signer: &Signer<'_>,
-    format: Format,
+    request: SignRequest,
 ) -> Result<Vec<(String, Staged)>, SdkError> {
+    let options = StageOptions {
+        visible: request.visible,
+        with_timestamp: request.level == Level::T,
+    };
     let mut all = Vec::with_capacity(files.len());
     for (file, loaded) in files.iter().zip(loaded) {
         let document = match loaded {
             Loaded::Digest(digest) => Document::Digest(digest),
             Loaded::Bytes(bytes) => Document::Bytes(bytes),
         };
-        let staged = stage(format, document, signer)
-            .map_err(|e| fail_with(ui, ErrorCode::Protocol, Msg::Unexpected, e))?;
-        all.push((format.output_name(&file.name()), staged));
+        let staged = stage(request.format, document, signer, &options)
+            .map_err(|e| staging_failure(ui, &file.name(), e))?;
+        all.push((request.format.output_name(&file.name()), staged));
     }
     Ok(all)
+}
+
+/// A document the format cannot take is said in the citizen's words; anything else is ours.
+fn staging_failure(ui: &WidgetHost, name: &str, error: StageError) -> SdkError {
+    let problem = match &error {
+        StageError::Pdf(PdfError::Encrypted) => Some(DocumentProblem::Encrypted),
+        StageError::Pdf(PdfError::Damaged(_)) => Some(DocumentProblem::NotAPdf),
+        StageError::Pdf(PdfError::Unsupported(_)) => Some(DocumentProblem::UnsupportedPdf),
+        StageError::Pdf(PdfError::NoSuchPage { page, pages }) => {
+            Some(DocumentProblem::NoSuchPage {
+                page: *page,
+                pages: *pages,
+            })
+        }
+        StageError::NotXml(_) => Some(DocumentProblem::NotXml),
+        _ => None,
+    };
+    match problem {
+        Some(problem) => document_problem(ui, name, problem, &error),
+        None => fail_with(ui, ErrorCode::Protocol, Msg::Unexpected, error),
+    }
 }
 
 async fn sign_in_session(
@@ -529,7 +656,14 @@ async fn sign_in_session(
     progress: &dyn Fn(Progress<'_>),
 ) -> Result<Vec<Output>, SdkError> {
     let credential_id = pick_credential(ui, relay, token).await?;
-    let loaded = load_documents(ui, files, request.format, progress).await?;
+    let (loaded, mut asice) = if request.format.one_output_for_all() {
+        (Vec::new(), Some(load_for_asice(ui, files, progress).await?))
+    } else {
+        (
+            load_documents(ui, files, request.format, progress).await?,
+            None,
+        )
+    };
 
     let chain = relay
         .certificate_chain(token, &credential_id)
@@ -543,7 +677,26 @@ async fn sign_in_session(
         chain_der: issuers,
         signing_time_unix_seconds: request.now_unix_seconds,
     };
-    let staged = stage_all(ui, files, loaded, &signer, request.format)?;
+    let staged = match &asice {
+        Some(draft) => {
+            let objects: Vec<DataObject<'_>> = draft
+                .objects
+                .iter()
+                .map(|(name, mime_type, sha256)| DataObject {
+                    name,
+                    mime_type,
+                    sha256: *sha256,
+                })
+                .collect();
+            let name = request
+                .format
+                .output_name(&files.first().map(File::name).unwrap_or_default());
+            let staged = stage_asice(&objects, &signer, request.asice_xades)
+                .map_err(|e| fail_with(ui, ErrorCode::Protocol, Msg::Unexpected, e))?;
+            vec![(name, staged)]
+        }
+        None => stage_all(ui, files, loaded, &signer, request)?,
+    };
 
     let dtbs: Vec<[u8; 32]> = staged
         .iter()
@@ -587,11 +740,31 @@ async fn sign_in_session(
                 )
             }
         };
-        let parts = vec![Part::Bytes(
-            staged
-                .finish(signature, token_der.as_deref())
-                .map_err(|e| fail_with(ui, ErrorCode::Protocol, Msg::Unexpected, e))?,
-        )];
+        let finished = staged
+            .finish(signature, token_der.as_deref())
+            .map_err(|e| fail_with(ui, ErrorCode::Protocol, Msg::Unexpected, e))?;
+        let parts = match (finished, asice.take()) {
+            (Finished::File(bytes), _) => vec![Part::Bytes(bytes)],
+            (Finished::MetaInf(entries), Some(mut draft)) => {
+                let zip_failure =
+                    |e: ZipError| fail_with(ui, ErrorCode::Protocol, Msg::Unexpected, e);
+                for (entry, bytes) in entries {
+                    draft.parts.push(Part::Bytes(
+                        draft
+                            .zip
+                            .stored_entry(&entry, &bytes)
+                            .map_err(zip_failure)?,
+                    ));
+                }
+                draft
+                    .parts
+                    .push(Part::Bytes(draft.zip.finish().map_err(zip_failure)?));
+                draft.parts
+            }
+            (Finished::MetaInf(_), None) => {
+                return Err(fail(ui, ErrorCode::Protocol, Msg::Unexpected));
+            }
+        };
         progress(Progress {
             stage: "done",
             file: index,

@@ -20,6 +20,7 @@ use crate::errors::{ErrorCode, SdkError};
 use crate::i18n::Lang;
 use client::RelayClient;
 use nubefirma_containers::format::Format;
+use nubefirma_containers::pades::VisibleSignature;
 use widgets::WidgetHost;
 
 fn js_error(err: &SdkError) -> JsValue {
@@ -93,6 +94,7 @@ impl NubeFirma {
     /// - `level`: `'B'` (default) or `'T'` (a trusted time from the relay's TSA);
     /// - `visibleSignature` (PAdES): `{ page, x, y, width, height }` in PDF points from the
     ///   page's lower-left corner; the signer's name, ID number and the date are drawn there;
+    /// - `asicSignature` (ASiC-E): `'cades'` (default) or `'xades'`;
     /// - `onProgress`: called with `{ stage: 'hashing' | 'signing' | 'done', file, name, done,
     ///   total }`.
     ///
@@ -142,9 +144,22 @@ impl NubeFirma {
                 }
             };
             let ui = WidgetHost::attach(&mount, lang)?;
+            let visible = visible_signature(&option(&options, "visibleSignature"))
+                .map_err(|why: String| invalid(why.as_str()))?;
+            if visible.is_some() && format != Format::Pades {
+                return Err(invalid("visibleSignature: only for format 'pades'"));
+            }
+            let asice_xades = match option(&options, "asicSignature").as_string().as_deref() {
+                None | Some("cades") => false,
+                Some("xades") if format == Format::Asice => true,
+                Some("xades") => return Err(invalid("asicSignature: only for format 'asice'")),
+                Some(_) => return Err(invalid("asicSignature: 'cades' or 'xades'")),
+            };
             let request = flow::SignRequest {
                 format,
                 level,
+                visible,
+                asice_xades,
                 now_unix_seconds: (js_sys::Date::now() / 1000.0) as i64,
             };
             let signed = flow::sign_files(&ui, &relay, &files, request, &progress)
@@ -157,6 +172,35 @@ impl NubeFirma {
             Ok(outputs.into())
         })
     }
+}
+
+/// `{ page, x, y, width, height }`: a 1-based page, and a rectangle in PDF points from the
+/// page's lower-left corner with a positive size.
+fn visible_signature(value: &JsValue) -> Result<Option<VisibleSignature>, String> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(None);
+    }
+    let number = |key: &str| {
+        option(value, key)
+            .as_f64()
+            .filter(|n| n.is_finite() && n.abs() < 1e6)
+            .ok_or_else(|| format!("visibleSignature.{key}: a number"))
+    };
+    let page = number("page")?;
+    if page < 1.0 || page.fract() != 0.0 {
+        return Err("visibleSignature.page: a page number from 1".into());
+    }
+    let (width, height) = (number("width")?, number("height")?);
+    if width <= 0.0 || height <= 0.0 {
+        return Err("visibleSignature: width and height above 0".into());
+    }
+    Ok(Some(VisibleSignature {
+        page: page as u32,
+        x: number("x")? as f32,
+        y: number("y")? as f32,
+        width: width as f32,
+        height: height as f32,
+    }))
 }
 
 /// A signed output as a `File` named after its input. The portal's own documents inside an
