@@ -24,8 +24,9 @@ $('sign').addEventListener('click', async () => {
     const sdk = new NubeFirma({ relayUrl: RELAY_URL, mount: $('nubefirma'), lang: $('lang').value });
     const chosen = $('format').value;
     const options = {
-      format: chosen === 'cades-attached' ? 'cades' : chosen,
+      format: { 'cades-attached': 'cades', 'asice-xades': 'asice' }[chosen] ?? chosen,
       attached: chosen === 'cades-attached',
+      asicSignature: chosen === 'asice-xades' ? 'xades' : 'cades',
       level: $('level').value,
       onProgress: ({ stage, name, done, total }) => {
         $('progress').textContent = `${stage} ${name} ${total ? Math.round((done / total) * 100) : 0} %`;

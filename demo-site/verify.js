@@ -34,6 +34,7 @@ $('verify').addEventListener('click', async () => {
         ['Signature valid', r.valid ? 'yes' : 'no'],
         ['Trusted', r.trusted ? `yes (${r.trust})` : 'no'],
         ['Certificate valid then', r.certificateValid ? 'yes' : 'no'],
+        ['Revocation', r.revocation],
         ...r.covers.map((c) => ['Covers', c]),
         ...r.problems.map((p) => ['Problem', p]),
       ];
