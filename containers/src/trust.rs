@@ -19,6 +19,11 @@ const MAX_CHAIN: usize = 8;
 
 /// Trust anchors from PEM text (one or more `CERTIFICATE` blocks).
 pub fn anchors_from_pem(pem: &str) -> Result<Vec<Certificate>, String> {
+    // x509-cert 0.2.5's `load_pem_chain` computes `len - 1` of the text without its trailing
+    // line ends: empty text panics with overflow checks on (found by containers/fuzz).
+    if pem.trim().is_empty() {
+        return Err("no certificate in the trust anchors".into());
+    }
     let anchors = Certificate::load_pem_chain(pem.as_bytes())
         .map_err(|e| format!("not PEM certificates: {e}"))?;
     if anchors.is_empty() {
@@ -155,5 +160,13 @@ mod tests {
         let refused = chain_to_anchor(&pki.leaf_der, &[], &[stranger]).unwrap_err();
         assert!(refused.contains("issuer"), "{refused}");
         assert!(carried_certificates(b"garbage").is_err());
+    }
+
+    #[test]
+    fn empty_trust_anchor_text_is_refused_not_a_panic() {
+        // containers/fuzz/regressions/trust_anchors/empty: an overflow in x509-cert 0.2.5.
+        for text in ["", "\n", "\r\n\r\n", "  \t "] {
+            assert!(anchors_from_pem(text).is_err(), "{text:?}");
+        }
     }
 }
