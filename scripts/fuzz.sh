@@ -87,8 +87,11 @@ for target in "${targets[@]}"; do
 
   if [ $ok -eq 1 ]; then
     say "$target: fuzzing for ${seconds}s"
-    mkdir -p "$fuzz_dir/corpus/$target"
-    if fuzz run "$target" "$fuzz_dir/corpus/$target" "$fuzz_dir/seeds/$target" -- \
+    # New inputs go to corpus/<target> (kept between runs on this machine); seeds are read too.
+    corpora=("$fuzz_dir/corpus/$target")
+    mkdir -p "${corpora[0]}"
+    [ -d "$fuzz_dir/seeds/$target" ] && corpora+=("$fuzz_dir/seeds/$target")
+    if fuzz run "$target" "${corpora[@]}" -- \
       -max_total_time="$seconds" -print_final_stats=1 "${flags[@]}" >"$log" 2>&1; then
       grep -E '^Done [0-9]+ runs|stat::(number_of_executed_units|average_exec_per_sec|new_units_added|peak_rss_mb)' "$log" |
         tr -s ' ' | paste -sd ' ' | sed "s/^/$target: /"
