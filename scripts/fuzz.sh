@@ -38,7 +38,7 @@ if ! cargo +nightly --version >/dev/null 2>&1; then
 fi
 have=$(cargo fuzz --version 2>/dev/null | awk '{print $2}' || true)
 if [ "$have" != "$CARGO_FUZZ_VERSION" ]; then
-  say "cargo install cargo-fuzz $CARGO_FUZZ_VERSION (about half a minute, once)"
+  say "cargo install cargo-fuzz $CARGO_FUZZ_VERSION (half a minute to two, once)"
   cargo install cargo-fuzz --version "$CARGO_FUZZ_VERSION" --locked ||
     cargo install cargo-fuzz --version "$CARGO_FUZZ_VERSION" || { summary 0 1; exit 1; }
 fi
