@@ -67,7 +67,7 @@ logs=$(mktemp -d)
 trap 'rm -rf "$logs"' EXIT
 passed=0
 failed=0
-flags=(-rss_limit_mb=2048 -timeout=10 -max_len=8192)
+flags=(-rss_limit_mb=2048 -timeout=10 -max_len=16384)
 for target in "${targets[@]}"; do
   ok=1
   log=$logs/$target.log

@@ -7,7 +7,8 @@
 # and for the targets to come, a PDF with a CAdES signature over its byte range, an XML in the
 # shape of an enveloped XAdES signature, and ASiC-E ZIPs.
 set -euo pipefail
-cd "$(dirname "$0")"
+here=$(cd "$(dirname "$0")" && pwd)
+cd "$here"
 out=$(realpath -m "${1:-seeds}")
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -210,4 +211,15 @@ cat signer.pem issuing.pem root.pem tsa.pem > "$out/trust_anchors/all.pem"
 cp signed.pdf zeroed-contents.pdf "$out/pdf_reader/"
 cp enveloped.xml "$out/xml_signature/"
 cp asic-cades.asice asic-xades.asice "$out/zip_container/"
+# The committed interoperability vectors (containers/tests/vectors: openssl, pyHanko, signxml),
+# when there: signatures by other producers.
+vectors=$here/../tests/vectors
+if [ -d "$vectors" ]; then
+  for f in openssl-detached.p7s openssl-attached.p7m; do
+    [ -f "$vectors/$f" ] && cp "$vectors/$f" "$out/cades_detached/" && cp "$vectors/$f" "$out/trust_anchors/"
+  done
+  [ -f "$vectors/root.pem" ] && cp "$vectors/root.pem" "$out/trust_anchors/vectors-root.pem"
+  [ -f "$vectors/pyhanko-pades.pdf" ] && cp "$vectors/pyhanko-pades.pdf" "$out/pdf_reader/"
+  [ -f "$vectors/signxml-xades.xml" ] && cp "$vectors/signxml-xades.xml" "$out/xml_signature/"
+fi
 echo "seeds: $(find "$out" -type f | wc -l) files in $out"
