@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets up and runs every test: format and lints, native cargo tests (pure logic, relay HTTP
-# surface), wasm-bindgen tests in headless Chromium, and the Playwright end-to-end tests.
+# surface), wasm-bindgen tests in headless Chromium, the Playwright end-to-end tests, and a
+# short run of every fuzz target.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -29,6 +30,11 @@ cargo build -p nubefirma-relay
 
 echo "== Playwright (Debian Chromium)"
 npx playwright test --config www-tests/playwright.config.mjs 2>&1 | tee -a "$log"
+
+# Each fuzz target briefly (NUBEFIRMA_FUZZ_SECONDS, default 20 s each; longer runs: docs/fuzzing.md),
+# after the regression inputs; its summary line counts targets.
+echo "== fuzzing (cargo fuzz, libFuzzer)"
+scripts/fuzz.sh 2>&1 | tee -a "$log"
 
 # One closing line over all runners, from their own summary lines only (cargo: "test result: ok.
 # N passed; M failed; ..."; Playwright: "  N passed (time)" / "  N failed"), never from logs.

@@ -6,21 +6,20 @@
 use std::path::Path;
 
 use der::DateTime;
+use nubefirma_containers::trust::anchors_from_pem;
 use nubefirma_containers::validation::SignatureStatus;
 use nubefirma_containers::verify::verify;
-use x509_cert::Certificate;
 
 use crate::sign::sha256_of_file;
 
 pub fn run(signed: &Path, content: Option<&Path>, trust: &Path) -> Result<bool, String> {
     let bytes =
         std::fs::read(signed).map_err(|e| format!("cannot read {}: {e}", signed.display()))?;
-    let pem = std::fs::read(trust).map_err(|e| format!("cannot read {}: {e}", trust.display()))?;
-    let anchors = Certificate::load_pem_chain(&pem)
-        .map_err(|e| format!("{}: not PEM certificates: {e}", trust.display()))?;
-    if anchors.is_empty() {
-        return Err(format!("{}: no certificate in it", trust.display()));
-    }
+    let pem = std::fs::read_to_string(trust)
+        .map_err(|e| format!("cannot read {}: {e}", trust.display()))?;
+    // Through the containers crate, which also refuses empty text (x509-cert's PEM reader
+    // underflows on it).
+    let anchors = anchors_from_pem(&pem).map_err(|e| format!("{}: {e}", trust.display()))?;
     let digest = content.map(sha256_of_file).transpose()?;
     let verified =
         verify(&bytes, digest.as_ref()).map_err(|e| format!("{}: {e}", signed.display()))?;

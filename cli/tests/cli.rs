@@ -539,6 +539,19 @@ fn arguments_are_checked_before_anything_is_asked() {
     ]);
     assert_eq!(code, Some(1), "{said}");
     assert!(said.contains("not a readable signed container"), "{said}");
+
+    // verify: an empty trust file is a clear error, not a panic (found by fuzzing).
+    let empty = dir.path().join("empty.pem");
+    std::fs::write(&empty, "\n").expect("write");
+    let (code, said) = run(&[
+        "verify".into(),
+        one.to_str().expect("utf8").into(),
+        "--trust".into(),
+        empty.to_str().expect("utf8").into(),
+    ]);
+    assert_eq!(code, Some(1), "{said}");
+    assert!(said.contains("no certificate"), "{said}");
+    assert!(!said.contains("panicked"), "{said}");
 }
 
 /// A self-signed P-256 CA nobody here uses (openssl req -x509 -newkey ec, prime256v1).

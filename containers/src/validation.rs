@@ -121,6 +121,14 @@ fn read_signed_data(p7s: &[u8]) -> Result<SignedData, StructureError> {
     if signed_data.signer_infos.0.is_empty() {
         return Err(StructureError("no signer".into()));
     }
+    // A document signature signs data (id-data); anything else — a timestamp token's TSTInfo,
+    // say — is another kind of object that merely has a CMS shape.
+    let econtent_type = signed_data.encap_content_info.econtent_type;
+    if econtent_type != const_oid::db::rfc5911::ID_DATA {
+        return Err(StructureError(format!(
+            "the signed content is of type {econtent_type}, not a document (id-data)"
+        )));
+    }
     Ok(signed_data)
 }
 
@@ -317,6 +325,16 @@ mod tests {
             "{status:?}"
         );
         assert!(!status.holds());
+    }
+
+    /// An RFC 3161 token has the CMS shape with TSTInfo inside: it is not a signed document.
+    #[test]
+    fn a_timestamp_token_is_not_taken_for_an_attached_signature() {
+        use crate::pades::tests::{Dir, timestamp, tsa};
+        let dir = Dir::new();
+        let token = timestamp(&dir, &tsa(&dir), b"any signature value");
+        let refused = validate_cades_attached(&token).unwrap_err();
+        assert!(refused.0.contains("not a document"), "{refused}");
     }
 
     #[test]

@@ -84,10 +84,10 @@ fn pem(label: &str, der: &[u8]) -> String {
     out
 }
 
-struct Dir(tempfile::TempDir);
+pub(crate) struct Dir(tempfile::TempDir);
 
 impl Dir {
-    fn new() -> Self {
+    pub(crate) fn new() -> Self {
         Dir(tempfile::tempdir().unwrap())
     }
     fn path(&self, name: &str) -> String {
@@ -276,13 +276,13 @@ fn now() -> i64 {
 }
 
 /// A time-stamping authority made with openssl (`openssl ts -reply`).
-struct Tsa {
+pub(crate) struct Tsa {
     cert: String,
     key: String,
     config: String,
 }
 
-fn tsa(dir: &Dir) -> Tsa {
+pub(crate) fn tsa(dir: &Dir) -> Tsa {
     let (key, cert) = (dir.path("tsa.key"), dir.path("tsa.pem"));
     openssl(&[
         "req",
@@ -318,7 +318,7 @@ fn tsa(dir: &Dir) -> Tsa {
 }
 
 /// A token over `signature_der`'s imprint, as the relay's TSA would give.
-fn timestamp(dir: &Dir, tsa: &Tsa, signature_der: &[u8]) -> Vec<u8> {
+pub(crate) fn timestamp(dir: &Dir, tsa: &Tsa, signature_der: &[u8]) -> Vec<u8> {
     let data = dir.write("sigvalue.bin", signature_der);
     let (query, token) = (dir.path("q.tsq"), dir.path("token.der"));
     openssl(&[
