@@ -16,6 +16,13 @@
 //! the file are the bytes hashed; [`crate::c14n`] canonicalizes what others wrote when
 //! validating. Level T adds a `SignatureTimeStamp` over the canonical `ds:SignatureValue`
 //! element (EN 319 132-1 §5.3).
+//!
+//! Validation reads what XML-DSig producers write (xmlsec1, signxml, …): same-document
+//! references (`URI=""`, `#id`) with an optional enveloped-signature transform then at most one
+//! canonicalization — none meaning inclusive C14N 1.0 (xmldsig-core1 §4.4.3.2) — among
+//! Canonical XML 1.0 and 1.1 and exclusive C14N with its `InclusiveNamespaces PrefixList`; the
+//! same for `ds:SignedInfo` and the timestamp; container files by the digest of their bytes,
+//! without transforms. Any other transform (XPath, XSLT, base64, …) is a reported problem.
 
 use core::fmt;
 use core::time::Duration;

@@ -2,7 +2,9 @@
 //! openssl, pyHanko, signxml, over a throwaway P-256 PKI valid for 30 years), read by our
 //! `verify` as their producers meant — every signature intact, valid, bound to its certificate,
 //! chaining to `vectors/root.pem` and made within the certificate's validity; and not intact
-//! with one byte of the signed document changed.
+//! with one byte of the signed document changed. signxml's XAdES with exclusive C14N is the
+//! exception: its digests do not follow xmldsig-core1, and it is refused as xmlsec1 and
+//! signxml's own verifier refuse it.
 
 use std::path::{Path, PathBuf};
 
