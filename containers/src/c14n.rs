@@ -839,8 +839,19 @@ mod tests {
             assert!(canonicalize_document(bad).is_err(), "{bad:?}");
         }
         let doc = TRICKY.concat();
+        let c14n11 = Method {
+            mode: Mode::Inclusive11,
+            with_comments: true,
+        };
         for end in 0..doc.len() {
             let _ = canonicalize_document(&doc.as_bytes()[..end]);
+            let _ = canonicalize_document_with(&doc.as_bytes()[..end], &Method::inclusive());
+            let _ = canonicalize_document_with(&doc.as_bytes()[..end], &c14n11);
         }
+        let deep_inclusive = "<a xmlns:p=\"urn:p\" xml:lang=\"es\">".repeat(MAX_DEPTH + 1)
+            + &"</a>".repeat(MAX_DEPTH + 1);
+        assert!(
+            canonicalize_document_with(deep_inclusive.as_bytes(), &Method::inclusive()).is_err()
+        );
     }
 }
