@@ -16,6 +16,13 @@
 //! the file are the bytes hashed; [`crate::c14n`] canonicalizes what others wrote when
 //! validating. Level T adds a `SignatureTimeStamp` over the canonical `ds:SignatureValue`
 //! element (EN 319 132-1 §5.3).
+//!
+//! Validation reads what XML-DSig producers write (xmlsec1, signxml, …): same-document
+//! references (`URI=""`, `#id`) with an optional enveloped-signature transform then at most one
+//! canonicalization — none meaning inclusive C14N 1.0 (xmldsig-core1 §4.4.3.2) — among
+//! Canonical XML 1.0 and 1.1 and exclusive C14N with its `InclusiveNamespaces PrefixList`; the
+//! same for `ds:SignedInfo` and the timestamp; container files by the digest of their bytes,
+//! without transforms. Any other transform (XPath, XSLT, base64, …) is a reported problem.
 
 use core::fmt;
 use core::time::Duration;
@@ -33,7 +40,7 @@ use x509_cert::ext::pkix::name::GeneralName;
 use crate::asic::{
     DS_NAMESPACE as DS, DataObject, SHA256_URI, check_objects, name_to_uri, uri_to_name,
 };
-use crate::c14n::{canonicalize, escape_attribute, escape_text};
+use crate::c14n::{Method, canonicalize, canonicalize_with, escape_attribute, escape_text};
 use crate::ess::IssuerSerial;
 use crate::tsp::read_token;
 use crate::validation::{SignatureStatus, StructureError};
@@ -41,7 +48,7 @@ use crate::validation::{SignatureStatus, StructureError};
 /// XAdES 1.3.2 namespace (EN 319 132-1 §4.2).
 pub const XADES: &str = "http://uri.etsi.org/01903/v1.3.2#";
 /// Exclusive XML Canonicalization 1.0, without comments (xml-exc-c14n §3).
-pub const EXC_C14N: &str = "http://www.w3.org/2001/10/xml-exc-c14n#";
+pub const EXC_C14N: &str = crate::c14n::EXC_C14N;
 /// ECDSA with SHA-256 (RFC 6931 §2.3.6; xmldsig-core1 §6.4.3).
 pub const ECDSA_SHA256: &str = "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256";
 /// The enveloped-signature transform (xmldsig-core1 §6.6.4).
@@ -570,30 +577,19 @@ fn dereference(
         return Err(format!("digest method {method:?} is not SHA-256"));
     }
     let transforms: Vec<Node<'_, '_>> = child(reference.node, DS, "Transforms")
-        .map(|t| {
-            t.children()
-                .filter(|n| n.has_tag_name((DS, "Transform")))
-                .collect()
-        })
+        .map(|t| t.children().filter(Node::is_element).collect())
         .unwrap_or_default();
-    if transforms.iter().any(|t| t.first_element_child().is_some()) {
-        return Err("transform parameters (InclusiveNamespaces, XPath) are not supported".into());
-    }
-    let algorithms: Vec<&str> = transforms
-        .iter()
-        .map(|t| t.attribute("Algorithm").unwrap_or(""))
-        .collect();
     let uri = reference.uri.ok_or("a reference without URI")?;
     if let Some(id) = uri.strip_prefix('#') {
         let node = by_id(doc, id).ok_or_else(|| format!("no single element with Id {id}"))?;
-        same_document(signature, node, &algorithms)
+        same_document(signature, node, &transforms)
     } else if uri.is_empty() {
-        same_document(signature, doc.root(), &algorithms)
+        same_document(signature, doc.root(), &transforms)
     } else {
         let name = uri_to_name(uri).ok_or_else(|| format!("unusable URI {uri:?}"))?;
         let files = files.ok_or_else(|| format!("{name}: not in this document"))?;
         covered.push(name.clone());
-        if !algorithms.is_empty() {
+        if !transforms.is_empty() {
             return Err(format!(
                 "{name}: transforms on a container file are not supported"
             ));
@@ -606,23 +602,75 @@ fn dereference(
     }
 }
 
-/// Same-document references: exclusive C14N, after the enveloped-signature transform if asked
-/// (only the supported chains: `[exc-c14n]` and `[enveloped, exc-c14n]`).
+/// The canonicalization a `ds:Transform` or `ds:CanonicalizationMethod` names: Canonical XML
+/// 1.0 or 1.1, or exclusive C14N with at most one `InclusiveNamespaces PrefixList`, each with
+/// or without comments; anything else (XPath, XSLT, base64, other parameters) is an error.
+fn c14n_method(node: Node<'_, '_>) -> Result<Method, String> {
+    let algorithm = node.attribute("Algorithm").unwrap_or("");
+    let mut prefixes: Option<Vec<String>> = None;
+    for parameter in node.children().filter(Node::is_element) {
+        if Method::is_exclusive_uri(algorithm)
+            && prefixes.is_none()
+            && parameter.has_tag_name((EXC_C14N, "InclusiveNamespaces"))
+        {
+            prefixes = Some(
+                parameter
+                    .attribute("PrefixList")
+                    .unwrap_or("")
+                    .split_ascii_whitespace()
+                    .map(str::to_owned)
+                    .collect(),
+            );
+        } else {
+            return Err(format!(
+                "unsupported parameter {} of {algorithm:?}",
+                parameter.tag_name().name()
+            ));
+        }
+    }
+    Method::from_uri(algorithm, prefixes.as_deref().unwrap_or_default())
+        .ok_or_else(|| format!("unsupported canonicalization {algorithm:?}"))
+}
+
+/// Same-document references (xmldsig-core1 §4.4.3): the chains XML-DSig producers write, an
+/// optional enveloped-signature transform (§6.6.4) then at most one canonicalization (§6.6.1:
+/// inclusive 1.0 or 1.1, exclusive with its PrefixList). With none, the node-set becomes
+/// octets by inclusive Canonical XML 1.0 (§4.4.3.2). `URI=""` and `#id` name node-sets
+/// without comments (§4.4.3.3), so a `#WithComments` canonicalization finds none to keep.
 fn same_document(
     signature: Node<'_, '_>,
     node: Node<'_, '_>,
-    algorithms: &[&str],
+    transforms: &[Node<'_, '_>],
 ) -> Result<[u8; 32], String> {
-    let exclude = match algorithms {
-        [EXC_C14N] => None,
-        [ENVELOPED_SIGNATURE, EXC_C14N] => Some(signature.id()),
-        other => {
-            return Err(format!(
-                "unsupported transforms {other:?} (exclusive C14N only)"
-            ));
-        }
+    let unsupported = || {
+        let algorithms: Vec<&str> = transforms
+            .iter()
+            .map(|t| t.attribute("Algorithm").unwrap_or(""))
+            .collect();
+        format!("unsupported transforms {algorithms:?} (enveloped-signature and one C14N at most)")
     };
-    canonicalize(node, exclude)
+    if transforms
+        .iter()
+        .any(|t| !t.has_tag_name((DS, "Transform")))
+    {
+        return Err(unsupported());
+    }
+    let (exclude, rest) = match transforms.split_first() {
+        Some((first, rest)) if first.attribute("Algorithm") == Some(ENVELOPED_SIGNATURE) => {
+            if first.first_element_child().is_some() {
+                return Err(unsupported());
+            }
+            (Some(signature.id()), rest)
+        }
+        _ => (None, transforms),
+    };
+    let mut method = match rest {
+        [] => Method::inclusive(),
+        [one] => c14n_method(*one).map_err(|e| format!("{}: {e}", unsupported()))?,
+        _ => return Err(unsupported()),
+    };
+    method.with_comments = false;
+    canonicalize_with(node, exclude, &method)
         .map(|c| sha256(&c))
         .map_err(|e| e.to_string())
 }
@@ -661,6 +709,62 @@ fn parse_date_time(text: &str) -> Option<i64> {
     i64::try_from(t.unix_duration().as_secs())
         .ok()?
         .checked_sub(offset_seconds)
+}
+
+/// One `xades:Cert` of a signed SigningCertificateV2 (or v1): a certificate digest.
+struct CertDigest {
+    algorithm: &'static str,
+    value: Vec<u8>,
+}
+
+impl CertDigest {
+    fn matches(&self, der: &[u8]) -> bool {
+        let computed: Vec<u8> = match self.algorithm {
+            SHA256_URI => Sha256::digest(der).to_vec(),
+            SHA384_URI => sha2::Sha384::digest(der).to_vec(),
+            SHA512_URI => sha2::Sha512::digest(der).to_vec(),
+            SHA1_URI => sha1::Sha1::digest(der).to_vec(),
+            _ => return false,
+        };
+        computed == self.value
+    }
+}
+
+const SHA384_URI: &str = "http://www.w3.org/2001/04/xmldsig-more#sha384";
+const SHA512_URI: &str = "http://www.w3.org/2001/04/xmlenc#sha512";
+const SHA1_URI: &str = "http://www.w3.org/2000/09/xmldsig#sha1";
+
+/// The certificate digests of `SigningCertificateV2`, or else of the v1 `SigningCertificate`
+/// (EN 319 132-1 §5.2.2). Either may list several certificates (a producer such as signxml
+/// lists the chain); the signer's must be among them. SHA-256, -384 and -512; SHA-1 only in v1.
+///
+/// v1 is accepted as binding without a problem: EN 319 132-1 deprecates it for creating new
+/// signatures (B-B requires V2) but it names the certificate just as well, and validators
+/// (EN 319 102-1's identification of the signing certificate) keep reading signatures made
+/// with it; its SHA-1 digests remain second-preimage resistant, which is what binding needs.
+/// The `IssuerSerial(V2)` hint is not needed once a digest matches, so it is not read.
+fn signing_certificate_digests(properties: Node<'_, '_>) -> Vec<CertDigest> {
+    let (list, v1) = match child(properties, XADES, "SigningCertificateV2") {
+        Some(v2) => (v2, false),
+        None => match child(properties, XADES, "SigningCertificate") {
+            Some(v1) => (v1, true),
+            None => return Vec::new(),
+        },
+    };
+    list.children()
+        .filter(|n| n.has_tag_name((XADES, "Cert")))
+        .filter_map(|cert| {
+            let digest = child(cert, XADES, "CertDigest")?;
+            let algorithm = child(digest, DS, "DigestMethod")?.attribute("Algorithm")?;
+            let algorithm = [SHA256_URI, SHA384_URI, SHA512_URI]
+                .into_iter()
+                .chain(v1.then_some(SHA1_URI))
+                .find(|a| *a == algorithm)?;
+            let value =
+                decode_base64(child(digest, DS, "DigestValue")?.text().unwrap_or("")).ok()?;
+            Some(CertDigest { algorithm, value })
+        })
+        .collect()
 }
 
 fn check_signature(
@@ -759,7 +863,8 @@ fn check_signature(
     }
     status.intact = data_ok && data_count > 0;
 
-    // The signer: the KeyInfo certificate SigningCertificateV2 names, else the first.
+    // The signer: a KeyInfo certificate the signed SigningCertificateV2 (or v1) names, the
+    // one whose key verifies the signature value when it names several (a chain).
     let certificates: Vec<(Vec<u8>, Certificate)> =
         path(signature, &[(DS, "KeyInfo"), (DS, "X509Data")])
             .map(|d| {
@@ -772,41 +877,65 @@ fn check_signature(
             .unwrap_or_default();
     let signed_signature_properties =
         props_node.and_then(|p| child(p, XADES, "SignedSignatureProperties"));
-    let cert_digest = signed_signature_properties
-        .and_then(|p| {
-            path(
-                p,
-                &[
-                    (XADES, "SigningCertificateV2"),
-                    (XADES, "Cert"),
-                    (XADES, "CertDigest"),
-                ],
-            )
-            .or_else(|| {
-                path(
-                    p,
-                    &[
-                        (XADES, "SigningCertificate"),
-                        (XADES, "Cert"),
-                        (XADES, "CertDigest"),
-                    ],
-                )
-            })
-        })
-        .filter(|d| {
-            child(*d, DS, "DigestMethod").and_then(|m| m.attribute("Algorithm")) == Some(SHA256_URI)
-        })
-        .and_then(|d| child(d, DS, "DigestValue"))
-        .and_then(|v| decode_base64(v.text().unwrap_or("")).ok());
-    let signer = certificates
+    let cert_digests = signed_signature_properties
+        .map(signing_certificate_digests)
+        .unwrap_or_default();
+    let named: Vec<&(Vec<u8>, Certificate)> = certificates
         .iter()
-        .find(|(der, _)| cert_digest.as_deref() == Some(&sha256(der)[..]))
+        .filter(|(der, _)| cert_digests.iter().any(|d| d.matches(der)))
+        .collect();
+
+    // The signature value over the canonical SignedInfo (xmldsig-core1 §3.2.2), by the
+    // CanonicalizationMethod it names (exclusive, inclusive 1.0 or 1.1).
+    let signature_method =
+        child(signed_info, DS, "SignatureMethod").and_then(|n| n.attribute("Algorithm"));
+    let value_node = child(signature, DS, "SignatureValue");
+    let canonical = match child(signed_info, DS, "CanonicalizationMethod").map(c14n_method) {
+        None => Err("no CanonicalizationMethod".to_owned()),
+        Some(method) => method.and_then(|method| {
+            canonicalize_with(signed_info, None, &method).map_err(|e| e.to_string())
+        }),
+    };
+    let canonical = match canonical {
+        Ok(c) => Some(c),
+        Err(e) => {
+            problems.push(format!("SignedInfo canonicalization: {e}"));
+            None
+        }
+    };
+    if signature_method != Some(ECDSA_SHA256) {
+        problems.push(format!(
+            "signature method {signature_method:?} is not ECDSA-SHA256"
+        ));
+    }
+    let value = value_node
+        .and_then(|n| decode_base64(n.text().unwrap_or("")).ok())
+        .and_then(|raw| Signature::from_slice(&raw).ok());
+    let verifies = |c: &Certificate| -> bool {
+        let key = VerifyingKey::from_sec1_bytes(
+            c.tbs_certificate
+                .subject_public_key_info
+                .subject_public_key
+                .raw_bytes(),
+        );
+        match (&canonical, &value, key) {
+            (Some(canonical), Some(value), Ok(key)) if signature_method == Some(ECDSA_SHA256) => {
+                key.verify_prehash(&sha256(canonical), value).is_ok()
+            }
+            _ => false,
+        }
+    };
+    let signer = named
+        .iter()
+        .copied()
+        .find(|(_, c)| verifies(c))
+        .or(named.first().copied())
         .or(certificates.first());
     if signer.is_none() {
         problems.push("no signer certificate in ds:KeyInfo".into());
     }
     status.signer_bound =
-        props_ok && signer.is_some_and(|(der, _)| cert_digest.as_deref() == Some(&sha256(der)[..]));
+        props_ok && signer.is_some_and(|(der, _)| cert_digests.iter().any(|d| d.matches(der)));
     if !status.signer_bound {
         problems.push("SigningCertificateV2 does not name the signer's certificate".into());
     }
@@ -816,43 +945,7 @@ fn check_signature(
         .and_then(|p| child(p, XADES, "SigningTime"))
         .and_then(|t| t.text())
         .and_then(parse_date_time);
-
-    // The signature value over the canonical SignedInfo (xmldsig-core1 §3.2.2).
-    let c14n_method = child(signed_info, DS, "CanonicalizationMethod");
-    let signature_method =
-        child(signed_info, DS, "SignatureMethod").and_then(|n| n.attribute("Algorithm"));
-    let value_node = child(signature, DS, "SignatureValue");
-    let verified = if c14n_method.and_then(|n| n.attribute("Algorithm")) != Some(EXC_C14N)
-        || c14n_method.is_some_and(|n| n.first_element_child().is_some())
-    {
-        problems.push("SignedInfo canonicalization is not exclusive C14N".into());
-        false
-    } else if signature_method != Some(ECDSA_SHA256) {
-        problems.push(format!(
-            "signature method {signature_method:?} is not ECDSA-SHA256"
-        ));
-        false
-    } else {
-        let canonical = canonicalize(signed_info, None).ok();
-        let value = value_node
-            .and_then(|n| decode_base64(n.text().unwrap_or("")).ok())
-            .and_then(|raw| Signature::from_slice(&raw).ok());
-        let key = signer.and_then(|(_, c)| {
-            VerifyingKey::from_sec1_bytes(
-                c.tbs_certificate
-                    .subject_public_key_info
-                    .subject_public_key
-                    .raw_bytes(),
-            )
-            .ok()
-        });
-        match (canonical, value, key) {
-            (Some(canonical), Some(value), Some(key)) => {
-                key.verify_prehash(&sha256(&canonical), &value).is_ok()
-            }
-            _ => false,
-        }
-    };
+    let verified = signer.is_some_and(|(_, c)| verifies(c));
     if !verified {
         problems.push("the signature value does not verify with the signer's key".into());
     }
@@ -877,11 +970,12 @@ fn check_signature(
         })
         .unwrap_or_default();
     if let Some(stamp) = stamps.first() {
-        let method =
-            child(*stamp, DS, "CanonicalizationMethod").and_then(|n| n.attribute("Algorithm"));
+        // EN 319 132-1 §5.3: without a CanonicalizationMethod, Canonical XML 1.0.
+        let method = child(*stamp, DS, "CanonicalizationMethod")
+            .map_or(Ok(Method::inclusive()), c14n_method);
         let imprint = value_node
-            .filter(|_| method == Some(EXC_C14N))
-            .and_then(|v| canonicalize(v, None).ok())
+            .zip(method.ok())
+            .and_then(|(v, method)| canonicalize_with(v, None, &method).ok())
             .map(|c| sha256(&c));
         let token = child(*stamp, XADES, "EncapsulatedTimeStamp")
             .and_then(|t| decode_base64(t.text().unwrap_or("")).ok())
@@ -891,7 +985,7 @@ fn check_signature(
                 status.timestamp = Some(token.gen_time_unix_seconds);
             }
             (None, _) => problems
-                .push("the signature timestamp's canonicalization is not exclusive C14N".into()),
+                .push("the signature timestamp's canonicalization is not one this reads".into()),
             _ => problems.push("the signature timestamp is not over this signature value".into()),
         }
     }

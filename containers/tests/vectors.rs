@@ -2,7 +2,9 @@
 //! openssl, pyHanko, signxml, over a throwaway P-256 PKI valid for 30 years), read by our
 //! `verify` as their producers meant — every signature intact, valid, bound to its certificate,
 //! chaining to `vectors/root.pem` and made within the certificate's validity; and not intact
-//! with one byte of the signed document changed.
+//! with one byte of the signed document changed. signxml's XAdES with exclusive C14N is the
+//! exception: its digests do not follow xmldsig-core1, and it is refused as xmlsec1 and
+//! signxml's own verifier refuse it.
 
 use std::path::{Path, PathBuf};
 
@@ -87,4 +89,44 @@ fn pyhanko_pades() {
     let pdf = vector("pyhanko-pades.pdf");
     // Ghostscript's text is in a compressed stream; any byte of the first revision is signed.
     holds_and_fails_when_changed("pyhanko-pades.pdf", Kind::Pades, None, pdf.len() / 4);
+}
+
+/// signxml's XAdES-B enveloped, with its default Canonical XML 1.1 and with Canonical XML 1.0:
+/// the data reference has enveloped + C14N transforms, the SignedProperties and KeyInfo
+/// references none (inclusive C14N 1.0 of an element whose ancestors declare namespaces), and
+/// SigningCertificateV2 lists the signer's certificate and the root's.
+#[test]
+fn signxml_xades_enveloped() {
+    for name in ["signxml-xades-inclusive.xml", "signxml-xades-c14n10.xml"] {
+        let xml = vector(name);
+        let at = position(&xml, b"42.00");
+        holds_and_fails_when_changed(name, Kind::Xades, None, at + 1);
+    }
+}
+
+/// With `c14n_algorithm` exclusive, signxml digests its transform-less references with
+/// exclusive C14N, which xmldsig-core1 §4.4.3.2 does not allow (no transforms: inclusive C14N
+/// 1.0). xmlsec1 and signxml's own XAdESVerifier refuse it, and so do we, saying why.
+#[test]
+fn signxml_xades_with_exclusive_c14n_is_refused_as_its_own_verifier_refuses_it() {
+    let verified = verify(&vector("signxml-xades.xml"), None).expect("signxml-xades.xml");
+    assert_eq!(verified.kind, Kind::Xades);
+    let status = &verified.signatures[0].status;
+    assert!(!status.holds());
+    for problem in [
+        "the signed properties do not match their digest",
+        "does not match its digest", // the KeyInfo reference
+    ] {
+        assert!(
+            status.problems.iter().any(|p| p.ends_with(problem)),
+            "{problem}: {:?}",
+            status.problems
+        );
+    }
+    // The enveloped document itself is digested as signxml and we both mean it.
+    assert!(
+        !status.problems.iter().any(|p| p.contains("\"\"")),
+        "{:?}",
+        status.problems
+    );
 }

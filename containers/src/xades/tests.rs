@@ -737,3 +737,313 @@ fn date_times_parse() {
         assert_eq!(parse_date_time(bad), None, "{bad}");
     }
 }
+
+// ------------------------------------------------------------------ what other producers write
+
+/// A XAdES-B signature made by xmlsec1 (its C14N and digests, not ours) over a document whose
+/// root declares namespaces and `xml:lang`, with the SignedInfo canonicalization `c14n`, the
+/// data reference `data_uri` with `data_transforms`, the SignedProperties reference with
+/// `props_transforms`, and `signing_certificate` (the SigningCertificate(V2) element).
+fn xmlsec1_xades(
+    pki: &TestPki,
+    c14n: &str,
+    data_uri: &str,
+    data_transforms: &[String],
+    props_transforms: &[String],
+    signing_certificate: &str,
+) -> Vec<u8> {
+    use p256::pkcs8::{EncodePrivateKey, LineEnding};
+    let transforms = |list: &[String]| {
+        if list.is_empty() {
+            String::new()
+        } else {
+            format!("<ds:Transforms>{}</ds:Transforms>", list.concat())
+        }
+    };
+    let document = format!(
+        "<doc xmlns=\"urn:d\" xmlns:u=\"urn:u\" xml:lang=\"es\">\n  <u:item Id=\"item\" a=\"1\">\
+         <!-- nota --><amount>42.00</amount></u:item>\n\
+         <ds:Signature xmlns:ds=\"{DS}\" xmlns:xades=\"{XADES}\" Id=\"S1\"><ds:SignedInfo>\
+         <ds:CanonicalizationMethod Algorithm=\"{c14n}\"/>\
+         <ds:SignatureMethod Algorithm=\"{ECDSA_SHA256}\"/>\
+         <ds:Reference URI=\"{data_uri}\">{}<ds:DigestMethod Algorithm=\"{SHA256_URI}\"/>\
+         <ds:DigestValue/></ds:Reference>\
+         <ds:Reference Type=\"{SIGNED_PROPERTIES_TYPE}\" URI=\"#S1-props\">{}\
+         <ds:DigestMethod Algorithm=\"{SHA256_URI}\"/><ds:DigestValue/></ds:Reference>\
+         </ds:SignedInfo><ds:SignatureValue/><ds:KeyInfo><ds:X509Data/></ds:KeyInfo>\
+         <ds:Object><xades:QualifyingProperties Target=\"#S1\"><xades:SignedProperties Id=\"S1-props\">\
+         <xades:SignedSignatureProperties><xades:SigningTime>2024-05-17T10:20:30Z</xades:SigningTime>\
+         {signing_certificate}</xades:SignedSignatureProperties></xades:SignedProperties>\
+         </xades:QualifyingProperties></ds:Object></ds:Signature></doc>\n",
+        transforms(data_transforms),
+        transforms(props_transforms),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("t.xml"), &document).unwrap();
+    std::fs::write(
+        dir.path().join("key.pem"),
+        pki.leaf_key
+            .to_pkcs8_pem(LineEnding::LF)
+            .unwrap()
+            .as_bytes(),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("cert.pem"),
+        pem("CERTIFICATE", &pki.leaf_der),
+    )
+    .unwrap();
+    run(Command::new("/usr/bin/xmlsec1")
+        .current_dir(dir.path())
+        .args([
+            "--sign",
+            "--privkey-pem",
+            "key.pem,cert.pem",
+            "--id-attr:Id",
+            &format!("{XADES}:SignedProperties"),
+            "--id-attr:Id",
+            "urn:u:item",
+            "--output",
+            "s.xml",
+            "t.xml",
+        ]))
+    .unwrap_or_else(|e| panic!("{document}\n{e}"));
+    std::fs::read(dir.path().join("s.xml")).unwrap()
+}
+
+fn transform(algorithm: &str) -> String {
+    format!("<ds:Transform Algorithm=\"{algorithm}\"/>")
+}
+
+fn exclusive_with(prefixes: &str) -> String {
+    format!(
+        "<ds:Transform Algorithm=\"{EXC_C14N}\"><ec:InclusiveNamespaces xmlns:ec=\"{EXC_C14N}\" \
+         PrefixList=\"{prefixes}\"/></ds:Transform>"
+    )
+}
+
+/// A SigningCertificate(V2) (`element`) listing the certificates with their digests.
+fn signing_certificate(element: &str, certs: &[(&str, Vec<u8>)]) -> String {
+    let mut out = format!("<xades:{element}>");
+    for (algorithm, digest) in certs {
+        out.push_str(&format!(
+            "<xades:Cert><xades:CertDigest><ds:DigestMethod Algorithm=\"{algorithm}\"/>\
+             <ds:DigestValue>{}</ds:DigestValue></xades:CertDigest></xades:Cert>",
+            BASE64.encode(digest)
+        ));
+    }
+    out.push_str(&format!("</xades:{element}>"));
+    out
+}
+
+#[test]
+fn xmlsec1_signatures_with_each_transform_chain_and_canonicalization_hold() {
+    use crate::c14n::{
+        C14N10, C14N10_WITH_COMMENTS, C14N11, C14N11_WITH_COMMENTS, EXC_C14N_WITH_COMMENTS,
+    };
+    let pki = test_pki();
+    let v2 = signing_certificate(
+        "SigningCertificateV2",
+        &[(SHA256_URI, sha256(&pki.leaf_der).to_vec())],
+    );
+    let enveloped = transform(ENVELOPED_SIGNATURE);
+    let cases: Vec<(&str, &str, Vec<String>, Vec<String>)> = vec![
+        // No transforms at all but the enveloped one: inclusive C14N 1.0 (§4.4.3.2).
+        (C14N10, "", vec![enveloped.clone()], vec![]),
+        (
+            C14N10,
+            "",
+            vec![enveloped.clone(), transform(C14N10)],
+            vec![transform(C14N10)],
+        ),
+        (
+            C14N11,
+            "",
+            vec![enveloped.clone(), transform(C14N11)],
+            vec![transform(C14N11)],
+        ),
+        (
+            EXC_C14N,
+            "",
+            vec![enveloped.clone(), exclusive_with("u #default")],
+            vec![exclusive_with("xades")],
+        ),
+        (
+            EXC_C14N,
+            "",
+            vec![enveloped.clone(), transform(EXC_C14N)],
+            vec![transform(EXC_C14N)],
+        ),
+        // An element by Id: the node-set has no comments, whatever the C14N says (§4.4.3.3).
+        (EXC_C14N_WITH_COMMENTS, "#item", vec![], vec![]),
+        (
+            C14N10_WITH_COMMENTS,
+            "#item",
+            vec![transform(C14N10_WITH_COMMENTS)],
+            vec![],
+        ),
+        (
+            C14N11_WITH_COMMENTS,
+            "#item",
+            vec![transform(C14N11)],
+            vec![transform(EXC_C14N)],
+        ),
+    ];
+    for (c14n, uri, data, props) in cases {
+        let signed = xmlsec1_xades(&pki, c14n, uri, &data, &props, &v2);
+        let text = String::from_utf8_lossy(&signed).into_owned();
+        let status = &validate_enveloped(&signed).unwrap()[0];
+        assert!(status.holds(), "{text}\n{status:?}");
+        assert_eq!(
+            status.signer_certificate.as_deref(),
+            Some(&pki.leaf_der[..])
+        );
+        assert_eq!(status.signing_time, Some(SIGNING_TIME_2024));
+        let changed = text.replace("42.00", "42.01");
+        let status = &validate_enveloped(changed.as_bytes()).unwrap()[0];
+        assert!(!status.intact && !status.holds(), "{status:?}");
+        // Outside the signed node-set: a comment in the document, for `#item` the text
+        // outside it.
+        let outside = text.replace("<!-- nota -->", "<!-- otra nota -->");
+        assert!(validate_enveloped(outside.as_bytes()).unwrap()[0].holds());
+    }
+}
+
+/// EN 319 132-1 §5.2.2: the signer's certificate must be among those SigningCertificateV2
+/// lists (a chain, in any order), by SHA-256, -384 or -512; v1 SigningCertificate is read too
+/// (deprecated for new signatures, still met), SHA-1 only there.
+#[test]
+fn signing_certificate_v2_may_list_a_chain_and_v1_is_read() {
+    let pki = test_pki();
+    let leaf = &pki.leaf_der;
+    let root = &pki.root_der;
+    let sha384 = |d: &[u8]| sha2::Sha384::digest(d).to_vec();
+    let sha512 = |d: &[u8]| sha2::Sha512::digest(d).to_vec();
+    let sha1 = |d: &[u8]| sha1::Sha1::digest(d).to_vec();
+    let sha384_uri = "http://www.w3.org/2001/04/xmldsig-more#sha384";
+    let sha512_uri = "http://www.w3.org/2001/04/xmlenc#sha512";
+    let sha1_uri = "http://www.w3.org/2000/09/xmldsig#sha1";
+    let cases: Vec<(String, bool)> = vec![
+        (
+            signing_certificate(
+                "SigningCertificateV2",
+                &[
+                    (SHA256_URI, sha256(root).to_vec()),
+                    (sha512_uri, sha512(leaf)),
+                ],
+            ),
+            true,
+        ),
+        (
+            signing_certificate("SigningCertificateV2", &[(sha384_uri, sha384(leaf))]),
+            true,
+        ),
+        (
+            signing_certificate("SigningCertificate", &[(sha1_uri, sha1(leaf))]),
+            true,
+        ),
+        (
+            signing_certificate("SigningCertificate", &[(SHA256_URI, sha256(leaf).to_vec())]),
+            true,
+        ),
+        // SHA-1 is not read in V2; the root alone does not name the signer; a wrong digest.
+        (
+            signing_certificate("SigningCertificateV2", &[(sha1_uri, sha1(leaf))]),
+            false,
+        ),
+        (
+            signing_certificate(
+                "SigningCertificateV2",
+                &[(SHA256_URI, sha256(root).to_vec())],
+            ),
+            false,
+        ),
+        (
+            signing_certificate("SigningCertificateV2", &[(SHA256_URI, vec![0; 32])]),
+            false,
+        ),
+        (String::new(), false),
+    ];
+    let enveloped = [transform(ENVELOPED_SIGNATURE), transform(EXC_C14N)];
+    for (element, bound) in cases {
+        let signed = xmlsec1_xades(&pki, EXC_C14N, "", &enveloped, &[], &element);
+        let status = &validate_enveloped(&signed).unwrap()[0];
+        assert_eq!(status.signer_bound, bound, "{element}: {status:?}");
+        assert_eq!(status.holds(), bound, "{element}: {status:?}");
+        assert!(status.intact && status.valid, "{element}: {status:?}");
+    }
+}
+
+/// Transforms other than the enveloped one and one C14N (XPath, XSLT, base64, two C14Ns, a
+/// C14N before the enveloped transform, an unknown InclusiveNamespaces sibling) and unknown
+/// canonicalizations are reported problems, never panics.
+#[test]
+fn other_transforms_and_canonicalizations_are_reported_problems() {
+    let pki = test_pki();
+    let v2 = signing_certificate(
+        "SigningCertificateV2",
+        &[(SHA256_URI, sha256(&pki.leaf_der).to_vec())],
+    );
+    let chain = [transform(ENVELOPED_SIGNATURE), transform(EXC_C14N)];
+    let signed = String::from_utf8(xmlsec1_xades(&pki, EXC_C14N, "", &chain, &[], &v2)).unwrap();
+    assert!(validate_enveloped(signed.as_bytes()).unwrap()[0].holds());
+    let written = chain.concat();
+    let xpath = format!(
+        "<ds:Transform Algorithm=\"http://www.w3.org/TR/1999/REC-xpath-19991116\">\
+         <ds:XPath>not(ancestor-or-self::ds:Signature)</ds:XPath></ds:Transform>{}",
+        transform(EXC_C14N)
+    );
+    for other in [
+        xpath,
+        transform("http://www.w3.org/TR/1999/REC-xslt-19991116"),
+        transform("http://www.w3.org/2000/09/xmldsig#base64"),
+        format!("{}{}", transform(EXC_C14N), transform(ENVELOPED_SIGNATURE)),
+        format!(
+            "{}{}{}",
+            transform(ENVELOPED_SIGNATURE),
+            transform(crate::c14n::C14N10),
+            transform(EXC_C14N)
+        ),
+        format!(
+            "{}<ds:Transform Algorithm=\"{EXC_C14N}\"><ds:XPath>1</ds:XPath></ds:Transform>",
+            transform(ENVELOPED_SIGNATURE)
+        ),
+        format!(
+            "{}{}",
+            transform(ENVELOPED_SIGNATURE),
+            transform("urn:unknown")
+        ),
+    ] {
+        let changed = signed.replace(&written, &other);
+        assert_ne!(changed, signed);
+        let status = &validate_enveloped(changed.as_bytes()).unwrap()[0];
+        assert!(!status.intact && !status.holds(), "{other}: {status:?}");
+        assert!(
+            status
+                .problems
+                .iter()
+                .any(|p| p.starts_with("unsupported transforms")),
+            "{other}: {status:?}"
+        );
+    }
+    let canonicalization = format!("<ds:CanonicalizationMethod Algorithm=\"{EXC_C14N}\"/>");
+    for other in [
+        "urn:unknown",
+        "http://www.w3.org/2006/12/xml-c14n11#WithComments#",
+    ] {
+        let changed = signed.replace(
+            &canonicalization,
+            &format!("<ds:CanonicalizationMethod Algorithm=\"{other}\"/>"),
+        );
+        assert_ne!(changed, signed);
+        let status = &validate_enveloped(changed.as_bytes()).unwrap()[0];
+        assert!(!status.valid && !status.holds(), "{status:?}");
+        assert!(
+            status
+                .problems
+                .iter()
+                .any(|p| p.starts_with("SignedInfo canonicalization")),
+            "{status:?}"
+        );
+    }
+}

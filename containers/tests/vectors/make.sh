@@ -34,21 +34,36 @@ gs -q -dBATCH -dNOPAUSE -dSAFER -sDEVICE=pdfwrite -sOutputFile="$tmp/in.pdf" "$t
 "$venv/pyhanko" sign addsig --field Firma1 --use-pades pemder --key "$tmp/signer.key" --cert "$tmp/signer.pem" \
   --chain root.pem --no-pass "$tmp/in.pdf" pyhanko-pades.pdf
 
-# XAdES enveloped by signxml, with exclusive C14N as we read it.
+# XAdES enveloped by signxml: with its default (Canonical XML 1.1), with Canonical XML 1.0 and
+# with exclusive C14N. The document's root declares a namespace it does not use, so inclusive
+# and exclusive canonical forms differ. signxml writes its KeyInfo and SignedProperties
+# references without transforms (so, by xmldsig-core1 §4.4.3.2, inclusive C14N 1.0) but digests
+# them with its c14n_algorithm: with exclusive C14N the digests are wrong, and xmlsec1 and
+# signxml's own verifier refuse signxml-xades.xml as we do. No xml:* attribute on the root:
+# lxml's C14N of an element (signxml's) does not inherit them as C14N 1.0 §2.4 says (xmlsec1 does).
 "$venv/python" - "$tmp/signer.key" "$tmp/signer.pem" root.pem <<'PY'
 import sys
 from lxml import etree
 from signxml import SignatureConstructionMethod
 from signxml.xades import XAdESSigner
 key, cert, root = (open(p, "rb").read() for p in sys.argv[1:4])
-doc = etree.fromstring(b'<Factura xmlns="urn:ejemplo"><Importe moneda="EUR">42.00</Importe></Factura>')
-signer = XAdESSigner(
-    method=SignatureConstructionMethod.enveloped,
-    signature_algorithm="ecdsa-sha256",
-    digest_algorithm="sha256",
-    c14n_algorithm="http://www.w3.org/2001/10/xml-exc-c14n#",
-)
-signed = signer.sign(doc, key=key, cert=[cert.decode(), root.decode()])
-open("signxml-xades.xml", "wb").write(etree.tostring(signed, xml_declaration=True, encoding="UTF-8"))
+for name, c14n in [
+    ("signxml-xades.xml", "http://www.w3.org/2001/10/xml-exc-c14n#"),
+    ("signxml-xades-inclusive.xml", None),
+    ("signxml-xades-c14n10.xml", "http://www.w3.org/TR/2001/REC-xml-c14n-20010315"),
+]:
+    doc = etree.fromstring(
+        b'<Factura xmlns="urn:ejemplo" xmlns:otro="urn:otro">'
+        b'<Importe moneda="EUR">42.00</Importe></Factura>'
+    )
+    options = {} if c14n is None else {"c14n_algorithm": c14n}
+    signer = XAdESSigner(
+        method=SignatureConstructionMethod.enveloped,
+        signature_algorithm="ecdsa-sha256",
+        digest_algorithm="sha256",
+        **options,
+    )
+    signed = signer.sign(doc, key=key, cert=[cert.decode(), root.decode()])
+    open(name, "wb").write(etree.tostring(signed, xml_declaration=True, encoding="UTF-8"))
 PY
 echo "vectors made in $(pwd)"
