@@ -220,7 +220,7 @@ if [ -d "$vectors" ]; then
   done
   [ -f "$vectors/root.pem" ] && cp "$vectors/root.pem" "$out/trust_anchors/vectors-root.pem"
   [ -f "$vectors/pyhanko-pades.pdf" ] && cp "$vectors/pyhanko-pades.pdf" "$out/pdf_reader/"
-  [ -f "$vectors/signxml-xades.xml" ] && cp "$vectors/signxml-xades.xml" "$out/xml_signature/"
+  for f in "$vectors"/signxml-*.xml; do [ -f "$f" ] && cp "$f" "$out/xml_signature/"; done
 fi
 # `any_container` (verify::verify, which tells the kinds apart) starts from every container.
 mkdir -p "$out/any_container"
