@@ -29,7 +29,7 @@ $('verify').addEventListener('click', async () => {
         ['Format', r.format || '(unknown)'],
         ['Signer', r.signer ?? '(unknown)'],
         ['Signing time', r.signingTime ?? '(none)'],
-        ['Timestamp', r.timestamp ?? 'none (level B)'],
+        ['Timestamp', r.timestamp ? `${r.timestamp} (TSA ${r.timestampTrusted ? 'trusted' : 'NOT trusted'})` : 'none (level B)'],
         ['Intact', r.intact ? 'yes' : 'no'],
         ['Signature valid', r.valid ? 'yes' : 'no'],
         ['Trusted', r.trusted ? `yes (${r.trust})` : 'no'],

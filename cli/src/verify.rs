@@ -47,10 +47,19 @@ pub fn run(signed: &Path, content: Option<&Path>, trust: &Path) -> Result<bool, 
     for (index, checked) in verified.signatures.iter().enumerate() {
         let trusted = checked.trust(&anchors);
         let in_validity = checked
-            .certificate_valid_at_signing()
+            .certificate_valid_at_signing(&anchors)
             .unwrap_or_else(|| Err("the signature shows no time to judge it at".into()));
-        all_hold &= checked.status.holds() && trusted.is_ok() && in_validity.is_ok();
+        let timestamp_trust = checked.trusted_timestamp(&anchors);
+        all_hold &= checked.status.holds()
+            && trusted.is_ok()
+            && in_validity.is_ok()
+            && !matches!(timestamp_trust, Some(Err(_)));
         report(index + 1, &checked.status, &trusted, &in_validity);
+        match timestamp_trust {
+            Some(Ok((_, path))) => println!("  TSA trusted:    yes ({path})"),
+            Some(Err(why)) => println!("  TSA trusted:    NO — {why}"),
+            None => {}
+        }
         for covered in &checked.covers {
             println!("  covers:         {covered}");
         }

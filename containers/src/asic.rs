@@ -302,6 +302,7 @@ fn failed_status(problem: String) -> SignatureStatus {
         signer_subject: None,
         signing_time: None,
         timestamp: None,
+        timestamp_token: None,
         problems: vec![problem],
     }
 }

@@ -97,6 +97,114 @@ pub fn read_token(token: &[u8]) -> Result<TokenInfo, TimestampError> {
     })
 }
 
+/// Reads a token, and believes it only when its TSA is trusted: the one SignerInfo's signed
+/// attributes name a TSTInfo content (content-type) with its SHA-256 (message-digest), its
+/// ecdsa-with-SHA256 signature verifies with the TSA certificate the token carries, that
+/// certificate is for time-stamping (extended key usage id-kp-timeStamping, RFC 3161 §2.3)
+/// and chains to one of `anchors`. Ok(what the token says, the path to the anchor).
+pub fn verify_token(
+    token: &[u8],
+    anchors: &[x509_cert::Certificate],
+) -> Result<(TokenInfo, String), TimestampError> {
+    use cms::cert::CertificateChoices;
+    use cms::signed_data::SignerIdentifier;
+    use const_oid::db::rfc5911::{ID_CONTENT_TYPE, ID_MESSAGE_DIGEST};
+    use const_oid::db::rfc5912::{ECDSA_WITH_SHA_256, ID_KP_TIME_STAMPING};
+    use p256::ecdsa::signature::hazmat::PrehashVerifier;
+    use p256::ecdsa::{Signature, VerifyingKey};
+    use x509_cert::ext::pkix::ExtendedKeyUsage;
+
+    let info = read_token(token)?;
+    let sd = signed_data(token)?;
+    let econtent = sd
+        .encap_content_info
+        .econtent
+        .as_ref()
+        .and_then(|c| c.decode_as::<der::asn1::OctetString>().ok())
+        .ok_or_else(|| TimestampError("the token has no TSTInfo".into()))?;
+    let [signer] = sd.signer_infos.0.as_slice() else {
+        return Err(TimestampError("a token has exactly one signer".into()));
+    };
+    let certificates: Vec<x509_cert::Certificate> = sd
+        .certificates
+        .iter()
+        .flat_map(|set| set.0.iter())
+        .filter_map(|choice| match choice {
+            CertificateChoices::Certificate(c) => Some(c.clone()),
+            CertificateChoices::Other(_) => None,
+        })
+        .collect();
+    let tsa = match &signer.sid {
+        SignerIdentifier::IssuerAndSerialNumber(id) => certificates.iter().find(|c| {
+            c.tbs_certificate.issuer == id.issuer
+                && c.tbs_certificate.serial_number == id.serial_number
+        }),
+        SignerIdentifier::SubjectKeyIdentifier(_) => None,
+    }
+    .ok_or_else(|| TimestampError("the token does not carry its TSA's certificate".into()))?;
+
+    let attrs = signer
+        .signed_attrs
+        .as_ref()
+        .ok_or_else(|| TimestampError("the token has no signed attributes".into()))?;
+    let value = |oid| {
+        attrs
+            .iter()
+            .find(|a| a.oid == oid)
+            .and_then(|a| (a.values.len() == 1).then(|| a.values.get(0)).flatten())
+    };
+    if value(ID_CONTENT_TYPE).and_then(|v| v.decode_as::<ObjectIdentifier>().ok())
+        != Some(ID_CT_TST_INFO)
+    {
+        return Err(TimestampError("the signed content type is not TSTInfo".into()));
+    }
+    let digest_ok = signer.digest_alg.oid == ID_SHA_256
+        && value(ID_MESSAGE_DIGEST)
+            .and_then(|v| v.decode_as::<der::asn1::OctetString>().ok())
+            .is_some_and(|d| d.as_bytes() == &Sha256::digest(econtent.as_bytes())[..]);
+    if !digest_ok {
+        return Err(TimestampError(
+            "the TSA's signed digest is not the TSTInfo's".into(),
+        ));
+    }
+    if signer.signature_algorithm.oid != ECDSA_WITH_SHA_256 {
+        return Err(TimestampError(format!(
+            "the TSA signs with {}, which this verifier does not check",
+            signer.signature_algorithm.oid
+        )));
+    }
+    let key = VerifyingKey::from_sec1_bytes(
+        tsa.tbs_certificate
+            .subject_public_key_info
+            .subject_public_key
+            .raw_bytes(),
+    )
+    .map_err(|_| TimestampError("the TSA's key is not a P-256 key".into()))?;
+    let signature = Signature::from_der(signer.signature.as_bytes())
+        .map_err(|_| TimestampError("the TSA's signature is not DER ECDSA".into()))?;
+    let signed = attrs.to_der().map_err(|e| error("signed attributes", e))?;
+    key.verify_prehash(&Sha256::digest(&signed), &signature)
+        .map_err(|_| TimestampError("the TSA's signature does not verify".into()))?;
+
+    let for_time_stamping = tsa
+        .tbs_certificate
+        .extensions
+        .iter()
+        .flatten()
+        .filter(|e| e.extn_id == const_oid::db::rfc5280::ID_CE_EXT_KEY_USAGE)
+        .filter_map(|e| ExtendedKeyUsage::from_der(e.extn_value.as_bytes()).ok())
+        .any(|eku| eku.0.contains(&ID_KP_TIME_STAMPING));
+    if !for_time_stamping {
+        return Err(TimestampError(
+            "the TSA's certificate is not for time-stamping".into(),
+        ));
+    }
+    let tsa_der = tsa.to_der().map_err(|e| error("TSA certificate", e))?;
+    let path = crate::trust::chain_to_anchor(&tsa_der, &certificates, anchors)
+        .map_err(|why| TimestampError(format!("the TSA is not trusted: {why}")))?;
+    Ok((info, path))
+}
+
 /// The container with `token` as its signer's `signature-time-stamp` (CAdES-BASELINE-T). The
 /// token must be over this signature's value; the signed part is not touched.
 pub fn add_signature_timestamp(p7s: &[u8], token: &[u8]) -> Result<Vec<u8>, TimestampError> {
@@ -168,5 +276,34 @@ mod tests {
             "a signature is not a timestamp token"
         );
         assert!(add_signature_timestamp(&p7s, b"garbage").is_err());
+    }
+
+    /// A token is believed only from a TSA the caller trusts, with its signature intact.
+    #[test]
+    fn a_token_is_believed_only_from_a_trusted_tsa_and_intact() {
+        use crate::pades::tests::{Dir, timestamp, tsa};
+        let dir = Dir::new();
+        let authority = tsa(&dir);
+        let token = timestamp(&dir, &authority, b"a signature value");
+        let tsa_cert =
+            x509_cert::Certificate::load_pem_chain(&std::fs::read(&authority.cert).unwrap())
+                .unwrap();
+        let (info, path) = verify_token(&token, &tsa_cert).unwrap();
+        assert_eq!(info.sha256_imprint, signature_value_imprint(b"a signature value"));
+        assert!(path.contains("anchor"), "{path}");
+
+        // Another anchor: the same token is not believed.
+        let stranger = x509_cert::Certificate::from_der(&test_pki().root_der).unwrap();
+        let refused = verify_token(&token, &[stranger]).unwrap_err();
+        assert!(refused.0.contains("not trusted"), "{refused}");
+
+        // The TSTInfo changed (a byte of its imprint): the TSA's digest no longer matches.
+        let imprint = signature_value_imprint(b"a signature value");
+        let at = token.windows(32).position(|w| w == imprint).unwrap();
+        let mut forged = token.clone();
+        forged[at] ^= 0x01;
+        let refused = verify_token(&forged, &tsa_cert).unwrap_err();
+        assert!(refused.0.contains("digest"), "{refused}");
+        assert!(verify_token(b"garbage", &tsa_cert).is_err());
     }
 }

@@ -43,8 +43,11 @@ pub struct SignatureStatus {
     /// The `signing-time` attribute, Unix seconds.
     pub signing_time: Option<i64>,
     /// The time of a `signature-time-stamp` over this signature's value (level T), as the token
-    /// states it; the TSA's own signature on the token is the caller's to check.
+    /// states it; the TSA's own signature on the token is the caller's to check
+    /// ([`tsp::verify_token`](crate::tsp::verify_token) with the token below).
     pub timestamp: Option<i64>,
+    /// That timestamp token, DER, when there is one over this signature.
+    pub timestamp_token: Option<Vec<u8>>,
     /// What failed, in words, for a report (empty when all holds).
     pub problems: Vec<String>,
 }
@@ -184,6 +187,7 @@ fn check_signer(
             signer_subject: cert.map(|c| c.tbs_certificate.subject.to_string()),
             signing_time: None,
             timestamp: None,
+            timestamp_token: None,
             problems,
         };
     };
@@ -246,7 +250,7 @@ fn check_signer(
         problems.push("signing-certificate-v2 does not name the signer's certificate".to_owned());
     }
 
-    let timestamp = signer
+    let (timestamp, timestamp_token) = signer
         .unsigned_attrs
         .as_ref()
         .and_then(|u| u.iter().find(|a| a.oid == ID_AA_SIGNATURE_TIME_STAMP_TOKEN))
@@ -256,13 +260,14 @@ fn check_signer(
             Ok(info)
                 if info.sha256_imprint[..] == Sha256::digest(signer.signature.as_bytes())[..] =>
             {
-                Some(info.gen_time_unix_seconds)
+                Some((Some(info.gen_time_unix_seconds), Some(der)))
             }
             _ => {
                 problems.push("the signature timestamp is not over this signature".to_owned());
                 None
             }
-        });
+        })
+        .unwrap_or((None, None));
 
     let signing_time = value(ID_SIGNING_TIME)
         .and_then(|v| v.to_der().ok())
@@ -276,6 +281,7 @@ fn check_signer(
         signer_subject: cert.map(|c| c.tbs_certificate.subject.to_string()),
         signing_time,
         timestamp,
+        timestamp_token,
         problems,
     }
 }

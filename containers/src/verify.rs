@@ -271,11 +271,36 @@ impl Checked {
         chain_to_anchor(der, &self.carried, anchors)
     }
 
+    /// The signature's timestamp (level T), when its TSA is trusted by `anchors`
+    /// ([`tsp::verify_token`](crate::tsp::verify_token)): Ok((time, path to the anchor)), or
+    /// why it is not believed. `None` without a timestamp.
+    pub fn trusted_timestamp(
+        &self,
+        anchors: &[Certificate],
+    ) -> Option<Result<(i64, String), String>> {
+        let token = self.status.timestamp_token.as_deref()?;
+        Some(
+            crate::tsp::verify_token(token, anchors)
+                .map(|(info, path)| (info.gen_time_unix_seconds, path))
+                .map_err(|e| e.to_string()),
+        )
+    }
+
+    /// When the signature is proven to have existed: its timestamp's time, only when the TSA is
+    /// trusted by `anchors`. A claimed signing time proves nothing; nor does a token anyone
+    /// could have added.
+    pub fn proven_time(&self, anchors: &[Certificate]) -> Option<i64> {
+        self.trusted_timestamp(anchors)?.ok().map(|(time, _)| time)
+    }
+
     /// Whether the signer's certificate was within its validity at the time the signature
-    /// shows: the timestamp's (level T, trusted more) or else the claimed signing time. `None`
-    /// when the signature shows no time or carries no certificate.
-    pub fn certificate_valid_at_signing(&self) -> Option<Result<(), String>> {
-        let time = self.status.timestamp.or(self.status.signing_time)?;
+    /// shows: its trusted timestamp's ([`proven_time`](Self::proven_time)) or else the claimed
+    /// signing time. `None` when the signature shows no time or carries no certificate.
+    pub fn certificate_valid_at_signing(
+        &self,
+        anchors: &[Certificate],
+    ) -> Option<Result<(), String>> {
+        let time = self.proven_time(anchors).or(self.status.signing_time)?;
         let der = self.status.signer_certificate.as_deref()?;
         let cert = Certificate::from_der(der).ok()?;
         let validity = &cert.tbs_certificate.validity;
@@ -329,7 +354,7 @@ mod tests {
         assert!(one.trust(std::slice::from_ref(&root)).is_ok());
         // The test certificate is valid from now for an hour: a 2024 signing time predates it.
         assert!(matches!(
-            one.certificate_valid_at_signing(),
+            one.certificate_valid_at_signing(std::slice::from_ref(&root)),
             Some(Err(why)) if why.contains("not yet valid")
         ));
 
@@ -348,7 +373,7 @@ mod tests {
         let digest: [u8; 32] = Sha256::digest(DOCUMENT).into();
         let judged = |time: i64| {
             let p7s = sign(&pki, DOCUMENT, time);
-            verify(&p7s, Some(&digest)).unwrap().signatures[0].certificate_valid_at_signing()
+            verify(&p7s, Some(&digest)).unwrap().signatures[0].certificate_valid_at_signing(&[])
         };
         assert_eq!(judged(now + 60), Some(Ok(())));
         // The test certificate lives an hour: two hours on, it has expired.

@@ -782,6 +782,7 @@ fn check_signature(
         signer_subject: None,
         signing_time: None,
         timestamp: None,
+        timestamp_token: None,
         problems: Vec::new(),
     };
     let Some(signed_info) = child(signature, DS, "SignedInfo") else {
@@ -977,12 +978,13 @@ fn check_signature(
             .zip(method.ok())
             .and_then(|(v, method)| canonicalize_with(v, None, &method).ok())
             .map(|c| sha256(&c));
-        let token = child(*stamp, XADES, "EncapsulatedTimeStamp")
-            .and_then(|t| decode_base64(t.text().unwrap_or("")).ok())
-            .and_then(|der| read_token(&der).ok());
+        let token_der = child(*stamp, XADES, "EncapsulatedTimeStamp")
+            .and_then(|t| decode_base64(t.text().unwrap_or("")).ok());
+        let token = token_der.as_deref().and_then(|der| read_token(der).ok());
         match (imprint, token) {
             (Some(imprint), Some(token)) if token.sha256_imprint == imprint => {
                 status.timestamp = Some(token.gen_time_unix_seconds);
+                status.timestamp_token = token_der;
             }
             (None, _) => problems
                 .push("the signature timestamp's canonicalization is not one this reads".into()),

@@ -46,7 +46,7 @@ fn holds_and_fails_when_changed(
             checked.trust(&anchors)
         );
         assert_eq!(
-            checked.certificate_valid_at_signing(),
+            checked.certificate_valid_at_signing(&anchors),
             Some(Ok(())),
             "{name}"
         );

@@ -36,6 +36,8 @@ pub struct SignatureReport {
     pub signing_time: Option<String>,
     /// The time of a signature timestamp (level T), RFC 3339, UTC.
     pub timestamp: Option<String>,
+    /// The timestamp's TSA signed it and chains to the trust anchors (false without one).
+    pub timestamp_trusted: bool,
     pub problems: Vec<String>,
 }
 
@@ -46,11 +48,26 @@ fn rfc3339(unix: Option<i64>) -> Option<String> {
         .map(|d| d.to_string())
 }
 
-fn report_of(format: &str, checked: Checked, trust: Result<String, String>) -> SignatureReport {
-    let certificate_valid = checked.certificate_valid_at_signing();
+fn report_of(
+    format: &str,
+    checked: Checked,
+    trust: Result<String, String>,
+    anchors: &[x509_cert::Certificate],
+) -> SignatureReport {
+    let certificate_valid = checked.certificate_valid_at_signing(anchors);
+    let timestamp_trust = checked.trusted_timestamp(anchors);
     let status = checked.status;
     let trusted = trust.is_ok();
     let mut problems = status.problems;
+    // A token anyone could have added proves no time: one whose TSA is not trusted fails.
+    let timestamp_trusted = match timestamp_trust {
+        Some(Ok(_)) => true,
+        Some(Err(why)) => {
+            problems.push(why);
+            false
+        }
+        None => false,
+    };
     let trust = match trust {
         Ok(path) => path,
         Err(why) => {
@@ -88,6 +105,7 @@ fn report_of(format: &str, checked: Checked, trust: Result<String, String>) -> S
         signer: status.signer_subject,
         signing_time: rfc3339(status.signing_time),
         timestamp: rfc3339(status.timestamp),
+        timestamp_trusted,
         problems,
     }
 }
@@ -111,7 +129,8 @@ pub fn verify_container(
 pub struct OcspQuestion {
     pub certificate: Vec<u8>,
     pub issuer: Vec<u8>,
-    /// The time the signature is proven to exist (its timestamp), Unix seconds.
+    /// The time the signature is proven to exist (its timestamp, from a trusted TSA), Unix
+    /// seconds.
     proven_at: Option<i64>,
 }
 
@@ -175,6 +194,7 @@ pub fn verify_with_questions(
         signer: None,
         signing_time: None,
         timestamp: None,
+        timestamp_trusted: false,
         problems: vec![why],
     };
     let verified = match verify(container, content_sha256) {
@@ -198,7 +218,7 @@ pub fn verify_with_questions(
         .map(|checked| {
             let question = ocsp_question(&checked, &anchors);
             let trust = checked.trust(&anchors);
-            (report_of(&format, checked, trust), question)
+            (report_of(&format, checked, trust, &anchors), question)
         })
         .collect()
 }
@@ -221,7 +241,7 @@ fn ocsp_question(checked: &Checked, anchors: &[x509_cert::Certificate]) -> Optio
     Some(OcspQuestion {
         certificate,
         issuer,
-        proven_at: checked.status.timestamp,
+        proven_at: checked.proven_time(anchors),
     })
 }
 

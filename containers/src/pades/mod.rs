@@ -695,6 +695,7 @@ fn unchecked(problem: String) -> SignatureStatus {
         signer_subject: None,
         signing_time: None,
         timestamp: None,
+        timestamp_token: None,
         problems: vec![problem],
     }
 }

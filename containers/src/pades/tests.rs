@@ -277,7 +277,7 @@ fn now() -> i64 {
 
 /// A time-stamping authority made with openssl (`openssl ts -reply`).
 pub(crate) struct Tsa {
-    cert: String,
+    pub(crate) cert: String,
     key: String,
     config: String,
 }
