@@ -56,6 +56,9 @@ pub enum Error {
     MethodNotAllowed,
     /// The relay's own configuration is not acceptable (at start).
     InvalidConfig(String),
+    /// A service the relay relies on (the outside TSA) failed or answered something unusable;
+    /// the detail is logged, never sent.
+    Upstream(String),
     Internal(String),
 }
 
@@ -119,6 +122,9 @@ impl fmt::Display for Error {
             Self::NotFound(what) => write!(f, "{what}"),
             Self::MethodNotAllowed => f.write_str("this endpoint does not take that method"),
             Self::InvalidConfig(why) => write!(f, "configuration: {why}"),
+            Self::Upstream(_) => f.write_str(
+                "the time-stamping authority is unreachable or gave no acceptable timestamp; try again later",
+            ),
             Self::Internal(_) => f.write_str("internal error"),
         }
     }

@@ -39,6 +39,10 @@ pub const OFFICE_CALLS_PER_ADDRESS_PER_MINUTE: u32 = 120;
 pub const MAX_CONCURRENT_ARGON2: usize = 4;
 /// The shortest operator secret the relay accepts.
 pub const MIN_OPERATOR_TOKEN_CHARS: usize = 32;
+/// An outside TSA (`serve --tsa-url`): connecting, and the whole exchange, within this long.
+pub const UPSTREAM_TSA_TIMEOUT_SECONDS: u64 = 10;
+/// An outside TSA's answer larger than this is refused unread.
+pub const MAX_UPSTREAM_TSA_RESPONSE_BYTES: usize = 64 * 1024;
 /// How often expired rows are pruned.
 pub const PRUNE_INTERVAL_SECONDS: u64 = 10 * 60;
 

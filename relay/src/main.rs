@@ -60,6 +60,10 @@ enum Command {
         /// characters. With --dev, DATA/operator.token is made if neither is given.
         #[arg(long)]
         operator_token_file: Option<PathBuf>,
+        /// An outside RFC 3161 TSA (http:// or https://) that CSC signatures/timestamp asks
+        /// instead of the relay's own (or NUBEFIRMA_TSA_URL). /tsa stays the relay's own TSA.
+        #[arg(long)]
+        tsa_url: Option<String>,
     },
     /// The CA.
     Ca {
@@ -281,11 +285,20 @@ async fn main() -> Result<(), Failure> {
             limits,
             require_hashes_for_otp,
             operator_token_file,
+            tsa_url,
         } => {
+            let tsa_url = tsa_url.or_else(|| {
+                std::env::var("NUBEFIRMA_TSA_URL")
+                    .ok()
+                    .filter(|url| !url.trim().is_empty())
+            });
             if !dev {
                 // The secrets are checked first, so a misconfiguration is told before the rest.
                 custody(&place, false)?;
                 operator_token(operator_token_file.as_deref(), &place.data, false)?;
+                if let Some(url) = &tsa_url {
+                    nubefirma_relay::pki::upstream::UpstreamTsa::new(url)?;
+                }
                 return Err("only development mode exists so far: run `serve --dev` (SMS go to the dev outbox)".into());
             }
             let listener = tokio::net::TcpListener::bind(listen).await?;
@@ -299,6 +312,7 @@ async fn main() -> Result<(), Failure> {
                 },
                 allow_unbound_otp: !require_hashes_for_otp,
                 public_url: public_url.unwrap_or_else(|| format!("http://{listen}")),
+                tsa_url,
                 ..RelayOptions::dev(String::new())
             };
             let relay = open_relay(&place, operator_token_file.as_deref(), options).await?;
@@ -310,6 +324,13 @@ async fn main() -> Result<(), Failure> {
             );
             eprintln!("  CA certificate: {}", place.data.join("ca.pem").display());
             eprintln!("  SMS outbox:     http://{listen}/dev/outbox");
+            match relay.upstream_tsa() {
+                Some(tsa) => eprintln!(
+                    "  Timestamps:     CSC signatures/timestamp asks {}; /tsa is this relay's own TSA",
+                    tsa.url()
+                ),
+                None => eprintln!("  Timestamps:     this relay's own TSA (/tsa)"),
+            }
             let app = nubefirma_relay::router::app(relay)
                 .into_make_service_with_connect_info::<SocketAddr>();
             axum::serve(listener, app)

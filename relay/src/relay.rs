@@ -12,6 +12,7 @@ use crate::keys::Custody;
 use crate::limits::{MAX_CONCURRENT_ARGON2, MIN_OPERATOR_TOKEN_CHARS};
 use crate::notify::Notifier;
 use crate::pki::Ca;
+use crate::pki::upstream::UpstreamTsa;
 use crate::store::{OutboxRow, Store};
 
 pub struct RelayOptions {
@@ -30,6 +31,9 @@ pub struct RelayOptions {
     pub allow_unbound_otp: bool,
     /// The relay's public base URL, written into certificates (CRL distribution point, OCSP).
     pub public_url: String,
+    /// An outside RFC 3161 TSA for CSC `signatures/timestamp` (`serve --tsa-url`); without it
+    /// the relay's own TSA answers. `/tsa` is always the relay's own.
+    pub tsa_url: Option<String>,
 }
 
 impl RelayOptions {
@@ -42,6 +46,7 @@ impl RelayOptions {
             address_limits: AddressLimits::default(),
             allow_unbound_otp: true,
             public_url: "http://127.0.0.1:8787".into(),
+            tsa_url: None,
         }
     }
 }
@@ -53,6 +58,7 @@ pub struct Relay {
     pub(crate) ca: Ca,
     pub(crate) notifier: Arc<dyn Notifier>,
     pub(crate) options: RelayOptions,
+    pub(crate) upstream_tsa: Option<UpstreamTsa>,
     operator_token_hash: Vec<u8>,
     hashers: HasherPool,
 }
@@ -70,6 +76,11 @@ impl Relay {
                 "the operator token is empty or shorter than {MIN_OPERATOR_TOKEN_CHARS} characters; office authentication would be guessable"
             )));
         }
+        let upstream_tsa = options
+            .tsa_url
+            .as_deref()
+            .map(UpstreamTsa::new)
+            .transpose()?;
         let now = clock.now();
         let ca = match Ca::load(&store, custody.as_ref(), now, &options.public_url).await? {
             Some(ca) => ca,
@@ -92,6 +103,7 @@ impl Relay {
             custody,
             ca,
             notifier,
+            upstream_tsa,
             operator_token_hash: secret_hash("operator", options.operator_token.trim()),
             options,
             hashers: HasherPool::new(MAX_CONCURRENT_ARGON2),
@@ -116,6 +128,11 @@ impl Relay {
 
     pub fn ca(&self) -> &Ca {
         &self.ca
+    }
+
+    /// The outside TSA CSC `signatures/timestamp` asks, if one is configured.
+    pub fn upstream_tsa(&self) -> Option<&UpstreamTsa> {
+        self.upstream_tsa.as_ref()
     }
 
     pub fn is_operator_token(&self, token: &str) -> bool {

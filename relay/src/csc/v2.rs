@@ -219,7 +219,7 @@ async fn sign_hash(
     }))
 }
 
-#[utoipa::path(post, path = "/signatures/timestamp", operation_id = "v2_timestamp", tag = "csc", request_body = TimestampRequest, responses((status = 200, description = "RFC 3161 timestamp token", body = TimestampResponse), (status = 400, description = "Invalid request (CSC error body)", body = ErrorBody), (status = 401, description = "Missing, unknown or expired token", body = ErrorBody), (status = 403, description = "Access denied, account blocked or credential unusable", body = ErrorBody), (status = 429, description = "Too many requests; see Retry-After", body = ErrorBody)), security(("bearer" = [])))]
+#[utoipa::path(post, path = "/signatures/timestamp", operation_id = "v2_timestamp", tag = "csc", request_body = TimestampRequest, responses((status = 200, description = "RFC 3161 timestamp token", body = TimestampResponse), (status = 400, description = "Invalid request (CSC error body)", body = ErrorBody), (status = 401, description = "Missing, unknown or expired token", body = ErrorBody), (status = 403, description = "Access denied, account blocked or credential unusable", body = ErrorBody), (status = 429, description = "Too many requests; see Retry-After", body = ErrorBody), (status = 502, description = "The outside TSA (serve --tsa-url) failed or gave no acceptable token (CSC error body, server_error)", body = ErrorBody)), security(("bearer" = [])))]
 async fn timestamp(
     State(relay): Shared,
     CitizenSession(_session): CitizenSession,
@@ -237,7 +237,9 @@ async fn timestamp(
                 .ok_or_else(|| Error::InvalidRequest("nonce: 1 to 32 bytes, hex".into()))
         })
         .transpose()?;
-    let token = relay.timestamp_digest(&digest.as_slice()[0], nonce.as_deref())?;
+    let token = relay
+        .timestamp_digest(&digest.as_slice()[0], nonce.as_deref())
+        .await?;
     Ok(Json(TimestampResponse {
         timestamp: STANDARD.encode(token),
     }))

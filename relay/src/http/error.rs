@@ -61,6 +61,7 @@ fn wire(err: &Error) -> (StatusCode, ErrorCode, Option<u32>) {
             (StatusCode::FORBIDDEN, ErrorCode::CredentialUnusable, None)
         }
         Error::RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, ErrorCode::RateLimited, None),
+        Error::Upstream(_) => (StatusCode::BAD_GATEWAY, ErrorCode::ServerError, None),
         Error::InvalidConfig(_) | Error::Internal(_) => (
             StatusCode::INTERNAL_SERVER_ERROR,
             ErrorCode::ServerError,
@@ -73,6 +74,9 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         if let Error::Internal(detail) | Error::InvalidConfig(detail) = &self.0 {
             tracing::error!(%detail, "internal error");
+        }
+        if let Error::Upstream(reason) = &self.0 {
+            tracing::warn!(%reason, "upstream TSA refused");
         }
         let (status, error, attempts_left) = wire(&self.0);
         let code_live = match &self.0 {

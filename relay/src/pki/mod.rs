@@ -2,12 +2,14 @@
 //! their keys sealed under the master key, and the citizen certificate profile
 //! (C=ES, serialNumber IDCES-<DNI>, givenName, surname, CN; digitalSignature + nonRepudiation).
 //! Beside it, the revocation services the certificates point to (`crl`, `ocsp`), and the
-//! time-stamping authority (`tsa`) with its own key and certificate under the issuing CA.
+//! time-stamping authority (`tsa`) with its own key and certificate under the issuing CA;
+//! `upstream` is the client of an outside TSA that CSC `signatures/timestamp` may use instead.
 
 pub mod crl;
 pub mod ocsp;
 pub mod services;
 pub mod tsa;
+pub mod upstream;
 
 use std::time::{Duration, UNIX_EPOCH};
 

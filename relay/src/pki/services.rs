@@ -1,7 +1,8 @@
 //! The PKI's services for relying parties, over the credentials in the store: the issuing CA's
 //! CRL (`/pki/crl`), an RFC 6960 OCSP responder (`/pki/ocsp`) and an RFC 3161 time-stamping
-//! authority (`/tsa`, and CSC `signatures/timestamp`). The builders in `crl`, `ocsp` and `tsa`
-//! are pure; this file brings the clock, the store and fresh serials.
+//! authority (`/tsa`, and CSC `signatures/timestamp` unless an outside TSA is configured: then
+//! `upstream` asks that one). The builders in `crl`, `ocsp` and `tsa` are pure; this file brings
+//! the clock, the store and fresh serials.
 
 use const_oid::ObjectIdentifier;
 
@@ -125,13 +126,23 @@ impl Relay {
     }
 
     /// A timestamp token (DER `TimeStampToken`) over a SHA-256 digest: CSC
-    /// `signatures/timestamp`, which B-T signatures built in the browser use.
-    pub fn timestamp_digest(
+    /// `signatures/timestamp`, which B-T signatures built in the browser use. From the outside
+    /// TSA when one is configured (with the client's nonce, or else a fresh random one; a
+    /// failure is `Error::Upstream`), else from the relay's own.
+    pub async fn timestamp_digest(
         &self,
         digest: &[u8; 32],
         nonce: Option<&[u8]>,
     ) -> Result<Vec<u8>, Error> {
-        let response = self.timestamp_query(&TsaQuery::for_sha256(digest, nonce)?)?;
+        let query = TsaQuery::for_sha256(digest, nonce)?;
+        if let Some(upstream) = &self.upstream_tsa {
+            let nonce = match query.nonce() {
+                Some(given) => given.to_vec(),
+                None => tsa::fresh_nonce(&random_bytes::<8>())?,
+            };
+            return upstream.timestamp(digest, &nonce).await;
+        }
+        let response = self.timestamp_query(&query)?;
         tsa::token_from_response(&response)
     }
 }

@@ -10,9 +10,9 @@
 use cms::builder::{SignedDataBuilder, SignerInfoBuilder};
 use cms::cert::{CertificateChoices, IssuerAndSerialNumber};
 use cms::content_info::ContentInfo;
-use cms::signed_data::{EncapsulatedContentInfo, SignerIdentifier};
+use cms::signed_data::{EncapsulatedContentInfo, SignedData, SignerIdentifier};
 use const_oid::ObjectIdentifier;
-use const_oid::db::rfc5911::ID_AA_SIGNING_CERTIFICATE_V_2;
+use const_oid::db::rfc5911::{ID_AA_SIGNING_CERTIFICATE_V_2, ID_SIGNED_DATA};
 use const_oid::db::rfc5912::ID_SHA_256;
 use der::asn1::{BitString, Int, OctetString, SetOfVec};
 use der::{Any, Decode, Encode, Enumerated, Sequence, Tag, Tagged};
@@ -384,6 +384,121 @@ pub fn token_from_response(resp_der: &[u8]) -> Result<Vec<u8>, Error> {
     }
 }
 
+/// A DER `TimeStampReq` asking another TSA to time-stamp a SHA-256 digest (§2.4.1): version 1,
+/// the imprint (SHA-256, parameters absent), `nonce` (the INTEGER's content octets), certReq
+/// true, no policy, no extensions.
+pub fn sha256_request(digest: &[u8; 32], nonce: &[u8]) -> Result<Vec<u8>, Error> {
+    TimeStampReq {
+        version: TspVersion::V1,
+        message_imprint: MessageImprint {
+            hash_algorithm: sha256_algorithm(),
+            hashed_message: OctetString::new(digest.as_slice())
+                .map_err(|e| Error::internal("message imprint", e))?,
+        },
+        req_policy: None,
+        nonce: Some(Int::new(nonce).map_err(|e| Error::internal("TSA nonce", e))?),
+        cert_req: true,
+        extensions: None,
+    }
+    .to_der()
+    .map_err(|e| Error::internal("TimeStampReq encode", e))
+}
+
+/// A fresh nonce for a request to another TSA: 8 random octets as a positive INTEGER (its
+/// content octets, as `sha256_request` takes them).
+pub fn fresh_nonce(random: &[u8; 8]) -> Result<Vec<u8>, Error> {
+    Ok(positive_int(random)?.as_bytes().to_vec())
+}
+
+/// Why another TSA's answer to `sha256_request` was not taken (said in the relay's log).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    NotATimeStampResp,
+    /// Not granted nor grantedWithMods (RFC 3161 §2.4.2 PKIStatus, as a number).
+    NotGranted(u8),
+    NoToken,
+    NotSignedData,
+    NoSigner,
+    NotTstInfo,
+    /// The TSTInfo is over another digest, or another hash algorithm.
+    OtherImprint,
+    /// The TSTInfo carries another nonce, or none.
+    OtherNonce,
+}
+
+impl std::fmt::Display for Refusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::NotATimeStampResp => f.write_str("the answer is not a DER TimeStampResp"),
+            Self::NotGranted(status) => {
+                write!(f, "the request was not granted (PKIStatus {status})")
+            }
+            Self::NoToken => f.write_str("the answer grants no token"),
+            Self::NotSignedData => f.write_str("the token is not a CMS SignedData"),
+            Self::NoSigner => f.write_str("the token has no SignerInfo"),
+            Self::NotTstInfo => f.write_str("the token does not carry a TSTInfo (id-ct-TSTInfo)"),
+            Self::OtherImprint => {
+                f.write_str("the token's messageImprint is not SHA-256 over the digest asked")
+            }
+            Self::OtherNonce => f.write_str("the token's nonce is not the request's"),
+        }
+    }
+}
+
+/// The `TimeStampToken` of another TSA's answer to `sha256_request(digest, nonce)`, taken only
+/// if the status is granted (or grantedWithMods) and the token is a CMS `SignedData`, with a
+/// signer, whose eContent is a TSTInfo over exactly that SHA-256 digest with exactly that
+/// nonce. The token's signature and its TSA certificate are for whoever relies on it to check.
+pub fn token_for_request(
+    resp_der: &[u8],
+    digest: &[u8; 32],
+    nonce: &[u8],
+) -> Result<Vec<u8>, Refusal> {
+    let resp = TimeStampResp::from_der(resp_der).map_err(|_| Refusal::NotATimeStampResp)?;
+    if !matches!(
+        resp.status.status,
+        PkiStatus::Granted | PkiStatus::GrantedWithMods
+    ) {
+        return Err(Refusal::NotGranted(resp.status.status as u8));
+    }
+    let token = resp.time_stamp_token.ok_or(Refusal::NoToken)?;
+    if token.content_type != ID_SIGNED_DATA {
+        return Err(Refusal::NotSignedData);
+    }
+    let signed: SignedData = token
+        .content
+        .decode_as()
+        .map_err(|_| Refusal::NotSignedData)?;
+    if signed.signer_infos.0.is_empty() {
+        return Err(Refusal::NoSigner);
+    }
+    let content = &signed.encap_content_info;
+    if content.econtent_type != ID_CT_TST_INFO {
+        return Err(Refusal::NotTstInfo);
+    }
+    let tst_der: OctetString = content
+        .econtent
+        .as_ref()
+        .ok_or(Refusal::NotTstInfo)?
+        .decode_as()
+        .map_err(|_| Refusal::NotTstInfo)?;
+    let tst = TstInfo::from_der(tst_der.as_bytes()).map_err(|_| Refusal::NotTstInfo)?;
+    let imprint = &tst.message_imprint;
+    let sha256 = imprint.hash_algorithm.oid == ID_SHA_256
+        && imprint
+            .hash_algorithm
+            .parameters
+            .as_ref()
+            .is_none_or(|p| p.tag() == Tag::Null && p.value().is_empty());
+    if !sha256 || imprint.hashed_message.as_bytes() != digest.as_slice() {
+        return Err(Refusal::OtherImprint);
+    }
+    if tst.nonce.as_ref().map(Int::as_bytes) != Some(nonce) {
+        return Err(Refusal::OtherNonce);
+    }
+    token.to_der().map_err(|_| Refusal::NotSignedData)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -570,6 +685,135 @@ mod tests {
             t.ca.timestamp(&q, &[0x02; 16], t.now, POLICY)
                 .expect("response");
         assert_eq!(resp, rejection(FailInfo::UnacceptedPolicy));
+    }
+
+    /// The first octets of `digest` as `openssl ts -text` dumps them ("54 e5 b4 14").
+    fn hex_dump_start(digest: &[u8]) -> String {
+        digest[..4]
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    /// A granted answer of `t`'s TSA to `sha256_request(digest, nonce)`.
+    fn granted(t: &TestCa, digest: &[u8; 32], nonce: Option<&[u8]>) -> Vec<u8> {
+        let query = TsaQuery::for_sha256(digest, nonce).expect("query");
+        t.ca.timestamp(&query, &[0x03; 16], t.now, POLICY)
+            .expect("response")
+    }
+
+    /// `resp` with its token's SignedData changed by `change`.
+    fn with_signed_data(resp: &[u8], change: impl FnOnce(&mut SignedData)) -> Vec<u8> {
+        let mut resp = TimeStampResp::from_der(resp).expect("resp");
+        let token = resp.time_stamp_token.as_mut().expect("token");
+        let mut signed: SignedData = token.content.decode_as().expect("signed data");
+        change(&mut signed);
+        token.content = Any::encode_from(&signed).expect("any");
+        resp.to_der().expect("der")
+    }
+
+    #[tokio::test]
+    async fn a_request_to_another_tsa_reads_in_openssl_and_its_answer_is_checked() {
+        let t = TestCa::new().await;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let digest: [u8; 32] = Sha256::digest(b"signature value").into();
+        let nonce = fresh_nonce(&[0x9c, 1, 2, 3, 4, 5, 6, 7]).expect("nonce");
+        // 64 random bits as a positive INTEGER: a leading zero octet when the top bit is set.
+        assert_eq!(nonce, [0, 0x9c, 1, 2, 3, 4, 5, 6, 7]);
+        assert_eq!(fresh_nonce(&[0x1c; 8]).expect("nonce"), [0x1c; 8]);
+
+        let request = sha256_request(&digest, &nonce).expect("request");
+        let tsq = dir.path().join("req.tsq");
+        std::fs::write(&tsq, &request).expect("write");
+        let text = openssl(&["ts", "-query", "-in", path(&tsq), "-text"]);
+        assert!(text.contains("Hash Algorithm: sha256"), "{text}");
+        assert!(text.contains(&hex_dump_start(&digest)), "{text}");
+        assert!(text.contains("Nonce: 0x9C01020304050607"), "{text}");
+        assert!(text.contains("Certificate required: yes"), "{text}");
+        assert!(text.contains("Policy OID: unspecified"), "{text}");
+        let query = parse_request(&request).expect("our own TSA reads it");
+        assert_eq!(query.nonce(), Some(nonce.as_slice()));
+
+        let resp = granted(&t, &digest, Some(&nonce));
+        assert_eq!(
+            token_for_request(&resp, &digest, &nonce),
+            Ok(token_from_response(&resp).expect("token"))
+        );
+
+        let other: [u8; 32] = Sha256::digest(b"another value").into();
+        assert_eq!(
+            token_for_request(&granted(&t, &other, Some(&nonce)), &digest, &nonce),
+            Err(Refusal::OtherImprint)
+        );
+        assert_eq!(
+            token_for_request(&granted(&t, &digest, Some(&[0x1c; 8])), &digest, &nonce),
+            Err(Refusal::OtherNonce)
+        );
+        assert_eq!(
+            token_for_request(&granted(&t, &digest, None), &digest, &nonce),
+            Err(Refusal::OtherNonce)
+        );
+        assert_eq!(
+            token_for_request(&rejection(FailInfo::SystemFailure), &digest, &nonce),
+            Err(Refusal::NotGranted(2))
+        );
+        assert_eq!(
+            token_for_request(b"\x30\x03junk", &digest, &nonce),
+            Err(Refusal::NotATimeStampResp)
+        );
+        let mut truncated = resp.clone();
+        truncated.truncate(resp.len() - 1);
+        assert_eq!(
+            token_for_request(&truncated, &digest, &nonce),
+            Err(Refusal::NotATimeStampResp)
+        );
+        let no_token = TimeStampResp {
+            status: PkiStatusInfo {
+                status: PkiStatus::GrantedWithMods,
+                status_string: None,
+                fail_info: None,
+            },
+            time_stamp_token: None,
+        }
+        .to_der()
+        .expect("der");
+        assert_eq!(
+            token_for_request(&no_token, &digest, &nonce),
+            Err(Refusal::NoToken)
+        );
+        let data = TimeStampResp {
+            status: PkiStatusInfo {
+                status: PkiStatus::Granted,
+                status_string: None,
+                fail_info: None,
+            },
+            time_stamp_token: Some(ContentInfo {
+                content_type: const_oid::db::rfc5911::ID_DATA,
+                content: Any::encode_from(&OctetString::new(digest.to_vec()).expect("octets"))
+                    .expect("any"),
+            }),
+        }
+        .to_der()
+        .expect("der");
+        assert_eq!(
+            token_for_request(&data, &digest, &nonce),
+            Err(Refusal::NotSignedData)
+        );
+        let not_tst_info = with_signed_data(&resp, |signed| {
+            signed.encap_content_info.econtent_type = const_oid::db::rfc5911::ID_DATA;
+        });
+        assert_eq!(
+            token_for_request(&not_tst_info, &digest, &nonce),
+            Err(Refusal::NotTstInfo)
+        );
+        let unsigned = with_signed_data(&resp, |signed| {
+            signed.signer_infos = cms::signed_data::SignerInfos(SetOfVec::new());
+        });
+        assert_eq!(
+            token_for_request(&unsigned, &digest, &nonce),
+            Err(Refusal::NoSigner)
+        );
     }
 
     #[test]
