@@ -10,6 +10,19 @@ use serde::de::DeserializeOwned;
 pub struct Relay {
     base: String,
     client: Client,
+    /// The user's language for the SMS the relay sends (`Accept-Language`), from the usual
+    /// locale variables; the relay writes Spanish when none of ours is named.
+    lang: Option<&'static str>,
+}
+
+/// The first of `NUBEFIRMA_LANG`, `LC_ALL`, `LC_MESSAGES`, `LANG` that is set (POSIX order),
+/// when it names one of the five languages.
+fn locale_lang() -> Option<&'static str> {
+    ["NUBEFIRMA_LANG", "LC_ALL", "LC_MESSAGES", "LANG"]
+        .iter()
+        .find_map(|name| std::env::var(name).ok().filter(|v| !v.is_empty()))
+        .and_then(|value| nubefirma_protocol::Lang::from_tag(&value))
+        .map(nubefirma_protocol::Lang::tag)
 }
 
 /// The relay's error body, read loosely: an error code this tool does not know still shows.
@@ -38,11 +51,19 @@ impl Relay {
             .timeout(Duration::from_secs(120))
             .build()
             .map_err(|e| format!("cannot set up the HTTP client: {e}"))?;
-        Ok(Self { base, client })
+        Ok(Self {
+            base,
+            client,
+            lang: locale_lang(),
+        })
     }
 
     fn request(&self, path: &str) -> RequestBuilder {
-        self.client.post(format!("{}/csc/v2/{path}", self.base))
+        let request = self.client.post(format!("{}/csc/v2/{path}", self.base));
+        match self.lang {
+            Some(lang) => request.header("accept-language", lang),
+            None => request,
+        }
     }
 
     /// POSTs `body` with HTTP Basic credentials (only `auth/login` does).

@@ -231,6 +231,8 @@ fn sign_interactively(
         .args(args)
         .args(files)
         .env("NUBEFIRMA_PASSWORD", &citizen.password)
+        // The SMS in English, as the assertions read them (the CLI takes the locale's language).
+        .env("NUBEFIRMA_LANG", "en")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

@@ -156,7 +156,9 @@ pub fn verify_token(
     if value(ID_CONTENT_TYPE).and_then(|v| v.decode_as::<ObjectIdentifier>().ok())
         != Some(ID_CT_TST_INFO)
     {
-        return Err(TimestampError("the signed content type is not TSTInfo".into()));
+        return Err(TimestampError(
+            "the signed content type is not TSTInfo".into(),
+        ));
     }
     let digest_ok = signer.digest_alg.oid == ID_SHA_256
         && value(ID_MESSAGE_DIGEST)
@@ -289,7 +291,10 @@ mod tests {
             x509_cert::Certificate::load_pem_chain(&std::fs::read(&authority.cert).unwrap())
                 .unwrap();
         let (info, path) = verify_token(&token, &tsa_cert).unwrap();
-        assert_eq!(info.sha256_imprint, signature_value_imprint(b"a signature value"));
+        assert_eq!(
+            info.sha256_imprint,
+            signature_value_imprint(b"a signature value")
+        );
         assert!(path.contains("anchor"), "{path}");
 
         // Another anchor: the same token is not believed.

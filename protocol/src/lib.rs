@@ -7,7 +7,9 @@ pub mod csc;
 pub mod csc_v1;
 pub mod error;
 pub mod id_number;
+pub mod lang;
 pub mod verification;
 
 pub use error::{ErrorBody, ErrorCode};
 pub use id_number::{IdNumber, IdNumberError};
+pub use lang::Lang;

@@ -46,18 +46,6 @@ pub const MAX_UPSTREAM_TSA_RESPONSE_BYTES: usize = 64 * 1024;
 /// How often expired rows are pruned.
 pub const PRUNE_INTERVAL_SECONDS: u64 = 10 * 60;
 
-/// "5 minutes", "30 seconds", "2 hours": a limit as people read it.
-pub fn human_duration(seconds: i64) -> String {
-    let (n, unit) = if seconds % 3600 == 0 && seconds >= 3600 {
-        (seconds / 3600, "hour")
-    } else if seconds % 60 == 0 && seconds >= 60 {
-        (seconds / 60, "minute")
-    } else {
-        (seconds, "second")
-    };
-    format!("{n} {unit}{}", if n == 1 { "" } else { "s" })
-}
-
 /// "64 KiB": a size limit as people read it.
 pub fn human_bytes(bytes: usize) -> String {
     if bytes.is_multiple_of(1024) {
@@ -73,9 +61,6 @@ mod tests {
 
     #[test]
     fn limits_read_as_people_say_them() {
-        assert_eq!(human_duration(OTP_LIFETIME_SECONDS), "5 minutes");
-        assert_eq!(human_duration(30), "30 seconds");
-        assert_eq!(human_duration(3600), "1 hour");
         assert_eq!(human_bytes(MAX_JSON_BODY_BYTES), "64 KiB");
     }
 }

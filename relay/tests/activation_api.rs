@@ -21,7 +21,7 @@ async fn activation_happy_path_sends_an_sms_code_and_makes_the_account_usable() 
     let activation_id = relay.start_activation(&lucia, &typed).await;
     let sms = relay.sms_to(&lucia.phone).await;
     assert_eq!(sms.len(), 1, "{sms:?}");
-    assert!(sms[0].contains("activation code"), "{}", sms[0]);
+    assert!(sms[0].contains("código de activación"), "{}", sms[0]);
 
     let (status, body) = relay
         .complete_activation(&activation_id, &otp_in(&sms[0]), lucia.password)

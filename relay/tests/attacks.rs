@@ -131,10 +131,7 @@ async fn a_v1_signing_code_without_documents_says_so_in_the_sms_and_can_be_turne
     let (status, body) = send().await;
     assert_eq!(status, StatusCode::NO_CONTENT, "{body}");
     let sms = relay.last_sms(&lucia.citizen.phone).await;
-    assert!(
-        sms.contains("did not say which documents you are signing"),
-        "{sms}"
-    );
+    assert!(sms.contains("no ha dicho qué documentos firmas"), "{sms}");
     // The SAD still binds exactly the hashes given to authorize.
     let hashes = b64(&digests(&["contrato"]));
     let answer = relay
@@ -569,8 +566,11 @@ async fn the_signing_sms_names_the_document_count_and_the_verification_code() {
     lucia.otp_for(&b64(&d)).await;
     let sms = relay.last_sms(&lucia.citizen.phone).await;
     let vc = nubefirma_protocol::verification::verification_code(&d);
-    assert!(sms.contains("3 document(s)"), "{sms}");
-    assert!(sms.contains(&format!("Verification code {vc}")), "{sms}");
+    assert!(sms.contains("3 documento(s)"), "{sms}");
+    assert!(
+        sms.contains(&format!("Código de verificación {vc}")),
+        "{sms}"
+    );
 }
 
 #[tokio::test]

@@ -268,13 +268,14 @@ async fn full_signing_sms_shows_the_verification_code_and_signatures_verify() {
     let sms = relay.last_sms(&lucia.citizen.phone).await;
     let expected = verification_code(&documents);
     assert_eq!(
-        sms.split("Verification code ")
+        // No Accept-Language: the relay writes Spanish.
+        sms.split("Código de verificación ")
             .nth(1)
             .and_then(|rest| digits_in(rest, 4)),
         Some(expected),
         "{sms}"
     );
-    assert!(sms.contains("2 document(s)"), "{sms}");
+    assert!(sms.contains("para firmar 2 documento(s)"), "{sms}");
 
     let (status, body) = lucia.authorize(&hashes, &otp_in(&sms)).await;
     assert_eq!(status, StatusCode::OK, "{body}");
@@ -643,4 +644,43 @@ async fn the_v1_wire_names_fields_as_csc_1_0_4_0_does() {
     assert_eq!(info["authMode"], "explicit");
     let (_, v1info) = relay.call(Method::GET, "/csc/v1/info", &[], None).await;
     assert_eq!(v1info["specs"], "1.0.4.0");
+}
+
+/// The SMS is written in the language the client names in `Accept-Language` (the SDK sends the
+/// widget's); its facts — code, count, verification code — are the same in each.
+#[tokio::test]
+async fn the_signing_sms_speaks_the_clients_language() {
+    let relay = relay().await;
+    let documents = digests(&["solicitud"]);
+    let hashes = b64(&documents);
+    let vc = verification_code(&documents);
+    for (n, (header, expected)) in [
+        ("ca-ES,ca;q=0.9", "Codi de verificació"),
+        ("eu", "Egiaztapen-kodea"),
+        ("gl-ES", "Código de verificación"),
+        ("en-GB,en;q=0.8", "Verification code"),
+        ("fr-FR, es;q=0.5", "Código de verificación"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let lucia = signer(&relay, 40 + n as u32).await;
+        let (status, body) = relay
+            .call(
+                Method::POST,
+                "/csc/v2/credentials/sendOTP",
+                &[
+                    ("authorization", lucia.authorization.as_str()),
+                    ("accept-language", header),
+                ],
+                Some(json!({ "credentialID": lucia.credential_id, "hashes": hashes, "hashAlgorithmOID": OID_SHA256 })),
+            )
+            .await;
+        assert_eq!(status, StatusCode::NO_CONTENT, "{body}");
+        let sms = relay.last_sms(&lucia.citizen.phone).await;
+        assert!(sms.contains(&format!("{expected} {vc}")), "{header}: {sms}");
+        if header.starts_with("ca") {
+            assert!(sms.contains("per signar 1 document(s)"), "{sms}");
+        }
+    }
 }

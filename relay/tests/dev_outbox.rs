@@ -16,7 +16,7 @@ async fn without_dev_mode_the_outbox_route_does_not_exist() {
     for path in ["/dev/outbox", "/dev/outbox?to=600000001"] {
         let (status, body) = production.call(Method::GET, path, &[], None).await;
         assert_eq!(status, StatusCode::NOT_FOUND, "{path}: {body}");
-        assert!(!body.to_string().contains("activation code"), "{body}");
+        assert!(!body.to_string().contains("código de activación"), "{body}");
     }
 }
 

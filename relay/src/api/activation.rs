@@ -9,7 +9,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::Relay;
-use crate::http::{ApiError, ClientAddress, Json};
+use crate::http::{ApiError, ClientAddress, Json, PreferredLang};
 use crate::identity::rate::AddressBucket;
 
 type Shared = State<Arc<Relay>>;
@@ -24,13 +24,14 @@ pub fn routes() -> OpenApiRouter<Arc<Relay>> {
 async fn start(
     State(relay): Shared,
     ClientAddress(address): ClientAddress,
+    PreferredLang(lang): PreferredLang,
     Json(req): Json<ActivationStartRequest>,
 ) -> Result<Json<ActivationStartResponse>, ApiError> {
     relay
         .limit_address(AddressBucket::Activation, address)
         .await?;
     let activation_id = relay
-        .start_activation(&req.id_number, &req.activation_code)
+        .start_activation(&req.id_number, &req.activation_code, lang)
         .await?;
     Ok(Json(ActivationStartResponse { activation_id }))
 }

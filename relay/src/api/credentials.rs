@@ -11,7 +11,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::csc::credential_id;
-use crate::http::{ApiError, CitizenSession, Json};
+use crate::http::{ApiError, CitizenSession, Json, PreferredLang};
 use crate::{Error, Relay};
 
 type Shared = State<Arc<Relay>>;
@@ -27,9 +27,10 @@ pub fn routes() -> OpenApiRouter<Arc<Relay>> {
 async fn start(
     State(relay): Shared,
     CitizenSession(session): CitizenSession,
+    PreferredLang(lang): PreferredLang,
     Json(_): Json<StartCredentialRequest>,
 ) -> Result<(StatusCode, Json<CredentialChallenge>), ApiError> {
-    let challenge_id = relay.start_credential(&session).await?;
+    let challenge_id = relay.start_credential(&session, lang).await?;
     Ok((
         StatusCode::ACCEPTED,
         Json(CredentialChallenge { challenge_id }),

@@ -20,7 +20,7 @@ use super::{
     CertificateView, check_count, check_hash_algorithm, check_sign_algorithm, credential_id,
     digests, key_status,
 };
-use crate::http::{ApiError, BasicCredentials, CitizenSession, ClientAddress, Json};
+use crate::http::{ApiError, BasicCredentials, CitizenSession, ClientAddress, Json, PreferredLang};
 use crate::identity::signing::DocumentBinding;
 use crate::limits::MAX_HASHES_PER_CALL;
 use crate::{Error, Relay};
@@ -142,11 +142,12 @@ async fn credentials_info(
 async fn send_otp(
     State(relay): Shared,
     CitizenSession(session): CitizenSession,
+    PreferredLang(lang): PreferredLang,
     Json(req): Json<SendOtpRequest>,
 ) -> Result<StatusCode, ApiError> {
     let id = credential_id(&req.credential_id)?;
     relay
-        .send_signing_otp(&session, &id, DocumentBinding::NotGiven)
+        .send_signing_otp(&session, &id, DocumentBinding::NotGiven, lang)
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }

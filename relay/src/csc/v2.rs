@@ -16,7 +16,7 @@ use super::{
     CertificateView, check_count, check_hash_algorithm, check_sign_algorithm, credential_id,
     digests, key_status,
 };
-use crate::http::{ApiError, BasicCredentials, CitizenSession, ClientAddress, Json};
+use crate::http::{ApiError, BasicCredentials, CitizenSession, ClientAddress, Json, PreferredLang};
 use crate::identity::signing::DocumentBinding;
 use crate::store::Credential;
 use crate::{Error, Relay};
@@ -165,6 +165,7 @@ async fn credentials_info(
 async fn send_otp(
     State(relay): Shared,
     CitizenSession(session): CitizenSession,
+    PreferredLang(lang): PreferredLang,
     Json(req): Json<SendOtpRequest>,
 ) -> Result<StatusCode, ApiError> {
     let id = credential_id(&req.credential_id)?;
@@ -177,7 +178,7 @@ async fn send_otp(
     check_hash_algorithm(req.hash_algorithm_oid.as_deref())?;
     let digests = digests(hashes)?;
     relay
-        .send_signing_otp(&session, &id, DocumentBinding::Hashes(&digests))
+        .send_signing_otp(&session, &id, DocumentBinding::Hashes(&digests), lang)
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }

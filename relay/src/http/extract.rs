@@ -30,6 +30,25 @@ fn bearer(parts: &Parts) -> Option<&str> {
         .filter(|t| !t.is_empty())
 }
 
+/// The language the client names in `Accept-Language` (one of the five the texts speak), or
+/// Spanish: what the SMS a request triggers is written in.
+pub struct PreferredLang(pub nubefirma_protocol::Lang);
+
+impl<S: Send + Sync> FromRequestParts<S> for PreferredLang {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Self(
+            parts
+                .headers
+                .get(axum::http::header::ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok())
+                .and_then(nubefirma_protocol::Lang::from_accept_language)
+                .unwrap_or_default(),
+        ))
+    }
+}
+
 /// The client's IP address, when the server was started with connection info (tests that
 /// drive the router in-process have none and share one bucket).
 pub struct ClientAddress(pub Option<IpAddr>);

@@ -7,5 +7,5 @@ pub mod extract;
 pub mod json;
 
 pub use error::ApiError;
-pub use extract::{BasicCredentials, CitizenSession, ClientAddress, Operator};
+pub use extract::{BasicCredentials, CitizenSession, ClientAddress, Operator, PreferredLang};
 pub use json::Json;

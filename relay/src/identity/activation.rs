@@ -12,11 +12,11 @@ use super::registration::normalize_activation_code;
 use crate::crypto::{random_bytes, random_digits, random_id, secret_hash, secrets_equal};
 use crate::limits::{
     MAX_ACTIVATION_CODE_FAILURES, MAX_ACTIVATION_SMS_FAILURES, OTP_DIGITS, OTP_LIFETIME_SECONDS,
-    human_duration,
 };
 use crate::notify::Channel;
 use crate::store::{Activation, SecretRow};
 use crate::{Error, OtpFailure, Relay};
+use nubefirma_protocol::Lang;
 
 fn sms_context(activation_id: &str) -> String {
     super::codes::code_context(Purpose::Activation, activation_id)
@@ -28,6 +28,7 @@ impl Relay {
         &self,
         identifier: &str,
         activation_code: &str,
+        lang: Lang,
     ) -> Result<String, Error> {
         let wrong = |attempts_left| Error::InvalidActivationCode { attempts_left };
         let Ok(id_number) = identifier.parse::<IdNumber>() else {
@@ -94,10 +95,7 @@ impl Relay {
             expires_at: now + OTP_LIFETIME_SECONDS,
         };
         self.store.insert_activation(&activation).await?;
-        let text = format!(
-            "nubefirma: {sms_code} is your activation code. It expires in {}. Never share it.",
-            human_duration(OTP_LIFETIME_SECONDS)
-        );
+        let text = crate::notify::texts::activation(lang, &sms_code, OTP_LIFETIME_SECONDS);
         self.notifier
             .send(Channel::Sms, &citizen.phone, &text, now)
             .await?;

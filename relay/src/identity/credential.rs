@@ -11,6 +11,7 @@ use crate::limits::CITIZEN_CERT_LIFETIME_SECONDS;
 use crate::pki::CitizenSubject;
 use crate::store::Credential;
 use crate::{Error, Relay};
+use nubefirma_protocol::Lang;
 
 /// The status kept in the database.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -153,13 +154,10 @@ impl Relay {
 
     /// `POST /api/v1/credentials`: starts generating a cloud certificate (R15); an SMS code
     /// confirms it (R16). Returns the challenge id.
-    pub async fn start_credential(&self, session: &Session) -> Result<String, Error> {
+    pub async fn start_credential(&self, session: &Session, lang: Lang) -> Result<String, Error> {
         let citizen = self.citizen_of(session).await?;
         let text = |code: &str| {
-            format!(
-                "nubefirma: {code} is your code to create your cloud signing certificate. Valid {}. Never share it.",
-                crate::limits::human_duration(crate::limits::OTP_LIFETIME_SECONDS)
-            )
+            crate::notify::texts::certificate(lang, code, crate::limits::OTP_LIFETIME_SECONDS)
         };
         self.send_code(&citizen, Purpose::Certificate, None, None, text)
             .await

@@ -9,8 +9,10 @@ use super::codes::Purpose;
 use super::session::Session;
 use crate::crypto::{random_token, secret_hash};
 use crate::domain::{CredentialId, Digests, IssuedSad};
-use crate::limits::{OTP_LIFETIME_SECONDS, SAD_LIFETIME_SECONDS, human_duration};
+use crate::limits::{OTP_LIFETIME_SECONDS, SAD_LIFETIME_SECONDS};
+use crate::notify::texts;
 use crate::{Error, Relay};
+use nubefirma_protocol::Lang;
 
 /// What the citizen is told she is signing when the code is sent.
 pub enum DocumentBinding<'a> {
@@ -29,11 +31,11 @@ impl Relay {
         session: &Session,
         credential_id: &CredentialId,
         binding: DocumentBinding<'_>,
+        lang: Lang,
     ) -> Result<(), Error> {
         let credential = self.own_credential(session, credential_id).await?;
         credential.ensure_usable(self.now())?;
         let citizen = self.citizen_of(session).await?;
-        let valid = human_duration(OTP_LIFETIME_SECONDS);
         // What the SMS can say about the documents: their count and verification code.
         let (hashes, shown) = match binding {
             DocumentBinding::Hashes(digests) => (
@@ -47,13 +49,9 @@ impl Relay {
                 ));
             }
         };
-        let text = move |code: &str| match shown {
-            Some((count, vc)) => format!(
-                "nubefirma: {code} is your code to sign {count} document(s). Verification code {vc}: check it matches the screen. Valid {valid}. Never share it."
-            ),
-            None => format!(
-                "nubefirma: {code} is your signing code. WARNING: the application did not say which documents you are signing. Use it only if you started a signature yourself. Valid {valid}. Never share it."
-            ),
+        let text = move |code: &str| match &shown {
+            Some((count, vc)) => texts::signing(lang, code, *count, vc, OTP_LIFETIME_SECONDS),
+            None => texts::signing_unbound(lang, code, OTP_LIFETIME_SECONDS),
         };
         self.send_code(
             &citizen,

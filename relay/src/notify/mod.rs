@@ -1,6 +1,8 @@
 //! Sending SMS and email to citizens. A trait, so real gateways (SMS webhook, SMTP) plug in
 //! beside the development outbox, which stores messages for `/dev/outbox` and the phone page.
 
+pub mod texts;
+
 use std::future::Future;
 use std::pin::Pin;
 

@@ -45,12 +45,30 @@ pub struct CredentialSummary {
 #[derive(Clone)]
 pub struct RelayClient {
     base: String,
+    /// Sent as `Accept-Language` (a CORS-safelisted header: no preflight), so the SMS the relay
+    /// sends are in the widgets' language rather than the browser's.
+    lang: Option<&'static str>,
 }
 
 impl RelayClient {
     pub fn new(base_url: &str) -> Self {
         Self {
             base: base_url.trim_end_matches('/').to_owned(),
+            lang: None,
+        }
+    }
+
+    /// The same client, naming `lang` (a tag: es, ca, eu, gl, en) to the relay.
+    pub fn with_lang(mut self, lang: &'static str) -> Self {
+        self.lang = Some(lang);
+        self
+    }
+
+    fn post(&self, url: &str) -> RequestBuilder {
+        let builder = Request::post(url);
+        match self.lang {
+            Some(lang) => builder.header("Accept-Language", lang),
+            None => builder,
         }
     }
 
@@ -113,7 +131,9 @@ impl RelayClient {
         token: &str,
         body: &B,
     ) -> Result<T, RelayError> {
-        let builder = Request::post(url).header("Authorization", &format!("Bearer {token}"));
+        let builder = self
+            .post(url)
+            .header("Authorization", &format!("Bearer {token}"));
         Self::read(Self::send(builder, body).await?).await
     }
 
@@ -123,8 +143,9 @@ impl RelayClient {
         token: &str,
         body: &B,
     ) -> Result<(), RelayError> {
-        let builder =
-            Request::post(&self.url(path)).header("Authorization", &format!("Bearer {token}"));
+        let builder = self
+            .post(&self.url(path))
+            .header("Authorization", &format!("Bearer {token}"));
         let response = Self::send(builder, body).await?;
         if response.ok() {
             return Ok(());

@@ -101,7 +101,7 @@ impl NubeFirma {
     /// Only digests reach the relay. Resolves to `File`s (named after their input), in order.
     #[wasm_bindgen(js_name = signFiles)]
     pub fn sign_files(&self, files: JsValue, options: JsValue) -> js_sys::Promise {
-        let relay = self.relay.clone();
+        let relay = self.relay.clone().with_lang(self.lang.tag());
         let mount = self.mount.clone();
         let lang = self.lang;
         future_to_promise(async move {

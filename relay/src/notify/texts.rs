@@ -1,0 +1,167 @@
+//! What the SMS say, in the citizen's language (the one her client names in `Accept-Language`;
+//! Spanish by default). Each text carries the code first, says what it is for, how long it is
+//! valid, and never to share it; a signing code also says how many documents and repeats the
+//! verification code her screen shows. Pure, so each language is tested for its facts.
+
+use nubefirma_protocol::Lang;
+
+/// "5 minutos", "1 minut", "5 minutu", …: a lifetime as each language says it.
+pub fn duration(lang: Lang, seconds: i64) -> String {
+    let (n, unit) = if seconds % 3600 == 0 && seconds >= 3600 {
+        (seconds / 3600, 2)
+    } else if seconds % 60 == 0 && seconds >= 60 {
+        (seconds / 60, 1)
+    } else {
+        (seconds, 0)
+    };
+    let one = n == 1;
+    let word = match (lang, unit, one) {
+        (Lang::Es | Lang::Gl, 2, true) => "hora",
+        (Lang::Es | Lang::Gl, 2, false) => "horas",
+        (Lang::Es | Lang::Gl, 1, true) => "minuto",
+        (Lang::Es | Lang::Gl, 1, false) => "minutos",
+        (Lang::Es | Lang::Gl, _, true) => "segundo",
+        (Lang::Es | Lang::Gl, _, false) => "segundos",
+        (Lang::Ca, 2, true) => "hora",
+        (Lang::Ca, 2, false) => "hores",
+        (Lang::Ca, 1, true) => "minut",
+        (Lang::Ca, 1, false) => "minuts",
+        (Lang::Ca, _, true) => "segon",
+        (Lang::Ca, _, false) => "segons",
+        // Basque nouns after a number stay in the indefinite form.
+        (Lang::Eu, 2, _) => "ordu",
+        (Lang::Eu, 1, _) => "minutu",
+        (Lang::Eu, _, _) => "segundo",
+        (Lang::En, 2, true) => "hour",
+        (Lang::En, 2, false) => "hours",
+        (Lang::En, 1, true) => "minute",
+        (Lang::En, 1, false) => "minutes",
+        (Lang::En, _, true) => "second",
+        (Lang::En, _, false) => "seconds",
+    };
+    format!("{n} {word}")
+}
+
+/// The code to sign `count` documents whose verification code is `vc`.
+pub fn signing(lang: Lang, code: &str, count: usize, vc: &str, valid_seconds: i64) -> String {
+    let valid = duration(lang, valid_seconds);
+    match lang {
+        Lang::Es => format!(
+            "nubefirma: {code} es tu código para firmar {count} documento(s). Código de verificación {vc}: comprueba que coincide con el de tu pantalla. Válido {valid}. No lo compartas nunca."
+        ),
+        Lang::Ca => format!(
+            "nubefirma: {code} és el teu codi per signar {count} document(s). Codi de verificació {vc}: comprova que coincideix amb el de la pantalla. Vàlid {valid}. No el comparteixis mai."
+        ),
+        Lang::Eu => format!(
+            "nubefirma: {code} da {count} dokumentu sinatzeko zure kodea. Egiaztapen-kodea {vc}: egiaztatu pantailakoarekin bat datorrela. {valid}z balio du. Ez partekatu inoiz."
+        ),
+        Lang::Gl => format!(
+            "nubefirma: {code} é o teu código para asinar {count} documento(s). Código de verificación {vc}: comproba que coincide co da túa pantalla. Válido {valid}. Non o compartas nunca."
+        ),
+        Lang::En => format!(
+            "nubefirma: {code} is your code to sign {count} document(s). Verification code {vc}: check it matches the screen. Valid {valid}. Never share it."
+        ),
+    }
+}
+
+/// The code to sign when the client named no documents (CSC v1 without hashes): a warning.
+pub fn signing_unbound(lang: Lang, code: &str, valid_seconds: i64) -> String {
+    let valid = duration(lang, valid_seconds);
+    match lang {
+        Lang::Es => format!(
+            "nubefirma: {code} es tu código de firma. ATENCIÓN: la aplicación no ha dicho qué documentos firmas. Úsalo solo si has empezado tú una firma. Válido {valid}. No lo compartas nunca."
+        ),
+        Lang::Ca => format!(
+            "nubefirma: {code} és el teu codi de signatura. ATENCIÓ: l'aplicació no ha dit quins documents signes. Fes-lo servir només si has començat tu una signatura. Vàlid {valid}. No el comparteixis mai."
+        ),
+        Lang::Eu => format!(
+            "nubefirma: {code} da zure sinadura-kodea. KONTUZ: aplikazioak ez du esan zer dokumentu sinatzen dituzun. Erabili zuk zeuk sinadura bat hasi baduzu bakarrik. {valid}z balio du. Ez partekatu inoiz."
+        ),
+        Lang::Gl => format!(
+            "nubefirma: {code} é o teu código de sinatura. ATENCIÓN: a aplicación non dixo que documentos asinas. Úsao só se comezaches ti unha sinatura. Válido {valid}. Non o compartas nunca."
+        ),
+        Lang::En => format!(
+            "nubefirma: {code} is your signing code. WARNING: the application did not say which documents you are signing. Use it only if you started a signature yourself. Valid {valid}. Never share it."
+        ),
+    }
+}
+
+/// The code to create her cloud signing certificate (R16).
+pub fn certificate(lang: Lang, code: &str, valid_seconds: i64) -> String {
+    let valid = duration(lang, valid_seconds);
+    match lang {
+        Lang::Es => format!(
+            "nubefirma: {code} es tu código para crear tu certificado de firma en la nube. Válido {valid}. No lo compartas nunca."
+        ),
+        Lang::Ca => format!(
+            "nubefirma: {code} és el teu codi per crear el teu certificat de signatura al núvol. Vàlid {valid}. No el comparteixis mai."
+        ),
+        Lang::Eu => format!(
+            "nubefirma: {code} da hodeiko sinadura-ziurtagiria sortzeko zure kodea. {valid}z balio du. Ez partekatu inoiz."
+        ),
+        Lang::Gl => format!(
+            "nubefirma: {code} é o teu código para crear o teu certificado de sinatura na nube. Válido {valid}. Non o compartas nunca."
+        ),
+        Lang::En => format!(
+            "nubefirma: {code} is your code to create your cloud signing certificate. Valid {valid}. Never share it."
+        ),
+    }
+}
+
+/// The code that completes her activation (R9).
+pub fn activation(lang: Lang, code: &str, valid_seconds: i64) -> String {
+    let valid = duration(lang, valid_seconds);
+    match lang {
+        Lang::Es => format!(
+            "nubefirma: {code} es tu código de activación. Caduca en {valid}. No lo compartas nunca."
+        ),
+        Lang::Ca => format!(
+            "nubefirma: {code} és el teu codi d'activació. Caduca d'aquí a {valid}. No el comparteixis mai."
+        ),
+        Lang::Eu => format!(
+            "nubefirma: {code} da zure aktibazio-kodea. {valid} barru iraungiko da. Ez partekatu inoiz."
+        ),
+        Lang::Gl => format!(
+            "nubefirma: {code} é o teu código de activación. Caduca en {valid}. Non o compartas nunca."
+        ),
+        Lang::En => format!(
+            "nubefirma: {code} is your activation code. It expires in {valid}. Never share it."
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_text_in_every_language_carries_its_facts() {
+        let mut seen = std::collections::HashSet::new();
+        for lang in Lang::ALL {
+            let text = signing(lang, "482913", 3, "7261", 300);
+            assert!(text.starts_with("nubefirma: 482913 "), "{text}");
+            assert!(text.contains('3') && text.contains("7261"), "{text}");
+            assert!(text.contains(&duration(lang, 300)), "{text}");
+            assert!(seen.insert(text), "each language its own words");
+            for text in [
+                signing_unbound(lang, "482913", 300),
+                certificate(lang, "482913", 300),
+                activation(lang, "482913", 600),
+            ] {
+                assert!(text.starts_with("nubefirma: 482913 "), "{text}");
+                assert!(seen.insert(text.clone()), "{text}");
+            }
+        }
+    }
+
+    #[test]
+    fn durations_read_as_each_language_says_them() {
+        assert_eq!(duration(Lang::Es, 300), "5 minutos");
+        assert_eq!(duration(Lang::Es, 60), "1 minuto");
+        assert_eq!(duration(Lang::Ca, 300), "5 minuts");
+        assert_eq!(duration(Lang::Eu, 300), "5 minutu");
+        assert_eq!(duration(Lang::Gl, 7200), "2 horas");
+        assert_eq!(duration(Lang::En, 1), "1 second");
+        assert_eq!(duration(Lang::En, 90), "90 seconds");
+    }
+}
