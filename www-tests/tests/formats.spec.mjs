@@ -10,7 +10,7 @@ import { nthSms, codeIn, caPem, citizenWithCertificate, smsTo } from './helpers.
  * Signs `paths` on the demo portal as `format` ('cades', 'cades-attached', 'pades', 'xades',
  * 'asice') at `level`, entering the one SMS code; returns the downloaded outputs.
  */
-async function signOnPortal(page, request, testInfo, paths, { format, level = 'B', visible = false }) {
+async function signOnPortal(page, request, testInfo, paths, { format, level = 'B', visible = false, lang = 'en' }) {
   const citizen = await citizenWithCertificate(request);
   await page.goto('/');
   await expect(page.locator('#sign[data-ready=true]')).toBeAttached();
@@ -18,7 +18,7 @@ async function signOnPortal(page, request, testInfo, paths, { format, level = 'B
   await page.locator('#format').selectOption(format);
   await page.locator('#level').selectOption(level);
   if (visible) await page.locator('#visible').check();
-  await page.locator('#lang').selectOption('en');
+  await page.locator('#lang').selectOption(lang);
   await page.locator('#sign').click();
   await page.locator('#nf-id').fill(citizen.idNumber);
   await page.locator('#nf-password').fill(citizen.password);
@@ -26,7 +26,9 @@ async function signOnPortal(page, request, testInfo, paths, { format, level = 'B
   await expect(page.locator('#nf-otp')).toBeVisible();
   await expect(page.locator('#nf-documents .nf-name')).toHaveCount(paths.length);
   const sms = await nthSms(request, citizen.phone, 2);
-  expect(sms).toContain(`Verification code ${(await page.locator('#nf-vc').textContent()).trim()}`);
+  // The relay writes the SMS in the widgets' language (the SDK names it in Accept-Language).
+  const label = { en: 'Verification code', es: 'Código de verificación', ca: 'Codi de verificació', eu: 'Egiaztapen-kodea', gl: 'Código de verificación' }[lang];
+  expect(sms).toContain(`${label} ${(await page.locator('#nf-vc').textContent()).trim()}`);
   await page.locator('#nf-otp').fill(codeIn(sms));
   await page.locator('#nf-submit').click();
   await expect(page.locator('#result.ok')).toBeVisible({ timeout: 30_000 });
@@ -67,7 +69,7 @@ test('CAdES attached at level T: the .p7m carries the document and openssl verif
   const doc = testInfo.outputPath('acta.txt');
   const content = `acta ${randomBytes(16).toString('hex')}`;
   writeFileSync(doc, content);
-  const { outputs } = await signOnPortal(page, request, testInfo, [doc], { format: 'cades-attached', level: 'T' });
+  const { outputs } = await signOnPortal(page, request, testInfo, [doc], { format: 'cades-attached', level: 'T', lang: 'ca' });
   expect(outputs.map((p) => p.split('/').pop())).toEqual(['acta.txt.p7m']);
   const out = testInfo.outputPath('acta.out');
   const ok = run('openssl', ['cms', '-verify', '-cades', '-binary', '-inform', 'DER', '-in', outputs[0],
@@ -143,7 +145,7 @@ test('ASiC-E with CAdES: two files, one container; unzip, openssl and the manife
     writeFileSync(path, `${name} ${randomBytes(16).toString('hex')}`);
     return path;
   });
-  const { outputs } = await signOnPortal(page, request, testInfo, docs, { format: 'asice' });
+  const { outputs } = await signOnPortal(page, request, testInfo, docs, { format: 'asice', lang: 'eu' });
   expect(outputs.map((p) => p.split('/').pop())).toEqual(['contrato.asice']);
   const container = outputs[0];
   expect(run('unzip', ['-t', container]).status).toBe(0);
@@ -190,7 +192,7 @@ test('XAdES enveloped at level T on an XML invoice: xmlsec1 verifies it, and not
 test('ASiC-E with XAdES: xmlsec1 verifies signatures001.xml from the unzipped container', async ({ page, request }, testInfo) => {
   const doc = testInfo.outputPath('informe anual.txt');
   writeFileSync(doc, `informe ${randomBytes(16).toString('hex')}`);
-  const { outputs } = await signOnPortal(page, request, testInfo, [doc], { format: 'asice-xades' });
+  const { outputs } = await signOnPortal(page, request, testInfo, [doc], { format: 'asice-xades', lang: 'gl' });
   const dir = testInfo.outputPath('unzipped');
   expect(run('unzip', ['-q', outputs[0], '-d', dir]).status).toBe(0);
   const xmlsec = () => run('xmlsec1', ['--verify', '--trusted-pem', caPem,

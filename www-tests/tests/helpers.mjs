@@ -95,7 +95,8 @@ export async function generateCertificateByApi(request, citizen, smsIndex = 1) {
   expect(start.status(), await start.text()).toBe(202);
   const { challengeId } = await start.json();
   const sms = await nthSms(request, citizen.phone, smsIndex);
-  expect(sms).toContain('create your cloud signing certificate');
+  // No Accept-Language on these API calls: the relay writes its default, Spanish.
+  expect(sms).toContain('crear tu certificado de firma en la nube');
   const done = await request.post(`${RELAY}/api/v1/credentials/${challengeId}/confirm`, {
     headers, data: { smsCode: codeIn(sms) },
   });

@@ -297,7 +297,8 @@ test('declining the certificate, before or after its code was sent, tells the po
   await expect(page.locator('#nf-generate')).toHaveText('Crea el meu certificat');
   await page.locator('#nf-generate').click();
   await expect(page.locator('#nf-cert-code')).toBeVisible();
-  expect(await nthSms(request, citizen.phone, 1)).toContain('create your cloud signing certificate');
+  // The widgets speak Catalan, so the SMS does too.
+  expect(await nthSms(request, citizen.phone, 1)).toContain('per crear el teu certificat de signatura al núvol');
   await page.locator('[data-action=cancel]').click();
   await expect(page.locator('#nf-error')).toHaveText("No s'ha signat: no tens cap certificat al núvol.");
   await expect(result).toContainText('ERR_NUBEFIRMA_NO_CREDENTIAL');
