@@ -68,9 +68,16 @@ function lockEntries(names) {
       base = cut < 0 ? '' : base.slice(0, cut);
     }
   };
+  // This machine's npm writes lockfiles without `resolved` (omit-lockfile-registry-resolved):
+  // npm would then ask the registry where each tarball is. The registry's own URL form says it.
+  const registry = spawnSync('npm', ['config', 'get', 'registry'], { encoding: 'utf8' }).stdout.trim().replace(/\/?$/, '/');
+  const tarballUrl = (path, version) => {
+    const name = path.slice(path.lastIndexOf('node_modules/') + 'node_modules/'.length);
+    return `${registry}${name}/-/${name.split('/').pop()}-${version}.tgz`;
+  };
   const visit = (path) => {
     if (picked[path]) return;
-    picked[path] = packages[path];
+    picked[path] = { resolved: tarballUrl(path, packages[path].version), ...packages[path] };
     const { dependencies, optionalDependencies, peerDependencies } = packages[path];
     for (const name of Object.keys({ ...dependencies, ...optionalDependencies, ...peerDependencies })) {
       const found = find(path, name);
