@@ -173,7 +173,10 @@ test('a fresh Vite app built from the tarball signs a file, as pkg/README.md sho
   run(join(app, 'node_modules/.bin/vite'), ['build'], app);
   const dist = join(app, 'dist');
   // The bundler found the .wasm through `new URL(…, import.meta.url)` and emitted it.
-  expect(spawnSync('find', [dist, '-name', '*.wasm'], { encoding: 'utf8' }).stdout).toMatch(/nubefirma_bg.*\.wasm/);
+  const emitted = spawnSync('find', [dist, '-name', '*.wasm'], { encoding: 'utf8' }).stdout;
+  expect(emitted).toMatch(/nubefirma_bg.*\.wasm/);
+  // …and the verify module's, for the chunk verify() loads on its first call.
+  expect(emitted).toMatch(/nubefirma-verify_bg.*\.wasm/);
 
   const server = await serve(dist, VITE_APP_PORT);
   try {
@@ -271,8 +274,11 @@ test('<nubefirma-login> tells the page who logged in and her certificates', asyn
       const login = document.getElementById('login');
       login.addEventListener('login', (e) => resolve(e.detail));
       login.addEventListener('error', (e) => reject(new Error(e.detail.code)));
+      // The lang attribute is read when a journey starts: the widget speaks Spanish.
+      login.setAttribute('lang', 'es');
       login.login();
     }));
+    await expect(page.locator('form.nf-card')).toHaveAttribute('lang', 'es');
     await page.locator('#nf-id').fill(citizen.idNumber.toLowerCase());
     await page.locator('#nf-password').fill(citizen.password);
     await page.locator('#nf-submit').click();
