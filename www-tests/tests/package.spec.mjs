@@ -252,6 +252,25 @@ test('a plain HTML page with <nubefirma-sign> from the unpacked tarball signs a 
       }
     });
     expect(error).toEqual({ isClass: true, name: 'NubeFirmaError', code: 'ERR_NUBEFIRMA_INVALID_OPTIONS' });
+
+    // setLanguage changes the next widget's language; Cancel rejects with USER_CANCELLED.
+    const cancelled = page.evaluate(async (relayUrl) => {
+      const { createClient, NubeFirmaError } = await import('/vendor/nubefirma/index.js');
+      const mount = document.createElement('div');
+      mount.id = 'typed';
+      document.body.append(mount);
+      const client = await createClient({ relayUrl, lang: 'en', mount });
+      client.setLanguage('eu');
+      try {
+        await client.login();
+        return null;
+      } catch (err) {
+        return { isClass: err instanceof NubeFirmaError, code: err.code, version: client.version };
+      }
+    }, RELAY);
+    await expect(page.locator('#typed form.nf-card')).toHaveAttribute('lang', 'eu');
+    await page.locator('#typed [data-action=cancel]').click();
+    expect(await cancelled).toEqual({ isClass: true, code: 'ERR_NUBEFIRMA_USER_CANCELLED', version: packed.version });
   } finally {
     server.close();
   }
