@@ -20,3 +20,15 @@ build() {
 }
 build nubefirma-verify --features verify
 build nubefirma
+
+# The npm package (pkg/package.json, with the hand-written index.js, elements.js and their
+# types) carries the workspace's version: kept equal here, so a release bumps Cargo.toml only.
+version=$(sed -n '/^\[workspace.package\]/,/^\[/s/^version = "\(.*\)"/\1/p' Cargo.toml)
+node -e '
+  const fs = require("fs"); const [path, version] = process.argv.slice(1);
+  const pkg = JSON.parse(fs.readFileSync(path, "utf8"));
+  if (pkg.version !== version) {
+    pkg.version = version;
+    fs.writeFileSync(path, JSON.stringify(pkg, null, 2) + "\n");
+    console.log(`pkg/package.json: version ${version}`);
+  }' pkg/package.json "$version"

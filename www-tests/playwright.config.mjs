@@ -7,6 +7,9 @@ import { resolve } from 'node:path';
 const here = fileURLToPath(new URL('.', import.meta.url));
 export const RELAY_PORT = 8788;
 export const SITE_PORT = 8081;
+// Pages built from the packed npm package by tests/package.spec.mjs (a Vite app, a plain page).
+export const VITE_APP_PORT = 8091;
+export const PLAIN_PAGE_PORT = 8092;
 // The relay binary built by scripts/test.sh (honours CARGO_TARGET_DIR like cargo does).
 const relayBin = resolve(here, '..', process.env.CARGO_TARGET_DIR ?? 'target', 'debug/nubefirma-relay');
 
@@ -31,7 +34,7 @@ export default defineConfig({
   },
   webServer: [
     {
-      command: `rm -rf .work/data && '${relayBin}' serve --dev --data .work/data --listen 127.0.0.1:${RELAY_PORT} --cors-origin http://127.0.0.1:${SITE_PORT}`,
+      command: `rm -rf .work/data && '${relayBin}' serve --dev --data .work/data --listen 127.0.0.1:${RELAY_PORT} --cors-origin http://127.0.0.1:${SITE_PORT} --cors-origin http://127.0.0.1:${VITE_APP_PORT} --cors-origin http://127.0.0.1:${PLAIN_PAGE_PORT}`,
       cwd: here,
       url: `http://127.0.0.1:${RELAY_PORT}/healthz`,
       reuseExistingServer: false,

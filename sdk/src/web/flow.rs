@@ -781,3 +781,20 @@ async fn sign_in_session(
     ui.show_message(&ui.t(&Msg::Done), false);
     Ok(outputs)
 }
+
+/// The login widget alone (`NubeFirma.login`): the DNI/NIE the relay accepted with her password
+/// and her valid certificates (`credentials/list` with their info), then the session is revoked.
+pub(crate) async fn log_in_only(
+    ui: &WidgetHost,
+    relay: &RelayClient,
+) -> Result<(IdNumber, Vec<CredentialSummary>), SdkError> {
+    let token = log_in(ui, relay).await?;
+    // The form the relay just accepted; `log_in` parsed it already.
+    let id_number = ui.value("nf-id").parse::<IdNumber>();
+    let listed = relay.valid_credentials(&token).await;
+    let _ = relay.revoke(&token).await;
+    let id_number = id_number.map_err(|_| fail(ui, ErrorCode::Protocol, Msg::Unexpected))?;
+    let listed = listed.map_err(|e| relay_failure(ui, &e))?;
+    ui.remove();
+    Ok((id_number, listed))
+}

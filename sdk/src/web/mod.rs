@@ -1,8 +1,9 @@
-//! The JavaScript API: `new NubeFirma({ relayUrl, mount, lang })`, then
-//! `await nubefirma.signFile(file, { format, level })` → a signed `File`, or
+//! The JavaScript API under the typed one of `pkg/index.js`: `new NubeFirma({ relayUrl, mount,
+//! lang })`, then `await nubefirma.signFile(file, { format, level })` → a signed `File`, or
 //! `await nubefirma.signFiles(files, { format, level })` → one per file (one for all in an
-//! ASiC-E) with one SMS code. Rejections
-//! are `Error`s with a stable `code` (see `errors.rs`).
+//! ASiC-E) with one SMS code; `login()` → who she is; `setLanguage(lang)`. Rejections
+//! are `Error`s with a stable `code` (see `errors.rs`). `pkg/index.d.ts` types this surface by
+//! hand: a change here is a change there.
 
 mod client;
 pub mod file_hash;
@@ -82,6 +83,52 @@ impl NubeFirma {
         future_to_promise(async move {
             let blobs = wasm_bindgen_futures::JsFuture::from(promise).await?;
             Ok(Array::from(&blobs).get(0))
+        })
+    }
+
+    /// The language of the widgets from now on (es, ca, eu, gl, en; another tag: es).
+    #[wasm_bindgen(js_name = setLanguage)]
+    pub fn set_language(&mut self, lang: &str) {
+        self.lang = Lang::from_tag(lang);
+    }
+
+    /// The language the widgets speak (`es`, `ca`, `eu`, `gl` or `en`).
+    #[wasm_bindgen(getter)]
+    pub fn lang(&self) -> String {
+        self.lang.tag().to_owned()
+    }
+
+    /// The login widget alone: resolves to `{ idNumber, certificates: [{ id, subject, validTo }]
+    /// }` — the DNI/NIE the relay accepted with her password and her valid certificates
+    /// (`subject`: the certificate's subject DN; `validTo`: RFC 3339, UTC). The session is
+    /// revoked before it resolves. Cancel rejects with `ERR_NUBEFIRMA_USER_CANCELLED`.
+    pub fn login(&self) -> js_sys::Promise {
+        let relay = self.relay.clone();
+        let mount = self.mount.clone();
+        let lang = self.lang;
+        future_to_promise(async move {
+            let ui = WidgetHost::attach(&mount, lang)?;
+            let (id_number, listed) = flow::log_in_only(&ui, &relay)
+                .await
+                .map_err(|e| js_error(&e))?;
+            let certificates = Array::new();
+            for credential in listed {
+                let entry = js_sys::Object::new();
+                let text =
+                    |value: Option<String>| value.map(JsValue::from).unwrap_or(JsValue::NULL);
+                Reflect::set(&entry, &"id".into(), &credential.id.into())?;
+                Reflect::set(&entry, &"subject".into(), &text(credential.subject_dn))?;
+                let valid_to = credential
+                    .valid_to
+                    .as_deref()
+                    .and_then(rfc3339_of_generalized);
+                Reflect::set(&entry, &"validTo".into(), &text(valid_to))?;
+                certificates.push(&entry);
+            }
+            let identity = js_sys::Object::new();
+            Reflect::set(&identity, &"idNumber".into(), &id_number.as_str().into())?;
+            Reflect::set(&identity, &"certificates".into(), &certificates)?;
+            Ok(identity.into())
         })
     }
 
@@ -201,6 +248,24 @@ fn visible_signature(value: &JsValue) -> Result<Option<VisibleSignature>, String
         width: width as f32,
         height: height as f32,
     }))
+}
+
+/// `YYYYMMDDHHMMSSZ` (CSC's validity) as RFC 3339, UTC; `None` for anything else.
+fn rfc3339_of_generalized(text: &str) -> Option<String> {
+    let digits = text.strip_suffix('Z')?;
+    if digits.len() != 14 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let d = |range: std::ops::Range<usize>| &digits[range];
+    Some(format!(
+        "{}-{}-{}T{}:{}:{}Z",
+        d(0..4),
+        d(4..6),
+        d(6..8),
+        d(8..10),
+        d(10..12),
+        d(12..14)
+    ))
 }
 
 /// A signed output as a `File` named after its input. The portal's own documents inside an

@@ -1,0 +1,181 @@
+// Types of @nubefirma/sdk, written by hand against sdk/src/web/mod.rs, sdk/src/errors.rs and
+// sdk/src/report.rs: a change there is a change here (www-tests/typecheck checks them).
+
+/** The widgets' languages. */
+export type Language = 'es' | 'ca' | 'eu' | 'gl' | 'en';
+
+/**
+ * The widgets' colour scheme, set as the mount element's `data-theme` attribute (which the
+ * widgets' stylesheet reads through `:host([data-theme])`).
+ */
+export type Theme = 'light' | 'dark' | 'auto';
+
+export interface ClientOptions {
+  /** The relay's http(s) URL; your page's origin must be one of its `--cors-origin`s. */
+  relayUrl: string;
+  /** Default: the browser's language, else `'es'`. */
+  lang?: Language;
+  theme?: Theme;
+  /**
+   * The element the widgets draw in (in its open shadow root, which is reused when it has one).
+   * Default: a `<div class="nubefirma">` appended to `document.body`.
+   */
+  mount?: HTMLElement;
+}
+
+/** Every code a `NubeFirmaError` can carry (see the table in README.md). */
+export type NubeFirmaErrorCode =
+  | 'ERR_NUBEFIRMA_USER_CANCELLED'
+  | 'ERR_NUBEFIRMA_RELAY_UNREACHABLE'
+  | 'ERR_NUBEFIRMA_ACCOUNT_BLOCKED'
+  | 'ERR_NUBEFIRMA_ACCOUNT_NOT_ACTIVE'
+  | 'ERR_NUBEFIRMA_NO_CREDENTIAL'
+  | 'ERR_NUBEFIRMA_CREDENTIAL_UNUSABLE'
+  | 'ERR_NUBEFIRMA_FILE_UNREADABLE'
+  | 'ERR_NUBEFIRMA_UNSUPPORTED_DOCUMENT'
+  | 'ERR_NUBEFIRMA_INVALID_OPTIONS'
+  | 'ERR_NUBEFIRMA_PROTOCOL';
+
+export declare const NUBEFIRMA_ERROR_CODES: readonly NubeFirmaErrorCode[];
+
+/** What every promise of the client rejects with. */
+export declare class NubeFirmaError extends Error {
+  constructor(code: NubeFirmaErrorCode, message: string, options?: { cause?: unknown });
+  readonly name: 'NubeFirmaError';
+  readonly code: NubeFirmaErrorCode;
+}
+
+/** Where the journey is, for `onProgress`. */
+export interface ProgressEvent {
+  stage: 'hashing' | 'waiting-for-code' | 'signing' | 'done';
+  /** The file's index in the array given (0-based). */
+  file: number;
+  name: string;
+  /** Bytes hashed so far while `'hashing'`; otherwise `done` of `total` steps. */
+  done: number;
+  total: number;
+}
+
+/** A visible PAdES signature: a 1-based page, a rectangle in PDF points from its lower-left corner. */
+export interface VisibleSignature {
+  page: number;
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+export type SignFormat = 'cades' | 'pades' | 'xades' | 'asice';
+export type SignLevel = 'B' | 'T';
+
+interface CommonSignOptions {
+  /** `'B'` (default) or `'T'`: each signature also gets an RFC 3161 timestamp. */
+  level?: SignLevel;
+  onProgress?: (event: ProgressEvent) => void;
+}
+
+/** CAdES (the default): a detached `name.p7s`, or with `attached: true` a `name.p7m`. */
+export interface CadesSignOptions extends CommonSignOptions {
+  format?: 'cades';
+  attached?: boolean;
+  visibleSignature?: never;
+  asicSignature?: never;
+}
+
+/** PAdES: `name_signed.pdf`, the signature inside the PDF (incremental update). */
+export interface PadesSignOptions extends CommonSignOptions {
+  format: 'pades';
+  visibleSignature?: VisibleSignature;
+  attached?: false;
+  asicSignature?: never;
+}
+
+/** XAdES enveloped: `name_signed.xml`. */
+export interface XadesSignOptions extends CommonSignOptions {
+  format: 'xades';
+  attached?: false;
+  visibleSignature?: never;
+  asicSignature?: never;
+}
+
+/** ASiC-E: one `first.asice` with every file and one signature over all. */
+export interface AsiceSignOptions extends CommonSignOptions {
+  format: 'asice';
+  /** The signature inside the container: `'cades'` (default) or `'xades'`. */
+  asicSignature?: 'cades' | 'xades';
+  attached?: false;
+  visibleSignature?: never;
+}
+
+export type SignOptions = CadesSignOptions | PadesSignOptions | XadesSignOptions | AsiceSignOptions;
+
+/** One of her valid certificates, as the relay lists it. */
+export interface CertificateSummary {
+  /** The relay's credential id. */
+  id: string;
+  /** The certificate's subject DN (RFC 4514), when the relay gave it. */
+  subject: string | null;
+  /** The end of its validity, RFC 3339 UTC (`2028-01-31T10:00:00Z`), when the relay gave it. */
+  validTo: string | null;
+}
+
+/** Who logged in: the DNI/NIE the relay accepted with her password, and her valid certificates. */
+export interface Identity {
+  idNumber: string;
+  certificates: CertificateSummary[];
+}
+
+export interface VerifyOptions {
+  /** The signed document, for a detached `.p7s` (hashed in the browser). */
+  content?: Blob;
+  /** PEM trust anchors (default: the relay's root CA, from `/pki/ca.pem`). */
+  trust?: string;
+}
+
+/** One signature's checks (sdk/src/report.rs). */
+export interface SignatureReport {
+  /** Every check passed. */
+  ok: boolean;
+  /** The container; `''` when the file is not one the SDK reads. */
+  format: 'CAdES (detached)' | 'CAdES (attached)' | 'PAdES' | 'XAdES' | 'ASiC-E' | '';
+  intact: boolean;
+  valid: boolean;
+  signerBound: boolean;
+  trusted: boolean;
+  /** The path to the trust anchor, or why there is none. */
+  trust: string;
+  /** The signer's certificate was within its validity at the signature's (trusted) time. */
+  certificateValid: boolean;
+  /** What the signature covers beyond the one document (e.g. an ASiC-E's files). */
+  covers: string[];
+  /** The relay's OCSP answer: `good`, `revoked …`, `unknown…` or `not checked: …`. */
+  revocation: string;
+  signer: string | undefined;
+  /** RFC 3339, UTC. */
+  signingTime: string | undefined;
+  /** A signature timestamp's time (level T), RFC 3339, UTC. */
+  timestamp: string | undefined;
+  /** The timestamp's TSA signed it and chains to the trust anchors. */
+  timestampTrusted: boolean;
+  problems: string[];
+}
+
+export interface NubeFirmaClient {
+  /** The SDK's version. */
+  readonly version: string;
+  /** The element the widgets draw in. */
+  readonly mount: HTMLElement;
+  /** One login and one SMS code for 1 to 100 files; one output per file (one for all with ASiC-E). */
+  signFiles(files: readonly File[] | FileList, options?: SignOptions): Promise<File[]>;
+  /** `signFiles` for one file. */
+  signFile(file: File, options?: SignOptions): Promise<File>;
+  /** Every signature of `signed`; loads the verify module on its first call. */
+  verify(signed: Blob, options?: VerifyOptions): Promise<SignatureReport[]>;
+  /** The login widget alone; her session is ended before this resolves. */
+  login(): Promise<Identity>;
+  /** The widgets' language from the next widget on. */
+  setLanguage(lang: Language): void;
+}
+
+/** Loads the WebAssembly (once per page) and makes a client. */
+export declare function createClient(options: ClientOptions): Promise<NubeFirmaClient>;
