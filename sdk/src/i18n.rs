@@ -91,7 +91,34 @@ pub enum Msg {
     SerialNumber,
     CredentialUnusable,
     Signing,
-    Done,
+    /// For example DNI/NIE numbers, under the field.
+    IdHint,
+    ShowPassword,
+    CapsLockOn,
+    /// The SMS code's time left, counting down.
+    CodeExpiresIn {
+        seconds: u32,
+    },
+    CodeExpired,
+    /// Beside "send another code" while the relay allows none.
+    NewCodeIn {
+        seconds: u32,
+    },
+    ProgressTitle,
+    /// A document read and ready for the SMS code; then signed.
+    FileReady,
+    FileSigned,
+    ResultTitle,
+    SignedCount {
+        count: u32,
+    },
+    FormatLabel,
+    LevelLabel,
+    /// The signature levels, as the result widget names them.
+    LevelB,
+    LevelT,
+    OutputsLabel,
+    Close,
     RelayUnreachable,
     NoCredential,
     FileUnreadable,
@@ -195,10 +222,10 @@ pub fn text(lang: Lang, msg: &Msg) -> String {
         }
         (TooManyAttempts { seconds: n }, lang) => {
             return match lang {
-                Es => format!("Demasiados intentos. Vuelve a intentarlo dentro de {n} s."),
+                Es => format!("Demasiados intentos. Vuelve a intentarlo en {n} s."),
                 Ca => format!("Massa intents. Torna-ho a provar d'aquí a {n} s."),
                 Eu => format!("Saiakera gehiegi. Saiatu berriro {n} s barru."),
-                Gl => format!("Demasiados intentos. Téntao de novo dentro de {n} s."),
+                Gl => format!("Demasiados intentos. Volve tentalo en {n} s."),
                 En => format!("Too many attempts. Try again in {n} s."),
             };
         }
@@ -222,18 +249,18 @@ pub fn text(lang: Lang, msg: &Msg) -> String {
         (AccountNotActive, Eu) => "Zure kontua oraindik ez dago aktibatuta.",
         (AccountNotActive, Gl) => "A túa conta aínda non está activada.",
         (AccountNotActive, En) => "Your account is not activated yet.",
-        (Hashing, Es) => "Preparando el documento…",
-        (Hashing, Ca) => "S'està preparant el document…",
-        (Hashing, Eu) => "Dokumentua prestatzen…",
-        (Hashing, Gl) => "Preparando o documento…",
-        (Hashing, En) => "Preparing the document…",
+        (Hashing, Es) => "Preparando los documentos…",
+        (Hashing, Ca) => "S'estan preparant els documents…",
+        (Hashing, Eu) => "Dokumentuak prestatzen…",
+        (Hashing, Gl) => "Preparando os documentos…",
+        (Hashing, En) => "Preparing the documents…",
         (OtpTitle, Es) => "Confirma la firma con el código SMS",
         (OtpTitle, Ca) => "Confirma la signatura amb el codi SMS",
         (OtpTitle, Eu) => "Berretsi sinadura SMS kodearekin",
         (OtpTitle, Gl) => "Confirma a sinatura co código SMS",
         (OtpTitle, En) => "Confirm the signature with the SMS code",
         (YouAreSigning, Es) => "Vas a firmar:",
-        (YouAreSigning, Ca) => "Signaràs:",
+        (YouAreSigning, Ca) => "Signaràs aquests documents:",
         (YouAreSigning, Eu) => "Hau sinatuko duzu:",
         (YouAreSigning, Gl) => "Vas asinar:",
         (YouAreSigning, En) => "You are about to sign:",
@@ -244,7 +271,7 @@ pub fn text(lang: Lang, msg: &Msg) -> String {
         (VerificationCode, En) => "Verification code (must match the one in the SMS)",
         (CodeSent, Es) => "Te hemos enviado un SMS con el código.",
         (CodeSent, Ca) => "T'hem enviat un SMS amb el codi.",
-        (CodeSent, Eu) => "Kodea duen SMS bat bidali dizugu.",
+        (CodeSent, Eu) => "SMS bat bidali dizugu kodearekin.",
         (CodeSent, Gl) => "Enviámosche un SMS co código.",
         (CodeSent, En) => "We have sent you an SMS with the code.",
         (OtpLabel, Es | Gl) => "Código recibido por SMS",
@@ -280,7 +307,7 @@ pub fn text(lang: Lang, msg: &Msg) -> String {
                 Es => "Este código ya no sirve: pide otro con «Enviar otro código».",
                 Ca => "Aquest codi ja no serveix: demana'n un altre amb «Envia un altre codi».",
                 Eu => {
-                    "Kode hau ez da jada baliagarria: eskatu beste bat «Bidali beste kode bat» sakatuta."
+                    "Kode hau jada ez da baliagarria: eskatu beste bat «Bidali beste kode bat» sakatuta."
                 }
                 Gl => "Este código xa non serve: pide outro con «Enviar outro código».",
                 En => {
@@ -291,10 +318,10 @@ pub fn text(lang: Lang, msg: &Msg) -> String {
         }
         (ResendIn { seconds: n }, lang) => {
             return match lang {
-                Es => format!("Podrás pedir un código nuevo dentro de {n} s."),
+                Es => format!("Podrás pedir un código nuevo en {n} s."),
                 Ca => format!("Podràs demanar un codi nou d'aquí a {n} s."),
                 Eu => format!("Kode berri bat eskatu ahal izango duzu {n} s barru."),
-                Gl => format!("Poderás pedir un código novo dentro de {n} s."),
+                Gl => format!("Poderás pedir un código novo en {n} s."),
                 En => format!("You can ask for a new code in {n} s."),
             };
         }
@@ -376,18 +403,114 @@ pub fn text(lang: Lang, msg: &Msg) -> String {
         (Signing, Eu) => "Sinatzen…",
         (Signing, Gl) => "Asinando…",
         (Signing, En) => "Signing…",
-        (Done, Es) => "Documento firmado.",
-        (Done, Ca) => "Document signat.",
-        (Done, Eu) => "Dokumentua sinatuta.",
-        (Done, Gl) => "Documento asinado.",
-        (Done, En) => "Document signed.",
+        (IdHint, Es) => "Por ejemplo, 12345678Z o X1234567L",
+        (IdHint, Ca) => "Per exemple, 12345678Z o X1234567L",
+        (IdHint, Eu) => "Adibidez, 12345678Z edo X1234567L",
+        (IdHint, Gl) => "Por exemplo, 12345678Z ou X1234567L",
+        (IdHint, En) => "For example, 12345678Z or X1234567L",
+        (ShowPassword, Es) => "Mostrar contraseña",
+        (ShowPassword, Ca) => "Mostra la contrasenya",
+        (ShowPassword, Eu) => "Erakutsi pasahitza",
+        (ShowPassword, Gl) => "Amosar o contrasinal",
+        (ShowPassword, En) => "Show password",
+        (CapsLockOn, Es) => "Tienes activadas las mayúsculas (Bloq Mayús).",
+        (CapsLockOn, Ca) => "Tens activades les majúscules (Bloq Maj).",
+        (CapsLockOn, Eu) => "Maiuskulak aktibatuta dituzu (Blok Maius).",
+        (CapsLockOn, Gl) => "Tes activadas as maiúsculas (Bloq Maiús).",
+        (CapsLockOn, En) => "Caps Lock is on.",
+        (CodeExpiresIn { seconds }, lang) => {
+            let left = format!("{}:{:02}", seconds / 60, seconds % 60);
+            return match lang {
+                Es => format!("El código caduca en {left}."),
+                Ca => format!("El codi caduca d'aquí a {left}."),
+                Eu => format!("Kodea {left} barru iraungiko da."),
+                Gl => format!("O código caduca en {left}."),
+                En => format!("The code expires in {left}."),
+            };
+        }
+        (CodeExpired, Es) => "El código ha caducado: pide otro con «Enviar otro código».",
+        (CodeExpired, Ca) => "El codi ha caducat: demana'n un altre amb «Envia un altre codi».",
+        (CodeExpired, Eu) => "Kodea iraungi da: eskatu beste bat «Bidali beste kode bat» sakatuta.",
+        (CodeExpired, Gl) => "O código caducou: pide outro con «Enviar outro código».",
+        (CodeExpired, En) => "The code has expired: ask for a new one with “Send another code”.",
+        (NewCodeIn { seconds: n }, lang) => {
+            return match lang {
+                Es => format!("Nuevo código en {n} s"),
+                Ca => format!("Codi nou d'aquí a {n} s"),
+                Eu => format!("Kode berria {n} s barru"),
+                Gl => format!("Novo código en {n} s"),
+                En => format!("New code in {n} s"),
+            };
+        }
+        (ProgressTitle, Es) => "Firma en curso",
+        (ProgressTitle, Ca) => "Signatura en curs",
+        (ProgressTitle, Eu) => "Sinadura martxan",
+        (ProgressTitle, Gl) => "Sinatura en curso",
+        (ProgressTitle, En) => "Signing in progress",
+        (FileReady, Es) => "listo",
+        (FileReady, Ca) => "a punt",
+        (FileReady, Eu) => "prest",
+        (FileReady, Gl) => "listo",
+        (FileReady, En) => "ready",
+        (FileSigned, Es) => "firmado",
+        (FileSigned, Ca) => "signat",
+        (FileSigned, Eu) => "sinatuta",
+        (FileSigned, Gl) => "asinado",
+        (FileSigned, En) => "signed",
+        (ResultTitle, Es) => "Firma completada",
+        (ResultTitle, Ca) => "Signatura completada",
+        (ResultTitle, Eu) => "Sinadura osatu da",
+        (ResultTitle, Gl) => "Sinatura completada",
+        (ResultTitle, En) => "Signature complete",
+        (SignedCount { count: 1 }, Es) => "Has firmado este documento:",
+        (SignedCount { count: 1 }, Ca) => "Has signat aquest document:",
+        (SignedCount { count: 1 }, Eu) => "Dokumentu hau sinatu duzu:",
+        (SignedCount { count: 1 }, Gl) => "Asinaches este documento:",
+        (SignedCount { count: 1 }, En) => "You have signed this document:",
+        (SignedCount { count: n }, lang) => {
+            return match lang {
+                Es => format!("Has firmado estos {n} documentos:"),
+                Ca => format!("Has signat aquests {n} documents:"),
+                Eu => format!("{n} dokumentu hauek sinatu dituzu:"),
+                Gl => format!("Asinaches estes {n} documentos:"),
+                En => format!("You have signed these {n} documents:"),
+            };
+        }
+        (FormatLabel, Es | Gl) => "Formato",
+        (FormatLabel, Ca) => "Format",
+        (FormatLabel, Eu) => "Formatua",
+        (FormatLabel, En) => "Format",
+        (LevelLabel, Es | Gl) => "Nivel",
+        (LevelLabel, Ca) => "Nivell",
+        (LevelLabel, Eu) => "Maila",
+        (LevelLabel, En) => "Level",
+        (LevelB, Es) => "B (básica)",
+        (LevelB, Ca) => "B (bàsica)",
+        (LevelB, Eu) => "B (oinarrizkoa)",
+        (LevelB, Gl) => "B (básica)",
+        (LevelB, En) => "B (basic)",
+        (LevelT, Es) => "T (con sello de tiempo)",
+        (LevelT, Ca) => "T (amb segell de temps)",
+        (LevelT, Eu) => "T (denbora-zigiluarekin)",
+        (LevelT, Gl) => "T (con selo de tempo)",
+        (LevelT, En) => "T (with a trusted timestamp)",
+        (OutputsLabel, Es) => "Archivos firmados",
+        (OutputsLabel, Ca) => "Fitxers signats",
+        (OutputsLabel, Eu) => "Sinatutako fitxategiak",
+        (OutputsLabel, Gl) => "Ficheiros asinados",
+        (OutputsLabel, En) => "Signed files",
+        (Close, Es) => "Cerrar",
+        (Close, Ca) => "Tanca",
+        (Close, Eu) => "Itxi",
+        (Close, Gl) => "Pechar",
+        (Close, En) => "Done",
         (RelayUnreachable, Es) => {
             "No se puede contactar con el servicio de firma. Inténtalo de nuevo."
         }
         (RelayUnreachable, Ca) => {
             "No es pot contactar amb el servei de signatura. Torna-ho a provar."
         }
-        (RelayUnreachable, Eu) => "Ezin da sinadura-zerbitzuarekin konektatu. Saiatu berriro.",
+        (RelayUnreachable, Eu) => "Ezin da sinadura-zerbitzura konektatu. Saiatu berriro.",
         (RelayUnreachable, Gl) => "Non se pode contactar co servizo de sinatura. Téntao de novo.",
         (RelayUnreachable, En) => "Cannot reach the signing service. Please try again.",
         (NoCredential, Es) => "No se ha firmado: no tienes un certificado en la nube.",
@@ -405,7 +528,7 @@ pub fn text(lang: Lang, msg: &Msg) -> String {
         (SessionExpired, Eu) => "Saioa iraungi da. Hasi berriro.",
         (SessionExpired, Gl) => "A sesión caducou. Volve comezar.",
         (SessionExpired, En) => "The session has expired. Please start again.",
-        (Unexpected, Es) => "Ha ocurrido un error inesperado.",
+        (Unexpected, Es) => "Se ha producido un error inesperado.",
         (Unexpected, Ca) => "S'ha produït un error inesperat.",
         (Unexpected, Eu) => "Ustekabeko errore bat gertatu da.",
         (Unexpected, Gl) => "Produciuse un erro inesperado.",
@@ -617,7 +740,24 @@ mod tests {
             SerialNumber,
             CredentialUnusable,
             Signing,
-            Done,
+            IdHint,
+            ShowPassword,
+            CapsLockOn,
+            CodeExpiresIn { seconds: 299 },
+            CodeExpired,
+            NewCodeIn { seconds: 12 },
+            ProgressTitle,
+            FileReady,
+            FileSigned,
+            ResultTitle,
+            SignedCount { count: 1 },
+            SignedCount { count: 3 },
+            FormatLabel,
+            LevelLabel,
+            LevelB,
+            LevelT,
+            OutputsLabel,
+            Close,
             RelayUnreachable,
             NoCredential,
             FileUnreadable,
@@ -696,6 +836,20 @@ mod tests {
             let page_text = text(lang, &page);
             assert!(
                 page_text.contains("a.pdf") && page_text.contains('9') && page_text.contains('2')
+            );
+        }
+    }
+
+    #[test]
+    fn countdowns_read_as_minutes_and_seconds() {
+        for lang in Lang::ALL {
+            assert!(text(lang, &Msg::CodeExpiresIn { seconds: 299 }).contains("4:59"));
+            assert!(text(lang, &Msg::CodeExpiresIn { seconds: 61 }).contains("1:01"));
+            assert!(text(lang, &Msg::NewCodeIn { seconds: 23 }).contains("23 s"));
+            assert!(text(lang, &Msg::SignedCount { count: 3 }).contains('3'));
+            assert_ne!(
+                text(lang, &Msg::SignedCount { count: 1 }),
+                text(lang, &Msg::SignedCount { count: 2 })
             );
         }
     }

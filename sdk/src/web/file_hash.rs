@@ -13,9 +13,24 @@ const CHUNK_BYTES: f64 = 1024.0 * 1024.0;
 /// Feeds `blob` to `each` one chunk at a time, calling `progress(bytes_done, total)` after each.
 pub async fn for_each_chunk(
     blob: &Blob,
-    mut each: impl FnMut(&[u8]),
+    each: impl FnMut(&[u8]),
     mut progress: impl FnMut(f64, f64),
 ) -> Result<(), JsValue> {
+    for_each_chunk_while(blob, each, |done, total| {
+        progress(done, total);
+        true
+    })
+    .await
+    .map(|_| ())
+}
+
+/// `for_each_chunk`, stopping early when `progress` answers `false` (the citizen cancelled).
+/// Resolves to whether the whole blob was read.
+pub async fn for_each_chunk_while(
+    blob: &Blob,
+    mut each: impl FnMut(&[u8]),
+    mut progress: impl FnMut(f64, f64) -> bool,
+) -> Result<bool, JsValue> {
     let total = blob.size();
     let mut offset = 0.0;
     while offset < total {
@@ -24,9 +39,11 @@ pub async fn for_each_chunk(
         let buffer = JsFuture::from(slice.array_buffer()).await?;
         each(&Uint8Array::new(&buffer).to_vec());
         offset = end;
-        progress(offset, total);
+        if !progress(offset, total) {
+            return Ok(false);
+        }
     }
-    Ok(())
+    Ok(true)
 }
 
 /// Hashes `blob`, calling `progress(bytes_done, total)` after each chunk.

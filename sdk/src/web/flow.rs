@@ -9,8 +9,8 @@ use nubefirma_protocol::{ErrorBody, ErrorCode as Wire, IdNumber, IdNumberError};
 use web_sys::File;
 
 use super::client::{CredentialSummary, RelayClient, RelayError};
-use super::file_hash::{for_each_chunk, read_blob, sha256_of_blob};
-use super::widgets::{Action, CertificateChoice, WidgetHost};
+use super::file_hash::for_each_chunk_while;
+use super::widgets::{Action, CertificateChoice, ProgressRow, Signed, WidgetHost};
 use crate::digest::DocumentHasher;
 use crate::errors::{ErrorCode, SdkError};
 use crate::i18n::{DocumentProblem, Msg};
@@ -102,8 +102,8 @@ fn wrong_code(ui: &WidgetHost, body: &ErrorBody, input_id: &str) -> Result<(), S
     } else {
         Msg::WrongOtp { attempts_left }
     };
-    ui.set_error(&ui.t(&msg));
     ui.clear(input_id);
+    ui.set_field_error(input_id, &ui.t(&msg));
     Ok(())
 }
 
@@ -125,17 +125,17 @@ async fn log_in(ui: &WidgetHost, relay: &RelayClient) -> Result<String, SdkError
         let id_number = match ui.value("nf-id").parse::<IdNumber>() {
             Ok(id) => id,
             Err(IdNumberError::Malformed) => {
-                ui.set_error(&ui.t(&Msg::IdMalformed));
+                ui.set_field_error("nf-id", &ui.t(&Msg::IdMalformed));
                 continue;
             }
             Err(IdNumberError::WrongCheckLetter { expected }) => {
-                ui.set_error(&ui.t(&Msg::IdWrongLetter(expected)));
+                ui.set_field_error("nf-id", &ui.t(&Msg::IdWrongLetter(expected)));
                 continue;
             }
         };
         let password = ui.value("nf-password");
         if password.is_empty() {
-            ui.set_error(&ui.t(&Msg::PasswordMissing));
+            ui.set_field_error("nf-password", &ui.t(&Msg::PasswordMissing));
             continue;
         }
         ui.set_error("");
@@ -146,8 +146,8 @@ async fn log_in(ui: &WidgetHost, relay: &RelayClient) -> Result<String, SdkError
             Ok(token) => return Ok(token),
             // One answer for an unknown ID, a wrong password and a blocked account alike.
             Err(RelayError::Refused(body)) if body.error == Wire::AuthenticationFailed => {
-                ui.set_error(&ui.t(&Msg::WrongCredentials));
                 ui.clear("nf-password");
+                ui.set_field_error("nf-password", &ui.t(&Msg::WrongCredentials));
             }
             Err(RelayError::RateLimited(seconds)) => {
                 ui.set_error(&ui.t(&Msg::TooManyAttempts { seconds }));
@@ -159,6 +159,7 @@ async fn log_in(ui: &WidgetHost, relay: &RelayClient) -> Result<String, SdkError
 }
 
 /// The OTP widget until the relay trades a right code for a SAD.
+#[allow(clippy::too_many_arguments)]
 async fn authorize(
     ui: &WidgetHost,
     relay: &RelayClient,
@@ -167,15 +168,27 @@ async fn authorize(
     hashes: &[String],
     documents: &[(String, f64)],
     vc: &str,
+    progress: &dyn Fn(Progress<'_>),
 ) -> Result<String, SdkError> {
+    let asked_at = js_sys::Date::now();
     let first = relay.send_otp(token, credential_id, hashes).await;
     ui.show_otp(documents, vc);
+    progress(Progress {
+        stage: "waiting-for-code",
+        file: 0,
+        name: documents
+            .first()
+            .map(|(name, _)| name.as_str())
+            .unwrap_or(""),
+        done: 0.0,
+        total: documents.len() as f64,
+    });
     match first {
-        Ok(()) => {}
+        Ok(()) => ui.set_code_sent_at(asked_at),
         // Too soon after the previous code: the widget stays, and the citizen asks again later.
         Err(RelayError::RateLimited(seconds)) => {
             ui.set_status("");
-            ui.set_error(&ui.t(&Msg::ResendIn { seconds }));
+            ui.wait_before_new_code(seconds);
         }
         Err(other) => return Err(relay_failure(ui, &other)),
     }
@@ -184,16 +197,17 @@ async fn authorize(
             Action::Cancel => return Err(cancelled(ui)),
             Action::Resend => {
                 ui.set_busy(true);
+                let asked_at = js_sys::Date::now();
                 let sent = relay.send_otp(token, credential_id, hashes).await;
                 ui.set_busy(false);
-                resent(ui, sent, "nf-otp")?;
+                resent(ui, sent, "nf-otp", asked_at)?;
                 continue;
             }
             Action::Submit => {}
         }
         let code = ui.value("nf-otp").trim().to_owned();
         if !is_six_digits(&code) {
-            ui.set_error(&ui.t(&Msg::OtpFormat));
+            ui.set_field_error("nf-otp", &ui.t(&Msg::OtpFormat));
             continue;
         }
         ui.set_error("");
@@ -217,16 +231,18 @@ fn resent<T>(
     ui: &WidgetHost,
     sent: Result<T, RelayError>,
     input_id: &str,
+    asked_at: f64,
 ) -> Result<Option<T>, SdkError> {
     match sent {
         Ok(value) => {
             ui.set_error("");
             ui.set_status(&ui.t(&Msg::CodeSent));
+            ui.set_code_sent_at(asked_at);
             ui.clear(input_id);
             Ok(Some(value))
         }
         Err(RelayError::RateLimited(seconds)) => {
-            ui.set_error(&ui.t(&Msg::ResendIn { seconds }));
+            ui.wait_before_new_code(seconds);
             Ok(None)
         }
         Err(RelayError::Unreachable(_)) => {
@@ -266,7 +282,7 @@ async fn create_credential(
     token: &str,
 ) -> Result<String, SdkError> {
     ui.show_certificate_offer();
-    let mut challenge = loop {
+    let (mut challenge, asked_at) = loop {
         match ui.next_action().await.map_err(|e| dom_failure(ui, e))? {
             Action::Cancel => return Err(declined(ui)),
             Action::Resend => continue,
@@ -274,26 +290,27 @@ async fn create_credential(
         }
         ui.set_error("");
         ui.set_busy(true);
+        let asked_at = js_sys::Date::now();
         let started = relay.start_credential(token).await;
         ui.set_busy(false);
         match started {
-            Ok(challenge) => break challenge,
-            Err(RelayError::RateLimited(seconds)) => {
-                ui.set_error(&ui.t(&Msg::ResendIn { seconds }));
-            }
+            Ok(challenge) => break (challenge, asked_at),
+            Err(RelayError::RateLimited(seconds)) => ui.wait_before_new_code(seconds),
             Err(RelayError::Unreachable(_)) => ui.set_error(&ui.t(&Msg::RelayUnreachable)),
             Err(other) => return Err(relay_failure(ui, &other)),
         }
     };
     ui.show_certificate_code();
+    ui.set_code_sent_at(asked_at);
     loop {
         match ui.next_action().await.map_err(|e| dom_failure(ui, e))? {
             Action::Cancel => return Err(declined(ui)),
             Action::Resend => {
                 ui.set_busy(true);
+                let asked_at = js_sys::Date::now();
                 let started = relay.start_credential(token).await;
                 ui.set_busy(false);
-                if let Some(next) = resent(ui, started, "nf-cert-code")? {
+                if let Some(next) = resent(ui, started, "nf-cert-code", asked_at)? {
                     challenge = next;
                 }
                 continue;
@@ -302,7 +319,7 @@ async fn create_credential(
         }
         let code = ui.value("nf-cert-code").trim().to_owned();
         if !is_six_digits(&code) {
-            ui.set_error(&ui.t(&Msg::OtpFormat));
+            ui.set_field_error("nf-cert-code", &ui.t(&Msg::OtpFormat));
             continue;
         }
         ui.set_error("");
@@ -437,6 +454,30 @@ struct AsiceDraft {
     objects: Vec<(String, String, [u8; 32])>,
 }
 
+/// `done` of `total` as a fraction (an empty file is done at once).
+fn fraction(done: f64, total: f64) -> f64 {
+    if total > 0.0 { done / total } else { 1.0 }
+}
+
+/// The progress widget while the documents are read (and hashed) here, one bar each.
+fn show_reading(ui: &WidgetHost, files: &[File]) {
+    let rows: Vec<ProgressRow> = files
+        .iter()
+        .map(|f| ProgressRow {
+            name: f.name(),
+            size: Some(f.size()),
+        })
+        .collect();
+    ui.show_progress(&ui.t(&Msg::Hashing), &rows);
+}
+
+/// Says which document is being read, when there are several (the bars show how far).
+fn reading_file(ui: &WidgetHost, index: usize, count: usize) {
+    if count > 1 {
+        ui.set_status(&format!("{} {}/{count}", ui.t(&Msg::Hashing), index + 1));
+    }
+}
+
 /// Hashes each file into the zip's bookkeeping (CRC, size) while hashing it: the documents are
 /// read once, and never copied into the output, which the browser assembles from the Files.
 async fn load_for_asice(
@@ -444,8 +485,7 @@ async fn load_for_asice(
     files: &[File],
     progress: &dyn Fn(Progress<'_>),
 ) -> Result<AsiceDraft, SdkError> {
-    let hashing = ui.t(&Msg::Hashing);
-    ui.show_message(&hashing, false);
+    show_reading(ui, files);
     let zip_failure = |e: ZipError| fail_with(ui, ErrorCode::Protocol, Msg::Unexpected, e);
     let mut zip = ZipWriter::new();
     let mut parts = vec![Part::Bytes(
@@ -469,7 +509,8 @@ async fn load_for_asice(
         )?));
         let mut hasher = DocumentHasher::new();
         let mut zip_error = None;
-        for_each_chunk(
+        reading_file(ui, index, count);
+        let read = for_each_chunk_while(
             file,
             |chunk| {
                 hasher.update(chunk);
@@ -478,15 +519,7 @@ async fn load_for_asice(
                 }
             },
             |done, total| {
-                ui.set_status(&format!(
-                    "{hashing} {}/{count} · {:.0} %",
-                    index + 1,
-                    if total > 0.0 {
-                        done / total * 100.0
-                    } else {
-                        100.0
-                    }
-                ));
+                ui.set_progress(index, fraction(done, total), "");
                 progress(Progress {
                     stage: "hashing",
                     file: index,
@@ -494,6 +527,7 @@ async fn load_for_asice(
                     done,
                     total,
                 });
+                !ui.cancel_requested()
             },
         )
         .await
@@ -505,9 +539,13 @@ async fn load_for_asice(
                 format!("{name}: {e:?}"),
             )
         })?;
+        if !read || ui.cancel_requested() {
+            return Err(cancelled(ui));
+        }
         if let Some(e) = zip_error {
             return Err(zip_failure(e));
         }
+        ui.set_progress(index, 1.0, &ui.t(&Msg::FileReady));
         parts.push(Part::Document(file.clone()));
         parts.push(Part::Bytes(zip.end_entry().map_err(zip_failure)?));
         let media_type = Some(file.type_())
@@ -530,21 +568,14 @@ async fn load_documents(
     format: Format,
     progress: &dyn Fn(Progress<'_>),
 ) -> Result<Vec<Loaded>, SdkError> {
-    let hashing = ui.t(&Msg::Hashing);
-    ui.show_message(&hashing, false);
+    show_reading(ui, files);
     let count = files.len();
     let mut loaded = Vec::with_capacity(count);
     for (index, file) in files.iter().enumerate() {
         let name = file.name();
+        reading_file(ui, index, count);
         let on_chunk = |done: f64, total: f64| {
-            if total > 0.0 {
-                let percent = done / total * 100.0;
-                ui.set_status(&if count > 1 {
-                    format!("{hashing} {}/{count} · {percent:.0} %", index + 1)
-                } else {
-                    format!("{hashing} {percent:.0} %")
-                });
-            }
+            ui.set_progress(index, fraction(done, total), "");
             progress(Progress {
                 stage: "hashing",
                 file: index,
@@ -552,6 +583,7 @@ async fn load_documents(
                 done,
                 total,
             });
+            !ui.cancel_requested()
         };
         let unreadable = |e: wasm_bindgen::JsValue| {
             fail_with(
@@ -561,7 +593,7 @@ async fn load_documents(
                 format!("{name}: {e:?}"),
             )
         };
-        if format.reads_whole_document() {
+        let (read, document) = if format.reads_whole_document() {
             if file.size() > f64::from(MAX_IN_MEMORY_MIB) * 1024.0 * 1024.0 {
                 return Err(document_problem(
                     ui,
@@ -572,12 +604,24 @@ async fn load_documents(
                     "too large to hold in memory",
                 ));
             }
-            let bytes = read_blob(file, on_chunk).await.map_err(unreadable)?;
-            loaded.push(Loaded::Bytes(bytes));
+            // The size is a browser-reported f64 below the limit: the cast cannot truncate.
+            let mut bytes = Vec::with_capacity(file.size() as usize);
+            let read = for_each_chunk_while(file, |chunk| bytes.extend_from_slice(chunk), on_chunk)
+                .await
+                .map_err(unreadable)?;
+            (read, Loaded::Bytes(bytes))
         } else {
-            let digest = sha256_of_blob(file, on_chunk).await.map_err(unreadable)?;
-            loaded.push(Loaded::Digest(digest));
+            let mut hasher = DocumentHasher::new();
+            let read = for_each_chunk_while(file, |chunk| hasher.update(chunk), on_chunk)
+                .await
+                .map_err(unreadable)?;
+            (read, Loaded::Digest(hasher.finish()))
+        };
+        if !read || ui.cancel_requested() {
+            return Err(cancelled(ui));
         }
+        ui.set_progress(index, 1.0, &ui.t(&Msg::FileReady));
+        loaded.push(document);
     }
     Ok(loaded)
 }
@@ -707,8 +751,25 @@ async fn sign_in_session(
     let documents: Vec<(String, f64)> = files.iter().map(|f| (f.name(), f.size())).collect();
 
     // One SMS code for the whole batch, bound to every output's hash.
-    let sad = authorize(ui, relay, token, &credential_id, &hashes, &documents, &vc).await?;
-    ui.show_message(&ui.t(&Msg::Signing), false);
+    let sad = authorize(
+        ui,
+        relay,
+        token,
+        &credential_id,
+        &hashes,
+        &documents,
+        &vc,
+        progress,
+    )
+    .await?;
+    let rows: Vec<ProgressRow> = staged
+        .iter()
+        .map(|(name, _)| ProgressRow {
+            name: name.clone(),
+            size: None,
+        })
+        .collect();
+    ui.show_progress(&ui.t(&Msg::Signing), &rows);
     let signatures = relay
         .sign_hashes(token, &credential_id, &sad, &hashes)
         .await
@@ -716,8 +777,15 @@ async fn sign_in_session(
     if signatures.len() != staged.len() {
         return Err(fail(ui, ErrorCode::Protocol, Msg::Unexpected));
     }
+    if ui.cancel_requested() {
+        return Err(cancelled(ui));
+    }
     let mut outputs = Vec::with_capacity(staged.len());
     for (index, ((name, staged), signature)) in staged.into_iter().zip(&signatures).enumerate() {
+        if ui.cancel_requested() {
+            return Err(cancelled(ui));
+        }
+        ui.set_progress(index, 0.5, "");
         progress(Progress {
             stage: "signing",
             file: index,
@@ -765,6 +833,7 @@ async fn sign_in_session(
                 return Err(fail(ui, ErrorCode::Protocol, Msg::Unexpected));
             }
         };
+        ui.set_progress(index, 1.0, &ui.t(&Msg::FileSigned));
         progress(Progress {
             stage: "done",
             file: index,
@@ -778,7 +847,19 @@ async fn sign_in_session(
             parts,
         });
     }
-    ui.show_message(&ui.t(&Msg::Done), false);
+    if ui.cancel_requested() {
+        return Err(cancelled(ui));
+    }
+    let output_names: Vec<String> = outputs.iter().map(|o| o.name.clone()).collect();
+    ui.show_result(&Signed {
+        documents: &documents,
+        outputs: &output_names,
+        format: format_name(request),
+        level: match request.level {
+            Level::B => Msg::LevelB,
+            Level::T => Msg::LevelT,
+        },
+    });
     Ok(outputs)
 }
 
@@ -797,4 +878,16 @@ pub(crate) async fn log_in_only(
     let listed = listed.map_err(|e| relay_failure(ui, &e))?;
     ui.remove();
     Ok((id_number, listed))
+}
+
+/// The format as people who sign know it, for the result widget.
+fn format_name(request: SignRequest) -> &'static str {
+    match request.format {
+        Format::CadesDetached => "CAdES (.p7s)",
+        Format::CadesAttached => "CAdES (.p7m)",
+        Format::Pades => "PAdES",
+        Format::Xades => "XAdES",
+        Format::Asice if request.asice_xades => "ASiC-E (XAdES)",
+        Format::Asice => "ASiC-E (CAdES)",
+    }
 }

@@ -2,48 +2,94 @@
 //! CSS cannot break them and theirs cannot leak out. Every outside text goes through
 //! `html::escape`. One widget is shown at a time; `next_action` waits for the citizen.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::future::Future;
 use std::rc::Rc;
 
-use js_sys::{Function, Promise};
+use js_sys::{Array, Function, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{
-    Element, Event, HtmlButtonElement, HtmlElement, HtmlInputElement, ShadowRoot, ShadowRootInit,
-    ShadowRootMode,
+    AddEventListenerOptions, CssStyleSheet, Element, Event, HtmlButtonElement, HtmlElement,
+    HtmlInputElement, KeyboardEvent, ShadowRoot, ShadowRootInit, ShadowRootMode,
 };
 
 use crate::html::escape;
 use crate::i18n::{Lang, Msg, text};
 
-const STYLE: &str = r#"<style>
-:host { all: initial; display: block; font: 16px/1.4 system-ui, sans-serif; color: #1b1b1b; }
-.nf-card { max-width: 26rem; padding: 1.25rem; border: 1px solid #c8c8c8; border-radius: 8px; background: #fff; }
-h2 { font-size: 1.15rem; margin: 0 0 1rem; }
-label { display: block; margin: 0 0 .8rem; font-weight: 600; }
-input { display: block; box-sizing: border-box; width: 100%; margin-top: .3rem; padding: .5rem; font: inherit; border: 1px solid #8a8a8a; border-radius: 4px; }
-input:focus { outline: 3px solid #7aa7ff; }
-.nf-error { color: #b00020; min-height: 1.2em; margin: .2rem 0 .8rem; }
-.nf-status { color: #35506b; }
-.nf-vc { font-size: 1.6rem; letter-spacing: .3rem; font-family: ui-monospace, monospace; }
-.nf-actions { display: flex; gap: .5rem; justify-content: flex-end; flex-wrap: wrap; }
-button { font: inherit; padding: .5rem 1rem; border-radius: 4px; border: 1px solid #1f4e9c; background: #fff; color: #1f4e9c; cursor: pointer; }
-button[type=submit] { background: #1f4e9c; color: #fff; }
-button:disabled { opacity: .5; cursor: wait; }
-ul { margin: 0 0 .8rem; padding-left: 1.2rem; word-break: break-all; }
-fieldset { border: 0; margin: 0 0 .8rem; padding: 0; }
-.nf-choice { display: flex; gap: .6rem; align-items: flex-start; font-weight: 400; padding: .5rem; border: 1px solid #c8c8c8; border-radius: 4px; cursor: pointer; }
-.nf-choice input { display: inline; width: auto; margin: .2rem 0 0; }
-.nf-cn { display: block; font-weight: 600; word-break: break-word; }
-.nf-detail { display: block; color: #4a4a4a; font-size: .9rem; }
-</style>"#;
+/// The widgets' one stylesheet, adopted by the shadow root as a constructed `CSSStyleSheet`
+/// (a `<style>` element would need `style-src 'unsafe-inline'` in the portal's CSP). Theming goes
+/// through the `--nf-*` custom properties (documented in pkg/README.md), which inherit into the
+/// shadow tree; every one has a default.
+const STYLE: &str = r#"
+:host { all: initial; display: block; font-family: var(--nf-font, system-ui, -apple-system, "Segoe UI", Roboto, sans-serif); font-size: var(--nf-font-size, 1rem); line-height: 1.4; color: var(--nf-fg, #1b1b1b); }
+*, *::before, *::after { box-sizing: border-box; }
+[hidden] { display: none !important; }
+.nf-card { width: 100%; max-width: var(--nf-max-width, 28rem); padding: 1.25rem; border: 1px solid var(--nf-border, #8a8a8a); border-radius: var(--nf-radius, 8px); background: var(--nf-bg, #fff); color: var(--nf-fg, #1b1b1b); overflow-wrap: anywhere; }
+h2 { font-size: 1.2rem; line-height: 1.3; margin: 0 0 1rem; }
+h2:focus { outline: none; }
+h2:focus-visible { outline: 3px solid var(--nf-focus, var(--nf-accent, #1f4e9c)); outline-offset: 2px; }
+p { margin: 0 0 .8rem; }
+label, .nf-label { display: block; font-weight: 600; margin: 0 0 .3rem; }
+.nf-field { margin: 0 0 .6rem; }
+input:not([type=radio]) { display: block; width: 100%; min-height: 2.75rem; padding: .5rem; font: inherit; color: var(--nf-fg, #1b1b1b); background: var(--nf-bg, #fff); border: 1px solid var(--nf-border, #8a8a8a); border-radius: calc(var(--nf-radius, 8px) / 2); }
+input[aria-invalid=true] { border: 2px solid var(--nf-error, #b00020); }
+:focus-visible { outline: 3px solid var(--nf-focus, var(--nf-accent, #1f4e9c)); outline-offset: 2px; }
+.nf-password { display: flex; flex-wrap: wrap; gap: .5rem; }
+.nf-password input { flex: 1 1 11rem; width: auto; min-width: 0; }
+.nf-hint { min-height: 1.4em; margin: .3rem 0 0; font-size: .95rem; color: var(--nf-muted, #4a4a4a); }
+.nf-error { min-height: 2.8em; margin: .4rem 0 .6rem; font-weight: 600; color: var(--nf-error, #b00020); }
+.nf-status { min-height: 1.4em; color: var(--nf-muted, #35506b); }
+.nf-timer { min-height: 1.4em; margin: .3rem 0 0; font-size: .95rem; color: var(--nf-muted, #4a4a4a); }
+.nf-vc { font-size: 1.6rem; letter-spacing: .3rem; font-family: ui-monospace, "Cascadia Mono", Menlo, monospace; }
+.nf-actions { display: flex; flex-wrap: wrap; gap: .5rem; justify-content: flex-end; align-items: center; }
+.nf-wait { min-height: 1.4em; margin: .4rem 0 0; text-align: end; font-size: .95rem; color: var(--nf-muted, #4a4a4a); }
+button { font: inherit; min-height: 2.75rem; padding: .5rem 1rem; border: 1px solid var(--nf-accent, #1f4e9c); border-radius: calc(var(--nf-radius, 8px) / 2); background: var(--nf-bg, #fff); color: var(--nf-accent, #1f4e9c); cursor: pointer; }
+button[type=submit], button.nf-primary { background: var(--nf-accent, #1f4e9c); color: var(--nf-on-accent, #fff); }
+button:disabled { opacity: .55; cursor: not-allowed; }
+button[aria-pressed=true] { background: var(--nf-accent, #1f4e9c); color: var(--nf-on-accent, #fff); }
+ul { margin: 0 0 .8rem; padding-inline-start: 1.2rem; }
+fieldset { border: 0; margin: 0 0 .4rem; padding: 0; min-width: 0; }
+.nf-choice { display: flex; gap: .6rem; align-items: flex-start; font-weight: 400; padding: .5rem; margin: 0 0 .5rem; border: 1px solid var(--nf-border, #8a8a8a); border-radius: calc(var(--nf-radius, 8px) / 2); cursor: pointer; }
+.nf-choice input { margin: .25rem 0 0; flex: none; width: 1.1rem; height: 1.1rem; accent-color: var(--nf-accent, #1f4e9c); }
+.nf-cn { display: block; font-weight: 600; }
+.nf-detail, .nf-size, .nf-state { color: var(--nf-muted, #4a4a4a); font-size: .95rem; }
+.nf-detail { display: block; }
+.nf-files { list-style: none; padding: 0; }
+.nf-file { display: flex; flex-wrap: wrap; align-items: center; gap: .2rem .6rem; margin: 0 0 .6rem; }
+.nf-file .nf-name { flex: 1 1 10rem; min-width: 0; }
+.nf-file progress { flex: 1 1 100%; width: 100%; height: .9rem; accent-color: var(--nf-accent, #1f4e9c); }
+dl { display: grid; grid-template-columns: minmax(0, max-content) minmax(0, 1fr); gap: .2rem .8rem; margin: 0 0 1rem; }
+dt { font-weight: 600; }
+dd { margin: 0; }
+"#;
+
+/// An SMS code lives this long at the relay (`OTP_LIFETIME_SECONDS`): the countdown starts when
+/// the code was asked for, so it never promises more time than the relay gives.
+const CODE_LIFETIME_MS: f64 = 5.0 * 60.0 * 1000.0;
 
 /// One certificate in the chooser, its texts already in the citizen's language (escaped here).
 pub struct CertificateChoice {
     pub credential_id: String,
     pub name: String,
     pub detail: String,
+}
+
+/// One line of the progress widget: a document (or output) and, when known, its size.
+pub struct ProgressRow {
+    pub name: String,
+    pub size: Option<f64>,
+}
+
+/// What the result widget says was signed.
+pub struct Signed<'a> {
+    /// The documents, by name and size.
+    pub documents: &'a [(String, f64)],
+    /// The files handed to the portal.
+    pub outputs: &'a [String],
+    /// The format as people who sign know it ("PAdES", "ASiC-E (XAdES)" …).
+    pub format: &'a str,
+    pub level: Msg,
 }
 
 /// What the citizen did.
@@ -54,9 +100,108 @@ pub enum Action {
     Resend,
 }
 
+/// The clocks of the widget on screen: when its SMS code expires, and when a new code may be
+/// asked for (after a 429). Milliseconds since the epoch, as `Date.now()`.
+#[derive(Default)]
+struct Clocks {
+    code_expires_at: Option<f64>,
+    resend_at: Option<f64>,
+    /// The error line said when a new code may be asked for: cleared when that time comes.
+    resend_error: Option<String>,
+}
+
+type Listener = Closure<dyn FnMut(Event)>;
+
 pub struct WidgetHost {
     shadow: ShadowRoot,
     lang: Lang,
+    clocks: Rc<RefCell<Clocks>>,
+    cancel_requested: Rc<Cell<bool>>,
+    /// Listeners for the widgets' own behaviour (show password, caps lock, cancel while
+    /// working), removed when the host is dropped.
+    listeners: Vec<(&'static str, Listener)>,
+    _tick: Closure<dyn FnMut()>,
+    interval: Option<i32>,
+}
+
+impl Drop for WidgetHost {
+    fn drop(&mut self) {
+        for (kind, listener) in &self.listeners {
+            let _ = self
+                .shadow
+                .remove_event_listener_with_callback(kind, listener.as_ref().unchecked_ref());
+        }
+        if let (Some(id), Some(window)) = (self.interval, web_sys::window()) {
+            window.clear_interval_with_handle(id);
+        }
+    }
+}
+
+fn now_ms() -> f64 {
+    js_sys::Date::now()
+}
+
+fn by_id(shadow: &ShadowRoot, id: &str) -> Option<Element> {
+    shadow.get_element_by_id(id)
+}
+
+fn set_text(shadow: &ShadowRoot, id: &str, value: &str) {
+    if let Some(el) = by_id(shadow, id)
+        && el.text_content().as_deref() != Some(value)
+    {
+        el.set_text_content(Some(value));
+    }
+}
+
+/// Brings the widget's clocks up to date: the code's time left, and the buttons that ask for a
+/// new code disabled (with the seconds left shown) until the relay allows one.
+fn update_clocks(shadow: &ShadowRoot, lang: Lang, clocks: &RefCell<Clocks>) {
+    let now = now_ms();
+    let mut clocks = clocks.borrow_mut();
+    if let Some(at) = clocks.code_expires_at {
+        let left = ((at - now) / 1000.0).ceil();
+        if left > 0.0 {
+            let seconds = left as u32;
+            set_text(
+                shadow,
+                "nf-expiry",
+                &text(lang, &Msg::CodeExpiresIn { seconds }),
+            );
+        } else {
+            clocks.code_expires_at = None;
+            set_text(shadow, "nf-expiry", "");
+            set_text(shadow, "nf-error", &text(lang, &Msg::CodeExpired));
+        }
+    }
+    let waiting = match clocks.resend_at {
+        Some(at) if at > now => Some(((at - now) / 1000.0).ceil() as u32),
+        Some(_) => {
+            clocks.resend_at = None;
+            if let (Some(said), Some(error)) =
+                (clocks.resend_error.take(), by_id(shadow, "nf-error"))
+                && error.text_content().as_deref() == Some(said.as_str())
+            {
+                error.set_text_content(Some(""));
+            }
+            None
+        }
+        None => None,
+    };
+    if let Ok(buttons) = shadow.query_selector_all("[data-limited]") {
+        for i in 0..buttons.length() {
+            if let Some(button) = buttons
+                .get(i)
+                .and_then(|n| n.dyn_into::<HtmlButtonElement>().ok())
+                && waiting.is_some()
+            {
+                button.set_disabled(true);
+            }
+        }
+    }
+    let wait_text = waiting
+        .map(|seconds| text(lang, &Msg::NewCodeIn { seconds }))
+        .unwrap_or_default();
+    set_text(shadow, "nf-resend-wait", &wait_text);
 }
 
 impl WidgetHost {
@@ -65,7 +210,87 @@ impl WidgetHost {
             Some(existing) => existing,
             None => mount.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))?,
         };
-        Ok(Self { shadow, lang })
+        let sheet = CssStyleSheet::new()?;
+        sheet.replace_sync(STYLE)?;
+        shadow.set_adopted_style_sheets(&Array::of1(&sheet));
+
+        let clocks = Rc::new(RefCell::new(Clocks::default()));
+        let cancel_requested = Rc::new(Cell::new(false));
+        let mut listeners: Vec<(&'static str, Listener)> = Vec::new();
+
+        // Show password, and Cancel while the documents are read or signed.
+        let on_click = {
+            let shadow = shadow.clone();
+            let cancel_requested = cancel_requested.clone();
+            Closure::<dyn FnMut(Event)>::new(move |event: Event| {
+                let action = event
+                    .target()
+                    .and_then(|t| t.dyn_into::<Element>().ok())
+                    .and_then(|el| el.closest("[data-action]").ok().flatten());
+                let Some(button) = action else { return };
+                match button.get_attribute("data-action").as_deref() {
+                    Some("toggle-password") => {
+                        let shown = button.get_attribute("aria-pressed").as_deref() == Some("true");
+                        let _ = button
+                            .set_attribute("aria-pressed", if shown { "false" } else { "true" });
+                        if let Some(input) = by_id(&shadow, "nf-password")
+                            .and_then(|el| el.dyn_into::<HtmlInputElement>().ok())
+                        {
+                            input.set_type(if shown { "password" } else { "text" });
+                        }
+                    }
+                    Some("cancel") => cancel_requested.set(true),
+                    _ => {}
+                }
+            })
+        };
+        listeners.push(("click", on_click));
+
+        // Caps lock, said under the password field while she types in it.
+        let caps_text = text(lang, &Msg::CapsLockOn);
+        for kind in ["keydown", "keyup"] {
+            let shadow = shadow.clone();
+            let caps_text = caps_text.clone();
+            let listener = Closure::<dyn FnMut(Event)>::new(move |event: Event| {
+                let in_password = event
+                    .target()
+                    .and_then(|t| t.dyn_into::<Element>().ok())
+                    .is_some_and(|el| el.id() == "nf-password");
+                if !in_password {
+                    return;
+                }
+                if let Ok(key) = event.dyn_into::<KeyboardEvent>() {
+                    let on = key.get_modifier_state("CapsLock");
+                    set_text(&shadow, "nf-caps", if on { &caps_text } else { "" });
+                }
+            });
+            listeners.push((kind, listener));
+        }
+        for (kind, listener) in &listeners {
+            shadow.add_event_listener_with_callback(kind, listener.as_ref().unchecked_ref())?;
+        }
+
+        let tick = {
+            let shadow = shadow.clone();
+            let clocks = clocks.clone();
+            Closure::<dyn FnMut()>::new(move || update_clocks(&shadow, lang, &clocks))
+        };
+        let interval = web_sys::window().and_then(|w| {
+            w.set_interval_with_callback_and_timeout_and_arguments_0(
+                tick.as_ref().unchecked_ref(),
+                1000,
+            )
+            .ok()
+        });
+        Ok(Self {
+            shadow,
+            lang,
+            clocks,
+            cancel_requested,
+            listeners,
+            _tick: tick,
+            interval,
+        })
     }
 
     pub fn t(&self, msg: &Msg) -> String {
@@ -73,35 +298,65 @@ impl WidgetHost {
     }
 
     fn render(&self, body: &str) {
-        self.shadow.set_inner_html(&format!("{STYLE}{body}"));
+        *self.clocks.borrow_mut() = Clocks::default();
+        self.cancel_requested.set(false);
+        self.shadow.set_inner_html(body);
     }
 
     fn element(&self, id: &str) -> Option<Element> {
         self.shadow.get_element_by_id(id)
     }
 
-    /// DNI/NIE + password.
+    /// The error line every widget has: one live region, its space reserved so nothing moves
+    /// when it fills.
+    const ERROR_LINE: &'static str =
+        r#"<p id="nf-error" class="nf-error" role="alert" aria-live="assertive"></p>"#;
+
+    /// DNI/NIE + password, with a show-password toggle and a caps-lock hint.
     pub fn show_login(&self) {
         let t = |m| escape(&self.t(&m));
         self.render(&format!(
-            r#"<form class="nf-card" novalidate lang="{lang}">
-  <h2>{title}</h2>
-  <label>{id_label}<input id="nf-id" name="username" autocomplete="username" autocapitalize="characters" spellcheck="false" maxlength="16"></label>
-  <label>{pw_label}<input id="nf-password" name="password" type="password" autocomplete="current-password" maxlength="128"></label>
-  <p id="nf-error" class="nf-error" role="alert" aria-live="assertive"></p>
+            r#"<form class="nf-card" novalidate lang="{lang}" aria-labelledby="nf-title">
+  <h2 id="nf-title">{title}</h2>
+  <div class="nf-field"><label for="nf-id">{id_label}</label><input id="nf-id" name="username" autocomplete="username" autocapitalize="characters" spellcheck="false" maxlength="16" aria-required="true" aria-describedby="nf-id-hint nf-error"><p id="nf-id-hint" class="nf-hint">{id_hint}</p></div>
+  <div class="nf-field"><label for="nf-password">{pw_label}</label><div class="nf-password"><input id="nf-password" name="password" type="password" autocomplete="current-password" maxlength="128" aria-required="true" aria-describedby="nf-caps nf-error"><button type="button" id="nf-show-password" data-action="toggle-password" aria-pressed="false" aria-controls="nf-password">{show}</button></div><p id="nf-caps" class="nf-hint" aria-live="polite"></p></div>
+  {error}
   <div class="nf-actions"><button type="button" data-action="cancel">{cancel}</button><button type="submit" id="nf-submit">{go}</button></div>
 </form>"#,
             lang = self.lang.tag(),
             title = t(Msg::LoginTitle),
             id_label = t(Msg::IdLabel),
+            id_hint = t(Msg::IdHint),
             pw_label = t(Msg::PasswordLabel),
+            show = t(Msg::ShowPassword),
+            error = Self::ERROR_LINE,
             cancel = t(Msg::Cancel),
             go = t(Msg::Continue),
         ));
         self.focus("nf-id");
     }
 
-    /// The documents, their verification code and the SMS code input.
+    /// The SMS code field, its hint (time left) and the line that says when a new code may be
+    /// asked for: shared by the signing and the certificate code widgets.
+    fn code_field(&self, input_id: &str) -> String {
+        let t = |m| escape(&self.t(&m));
+        format!(
+            r#"<div class="nf-field"><label for="{input_id}">{otp_label}</label><input id="{input_id}" name="otp" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]*" maxlength="6" spellcheck="false" aria-required="true" aria-describedby="nf-expiry nf-error"><p id="nf-expiry" class="nf-timer" role="timer"></p></div>"#,
+            otp_label = t(Msg::OtpLabel),
+        )
+    }
+
+    fn code_actions(&self, submit: Msg) -> String {
+        let t = |m| escape(&self.t(&m));
+        format!(
+            r#"<div class="nf-actions"><button type="button" data-action="cancel">{cancel}</button><button type="button" id="nf-resend" data-action="resend" data-limited aria-describedby="nf-resend-wait">{resend}</button><button type="submit" id="nf-submit">{submit}</button></div>
+  <p id="nf-resend-wait" class="nf-wait" role="timer"></p>"#,
+            cancel = t(Msg::Cancel),
+            resend = t(Msg::ResendCode),
+            submit = t(submit),
+        )
+    }
+
     /// The SMS code widget: every document by name and size, and the verification code.
     pub fn show_otp(&self, documents: &[(String, f64)], verification_code: &str) {
         let t = |m| escape(&self.t(&m));
@@ -116,14 +371,14 @@ impl WidgetHost {
             })
             .collect();
         self.render(&format!(
-            r#"<form class="nf-card" novalidate lang="{lang}">
-  <h2>{title}</h2>
-  <p>{signing}</p><ul id="nf-documents">{items}</ul>
+            r#"<form class="nf-card" novalidate lang="{lang}" aria-labelledby="nf-title">
+  <h2 id="nf-title">{title}</h2>
+  <p id="nf-signing">{signing}</p><ul id="nf-documents" aria-labelledby="nf-signing">{items}</ul>
   <p>{vc_label}: <strong id="nf-vc" class="nf-vc">{vc}</strong></p>
-  <p id="nf-status" class="nf-status" aria-live="polite">{sent}</p>
-  <label>{otp_label}<input id="nf-otp" name="otp" inputmode="numeric" autocomplete="one-time-code" maxlength="6"></label>
-  <p id="nf-error" class="nf-error" role="alert" aria-live="assertive"></p>
-  <div class="nf-actions"><button type="button" data-action="cancel">{cancel}</button><button type="button" data-action="resend">{resend}</button><button type="submit" id="nf-submit">{sign}</button></div>
+  <p id="nf-status" class="nf-status" role="status">{sent}</p>
+  {field}
+  {error}
+  {actions}
 </form>"#,
             lang = self.lang.tag(),
             title = t(Msg::OtpTitle),
@@ -131,10 +386,9 @@ impl WidgetHost {
             vc_label = t(Msg::VerificationCode),
             vc = escape(verification_code),
             sent = t(Msg::CodeSent),
-            otp_label = t(Msg::OtpLabel),
-            cancel = t(Msg::Cancel),
-            resend = t(Msg::ResendCode),
-            sign = t(Msg::Sign),
+            field = self.code_field("nf-otp"),
+            error = Self::ERROR_LINE,
+            actions = self.code_actions(Msg::Sign),
         ));
         self.focus("nf-otp");
     }
@@ -143,16 +397,18 @@ impl WidgetHost {
     pub fn show_certificate_offer(&self) {
         let t = |m| escape(&self.t(&m));
         self.render(&format!(
-            r#"<form class="nf-card" novalidate lang="{lang}">
-  <h2>{title}</h2>
+            r#"<form class="nf-card" novalidate lang="{lang}" aria-labelledby="nf-title" aria-describedby="nf-explain">
+  <h2 id="nf-title">{title}</h2>
   <p id="nf-explain">{explain}</p>
-  <p id="nf-status" class="nf-status" aria-live="polite"></p>
-  <p id="nf-error" class="nf-error" role="alert" aria-live="assertive"></p>
-  <div class="nf-actions"><button type="button" data-action="cancel">{cancel}</button><button type="submit" id="nf-generate">{generate}</button></div>
+  <p id="nf-status" class="nf-status" role="status"></p>
+  {error}
+  <div class="nf-actions"><button type="button" data-action="cancel">{cancel}</button><button type="submit" id="nf-generate" data-limited aria-describedby="nf-resend-wait nf-error">{generate}</button></div>
+  <p id="nf-resend-wait" class="nf-wait" role="timer"></p>
 </form>"#,
             lang = self.lang.tag(),
             title = t(Msg::CertTitle),
             explain = t(Msg::CertExplain),
+            error = Self::ERROR_LINE,
             cancel = t(Msg::Cancel),
             generate = t(Msg::Generate),
         ));
@@ -163,20 +419,19 @@ impl WidgetHost {
     pub fn show_certificate_code(&self) {
         let t = |m| escape(&self.t(&m));
         self.render(&format!(
-            r#"<form class="nf-card" novalidate lang="{lang}">
-  <h2>{title}</h2>
-  <p id="nf-status" class="nf-status" aria-live="polite">{sent}</p>
-  <label>{code_label}<input id="nf-cert-code" name="otp" inputmode="numeric" autocomplete="one-time-code" maxlength="6"></label>
-  <p id="nf-error" class="nf-error" role="alert" aria-live="assertive"></p>
-  <div class="nf-actions"><button type="button" data-action="cancel">{cancel}</button><button type="button" data-action="resend">{resend}</button><button type="submit" id="nf-submit">{confirm}</button></div>
+            r#"<form class="nf-card" novalidate lang="{lang}" aria-labelledby="nf-title">
+  <h2 id="nf-title">{title}</h2>
+  <p id="nf-status" class="nf-status" role="status">{sent}</p>
+  {field}
+  {error}
+  {actions}
 </form>"#,
             lang = self.lang.tag(),
             title = t(Msg::CertCodeTitle),
             sent = t(Msg::CodeSent),
-            code_label = t(Msg::OtpLabel),
-            cancel = t(Msg::Cancel),
-            resend = t(Msg::ResendCode),
-            confirm = t(Msg::Confirm),
+            field = self.code_field("nf-cert-code"),
+            error = Self::ERROR_LINE,
+            actions = self.code_actions(Msg::Confirm),
         ));
         self.focus("nf-cert-code");
     }
@@ -189,7 +444,7 @@ impl WidgetHost {
             .enumerate()
             .map(|(i, c)| {
                 format!(
-                    r#"<label class="nf-choice"><input type="radio" name="nf-credential" value="{id}"{checked}><span><span class="nf-cn">{name}</span><span class="nf-detail">{detail}</span></span></label>"#,
+                    r#"<label class="nf-choice"><input type="radio" name="nf-credential" value="{id}" aria-describedby="nf-cert-{i}-detail"{checked}><span><span class="nf-cn">{name}</span><span class="nf-detail" id="nf-cert-{i}-detail">{detail}</span></span></label>"#,
                     id = escape(&c.credential_id),
                     checked = if i == 0 { " checked" } else { "" },
                     name = escape(&c.name),
@@ -198,14 +453,15 @@ impl WidgetHost {
             })
             .collect();
         self.render(&format!(
-            r#"<form class="nf-card" novalidate lang="{lang}">
+            r#"<form class="nf-card" novalidate lang="{lang}" aria-labelledby="nf-choose-title">
   <h2 id="nf-choose-title">{title}</h2>
-  <fieldset id="nf-choose" aria-labelledby="nf-choose-title">{items}</fieldset>
-  <p id="nf-error" class="nf-error" role="alert" aria-live="assertive"></p>
+  <fieldset id="nf-choose" aria-labelledby="nf-choose-title" aria-describedby="nf-error">{items}</fieldset>
+  {error}
   <div class="nf-actions"><button type="button" data-action="cancel">{cancel}</button><button type="submit" id="nf-submit">{go}</button></div>
 </form>"#,
             lang = self.lang.tag(),
             title = t(Msg::ChooseTitle),
+            error = Self::ERROR_LINE,
             cancel = t(Msg::Cancel),
             go = t(Msg::Continue),
         ));
@@ -226,30 +482,185 @@ impl WidgetHost {
             .map(|input| input.value())
     }
 
-    /// A card with one line of text: progress, success or a final error.
-    pub fn show_message(&self, message: &str, is_error: bool) {
-        let (id, class, role) = if is_error {
-            ("nf-error", "nf-error", "alert")
-        } else {
-            ("nf-status", "nf-status", "status")
-        };
+    /// The documents being read or signed, each with its own progress bar, the stage in a
+    /// status line, and Cancel (`cancel_requested`).
+    pub fn show_progress(&self, status: &str, rows: &[ProgressRow]) {
+        let t = |m| escape(&self.t(&m));
+        let items: String = rows
+            .iter()
+            .enumerate()
+            .map(|(i, row)| {
+                let size = row
+                    .size
+                    .map(|s| format!(r#" <span class="nf-size">{}</span>"#, crate::i18n::file_size(s)))
+                    .unwrap_or_default();
+                format!(
+                    r#"<li class="nf-file"><span class="nf-name" id="nf-file-{i}">{name}</span>{size} <span class="nf-state" id="nf-file-{i}-state"></span><progress id="nf-progress-{i}" max="100" value="0" aria-labelledby="nf-file-{i}"></progress></li>"#,
+                    name = escape(&row.name),
+                )
+            })
+            .collect();
         self.render(&format!(
-            r#"<div class="nf-card" lang="{}"><p id="{id}" class="{class}" role="{role}">{}</p></div>"#,
-            self.lang.tag(),
-            escape(message)
+            r#"<section class="nf-card" lang="{lang}" aria-labelledby="nf-title" aria-busy="true">
+  <h2 id="nf-title" tabindex="-1">{title}</h2>
+  <p id="nf-status" class="nf-status" role="status">{status}</p>
+  <ul id="nf-files" class="nf-files">{items}</ul>
+  <div class="nf-actions"><button type="button" data-action="cancel" id="nf-cancel">{cancel}</button></div>
+</section>"#,
+            lang = self.lang.tag(),
+            title = t(Msg::ProgressTitle),
+            status = escape(status),
+            cancel = t(Msg::Cancel),
         ));
+        self.focus("nf-title");
     }
 
+    /// One row of the progress widget: `fraction` of it done, and in words where it is.
+    pub fn set_progress(&self, row: usize, fraction: f64, state: &str) {
+        if let Some(bar) = self.element(&format!("nf-progress-{row}")) {
+            let percent = (fraction.clamp(0.0, 1.0) * 100.0).round();
+            let _ = bar.set_attribute("value", &format!("{percent}"));
+        }
+        set_text(&self.shadow, &format!("nf-file-{row}-state"), state);
+    }
+
+    /// Whether she pressed Cancel since the widget on screen was drawn.
+    pub fn cancel_requested(&self) -> bool {
+        self.cancel_requested.get()
+    }
+
+    /// The last widget: what was signed (names, format, level) and a button that closes it. The
+    /// portal already has the files; closing only clears the widget.
+    pub fn show_result(&self, signed: &Signed<'_>) {
+        let t = |m| escape(&self.t(&m));
+        let items: String = signed
+            .documents
+            .iter()
+            .map(|(name, size)| {
+                format!(
+                    r#"<li><span class="nf-name">{}</span> <span class="nf-size">{}</span></li>"#,
+                    escape(name),
+                    crate::i18n::file_size(*size)
+                )
+            })
+            .collect();
+        let outputs: Vec<String> = signed.outputs.iter().map(|o| escape(o)).collect();
+        self.render(&format!(
+            r#"<section class="nf-card" lang="{lang}" aria-labelledby="nf-title">
+  <h2 id="nf-title" tabindex="-1">{title}</h2>
+  <p id="nf-status" class="nf-status" role="status">{summary}</p>
+  <ul id="nf-signed">{items}</ul>
+  <dl id="nf-signed-as"><dt>{format_label}</dt><dd id="nf-format">{format}</dd><dt>{level_label}</dt><dd id="nf-level">{level}</dd><dt>{outputs_label}</dt><dd id="nf-outputs">{outputs}</dd></dl>
+  <div class="nf-actions"><button type="button" class="nf-primary" id="nf-done">{done}</button></div>
+</section>"#,
+            lang = self.lang.tag(),
+            title = t(Msg::ResultTitle),
+            summary = t(Msg::SignedCount {
+                count: signed.documents.len() as u32
+            }),
+            format_label = t(Msg::FormatLabel),
+            format = escape(signed.format),
+            level_label = t(Msg::LevelLabel),
+            level = t(signed.level.clone()),
+            outputs_label = t(Msg::OutputsLabel),
+            outputs = outputs.join(", "),
+            done = t(Msg::Close),
+        ));
+        self.close_with("nf-done");
+        self.focus("nf-title");
+    }
+
+    /// `id` clears the widget when pressed, also after the journey (and this host) ended: a
+    /// one-shot listener that frees itself when it runs.
+    fn close_with(&self, id: &str) {
+        let Some(button) = self.element(id) else {
+            return;
+        };
+        let shadow = self.shadow.clone();
+        let close = Closure::once_into_js(move || shadow.set_inner_html(""));
+        let options = AddEventListenerOptions::new();
+        options.set_once(true);
+        let _ = button.add_event_listener_with_callback_and_add_event_listener_options(
+            "click",
+            close.unchecked_ref(),
+            &options,
+        );
+    }
+
+    /// A card with one line of text: progress, or a final error with a Close button.
+    pub fn show_message(&self, message: &str, is_error: bool) {
+        if is_error {
+            self.render(&format!(
+                r#"<section class="nf-card" lang="{}"><p id="nf-error" class="nf-error" role="alert">{}</p><div class="nf-actions"><button type="button" id="nf-close">{}</button></div></section>"#,
+                self.lang.tag(),
+                escape(message),
+                escape(&self.t(&Msg::Close)),
+            ));
+            self.close_with("nf-close");
+            self.focus("nf-close");
+        } else {
+            self.render(&format!(
+                r#"<div class="nf-card" lang="{}"><p id="nf-status" class="nf-status" role="status">{}</p></div>"#,
+                self.lang.tag(),
+                escape(message)
+            ));
+        }
+    }
+
+    /// Says what is wrong in the error line (an empty message clears it, and every field's
+    /// invalid mark).
     pub fn set_error(&self, message: &str) {
         if let Some(el) = self.element("nf-error") {
             el.set_text_content(Some(message));
         }
+        if message.is_empty()
+            && let Ok(inputs) = self.shadow.query_selector_all("[aria-invalid]")
+        {
+            for i in 0..inputs.length() {
+                if let Some(el) = inputs.get(i).and_then(|n| n.dyn_into::<Element>().ok()) {
+                    let _ = el.remove_attribute("aria-invalid");
+                }
+            }
+        }
+    }
+
+    /// An error about one field: said, the field marked invalid and focused.
+    pub fn set_field_error(&self, input_id: &str, message: &str) {
+        self.set_error(message);
+        if let Some(el) = self.element(input_id) {
+            let _ = el.set_attribute("aria-invalid", "true");
+        }
+        self.focus(input_id);
     }
 
     pub fn set_status(&self, message: &str) {
         if let Some(el) = self.element("nf-status") {
             el.set_text_content(Some(message));
         }
+    }
+
+    /// The SMS code on screen was asked for at `sent_at` (ms): the widget counts down its
+    /// lifetime (the relay's, 5 minutes) and says when it has expired.
+    pub fn set_code_sent_at(&self, sent_at: f64) {
+        self.clocks.borrow_mut().code_expires_at = Some(sent_at + CODE_LIFETIME_MS);
+        self.refresh_clocks();
+    }
+
+    /// No new code for `seconds` (the relay's 429 + Retry-After): says so once in the error
+    /// line, and disables the buttons that would ask for one, counting down.
+    pub fn wait_before_new_code(&self, seconds: u32) {
+        let message = self.t(&Msg::ResendIn { seconds });
+        self.set_error(&message);
+        {
+            let mut clocks = self.clocks.borrow_mut();
+            clocks.resend_at = Some(now_ms() + f64::from(seconds) * 1000.0);
+            clocks.resend_error = Some(message);
+        }
+        self.refresh_clocks();
+    }
+
+    fn refresh_clocks(&self) {
+        update_clocks(&self.shadow, self.lang, &self.clocks);
     }
 
     pub fn value(&self, id: &str) -> String {
@@ -279,6 +690,7 @@ impl WidgetHost {
     }
 
     /// Disables the buttons while a request is in flight, so a double click sends nothing twice.
+    /// Buttons that ask for a new code stay disabled while the relay does not allow one.
     pub fn set_busy(&self, busy: bool) {
         if let Ok(buttons) = self.shadow.query_selector_all("button") {
             for i in 0..buttons.length() {
@@ -290,9 +702,20 @@ impl WidgetHost {
                 }
             }
         }
+        if let Ok(Some(form)) = self.shadow.query_selector(".nf-card") {
+            let _ = if busy {
+                form.set_attribute("aria-busy", "true")
+            } else {
+                form.remove_attribute("aria-busy")
+            };
+        }
+        if !busy {
+            self.refresh_clocks();
+        }
     }
 
     pub fn remove(&self) {
+        *self.clocks.borrow_mut() = Clocks::default();
         self.shadow.set_inner_html("");
     }
 
