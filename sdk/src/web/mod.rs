@@ -142,8 +142,8 @@ impl NubeFirma {
     /// - `visibleSignature` (PAdES): `{ page, x, y, width, height }` in PDF points from the
     ///   page's lower-left corner; the signer's name, ID number and the date are drawn there;
     /// - `asicSignature` (ASiC-E): `'cades'` (default) or `'xades'`;
-    /// - `onProgress`: called with `{ stage: 'hashing' | 'signing' | 'done', file, name, done,
-    ///   total }`.
+    /// - `onProgress`: called with `{ stage, file, name, done, total }`, `stage` one of
+    ///   `'hashing'`, `'waiting-for-code'`, `'signing'`, `'done'`.
     ///
     /// Only digests reach the relay. Resolves to `File`s (named after their input), in order.
     #[wasm_bindgen(js_name = signFiles)]
