@@ -72,7 +72,8 @@ class SmsAuthorization(csc_signer.CSCAuthorizationManager):
         async with self.session.get(outbox) as response:
             messages = await response.json()
         sms = messages[-1]["text"]
-        assert "did not say which documents" in sms, sms
+        # No Accept-Language from this client: the relay writes Spanish.
+        assert "no ha dicho qué documentos" in sms, sms
         otp = re.search(r"\b(\d{6})\b", sms).group(1)
         body = self.format_csc_auth_request(otp=otp, hash_b64s=hash_b64s)
         async with self.session.post(
