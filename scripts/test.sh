@@ -42,8 +42,8 @@ cargo build -p nubefirma-relay
 echo "== Playwright (Debian Chromium)"
 npx playwright test --config www-tests/playwright.config.mjs 2>&1 | tee -a "$log"
 
-# The signing journey (CAdES and PAdES, level B) in Firefox and WebKit through Selenium; each
-# prints a cargo-style "test result:" line.
+# The signing journey (CAdES and PAdES at level B, two files in an ASiC-E at level T) in Firefox
+# and WebKit through Selenium; each prints a cargo-style "test result:" line.
 echo "== end to end in Firefox (Selenium, geckodriver)"
 GECKODRIVER=$(command -v geckodriver) timeout -k 10 600 \
   .venv/bin/python www-tests/engines/test_sign.py firefox 2>&1 | tee -a "$log"

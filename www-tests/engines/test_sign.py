@@ -8,9 +8,9 @@ Usage (from the repository root, scripts/test.sh does this):
 Starts its own relay (`--listen 127.0.0.1:0`, a fresh data folder) and demo-site server on free
 ports, registers, activates and gives a certificate to each citizen over the relay's HTTP API (as
 www-tests/tests/helpers.mjs does), then in the browser: picks a file in the portal, chooses the
-format at level B, signs, logs in in the widget (inside its open shadow root), enters the SMS code
+format and level, signs, logs in in the widget (inside its open shadow root), enters the SMS code
 from the dev outbox and takes the signed file, which tools nobody here wrote check (openssl cms
--cades for CAdES; pyHanko and pdfsig for PAdES). Prints one cargo-style `test result:` line, which
+-cades for CAdES and ASiC-E; pyHanko and pdfsig for PAdES). Prints one cargo-style `test result:` line, which
 scripts/test.sh adds up.
 
 Environment: CARGO_TARGET_DIR (where the relay binary is, as cargo), GECKODRIVER (geckodriver's
@@ -21,6 +21,7 @@ kept offline (SE_OFFLINE, SE_AVOID_STATS): every path is given explicitly.
 
 import base64
 import glob
+import hashlib
 import json
 import os
 import random
@@ -210,7 +211,8 @@ def firefox(download_dir):
         "browser.download.useDownloadDir": True,
         "browser.download.always_ask_before_handling_new_types": False,
         "browser.helperApps.neverAsk.saveToDisk":
-            "application/pkcs7-signature,application/pdf,application/octet-stream",
+            "application/pkcs7-signature,application/pkcs7-mime,application/pdf,application/xml,"
+            "application/vnd.etsi.asic-e+zip,application/octet-stream",
         "pdfjs.disabled": True,
         "intl.accept_languages": "en-GB",
         # Offline: nothing to update, report or fetch in the background.
@@ -268,14 +270,16 @@ class Journey:
         found = host.shadow_root.find_elements(By.CSS_SELECTOR, selector)
         return found[0] if found and found[0].is_displayed() else None
 
-    def sign(self, citizen, path, fmt):
-        """Signs `path` in the portal in format `fmt` at level B; returns the signed file's bytes."""
+    def sign(self, citizen, paths, fmt, level="B"):
+        """Signs the files in the portal (one SMS code) in format `fmt` at `level`; returns the
+        first signed file's name and bytes."""
         d = self.driver
         d.get(self.servers.site + "/")
         self.until("the SDK to load", lambda: d.find_elements(By.CSS_SELECTOR, "#sign[data-ready=true]"))
-        d.find_element(By.ID, "file").send_keys(path)
+        # Several files: one send_keys with the paths a line each (the input is `multiple`).
+        d.find_element(By.ID, "file").send_keys("\n".join(paths))
         Select(d.find_element(By.ID, "format")).select_by_value(fmt)
-        Select(d.find_element(By.ID, "level")).select_by_value("B")
+        Select(d.find_element(By.ID, "level")).select_by_value(level)
         Select(d.find_element(By.ID, "lang")).select_by_value("en")
         d.find_element(By.ID, "sign").click()
 
@@ -288,6 +292,12 @@ class Journey:
         shown = self.widget("#nf-vc").text.strip()
         assert re.fullmatch(r"\d{4}", shown), shown
         assert f"Verification code {shown}" in sms, (shown, sms)
+        # One signature per file, but an ASiC-E is one signature over its manifest.
+        signatures = 1 if fmt == "asice" else len(paths)
+        assert f"to sign {signatures} document(s)" in sms, sms
+        host = d.find_element(By.ID, "nubefirma")
+        names = [e.text for e in host.shadow_root.find_elements(By.CSS_SELECTOR, "#nf-documents .nf-name")]
+        assert names == [os.path.basename(p) for p in paths], names
         otp.send_keys(self.servers.code_in(sms))
         self.widget("#nf-submit").click()
 
@@ -296,7 +306,7 @@ class Journey:
             if "Not signed" in result.text:
                 raise AssertionError(f"{self.engine}: {result.text}")
             return d.find_elements(By.ID, "download")
-        link = self.until("the signed file's link", link)[0]
+        link = self.until("the signed file's link", link, timeout=60)[0]
         name = link.get_attribute("download")
         if self.engine == "firefox":
             return name, self.download(link, name)
@@ -336,7 +346,7 @@ def test_cades(journey, work):
     doc = os.path.join(work, f"informe-{journey.engine}.txt")
     with open(doc, "w") as f:
         f.write(f"NUBEFIRMA-PAYLOAD-{os.urandom(16 * 1024).hex()}")
-    name, p7s = journey.sign(citizen, doc, "cades")
+    name, p7s = journey.sign(citizen, [doc], "cades")
     assert name == os.path.basename(doc) + ".p7s", name
     p7s_path = os.path.join(work, f"{journey.engine}-{name}")
     with open(p7s_path, "wb") as f:
@@ -358,7 +368,7 @@ def test_pades(journey, work):
                 "-c", "/Helvetica findfont 24 scalefont setfont 72 720 moveto "
                       f"({journey.engine} contrato) show showpage"])
     assert made.returncode == 0, made.stderr
-    name, signed = journey.sign(citizen, pdf, "pades")
+    name, signed = journey.sign(citizen, [pdf], "pades")
     assert name == f"contrato-{journey.engine}_signed.pdf", name
     with open(pdf, "rb") as f:
         original = f.read()
@@ -376,7 +386,43 @@ def test_pades(journey, work):
     assert "Signature is Valid." in ok.stdout and "Total document signed" in ok.stdout, ok.stdout
 
 
-TESTS = [test_cades, test_pades]
+def test_asice_two_files_level_t(journey, work):
+    """Two files with one SMS code, one of them hashed over several 1 MiB slices, in an ASiC-E
+    with CAdES at level T (the relay's TSA through CSC signatures/timestamp)."""
+    servers = journey.servers
+    citizen = servers.citizen_with_certificate()
+    docs = {f"anexo-{journey.engine}.bin": os.urandom(2_500_000), "nota.txt": b"nota de entrega\n"}
+    paths = []
+    for name, data in docs.items():
+        paths.append(os.path.join(work, name))
+        with open(paths[-1], "wb") as f:
+            f.write(data)
+    name, asice = journey.sign(citizen, paths, "asice", level="T")
+    assert name == f"anexo-{journey.engine}.asice", name
+    out = os.path.join(work, f"{journey.engine}-{name}")
+    with open(out, "wb") as f:
+        f.write(asice)
+    unzipped = os.path.join(work, f"{journey.engine}-asice")
+    ok = run(["unzip", "-q", out, "-d", unzipped])
+    assert ok.returncode == 0, ok.stderr
+    for entry, data in docs.items():
+        with open(os.path.join(unzipped, entry), "rb") as f:
+            assert f.read() == data, f"{entry} carried unchanged"
+    manifest = os.path.join(unzipped, "META-INF", "ASiCManifest.xml")
+    with open(manifest) as f:
+        listed = f.read()
+    for entry, data in docs.items():
+        digest = base64.b64encode(hashlib.sha256(data).digest()).decode()
+        assert entry in listed and digest in listed, f"{entry} and its SHA-256 in the manifest"
+    p7s = os.path.join(unzipped, "META-INF", "signature001.p7s")
+    ok = run(["openssl", "cms", "-verify", "-cades", "-binary", "-inform", "DER", "-in", p7s,
+              "-content", manifest, "-CAfile", servers.ca_pem, "-purpose", "any", "-out", os.devnull])
+    assert ok.returncode == 0 and "Verification successful" in ok.stderr, ok.stderr
+    printed = run(["openssl", "cms", "-cmsout", "-print", "-inform", "DER", "-in", p7s]).stdout
+    assert "id-smime-aa-timeStampToken" in printed, "level T: a signature timestamp"
+
+
+TESTS = [test_cades, test_pades, test_asice_two_files_level_t]
 
 
 def main():
