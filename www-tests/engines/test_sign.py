@@ -9,7 +9,8 @@ Starts its own relay (`--listen 127.0.0.1:0`, a fresh data folder) and demo-site
 ports, registers, activates and gives a certificate to each citizen over the relay's HTTP API (as
 www-tests/tests/helpers.mjs does), then in the browser: picks a file in the portal, chooses the
 format and level, signs, logs in in the widget (inside its open shadow root), enters the SMS code
-from the dev outbox and takes the signed file, which tools nobody here wrote check (openssl cms
+from the dev outbox and takes the signed file (read in the page; Firefox also downloads it, and
+the two must be equal), which tools nobody here wrote check (openssl cms
 -cades for CAdES and ASiC-E; pyHanko and pdfsig for PAdES). Prints one cargo-style `test result:` line, which
 scripts/test.sh adds up.
 
@@ -75,6 +76,9 @@ def http(method, url, body=None, headers=None):
     """(status, parsed JSON or text) of one request; never raises on HTTP errors."""
     data = None if body is None else json.dumps(body).encode()
     req = urllib.request.Request(url, data=data, method=method, headers=dict(headers or {}))
+    # The relay writes the SMS in the language the client names (Spanish by default); the
+    # widgets here speak English, so the API calls too.
+    req.add_header("accept-language", "en")
     if data is not None:
         req.add_header("content-type", "application/json")
     try:
@@ -281,6 +285,12 @@ class Journey:
         Select(d.find_element(By.ID, "format")).select_by_value(fmt)
         Select(d.find_element(By.ID, "level")).select_by_value(level)
         Select(d.find_element(By.ID, "lang")).select_by_value("en")
+        # Keep each Blob the portal makes a link to, to read the result inside the page (below).
+        d.execute_script("""
+            const make = URL.createObjectURL;
+            window.nfBlobs = {};
+            URL.createObjectURL = (blob) => { const url = make.call(URL, blob); window.nfBlobs[url] = blob; return url; };
+        """)
         d.find_element(By.ID, "sign").click()
 
         self.until("the login widget", lambda: self.widget("#nf-id")).send_keys(citizen["idNumber"])
@@ -308,9 +318,11 @@ class Journey:
             return d.find_elements(By.ID, "download")
         link = self.until("the signed file's link", link, timeout=60)[0]
         name = link.get_attribute("download")
+        in_page = self.blob_of(link)
         if self.engine == "firefox":
-            return name, self.download(link, name)
-        return name, self.blob_of(link)
+            downloaded = self.download(link, name)
+            assert downloaded == in_page, "the download is the portal's Blob"
+        return name, in_page
 
     def download(self, link, name):
         """Firefox saves it into the download folder (browser.download.dir)."""
@@ -322,15 +334,17 @@ class Journey:
             return f.read()
 
     def blob_of(self, link):
-        """WebKit's driver cannot choose a download folder: read the link's blob: URL in the page."""
+        """The bytes behind the link's blob: URL, read in the page. WebKit's driver cannot choose a
+        download folder, and the portal's CSP (connect-src) refuses fetch() of a blob: URL, so the
+        Blob kept when the portal made the URL is read with a FileReader."""
         encoded = self.driver.execute_async_script("""
             const [href, done] = arguments;
-            fetch(href).then((r) => r.blob()).then((blob) => {
-              const reader = new FileReader();
-              reader.onload = () => done(reader.result.split(',')[1]);
-              reader.onerror = () => done('ERROR ' + reader.error);
-              reader.readAsDataURL(blob);
-            }, (err) => done('ERROR ' + err));
+            const blob = window.nfBlobs[href];
+            if (!blob) return done('ERROR no Blob behind ' + href);
+            const reader = new FileReader();
+            reader.onload = () => done(reader.result.split(',')[1]);
+            reader.onerror = () => done('ERROR ' + reader.error);
+            reader.readAsDataURL(blob);
         """, link.get_attribute("href"))
         assert not encoded.startswith("ERROR"), encoded
         return base64.b64decode(encoded)
