@@ -96,6 +96,14 @@ class Servers:
     """A relay on a fresh data folder and the demo site pointing at it."""
 
     def __init__(self, work):
+        self.procs = []
+        try:
+            self.start(work)
+        except BaseException:
+            self.stop()
+            raise
+
+    def start(self, work):
         self.data = os.path.join(work, "data")
         site_port = free_port()
         self.site = f"http://127.0.0.1:{site_port}"
@@ -104,6 +112,7 @@ class Servers:
             [RELAY_BIN, "serve", "--dev", "--data", self.data, "--listen", "127.0.0.1:0",
              "--cors-origin", self.site],
             stdout=self.relay_log, stderr=subprocess.STDOUT, cwd=work)
+        self.procs.append(self.relay_proc)
 
         def listening():
             if self.relay_proc.poll() is not None:
@@ -117,6 +126,7 @@ class Servers:
             ["node", os.path.join(ROOT, "demo-site", "serve.mjs"), "--port", str(site_port),
              "--relay", self.relay],
             stdout=self.site_log, stderr=subprocess.STDOUT)
+        self.procs.append(self.site_proc)
 
         def site_up():
             try:
@@ -131,7 +141,7 @@ class Servers:
             self.operator_token = f.read().strip()
 
     def stop(self):
-        for proc in (self.site_proc, self.relay_proc):
+        for proc in reversed(self.procs):
             proc.terminate()
             try:
                 proc.wait(timeout=10)
