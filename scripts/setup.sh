@@ -20,6 +20,12 @@ command -v xmlsec1 >/dev/null || need_apt+=(xmlsec1)
 command -v gs >/dev/null || need_apt+=(ghostscript)
 command -v unzip >/dev/null || need_apt+=(unzip)
 python3 -c 'import venv, ensurepip' 2>/dev/null || need_apt+=(python3-venv)
+# The other browser engines (www-tests/engines/, wasm-bindgen tests): Firefox ESR; WebKit's
+# WebDriver, which brings libwebkit2gtk-4.1-0 and its MiniBrowser; a virtual display for it.
+command -v firefox-esr >/dev/null || need_apt+=(firefox-esr)
+[ -x /usr/bin/WebKitWebDriver ] || need_apt+=(webkit2gtk-driver)
+command -v xvfb-run >/dev/null || need_apt+=(xvfb)
+command -v xauth >/dev/null || need_apt+=(xauth)
 if [ ${#need_apt[@]} -gt 0 ]; then
   say "apt-get install ${need_apt[*]}"
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
@@ -42,6 +48,14 @@ if [ "$want" != "$have" ]; then
   cargo install wasm-bindgen-cli --version "$want"
 fi
 
+# geckodriver (Firefox's WebDriver) from crates.io, pinned, into ~/.cargo/bin beside
+# wasm-bindgen-test-runner: Debian has none, and npm's geckodriver downloads from GitHub.
+geckodriver_version=0.37.1
+if [ "$(geckodriver --version 2>/dev/null | awk 'NR == 1 {print $2}')" != "$geckodriver_version" ]; then
+  say "cargo install geckodriver $geckodriver_version (about 2.5 minutes, once)"
+  cargo install --locked geckodriver --version "$geckodriver_version"
+fi
+
 # npm: binaryen's wasm-opt (never Debian's: it corrupts wasm-bindgen output) and Playwright.
 if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/@playwright/test ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   say "npm ci"
@@ -50,7 +64,7 @@ fi
 
 # Python tools for interop and API tests (pyHanko, Schemathesis), pinned, in .venv.
 if [ ! -x .venv/bin/python ] || [ scripts/requirements-test.txt -nt .venv/.installed ]; then
-  say "python venv: pyHanko, Schemathesis"
+  say "python venv: pyHanko, Schemathesis, Selenium"
   python3 -m venv .venv
   .venv/bin/pip install --quiet --disable-pip-version-check -r scripts/requirements-test.txt
   touch .venv/.installed

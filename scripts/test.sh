@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets up and runs every test: format and lints, native cargo tests (pure logic, relay HTTP
-# surface), wasm-bindgen tests in headless Chromium, the Playwright end-to-end tests, and a
-# short run of every fuzz target.
+# surface), wasm-bindgen tests in headless Chromium, Firefox and WebKit, the Playwright end-to-end
+# tests (Chromium), the signing journey in Firefox and WebKit (Selenium), and a short run of every
+# fuzz target.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -24,12 +25,30 @@ cargo test --workspace 2>&1 | tee -a "$log"
 echo "== wasm-bindgen tests in Chromium"
 CHROMEDRIVER=$(command -v chromedriver) cargo test -p nubefirma-sdk --target wasm32-unknown-unknown --test browser 2>&1 | tee -a "$log"
 
+# The same tests in the other engines (shared/TOOLCHAIN.md), one driver variable per run, each
+# bounded: Firefox ESR through geckodriver (headless), WebKit through WebKitWebDriver, whose
+# MiniBrowser needs a display (xvfb-run) and hangs without one.
+echo "== wasm-bindgen tests in Firefox"
+GECKODRIVER=$(command -v geckodriver) timeout -k 10 600 \
+  cargo test -p nubefirma-sdk --target wasm32-unknown-unknown --test browser 2>&1 | tee -a "$log"
+echo "== wasm-bindgen tests in WebKit"
+SAFARIDRIVER=/usr/bin/WebKitWebDriver xvfb-run -a timeout -k 10 600 \
+  cargo test -p nubefirma-sdk --target wasm32-unknown-unknown --test browser 2>&1 | tee -a "$log"
+
 echo "== build SDK and relay for the end-to-end tests"
 scripts/build-sdk.sh
 cargo build -p nubefirma-relay
 
 echo "== Playwright (Debian Chromium)"
 npx playwright test --config www-tests/playwright.config.mjs 2>&1 | tee -a "$log"
+
+# The signing journey (CAdES and PAdES at level B, two files in an ASiC-E at level T) in Firefox
+# and WebKit through Selenium; each prints a cargo-style "test result:" line.
+echo "== end to end in Firefox (Selenium, geckodriver)"
+GECKODRIVER=$(command -v geckodriver) timeout -k 10 600 \
+  .venv/bin/python www-tests/engines/test_sign.py firefox 2>&1 | tee -a "$log"
+echo "== end to end in WebKit (Selenium, WebKitWebDriver)"
+xvfb-run -a timeout -k 10 600 .venv/bin/python www-tests/engines/test_sign.py webkit 2>&1 | tee -a "$log"
 
 # Each fuzz target briefly (NUBEFIRMA_FUZZ_SECONDS, default 20 s each; longer runs: docs/fuzzing.md),
 # after the regression inputs; its summary line counts targets.
