@@ -93,6 +93,8 @@ fn parse_visible(text: &str) -> Result<nubefirma_containers::pades::VisibleSigna
         return Err("WIDTH and HEIGHT above 0, X and Y finite".into());
     }
     Ok(nubefirma_containers::pades::VisibleSignature {
+        // The words of Spanish public administrations; the browser SDK draws the citizen's.
+        labels: nubefirma_containers::pades::AppearanceLabels::SPANISH,
         page: page as u32,
         x,
         y,

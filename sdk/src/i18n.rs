@@ -650,6 +650,35 @@ fn with_attempts_left(lang: Lang, lead: &str, attempts_left: Option<u32>) -> Str
     format!("{lead} {tail}")
 }
 
+/// The words of a visible PAdES signature, in the citizen's language (WinAnsi characters only,
+/// as the PDF's standard font needs).
+pub fn appearance_labels(lang: Lang) -> nubefirma_containers::pades::AppearanceLabels {
+    use nubefirma_containers::pades::AppearanceLabels;
+    match lang {
+        Lang::Es => AppearanceLabels::SPANISH,
+        Lang::Ca => AppearanceLabels {
+            signed_by: "Signat digitalment per",
+            id_number: "NIF/NIE",
+            date: "Data",
+        },
+        Lang::Eu => AppearanceLabels {
+            signed_by: "Sinatzaile digitala",
+            id_number: "IFZ/AIZ",
+            date: "Data",
+        },
+        Lang::Gl => AppearanceLabels {
+            signed_by: "Asinado dixitalmente por",
+            id_number: "NIF/NIE",
+            date: "Data",
+        },
+        Lang::En => AppearanceLabels {
+            signed_by: "Digitally signed by",
+            id_number: "ID number",
+            date: "Date",
+        },
+    }
+}
+
 /// A date as each language writes it.
 pub fn date_text(lang: Lang, date: Date) -> String {
     let Date { year, month, day } = date;
@@ -791,6 +820,22 @@ mod tests {
                 assert!(!text(lang, &msg).trim().is_empty(), "{msg:?} in {lang:?}");
             }
         }
+    }
+
+    #[test]
+    fn visible_signature_labels_are_winansi_in_every_language() {
+        let mut first_lines = std::collections::HashSet::new();
+        for lang in Lang::ALL {
+            let labels = appearance_labels(lang);
+            for text in [labels.signed_by, labels.id_number, labels.date] {
+                assert!(
+                    !text.is_empty() && text.chars().all(|c| (c as u32) < 0x100),
+                    "{text}"
+                );
+            }
+            first_lines.insert(labels.signed_by);
+        }
+        assert_eq!(first_lines.len(), 5);
     }
 
     #[test]

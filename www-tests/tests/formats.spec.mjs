@@ -123,9 +123,10 @@ test('PAdES at level T with a visible signature: pyHanko, pdfsig and qpdf accept
   expect(pdfsig.stdout).toContain('Signature is Valid.');
   expect(pdfsig.stdout).toContain('Total document signed');
   expect(run('qpdf', ['--check', signed]).status).toBe(0);
-  // The visible signature's appearance names her ID number.
+  // The visible signature's appearance names her ID number, in the widgets' language.
   const text = run('gs', ['-q', '-dBATCH', '-dNOPAUSE', '-dSAFER', '-sDEVICE=txtwrite', '-sOutputFile=-', signed]);
   expect(text.stdout).toContain(citizen.idNumber);
+  expect(text.stdout).toContain('Digitally signed by');
 
   const bad = tampered(signed, original.length / 2);
   expect(pyhankoValidate(bad).status).not.toBe(0);

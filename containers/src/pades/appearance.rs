@@ -206,20 +206,29 @@ pub(crate) fn appearance_stream(
     when: (i64, u32, u32, u32, u32, u32),
     width: f32,
     height: f32,
+    labels: &super::AppearanceLabels,
 ) -> Vec<u8> {
     let (year, month, day, hour, minute, _) = when;
-    let mut lines: Vec<Vec<u8>> = vec!["Firmado digitalmente por".chars().map(win_ansi).collect()];
+    let mut lines: Vec<Vec<u8>> = vec![labels.signed_by.chars().map(win_ansi).collect()];
     if !signer.name.is_empty() {
         lines.push(signer.name.chars().map(win_ansi).collect());
     }
     if let Some(id) = &signer.id_number {
-        lines.push(format!("NIF/NIE: {id}").chars().map(win_ansi).collect());
+        lines.push(
+            format!("{}: {id}", labels.id_number)
+                .chars()
+                .map(win_ansi)
+                .collect(),
+        );
     }
     lines.push(
-        format!("Fecha: {year:04}-{month:02}-{day:02} {hour:02}:{minute:02} UTC")
-            .chars()
-            .map(win_ansi)
-            .collect(),
+        format!(
+            "{}: {year:04}-{month:02}-{day:02} {hour:02}:{minute:02} UTC",
+            labels.date
+        )
+        .chars()
+        .map(win_ansi)
+        .collect(),
     );
     let margin = 4.0f32.min(width / 10.0).min(height / 10.0);
     let widest = lines

@@ -66,7 +66,7 @@ pub struct PadesRequest<'a> {
     pub with_timestamp: bool,
 }
 
-/// A visible signature's box.
+/// A visible signature's box, and the words it is drawn with.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct VisibleSignature {
     /// 1-based page number.
@@ -76,6 +76,29 @@ pub struct VisibleSignature {
     pub y: f32,
     pub width: f32,
     pub height: f32,
+    /// In the citizen's language: this crate has no texts of its own.
+    pub labels: AppearanceLabels,
+}
+
+/// The words around the signer's name, ID number and date in a visible signature (characters
+/// outside WinAnsi are drawn as `?`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AppearanceLabels {
+    /// The first line, e.g. "Firmado digitalmente por".
+    pub signed_by: &'static str,
+    /// Before the ID number, e.g. "NIF/NIE".
+    pub id_number: &'static str,
+    /// Before the date, e.g. "Fecha".
+    pub date: &'static str,
+}
+
+impl AppearanceLabels {
+    /// Spanish, the default of Spanish public administrations.
+    pub const SPANISH: Self = Self {
+        signed_by: "Firmado digitalmente por",
+        id_number: "NIF/NIE",
+        date: "Fecha",
+    };
 }
 
 /// A signed PDF waiting for its signature value: the file is written, `/Contents` is zeros.
@@ -219,7 +242,7 @@ pub fn prepare(req: &PadesRequest<'_>) -> Result<PreparedPades, PdfError> {
             let signer = appearance::signer_of(req.signer_certificate_der);
             (
                 [v.x, v.y, v.x + v.width, v.y + v.height],
-                appearance::appearance_stream(&signer, when, v.width, v.height),
+                appearance::appearance_stream(&signer, when, v.width, v.height, &v.labels),
             )
         }
         None => ([0.0; 4], Vec::new()),

@@ -597,6 +597,7 @@ fn a_ghostscript_export_signs_visibly_on_page_two() {
         y: 60.0,
         width: 220.0,
         height: 70.0,
+        labels: AppearanceLabels::SPANISH,
     };
     let out = sign_with(&pki, &pdf, Some(visible), None);
     let update = &out[pdf.len()..];
@@ -815,6 +816,7 @@ fn hostile_inputs_never_panic() {
                         y: 0.0,
                         width: 10.0,
                         height: 10.0,
+                        labels: AppearanceLabels::SPANISH,
                     }),
                     with_timestamp: false,
                 });
@@ -839,6 +841,7 @@ fn hostile_inputs_never_panic() {
             y: 0.0,
             width: 10.0,
             height: 10.0,
+            labels: AppearanceLabels::SPANISH,
         }),
         with_timestamp: false,
     });
@@ -923,6 +926,7 @@ fn an_accented_name_renders_in_the_visible_signature() {
             y: 50.0,
             width: 250.0,
             height: 80.0,
+            labels: AppearanceLabels::SPANISH,
         }),
         None,
     );
@@ -1078,6 +1082,7 @@ fn a_linearized_pdf_signs_on_its_last_page() {
             y: 72.0,
             width: 200.0,
             height: 50.0,
+            labels: AppearanceLabels::SPANISH,
         }),
         None,
     );

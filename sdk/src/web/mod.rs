@@ -21,7 +21,7 @@ use crate::errors::{ErrorCode, SdkError};
 use crate::i18n::Lang;
 use client::RelayClient;
 use nubefirma_containers::format::Format;
-use nubefirma_containers::pades::VisibleSignature;
+use nubefirma_containers::pades::{AppearanceLabels, VisibleSignature};
 use widgets::WidgetHost;
 
 fn js_error(err: &SdkError) -> JsValue {
@@ -192,7 +192,12 @@ impl NubeFirma {
             };
             let ui = WidgetHost::attach(&mount, lang)?;
             let visible = visible_signature(&option(&options, "visibleSignature"))
-                .map_err(|why: String| invalid(why.as_str()))?;
+                .map_err(|why: String| invalid(why.as_str()))?
+                // Drawn in the citizen's words: the same language as the widgets.
+                .map(|v| VisibleSignature {
+                    labels: crate::i18n::appearance_labels(lang),
+                    ..v
+                });
             if visible.is_some() && format != Format::Pades {
                 return Err(invalid("visibleSignature: only for format 'pades'"));
             }
@@ -242,6 +247,7 @@ fn visible_signature(value: &JsValue) -> Result<Option<VisibleSignature>, String
         return Err("visibleSignature: width and height above 0".into());
     }
     Ok(Some(VisibleSignature {
+        labels: AppearanceLabels::SPANISH,
         page: page as u32,
         x: number("x")? as f32,
         y: number("y")? as f32,
