@@ -3,40 +3,13 @@
 // so a passing state (progress) can be looked at.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { request as httpRequest } from 'node:http';
-import { randomInt } from 'node:crypto';
 import { expect } from '@playwright/test';
-import { RELAY, newCitizen, register, nthSms, codeIn } from './helpers.mjs';
+import { RELAY, newCitizen, register, nthSms, codeIn, postFromAddress } from './helpers.mjs';
 
 const require = createRequire(import.meta.url);
 const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
 export const LANGS = ['es', 'ca', 'eu', 'gl', 'en'];
-
-/**
- * POST `data` to the relay from `localAddress` (any 127.x.y.z reaches the relay on 127.0.0.1).
- * Resolves `{ status, json }`.
- */
-function postFrom(localAddress, path, data, headers = {}) {
-  const body = JSON.stringify(data);
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(`${RELAY}${path}`, {
-      method: 'POST',
-      localAddress,
-      headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers },
-    }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk) => { text += chunk; });
-      res.on('end', () => resolve({
-        status: res.statusCode, retryAfter: res.headers['retry-after'], text,
-        json: () => JSON.parse(text),
-      }));
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
 
 /**
  * A registered and activated citizen (with a certificate when asked). The relay limits
@@ -48,14 +21,7 @@ function postFrom(localAddress, path, data, headers = {}) {
 export async function citizen(request, { certificate = false } = {}) {
   const c = newCitizen();
   const activationCode = await register(request, c);
-  const from = `127.${randomInt(1, 255)}.${randomInt(0, 256)}.${randomInt(1, 255)}`;
-  const post = async (path, data, headers) => {
-    for (;;) {
-      const res = await postFrom(from, path, data, headers);
-      if (res.status !== 429) return res;
-      await new Promise((r) => setTimeout(r, 1000 * Number(res.retryAfter ?? 5)));
-    }
-  };
+  const post = (path, data, headers) => postFromAddress(c.address, path, data, headers);
   const start = await post('/api/v1/activation/start', { idNumber: c.idNumber, activationCode });
   expect(start.status, start.text).toBe(200);
   const { activationId } = start.json();
