@@ -69,11 +69,21 @@ pub fn detect(bytes: &[u8]) -> Result<Kind, StructureError> {
     } else if trimmed.starts_with(b"<") {
         Ok(Kind::Xades)
     } else if bytes.first() == Some(&0x30) {
-        // CMS: attached when the encapsulated content is there.
-        match validate_cades_attached(bytes) {
-            Ok(_) => Ok(Kind::CadesAttached),
-            Err(_) => Ok(Kind::CadesDetached),
-        }
+        // CMS: attached when the encapsulated content is there. Only decoded here: the
+        // signature itself is checked once, by `verify`.
+        let attached = cms::content_info::ContentInfo::from_der(bytes)
+            .ok()
+            .and_then(|info| {
+                info.content
+                    .decode_as::<cms::signed_data::SignedData>()
+                    .ok()
+            })
+            .is_some_and(|sd| sd.encap_content_info.econtent.is_some());
+        Ok(if attached {
+            Kind::CadesAttached
+        } else {
+            Kind::CadesDetached
+        })
     } else {
         Err(StructureError(
             "not a PDF, ASiC-E, XML or CMS signature".into(),
