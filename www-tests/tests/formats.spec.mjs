@@ -4,7 +4,7 @@ import { test, expect } from '@playwright/test';
 import { writeFileSync, readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { nthSms, codeIn, caPem, citizenWithCertificate, smsTo } from './helpers.mjs';
+import { RELAY, nthSms, codeIn, caPem, citizenWithCertificate, smsTo } from './helpers.mjs';
 
 /**
  * Signs `paths` on the demo portal as `format` ('cades', 'cades-attached', 'pades', 'xades',
@@ -12,6 +12,10 @@ import { nthSms, codeIn, caPem, citizenWithCertificate, smsTo } from './helpers.
  */
 async function signOnPortal(page, request, testInfo, paths, { format, level = 'B', visible = false, lang = 'en' }) {
   const citizen = await citizenWithCertificate(request);
+  const relayRequests = [];
+  page.on('request', (req) => {
+    if (req.url().startsWith(RELAY)) relayRequests.push({ url: req.url(), body: req.postDataBuffer() ?? Buffer.alloc(0) });
+  });
   await page.goto('/');
   await expect(page.locator('#sign[data-ready=true]')).toBeAttached();
   await page.locator('#file').setInputFiles(paths);
@@ -39,6 +43,17 @@ async function signOnPortal(page, request, testInfo, paths, { format, level = 'B
     const path = testInfo.outputPath(download.suggestedFilename());
     await download.saveAs(path);
     outputs.push(path);
+  }
+  // The documents never left the browser, whatever the format: no request to the relay carries
+  // their bytes (raw or base64), and each is small (digests and protocol fields only).
+  expect(relayRequests.length).toBeGreaterThan(0);
+  for (const path of paths) {
+    const sample = readFileSync(path).subarray(0, 48);
+    for (const { url, body } of relayRequests) {
+      expect(body.includes(sample), url).toBe(false);
+      expect(body.toString('latin1'), url).not.toContain(sample.toString('base64').slice(0, 40));
+      expect(body.length, url).toBeLessThan(4096);
+    }
   }
   return { citizen, outputs };
 }
