@@ -61,14 +61,153 @@ function once(load) {
 
 const THEMES = ['light', 'dark', 'auto'];
 
+/** How long a new hashing Worker may take to load its wasm before the page hashes instead. */
+const WORKER_START_MS = 15_000;
+
+function workerUnavailable(why) {
+  const err = new Error(`the hashing Worker is unavailable: ${why instanceof Error ? why.message : why}`);
+  err.name = 'WorkerUnavailable';
+  return err;
+}
+
+/**
+ * Hashing in a module Web Worker (hash-worker.js, the same wasm), as the wasm expects it
+ * (sdk/src/web/file_hash.rs): `start(blob, withCrc)` → a job whose `next()` resolves to
+ * `{ done, total }` events and at last to `{ sha256, size, crc32 }`, and whose `cancel()` stops
+ * it. A Worker that cannot be made, does not load or dies rejects with `WorkerUnavailable`, and
+ * the wasm then hashes on the page (the fallback when a browser or a CSP allows no Worker).
+ * `warm()` starts the Worker ahead of need, while the citizen logs in.
+ */
+function workerHasher(makeWorker) {
+  let failed = null;
+  let current = null;
+  let nextId = 0;
+
+  function spawn() {
+    if (failed) throw failed;
+    if (current) return current;
+    let worker;
+    try {
+      worker = makeWorker();
+    } catch (err) {
+      failed = workerUnavailable(err);
+      throw failed;
+    }
+    const state = { worker, jobs: new Map() };
+    let markReady;
+    let markFailed;
+    state.ready = new Promise((resolve, reject) => { markReady = resolve; markFailed = reject; });
+    state.ready.catch(() => {});
+    const timer = setTimeout(() => fail(new Error('it did not start in time')), WORKER_START_MS);
+    const fail = (why) => {
+      clearTimeout(timer);
+      failed = workerUnavailable(why);
+      worker.terminate();
+      if (current === state) current = null;
+      markFailed(failed);
+      for (const job of state.jobs.values()) job.fail(failed);
+      state.jobs.clear();
+    };
+    state.stop = () => {
+      clearTimeout(timer);
+      worker.terminate();
+      if (current === state) current = null;
+      for (const job of state.jobs.values()) job.fail(workerUnavailable('stopped'));
+      state.jobs.clear();
+    };
+    worker.onmessage = ({ data }) => {
+      if (data?.ready) {
+        clearTimeout(timer);
+        markReady();
+      } else if (data?.failed !== undefined) {
+        fail(new Error(data.failed));
+      } else {
+        state.jobs.get(data?.id)?.receive(data);
+      }
+    };
+    // A script that cannot be fetched, a CSP that forbids it, a crash: hash on the page.
+    worker.onerror = (event) => {
+      event.preventDefault();
+      fail(new Error(event.message || 'it failed to load or crashed'));
+    };
+    worker.onmessageerror = () => fail(new Error('a message could not be read'));
+    current = state;
+    return state;
+  }
+
+  function start(blob, withCrc) {
+    const state = spawn();
+    const id = ++nextId;
+    const queue = [];
+    let waiting = null;
+    let error = null;
+    const push = (event) => {
+      if (waiting) {
+        waiting.resolve(event);
+        waiting = null;
+      } else if (event.done !== undefined && queue.at(-1)?.done !== undefined) {
+        queue[queue.length - 1] = event; // only the latest progress matters
+      } else {
+        queue.push(event);
+      }
+    };
+    const job = {
+      receive(data) {
+        if (data.error !== undefined) {
+          state.jobs.delete(id);
+          job.fail(new Error(data.error));
+        } else if (data.digest !== undefined) {
+          state.jobs.delete(id);
+          push(data.digest);
+        } else {
+          push({ done: data.done, total: data.total });
+        }
+      },
+      fail(err) {
+        error = err;
+        waiting?.reject(err);
+        waiting = null;
+      },
+    };
+    state.jobs.set(id, job);
+    state.ready.then(() => state.worker.postMessage({ id, blob, withCrc }), () => {});
+    return {
+      next() {
+        if (queue.length > 0) return Promise.resolve(queue.shift());
+        if (error) return Promise.reject(error);
+        return new Promise((resolve, reject) => { waiting = { resolve, reject }; });
+      },
+      // The Worker is busy reading: ending it is the way to stop; the next job makes another.
+      cancel() {
+        state.jobs.delete(id);
+        state.stop();
+      },
+    };
+  }
+
+  return {
+    start,
+    warm() {
+      try {
+        spawn();
+      } catch {
+        // Hashing will happen on the page; the wasm learns it at its first start().
+      }
+    },
+  };
+}
+
 class Client {
   #wasm;
   #options;
   #loadVerify;
   #verifier = null;
 
-  constructor(wasm, version, options, loadVerify) {
+  #hasher;
+
+  constructor(wasm, version, options, loadVerify, hasher) {
     this.#wasm = wasm;
+    this.#hasher = hasher;
     this.#options = options;
     this.#loadVerify = loadVerify;
     this.version = version;
@@ -77,10 +216,12 @@ class Client {
   }
 
   signFiles(files, options = {}) {
+    this.#hasher?.warm();
     return settled(() => this.#wasm.signFiles(files, options));
   }
 
   signFile(file, options = {}) {
+    this.#hasher?.warm();
     return settled(() => this.#wasm.signFile(file, options));
   }
 
@@ -108,9 +249,11 @@ class Client {
 /**
  * `createClient` over two loaders, each resolving to an initialised wasm-bindgen module:
  * `loadSigning` (signFiles, login) and `loadVerify` (the same plus verify), which is called
- * on the first `verify` only.
+ * on the first `verify` only; and `makeWorker`, which makes the hashing Worker (its
+ * `new Worker(new URL(…, import.meta.url))` must be written in the entry module for bundlers
+ * to find it).
  */
-export function makeCreateClient(loadSigning, loadVerify) {
+export function makeCreateClient(loadSigning, loadVerify, makeWorker) {
   const signing = once(loadSigning);
   const verifying = once(loadVerify);
   return async function createClient(options) {
@@ -131,7 +274,9 @@ export function makeCreateClient(loadSigning, loadVerify) {
       document.body.append(mount);
     }
     if (theme !== undefined) mount.setAttribute('data-theme', theme);
-    const wasmOptions = { relayUrl, mount, ...(lang === undefined ? {} : { lang }) };
+    // No Worker in this browser: the wasm hashes on the page, as it does when one fails.
+    const hasher = typeof Worker === 'function' ? workerHasher(makeWorker) : undefined;
+    const wasmOptions = { relayUrl, mount, hasher, ...(lang === undefined ? {} : { lang }) };
     let wasm;
     try {
       wasm = new module.NubeFirma(wasmOptions);
@@ -142,6 +287,6 @@ export function makeCreateClient(loadSigning, loadVerify) {
       const verifyModule = await verifying();
       return { module: verifyModule, sameAsSigning: verifyModule === module };
     };
-    return new Client(wasm, module.version(), wasmOptions, loadVerify);
+    return new Client(wasm, module.version(), wasmOptions, loadVerify, hasher);
   };
 }

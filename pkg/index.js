@@ -18,4 +18,6 @@ export const createClient = makeCreateClient(
     });
     return verifyModule;
   },
+  // Hashing off the page's thread; the literal form again, so bundlers emit the Worker.
+  () => new Worker(new URL('./hash-worker.js', import.meta.url), { type: 'module' }),
 );

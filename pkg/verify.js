@@ -10,4 +10,9 @@ const load = async () => {
   return verifyModule;
 };
 
-export const createClient = makeCreateClient(load, load);
+// The hashing Worker runs the signing module (smaller; it has the same digestBlob).
+export const createClient = makeCreateClient(
+  load,
+  load,
+  () => new Worker(new URL('./hash-worker.js', import.meta.url), { type: 'module' }),
+);

@@ -3,8 +3,9 @@
 //!
 //! Writing stores entries (method 0), streaming-friendly: the caller emits the bytes each call
 //! returns, in order, and emits each data chunk itself after passing it to
-//! [`ZipWriter::write`], so a browser can assemble a `Blob` from parts without holding the whole
-//! archive. No ZIP64: an entry, or the archive, reaching 4 GiB is an error
+//! [`ZipWriter::write`] (or measures it elsewhere, say in a Web Worker, and closes the entry with
+//! [`ZipWriter::end_entry_measured`]), so a browser can assemble a `Blob` from parts without
+//! holding the whole archive. No ZIP64: an entry, or the archive, reaching 4 GiB is an error
 //! ([`ZipError::TooLarge`]), as is a 65 536th entry.
 //!
 //! Reading ([`read_entries`]) goes through the central directory, accepts stored and deflated
@@ -210,8 +211,43 @@ impl ZipWriter {
             .open
             .take()
             .ok_or(ZipError::OutOfOrder("end_entry without begin_entry"))?;
-        let crc = open.hasher.finalize();
-        let size = u32::try_from(open.size).map_err(|_| ZipError::TooLarge)?;
+        let OpenEntry {
+            name,
+            offset,
+            hasher,
+            size,
+        } = open;
+        self.close(name, offset, hasher.finalize(), size)
+    }
+
+    /// Closes the open entry whose data was measured elsewhere (CRC-32 and size computed where
+    /// the bytes were read, as in a browser's Web Worker), without any [`write`](Self::write):
+    /// the caller emits exactly `size` bytes of data between the header and this descriptor.
+    pub fn end_entry_measured(&mut self, crc: u32, size: u64) -> Result<Vec<u8>, ZipError> {
+        let open = self.open.take().ok_or(ZipError::OutOfOrder(
+            "end_entry_measured without begin_entry",
+        ))?;
+        if open.size != 0 {
+            return Err(ZipError::OutOfOrder(
+                "end_entry_measured after write: the data is measured one way",
+            ));
+        }
+        let as_usize = usize::try_from(size).map_err(|_| ZipError::TooLarge)?;
+        if size >= u64::from(u32::MAX) {
+            return Err(ZipError::TooLarge);
+        }
+        self.advance(as_usize)?;
+        self.close(open.name, open.offset, crc, size)
+    }
+
+    fn close(
+        &mut self,
+        name: String,
+        offset: u32,
+        crc: u32,
+        size: u64,
+    ) -> Result<Vec<u8>, ZipError> {
+        let size = u32::try_from(size).map_err(|_| ZipError::TooLarge)?;
         let mut out = Vec::with_capacity(16);
         put32(&mut out, DATA_DESCRIPTOR);
         put32(&mut out, crc);
@@ -219,11 +255,11 @@ impl ZipWriter {
         put32(&mut out, size);
         self.advance(out.len())?;
         self.records.push(CentralRecord {
-            flags: name_flags(&open.name) | FLAG_DATA_DESCRIPTOR,
-            name: open.name,
+            flags: name_flags(&name) | FLAG_DATA_DESCRIPTOR,
+            name,
             crc,
             size,
-            offset: open.offset,
+            offset,
         });
         Ok(out)
     }
@@ -562,6 +598,38 @@ mod tests {
         assert_eq!(read[0].data, big.as_bytes());
         assert!(!read[0].stored);
         assert_eq!(read[1].data, b"x");
+    }
+
+    #[test]
+    fn an_entry_measured_elsewhere_gives_the_same_archive_as_one_written_here() {
+        let mut w = ZipWriter::new();
+        let mut out = w.stored_entry(ENTRIES[0].0, ENTRIES[0].1).unwrap();
+        for (name, data) in &ENTRIES[1..] {
+            out.extend(w.begin_entry(name).unwrap());
+            out.extend_from_slice(data);
+            out.extend(
+                w.end_entry_measured(crc32fast::hash(data), data.len() as u64)
+                    .unwrap(),
+            );
+        }
+        out.extend(w.finish().unwrap());
+        assert_eq!(out, build(ENTRIES));
+
+        // Measured one way only, and within the 4 GiB a ZIP without ZIP64 can say.
+        let mut w = ZipWriter::new();
+        w.begin_entry("a").unwrap();
+        w.write(b"x").unwrap();
+        assert!(matches!(
+            w.end_entry_measured(0, 1),
+            Err(ZipError::OutOfOrder(_))
+        ));
+        let mut w = ZipWriter::new();
+        w.begin_entry("b").unwrap();
+        assert_eq!(
+            w.end_entry_measured(0, u64::from(u32::MAX)),
+            Err(ZipError::TooLarge)
+        );
+        assert!(ZipWriter::new().end_entry_measured(0, 0).is_err());
     }
 
     #[test]

@@ -4,7 +4,7 @@
 
 use js_sys::{Array, Uint8Array};
 use nubefirma_sdk::i18n::{Lang, Msg, text};
-use nubefirma_sdk::web::file_hash::sha256_of_blob;
+use nubefirma_sdk::web::file_hash::Hashing;
 use nubefirma_sdk::web::widgets::{Action, CertificateChoice, WidgetHost};
 use sha2::{Digest, Sha256};
 use wasm_bindgen::JsCast;
@@ -43,11 +43,18 @@ async fn blob_hash_over_several_chunks_equals_sha256_of_the_bytes() {
         .map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8)
         .collect();
     let mut seen = Vec::new();
-    let digest = sha256_of_blob(&blob_of(&data), |done, total| seen.push((done, total)))
+    let digest = Hashing::default()
+        .digest(&blob_of(&data), true, |done, total| {
+            seen.push((done, total));
+            true
+        })
         .await
-        .expect("hash");
+        .expect("hash")
+        .expect("read to its end");
     let expected: [u8; 32] = Sha256::digest(&data).into();
-    assert_eq!(digest, expected);
+    assert_eq!(digest.sha256, expected);
+    assert_eq!(digest.size, data.len() as u64);
+    assert_eq!(digest.crc32, Some(crc32fast::hash(&data)));
     assert_eq!(seen.len(), 3, "progress after each slice");
     assert_eq!(
         seen.last().copied(),
@@ -57,11 +64,29 @@ async fn blob_hash_over_several_chunks_equals_sha256_of_the_bytes() {
 
 #[wasm_bindgen_test]
 async fn empty_blob_hashes_to_sha256_of_nothing() {
-    let digest = sha256_of_blob(&blob_of(&[]), |_, _| {})
+    let digest = Hashing::default()
+        .digest(&blob_of(&[]), false, |_, _| true)
         .await
-        .expect("hash");
+        .expect("hash")
+        .expect("read to its end");
     let expected: [u8; 32] = Sha256::digest(b"").into();
-    assert_eq!(digest, expected);
+    assert_eq!(digest.sha256, expected);
+    assert_eq!(digest.crc32, None);
+}
+
+#[wasm_bindgen_test]
+async fn hashing_stops_when_progress_says_so() {
+    let data = vec![7u8; 3 * 1024 * 1024];
+    let mut calls = 0;
+    let digest = Hashing::default()
+        .digest(&blob_of(&data), false, |_, _| {
+            calls += 1;
+            false
+        })
+        .await
+        .expect("no error");
+    assert_eq!(digest, None, "cancelled after the first slice");
+    assert_eq!(calls, 1);
 }
 
 #[wasm_bindgen_test]

@@ -127,6 +127,15 @@ test('the package: its manifest, its files, and its types under tsc --strict', (
   expect(typecheck.status, typecheck.stdout + typecheck.stderr).toBe(0);
 });
 
+/** The SDK's warnings that a document was hashed on the page because the Worker failed. */
+function hashingFallbacks(page) {
+  const said = [];
+  page.on('console', (message) => {
+    if (message.text().includes('hashing on the page')) said.push(message.text());
+  });
+  return said;
+}
+
 /** Logs in through the widget, enters the signing SMS code and returns the saved download. */
 async function signThroughWidgets(page, request, citizen, testInfo, download) {
   await page.locator('#nf-id').fill(citizen.idNumber);
@@ -177,18 +186,27 @@ test('a fresh Vite app built from the tarball signs a file, as pkg/README.md sho
   expect(emitted).toMatch(/nubefirma_bg.*\.wasm/);
   // …and the verify module's, for the chunk verify() loads on its first call.
   expect(emitted).toMatch(/nubefirma-verify_bg.*\.wasm/);
+  // …and the hashing Worker, through `new Worker(new URL(…, import.meta.url))`.
+  const scripts = spawnSync('find', [dist, '-name', '*.js'], { encoding: 'utf8' }).stdout;
+  expect(scripts).toMatch(/hash-worker.*\.js/);
 
   const server = await serve(dist, VITE_APP_PORT);
   try {
     const citizen = await citizenWithCertificate(request);
     const doc = testInfo.outputPath('contrato.txt');
     writeFileSync(doc, `un contrato ${Date.now()}`);
+    const workers = [];
+    page.on('worker', (worker) => workers.push(new URL(worker.url()).pathname));
+    const fellBack = hashingFallbacks(page);
     await page.goto(`http://127.0.0.1:${VITE_APP_PORT}/`);
     await expect(page.locator('#sign')).toBeEnabled();
     await page.locator('#file').setInputFiles(doc);
     await page.locator('#sign').click();
     const signed = await signThroughWidgets(page, request, citizen, testInfo, page.locator('#result a'));
     expect(signed.name).toBe('contrato.txt.p7s');
+    // The document was hashed in the bundled Worker (a failed one would fall back silently).
+    expect(workers).toEqual([expect.stringMatching(/hash-worker.*\.js$/)]);
+    expect(fellBack).toEqual([]);
     const verified = opensslVerify(signed.path, doc);
     expect(verified.status, verified.stderr).toBe(0);
 
@@ -207,6 +225,7 @@ test('a plain HTML page with <nubefirma-sign> from the unpacked tarball signs a 
   // The verify module is loaded on the first verify() only: the signing page never asks for it.
   const asked = [];
   page.on('request', (req) => asked.push(new URL(req.url()).pathname));
+  const fellBack = hashingFallbacks(page);
 
   const server = await serve(site, PLAIN_PAGE_PORT);
   try {
@@ -226,6 +245,8 @@ test('a plain HTML page with <nubefirma-sign> from the unpacked tarball signs a 
     const verified = opensslVerify(signed.path, doc);
     expect(verified.status, verified.stderr).toBe(0);
     expect(asked).toContain('/vendor/nubefirma/nubefirma_bg.wasm');
+    expect(asked).toContain('/vendor/nubefirma/hash-worker.js');
+    expect(fellBack).toEqual([]);
     expect(asked.filter((p) => p.includes('verify'))).toEqual([]);
 
     // The typed client from the same files: verify() now loads the verify module, and reports.

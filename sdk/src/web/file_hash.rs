@@ -1,31 +1,29 @@
 //! SHA-256 of a browser `Blob`/`File`, read slice by slice so a large document is never whole
-//! in memory (and never leaves the device).
+//! in memory (and never leaves the device) — in a module Web Worker when the page has one, so
+//! the page stays responsive, else here on the page's thread.
+//!
+//! The Worker (`pkg/hash-worker.js`) runs this same wasm and calls [`digest_blob`]; the page
+//! side of it (`pkg/client.js`) hands the wasm an object whose `start(blob, withCrc)` returns a
+//! job: `next()` resolves to `{ done, total }` while it reads and to `{ sha256, size, crc32 }` at
+//! the end; `cancel()` stops it. A Worker that cannot start or dies rejects with an error named
+//! `WorkerUnavailable`: the document is then hashed here, from its start, and so is every later
+//! one.
 
-use js_sys::Uint8Array;
-use wasm_bindgen::JsValue;
+use std::cell::Cell;
+use std::rc::Rc;
+
+use js_sys::{Function, Object, Reflect, Uint8Array};
+use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::Blob;
 
-use crate::digest::DocumentHasher;
+use crate::digest::{DocumentDigest, DocumentHasher};
 
 const CHUNK_BYTES: f64 = 1024.0 * 1024.0;
 
-/// Feeds `blob` to `each` one chunk at a time, calling `progress(bytes_done, total)` after each.
-pub async fn for_each_chunk(
-    blob: &Blob,
-    each: impl FnMut(&[u8]),
-    mut progress: impl FnMut(f64, f64),
-) -> Result<(), JsValue> {
-    for_each_chunk_while(blob, each, |done, total| {
-        progress(done, total);
-        true
-    })
-    .await
-    .map(|_| ())
-}
-
-/// `for_each_chunk`, stopping early when `progress` answers `false` (the citizen cancelled).
-/// Resolves to whether the whole blob was read.
+/// Feeds `blob` to `each` one chunk at a time, calling `progress(bytes_done, total)` after each
+/// and stopping early when it answers `false` (the citizen cancelled). Resolves to whether the
+/// whole blob was read. One buffer is reused for every chunk: memory stays flat.
 pub async fn for_each_chunk_while(
     blob: &Blob,
     mut each: impl FnMut(&[u8]),
@@ -33,11 +31,15 @@ pub async fn for_each_chunk_while(
 ) -> Result<bool, JsValue> {
     let total = blob.size();
     let mut offset = 0.0;
+    let mut scratch = Vec::new();
     while offset < total {
         let end = (offset + CHUNK_BYTES).min(total);
         let slice = blob.slice_with_f64_and_f64(offset, end)?;
         let buffer = JsFuture::from(slice.array_buffer()).await?;
-        each(&Uint8Array::new(&buffer).to_vec());
+        let chunk = Uint8Array::new(&buffer);
+        scratch.resize(chunk.length() as usize, 0);
+        chunk.copy_to(&mut scratch);
+        each(&scratch);
         offset = end;
         if !progress(offset, total) {
             return Ok(false);
@@ -46,21 +48,158 @@ pub async fn for_each_chunk_while(
     Ok(true)
 }
 
-/// Hashes `blob`, calling `progress(bytes_done, total)` after each chunk.
-pub async fn sha256_of_blob(
+/// Hashes `blob` here, on the calling thread. `None`: cancelled.
+async fn digest_here(
     blob: &Blob,
-    progress: impl FnMut(f64, f64),
-) -> Result<[u8; 32], JsValue> {
-    let mut hasher = DocumentHasher::new();
-    for_each_chunk(blob, |chunk| hasher.update(chunk), progress).await?;
-    Ok(hasher.finish())
+    with_crc: bool,
+    progress: impl FnMut(f64, f64) -> bool,
+) -> Result<Option<DocumentDigest>, JsValue> {
+    let mut hasher = if with_crc {
+        DocumentHasher::with_crc32()
+    } else {
+        DocumentHasher::new()
+    };
+    let read = for_each_chunk_while(blob, |chunk| hasher.update(chunk), progress).await?;
+    Ok(read.then(|| hasher.finish_all()))
 }
 
-/// The whole of `blob`, for formats that rewrite or carry the document (the caller limits the
-/// size), read in chunks so progress can be shown.
-pub async fn read_blob(blob: &Blob, progress: impl FnMut(f64, f64)) -> Result<Vec<u8>, JsValue> {
-    // The size is a browser-reported f64 below the caller's limit: the cast cannot truncate.
-    let mut bytes = Vec::with_capacity(blob.size() as usize);
-    for_each_chunk(blob, |chunk| bytes.extend_from_slice(chunk), progress).await?;
-    Ok(bytes)
+/// The Worker's entry point (`pkg/hash-worker.js`): hashes `blob`, calling
+/// `onProgress(done, total)` after each chunk; resolves to `{ sha256: Uint8Array, size,
+/// crc32 }` (`crc32` only when `withCrc`). Cancelling is terminating the Worker.
+#[wasm_bindgen(js_name = digestBlob)]
+pub async fn digest_blob(
+    blob: Blob,
+    with_crc: bool,
+    on_progress: Function,
+) -> Result<JsValue, JsValue> {
+    let mut failed = None;
+    let digest = digest_here(&blob, with_crc, |done, total| {
+        if let Err(e) = on_progress.call2(&JsValue::NULL, &done.into(), &total.into()) {
+            failed.get_or_insert(e);
+        }
+        true
+    })
+    .await?;
+    if let Some(e) = failed {
+        return Err(e);
+    }
+    let digest = digest.ok_or_else(|| JsValue::from_str("not read to its end"))?;
+    let out = Object::new();
+    Reflect::set(
+        &out,
+        &"sha256".into(),
+        &Uint8Array::from(&digest.sha256[..]),
+    )?;
+    Reflect::set(&out, &"size".into(), &(digest.size as f64).into())?;
+    if let Some(crc) = digest.crc32 {
+        Reflect::set(&out, &"crc32".into(), &crc.into())?;
+    }
+    Ok(out.into())
+}
+
+/// Where documents are hashed: in the Worker the JS API gave (`options.hasher`), or here.
+#[derive(Clone, Default)]
+pub struct Hashing {
+    worker: Option<JsValue>,
+    /// Set once the Worker failed: every later document is hashed here without trying it again.
+    worker_failed: Rc<Cell<bool>>,
+}
+
+fn call(target: &JsValue, method: &str, args: &[&JsValue]) -> Result<JsValue, JsValue> {
+    let f: Function = Reflect::get(target, &method.into())?.dyn_into()?;
+    match args {
+        [] => f.call0(target),
+        [a, b] => f.call2(target, a, b),
+        _ => Err(JsValue::from_str("unexpected arguments")),
+    }
+}
+
+fn number(value: &JsValue, key: &str) -> Option<f64> {
+    Reflect::get(value, &key.into()).ok()?.as_f64()
+}
+
+/// The Worker's answer as a digest: a malformed one is an error, never a wrong digest.
+fn digest_of(answer: &JsValue, with_crc: bool) -> Result<DocumentDigest, JsValue> {
+    let malformed = || JsValue::from_str("the hashing Worker's answer is malformed");
+    let sha256 = Reflect::get(answer, &"sha256".into())?
+        .dyn_into::<Uint8Array>()
+        .map_err(|_| malformed())?
+        .to_vec()
+        .try_into()
+        .map_err(|_| malformed())?;
+    let size = number(answer, "size")
+        .filter(|s| s.fract() == 0.0 && *s >= 0.0)
+        .ok_or_else(malformed)? as u64;
+    let crc32 = match number(answer, "crc32") {
+        Some(c) if with_crc && c.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&c) => {
+            Some(c as u32)
+        }
+        None if !with_crc => None,
+        _ => return Err(malformed()),
+    };
+    Ok(DocumentDigest {
+        sha256,
+        size,
+        crc32,
+    })
+}
+
+fn worker_unavailable(err: &JsValue) -> bool {
+    Reflect::get(err, &"name".into())
+        .ok()
+        .and_then(|n| n.as_string())
+        .is_some_and(|n| n == "WorkerUnavailable")
+}
+
+impl Hashing {
+    /// `hasher` from the wasm's options: `undefined` (the raw wasm API, or no Worker in this
+    /// browser) hashes here.
+    pub fn from_option(hasher: JsValue) -> Self {
+        Self {
+            worker: (!hasher.is_undefined() && !hasher.is_null()).then_some(hasher),
+            worker_failed: Rc::default(),
+        }
+    }
+
+    /// SHA-256, size and (when `with_crc`) CRC-32 of `blob`, calling `progress(done, total)`
+    /// as it goes; `progress` answering `false` cancels, and resolves to `None`.
+    pub async fn digest(
+        &self,
+        blob: &Blob,
+        with_crc: bool,
+        mut progress: impl FnMut(f64, f64) -> bool,
+    ) -> Result<Option<DocumentDigest>, JsValue> {
+        if let Some(worker) = self.worker.as_ref().filter(|_| !self.worker_failed.get()) {
+            match in_worker(worker, blob, with_crc, &mut progress).await {
+                Err(e) if worker_unavailable(&e) => {
+                    web_sys::console::warn_2(&"nubefirma: hashing on the page:".into(), &e);
+                    self.worker_failed.set(true);
+                }
+                done => return done,
+            }
+        }
+        digest_here(blob, with_crc, progress).await
+    }
+}
+
+async fn in_worker(
+    worker: &JsValue,
+    blob: &Blob,
+    with_crc: bool,
+    progress: &mut impl FnMut(f64, f64) -> bool,
+) -> Result<Option<DocumentDigest>, JsValue> {
+    let job = call(worker, "start", &[blob, &with_crc.into()])?;
+    loop {
+        let event = JsFuture::from(js_sys::Promise::from(call(&job, "next", &[])?)).await?;
+        if Reflect::has(&event, &"sha256".into())? {
+            return digest_of(&event, with_crc).map(Some);
+        }
+        let (Some(done), Some(total)) = (number(&event, "done"), number(&event, "total")) else {
+            return Err(JsValue::from_str("the hashing Worker's event is malformed"));
+        };
+        if !progress(done, total) {
+            call(&job, "cancel", &[])?;
+            return Ok(None);
+        }
+    }
 }

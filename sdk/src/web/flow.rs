@@ -9,9 +9,8 @@ use nubefirma_protocol::{ErrorBody, ErrorCode as Wire, IdNumber, IdNumberError};
 use web_sys::File;
 
 use super::client::{CredentialSummary, RelayClient, RelayError};
-use super::file_hash::for_each_chunk_while;
+use super::file_hash::{Hashing, for_each_chunk_while};
 use super::widgets::{Action, CertificateChoice, ProgressRow, Signed, WidgetHost};
-use crate::digest::DocumentHasher;
 use crate::errors::{ErrorCode, SdkError};
 use crate::i18n::{DocumentProblem, Msg};
 use crate::wire;
@@ -428,12 +427,13 @@ pub struct Progress<'a> {
 pub async fn sign_files(
     ui: &WidgetHost,
     relay: &RelayClient,
+    hashing: &Hashing,
     files: &[File],
     request: SignRequest,
     progress: &dyn Fn(Progress<'_>),
 ) -> Result<Vec<Output>, SdkError> {
     let token = log_in(ui, relay).await?;
-    let outcome = sign_in_session(ui, relay, &token, files, request, progress).await;
+    let outcome = sign_in_session(ui, relay, hashing, &token, files, request, progress).await;
     // The session is of no further use: end it rather than leave a live token behind.
     let _ = relay.revoke(&token).await;
     outcome
@@ -478,10 +478,11 @@ fn reading_file(ui: &WidgetHost, index: usize, count: usize) {
     }
 }
 
-/// Hashes each file into the zip's bookkeeping (CRC, size) while hashing it: the documents are
-/// read once, and never copied into the output, which the browser assembles from the Files.
+/// Hashes each file with the zip's bookkeeping (CRC, size) where `hashing` says: the documents
+/// are read once, and never copied into the output, which the browser assembles from the Files.
 async fn load_for_asice(
     ui: &WidgetHost,
+    hashing: &Hashing,
     files: &[File],
     progress: &dyn Fn(Progress<'_>),
 ) -> Result<AsiceDraft, SdkError> {
@@ -507,51 +508,37 @@ async fn load_for_asice(
                 other => zip_failure(other),
             },
         )?));
-        let mut hasher = DocumentHasher::new();
-        let mut zip_error = None;
         reading_file(ui, index, count);
-        let read = for_each_chunk_while(
-            file,
-            |chunk| {
-                hasher.update(chunk);
-                if let Err(e) = zip.write(chunk) {
-                    zip_error.get_or_insert(e);
-                }
-            },
-            |done, total| {
-                ui.set_progress(index, fraction(done, total), "");
-                progress(Progress {
-                    stage: "hashing",
-                    file: index,
-                    name: &name,
-                    done,
-                    total,
-                });
-                !ui.cancel_requested()
-            },
-        )
-        .await
-        .map_err(|e| {
-            fail_with(
-                ui,
-                ErrorCode::FileUnreadable,
-                Msg::FileUnreadable,
-                format!("{name}: {e:?}"),
-            )
-        })?;
-        if !read || ui.cancel_requested() {
+        let digest = hashing
+            .digest(file, true, |done, total| {
+                reading_progress(ui, progress, index, &name, done, total)
+            })
+            .await
+            .map_err(|e| unreadable(ui, &name, e))?;
+        let Some(digest) = digest.filter(|_| !ui.cancel_requested()) else {
             return Err(cancelled(ui));
+        };
+        // The zip names exactly the bytes the browser will put there: the File as it is now.
+        if digest.size as f64 != file.size() {
+            return Err(unreadable(
+                ui,
+                &name,
+                "the file changed while it was read".into(),
+            ));
         }
-        if let Some(e) = zip_error {
-            return Err(zip_failure(e));
-        }
+        let crc = digest
+            .crc32
+            .ok_or_else(|| fail(ui, ErrorCode::Protocol, Msg::Unexpected))?;
         ui.set_progress(index, 1.0, &ui.t(&Msg::FileReady));
         parts.push(Part::Document(file.clone()));
-        parts.push(Part::Bytes(zip.end_entry().map_err(zip_failure)?));
+        parts.push(Part::Bytes(
+            zip.end_entry_measured(crc, digest.size)
+                .map_err(zip_failure)?,
+        ));
         let media_type = Some(file.type_())
             .filter(|t| !t.is_empty())
             .unwrap_or_else(|| "application/octet-stream".into());
-        objects.push((name, media_type, hasher.finish()));
+        objects.push((name, media_type, digest.sha256));
     }
     Ok(AsiceDraft {
         zip,
@@ -560,10 +547,40 @@ async fn load_for_asice(
     })
 }
 
+/// One read chunk: the file's bar, the portal's `onProgress`; answers whether to go on.
+fn reading_progress(
+    ui: &WidgetHost,
+    progress: &dyn Fn(Progress<'_>),
+    index: usize,
+    name: &str,
+    done: f64,
+    total: f64,
+) -> bool {
+    ui.set_progress(index, fraction(done, total), "");
+    progress(Progress {
+        stage: "hashing",
+        file: index,
+        name,
+        done,
+        total,
+    });
+    !ui.cancel_requested()
+}
+
+fn unreadable(ui: &WidgetHost, name: &str, e: wasm_bindgen::JsValue) -> SdkError {
+    fail_with(
+        ui,
+        ErrorCode::FileUnreadable,
+        Msg::FileUnreadable,
+        format!("{name}: {e:?}"),
+    )
+}
+
 /// Reads or hashes each file, with progress. Enveloping formats read the document whole, up to
-/// `MAX_IN_MEMORY_MIB`; the others stream it.
+/// `MAX_IN_MEMORY_MIB`; the others stream it through `hashing`.
 async fn load_documents(
     ui: &WidgetHost,
+    hashing: &Hashing,
     files: &[File],
     format: Format,
     progress: &dyn Fn(Progress<'_>),
@@ -574,26 +591,9 @@ async fn load_documents(
     for (index, file) in files.iter().enumerate() {
         let name = file.name();
         reading_file(ui, index, count);
-        let on_chunk = |done: f64, total: f64| {
-            ui.set_progress(index, fraction(done, total), "");
-            progress(Progress {
-                stage: "hashing",
-                file: index,
-                name: &name,
-                done,
-                total,
-            });
-            !ui.cancel_requested()
-        };
-        let unreadable = |e: wasm_bindgen::JsValue| {
-            fail_with(
-                ui,
-                ErrorCode::FileUnreadable,
-                Msg::FileUnreadable,
-                format!("{name}: {e:?}"),
-            )
-        };
-        let (read, document) = if format.reads_whole_document() {
+        let on_chunk =
+            |done: f64, total: f64| reading_progress(ui, progress, index, &name, done, total);
+        let document = if format.reads_whole_document() {
             if file.size() > f64::from(MAX_IN_MEMORY_MIB) * 1024.0 * 1024.0 {
                 return Err(document_problem(
                     ui,
@@ -608,18 +608,18 @@ async fn load_documents(
             let mut bytes = Vec::with_capacity(file.size() as usize);
             let read = for_each_chunk_while(file, |chunk| bytes.extend_from_slice(chunk), on_chunk)
                 .await
-                .map_err(unreadable)?;
-            (read, Loaded::Bytes(bytes))
+                .map_err(|e| unreadable(ui, &name, e))?;
+            read.then_some(Loaded::Bytes(bytes))
         } else {
-            let mut hasher = DocumentHasher::new();
-            let read = for_each_chunk_while(file, |chunk| hasher.update(chunk), on_chunk)
+            hashing
+                .digest(file, false, on_chunk)
                 .await
-                .map_err(unreadable)?;
-            (read, Loaded::Digest(hasher.finish()))
+                .map_err(|e| unreadable(ui, &name, e))?
+                .map(|d| Loaded::Digest(d.sha256))
         };
-        if !read || ui.cancel_requested() {
+        let Some(document) = document.filter(|_| !ui.cancel_requested()) else {
             return Err(cancelled(ui));
-        }
+        };
         ui.set_progress(index, 1.0, &ui.t(&Msg::FileReady));
         loaded.push(document);
     }
@@ -694,6 +694,7 @@ fn staging_failure(ui: &WidgetHost, name: &str, error: StageError) -> SdkError {
 async fn sign_in_session(
     ui: &WidgetHost,
     relay: &RelayClient,
+    hashing: &Hashing,
     token: &str,
     files: &[File],
     request: SignRequest,
@@ -701,10 +702,13 @@ async fn sign_in_session(
 ) -> Result<Vec<Output>, SdkError> {
     let credential_id = pick_credential(ui, relay, token).await?;
     let (loaded, mut asice) = if request.format.one_output_for_all() {
-        (Vec::new(), Some(load_for_asice(ui, files, progress).await?))
+        (
+            Vec::new(),
+            Some(load_for_asice(ui, hashing, files, progress).await?),
+        )
     } else {
         (
-            load_documents(ui, files, request.format, progress).await?,
+            load_documents(ui, hashing, files, request.format, progress).await?,
             None,
         )
     };

@@ -38,6 +38,7 @@ fn option(options: &JsValue, key: &str) -> JsValue {
 #[wasm_bindgen]
 pub struct NubeFirma {
     relay: RelayClient,
+    hashing: file_hash::Hashing,
     mount: HtmlElement,
     lang: Lang,
 }
@@ -45,7 +46,8 @@ pub struct NubeFirma {
 #[wasm_bindgen]
 impl NubeFirma {
     /// `options`: `relayUrl` (string), `mount` (the element the widgets draw in), `lang`
-    /// (optional: es, ca, eu, gl, en; defaults to the browser's language).
+    /// (optional: es, ca, eu, gl, en; defaults to the browser's language), `hasher` (optional:
+    /// the Web Worker that hashes documents, from `pkg/client.js`; see `file_hash`).
     #[wasm_bindgen(constructor)]
     pub fn new(options: JsValue) -> Result<NubeFirma, JsValue> {
         let invalid = |why: &str| js_error(&SdkError::new(ErrorCode::InvalidOptions, why));
@@ -70,6 +72,7 @@ impl NubeFirma {
             .unwrap_or(Lang::Es);
         Ok(NubeFirma {
             relay: RelayClient::new(&relay_url),
+            hashing: file_hash::Hashing::from_option(option(&options, "hasher")),
             mount,
             lang,
         })
@@ -149,6 +152,7 @@ impl NubeFirma {
     #[wasm_bindgen(js_name = signFiles)]
     pub fn sign_files(&self, files: JsValue, options: JsValue) -> js_sys::Promise {
         let relay = self.relay.clone().with_lang(self.lang.tag());
+        let hashing = self.hashing.clone();
         let mount = self.mount.clone();
         let lang = self.lang;
         future_to_promise(async move {
@@ -214,7 +218,7 @@ impl NubeFirma {
                 asice_xades,
                 now_unix_seconds: (js_sys::Date::now() / 1000.0) as i64,
             };
-            let signed = flow::sign_files(&ui, &relay, &files, request, &progress)
+            let signed = flow::sign_files(&ui, &relay, &hashing, &files, request, &progress)
                 .await
                 .map_err(|e| js_error(&e))?;
             let outputs = Array::new();
@@ -302,6 +306,7 @@ impl NubeFirma {
     /// saying what is wrong.
     pub fn verify(&self, signed: Blob, options: JsValue) -> js_sys::Promise {
         let relay = self.relay.clone();
+        let hashing = self.hashing.clone();
         future_to_promise(async move {
             let invalid = |why: &str| js_error(&SdkError::new(ErrorCode::InvalidOptions, why));
             let content = option(&options, "content");
@@ -322,8 +327,13 @@ impl NubeFirma {
             let digest = match content {
                 None => None,
                 Some(content) => Some(
-                    file_hash::sha256_of_blob(&content, |_, _| {})
+                    hashing
+                        .digest(&content, false, |_, _| true)
                         .await
+                        .and_then(|d| {
+                            d.map(|d| d.sha256)
+                                .ok_or_else(|| JsValue::from_str("not read to its end"))
+                        })
                         .map_err(|e| {
                             js_error(&SdkError::new(
                                 ErrorCode::FileUnreadable,
