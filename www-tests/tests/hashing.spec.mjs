@@ -3,25 +3,18 @@
 // (a browser without them, a CSP that forbids them). Every signed file is checked by openssl and
 // unzip, so a wrong digest or CRC from the Worker fails here.
 //
-// The test page and pkg/ are served by a small server of the test's on an origin the relay's CORS
-// allows (a page fulfilled by page.route has no address, and Chromium then refuses it the
-// loopback relay), with the demo site's own strict Content-Security-Policy, optionally tightened.
+// The test page is served with pkg/ by serveTestPage, with the demo site's own strict
+// Content-Security-Policy, optionally tightened.
 import { test, expect } from '@playwright/test';
 import { spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { createServer } from 'node:http';
 import { closeSync, openSync, ftruncateSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, normalize } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { RELAY, caPem, citizenWithCertificate, codeIn, nthSms, opensslVerify } from './helpers.mjs';
-import { PLAIN_PAGE_PORT } from '../playwright.config.mjs';
-
-const pkgDir = fileURLToPath(new URL('../../pkg/', import.meta.url));
-const ORIGIN = `http://127.0.0.1:${PLAIN_PAGE_PORT}`;
+import { TEST_PAGE_ORIGIN, serveTestPage } from './test-page.mjs';
 
 const PAGE = `<!doctype html><html lang="en"><meta charset="utf-8"><title>hashing</title>
 <input type="file" id="file" multiple><div id="signing"></div>
-<script type="module" src="/hashing-page.js"></script></html>`;
+<script type="module" src="/page.js"></script></html>`;
 
 // Signs the chosen files with the typed client; the outputs come back as base64 for the test.
 const SCRIPT = `import { createClient } from '/pkg/index.js';
@@ -54,21 +47,7 @@ test.afterEach(() => { server?.close(); server = null; });
 async function openPage(page, request, extraCsp = '') {
   const csp = (await request.get('/')).headers()['content-security-policy'];
   expect(csp, 'the demo site sends a CSP').toContain("script-src 'self' 'wasm-unsafe-eval'");
-  const types = { js: 'text/javascript', wasm: 'application/wasm', html: 'text/html' };
-  server = createServer((req, res) => {
-    const path = new URL(req.url, ORIGIN).pathname;
-    const headers = { 'content-security-policy': csp + extraCsp, 'content-type': types[path.split('.').pop()] ?? 'text/plain' };
-    if (path === '/') return res.writeHead(200, { ...headers, 'content-type': types.html }).end(PAGE);
-    if (path === '/hashing-page.js') return res.writeHead(200, headers).end(SCRIPT);
-    const file = normalize(join(pkgDir, path.replace(/^\/pkg\//, '')));
-    if (!path.startsWith('/pkg/') || !file.startsWith(pkgDir)) return res.writeHead(404).end();
-    try {
-      res.writeHead(200, headers).end(readFileSync(file));
-    } catch {
-      res.writeHead(404).end();
-    }
-  });
-  await new Promise((resolve) => server.listen(PLAIN_PAGE_PORT, '127.0.0.1', resolve));
+  server = await serveTestPage({ html: PAGE, script: SCRIPT, csp: csp + extraCsp });
   const seen = { workers: [], closed: 0, fallbacks: [] };
   page.on('worker', (worker) => {
     seen.workers.push(new URL(worker.url()).pathname);
@@ -77,7 +56,7 @@ async function openPage(page, request, extraCsp = '') {
   page.on('console', (message) => {
     if (message.text().includes('hashing on the page')) seen.fallbacks.push(message.text());
   });
-  await page.goto(`${ORIGIN}/`);
+  await page.goto(`${TEST_PAGE_ORIGIN}/`);
   await expect.poll(() => page.evaluate(() => window.ready === true)).toBe(true);
   return seen;
 }

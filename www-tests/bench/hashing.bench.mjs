@@ -1,0 +1,148 @@
+// Benchmark (not a test: scripts/bench.sh runs it, nothing asserts a time). How the page fares
+// while the SDK hashes a large document in a real signing journey: the typed client in a
+// Worker, the same client in a browser without Workers (the fallback, hashing on the page), and
+// `crypto.subtle.digest` over the whole file as the anchor. Per run: hashing throughput, the
+// longest main-thread stall (the largest gap between 5 ms heartbeats) and the Long Tasks API's
+// tasks over 50 ms, and the peak resident memory of the browser's processes above their level
+// before the run. Figures go to NUBEFIRMA_BENCH_OUT (JSON) for scripts/bench.sh's table.
+import { test, expect } from '@playwright/test';
+import { closeSync, openSync, readdirSync, readFileSync, writeSync, writeFileSync, statSync } from 'node:fs';
+import { randomFillSync } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { RELAY, citizenWithCertificate } from '../tests/helpers.mjs';
+import { TEST_PAGE_ORIGIN, serveTestPage } from '../tests/test-page.mjs';
+
+const MIB = 1024 * 1024;
+const SIZE_MIB = Number(process.env.NUBEFIRMA_BENCH_HASH_MIB ?? 512);
+
+const HTML = `<!doctype html><html lang="en"><meta charset="utf-8"><title>bench</title>
+<input type="file" id="file"><div id="signing"></div><script type="module" src="/page.js"></script></html>`;
+
+// Watches the main thread from before the journey starts: heartbeats every 5 ms and long tasks.
+const SCRIPT = `import { createClient } from '/pkg/index.js';
+const client = await createClient({ relayUrl: '${RELAY}', lang: 'en', mount: document.getElementById('signing') });
+const watch = { beats: [], longTasks: [], hashing: [] };
+window.watch = watch;
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) watch.longTasks.push([e.startTime, e.duration]);
+}).observe({ type: 'longtask', buffered: true });
+setInterval(() => watch.beats.push(performance.now()), 5);
+window.signNow = () => client.signFiles(document.getElementById('file').files, {
+  format: 'cades',
+  onProgress: (p) => { if (p.stage === 'hashing') watch.hashing.push([performance.now(), p.done, p.total]); },
+}).then(() => 'signed', (err) => err.code);
+window.subtleNow = async () => {
+  const file = document.getElementById('file').files[0];
+  const start = performance.now();
+  watch.hashing.push([start, 0, file.size]);
+  const digest = await crypto.subtle.digest('SHA-256', await file.arrayBuffer());
+  watch.hashing.push([performance.now(), file.size, file.size]);
+  return digest.byteLength;
+};
+window.ready = true;
+`;
+
+/** Resident memory (KiB) of every Chromium process: the page, its Worker, the browser. */
+function chromiumRssKib() {
+  let total = 0;
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+      if (!/^Name:\s+chrom/m.test(status)) continue;
+      total += Number(status.match(/^VmRSS:\s+(\d+)/m)?.[1] ?? 0);
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return total;
+}
+
+function bigFile() {
+  const path = join(tmpdir(), `nubefirma-bench-${SIZE_MIB}.bin`);
+  try {
+    if (statSync(path).size === SIZE_MIB * MIB) return path;
+  } catch {
+    // made below
+  }
+  const fd = openSync(path, 'w');
+  const chunk = Buffer.alloc(MIB);
+  for (let i = 0; i < SIZE_MIB; i += 1) writeSync(fd, randomFillSync(chunk));
+  closeSync(fd);
+  return path;
+}
+
+const results = [];
+let server;
+test.beforeAll(async ({ request }) => {
+  const csp = (await request.get('/')).headers()['content-security-policy'];
+  server = await serveTestPage({ html: HTML, script: SCRIPT, csp });
+});
+test.afterAll(() => {
+  server?.close();
+  if (process.env.NUBEFIRMA_BENCH_OUT) writeFileSync(process.env.NUBEFIRMA_BENCH_OUT, JSON.stringify(results, null, 2));
+});
+
+async function measure(page, request, label, how) {
+  const path = bigFile();
+  await page.goto(`${TEST_PAGE_ORIGIN}/`);
+  await expect.poll(() => page.evaluate(() => window.ready === true)).toBe(true);
+  await page.locator('#file').setInputFiles(path);
+  const baseline = chromiumRssKib();
+  let peak = baseline;
+  const sampler = setInterval(() => { peak = Math.max(peak, chromiumRssKib()); }, 100);
+  try {
+    await how();
+  } finally {
+    clearInterval(sampler);
+  }
+  const watch = await page.evaluate(() => window.watch);
+  // From the first progress event (one slice in) to the last: bytes over time between them.
+  const [start, firstDone] = watch.hashing[0];
+  const [end, lastDone] = watch.hashing.at(-1);
+  const within = (t) => t >= start && t <= end;
+  const beats = watch.beats.filter(within);
+  let stall = 0;
+  for (let i = 1; i < beats.length; i += 1) stall = Math.max(stall, beats[i] - beats[i - 1]);
+  if (beats.length < 2) stall = end - start; // not one heartbeat ran: the whole time was one task
+  const longTasks = watch.longTasks.filter(([t, d]) => t + d >= start && t <= end).map(([, d]) => d);
+  const figure = {
+    label,
+    mib: SIZE_MIB,
+    seconds: (end - start) / 1000,
+    mbPerSecond: (lastDone - firstDone) / 1e6 / ((end - start) / 1000),
+    longestStallMs: stall,
+    longTasksOver50ms: longTasks.length,
+    longestLongTaskMs: longTasks.length ? Math.max(...longTasks) : 0,
+    peakRssAboveBaselineMiB: (peak - baseline) / 1024,
+  };
+  results.push(figure);
+  console.log(JSON.stringify(figure));
+}
+
+/** Signs through the widgets until hashing is over, then cancels at the SMS code. */
+async function hashInJourney(page, request) {
+  const citizen = await citizenWithCertificate(request);
+  const outcome = page.evaluate(() => window.signNow());
+  await page.locator('#nf-id').fill(citizen.idNumber);
+  await page.locator('#nf-password').fill(citizen.password);
+  await page.locator('#nf-submit').click();
+  await expect(page.locator('#nf-otp')).toBeVisible({ timeout: 300_000 });
+  await page.locator('[data-action=cancel]').first().click();
+  expect(await outcome).toBe('ERR_NUBEFIRMA_USER_CANCELLED');
+}
+
+test('SDK, hashing in its Worker', async ({ page, request }) => {
+  await measure(page, request, 'SDK signFiles, Worker', () => hashInJourney(page, request));
+});
+
+test('SDK, browser without Workers (hashing on the page)', async ({ page, request }) => {
+  await page.addInitScript(() => { delete window.Worker; });
+  await measure(page, request, 'SDK signFiles, on the page (no Worker)', () => hashInJourney(page, request));
+});
+
+test('anchor: crypto.subtle.digest over the whole file', async ({ page, request }) => {
+  await measure(page, request, 'crypto.subtle.digest, one shot (anchor)', async () => {
+    expect(await page.evaluate(() => window.subtleNow())).toBe(32);
+  });
+});
