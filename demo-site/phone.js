@@ -13,6 +13,8 @@ async function refresh() {
     box.replaceChildren(...messages.reverse().map((m) => {
       const p = document.createElement('p');
       p.className = 'sms';
+      // The relay writes each SMS in the language its request asked for, which the outbox does not say.
+      p.lang = '';
       p.textContent = `${m.sentAt} — ${m.text}`;
       return p;
     }));

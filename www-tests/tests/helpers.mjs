@@ -180,3 +180,21 @@ export function opensslVerify(p7sPath, contentPath, extraArgs = []) {
     '-CAfile', caPem, '-purpose', 'any', '-out', '/dev/null', ...extraArgs,
   ], { encoding: 'utf8' });
 }
+
+/**
+ * Collects every Content-Security-Policy violation the page's documents report, across
+ * navigations (a `securitypolicyviolation` listener added before any page script, reporting
+ * through a binding the page's CSP does not govern), and every CSP refusal Chromium logs.
+ * Returns the array it fills.
+ */
+export async function watchCspViolations(page) {
+  const violations = [];
+  await page.exposeBinding('__reportCspViolation', (_, text) => { violations.push(text); });
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => {
+      window.__reportCspViolation(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`);
+    }, true);
+  });
+  page.on('console', (m) => { if (/Content Security Policy/i.test(m.text())) violations.push(m.text()); });
+  return violations;
+}
