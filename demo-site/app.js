@@ -1,13 +1,15 @@
-// The integration a portal copies: create the SDK with the relay URL and a mount element,
-// call signFiles(files, { format, level }) (one SMS code for all), offer the signed Files.
-import init, { NubeFirma } from '/pkg/nubefirma.js';
+// The integration a portal copies: createClient with the relay URL and a mount element (it
+// loads the wasm, and hashes documents in a Web Worker), call signFiles(files, { format, level })
+// (one SMS code for all), offer the signed Files.
+import { createClient } from '/pkg/index.js';
 import { RELAY_URL } from '/config.js';
 
 const $ = (id) => document.getElementById(id);
 $('ca-link').href = `${RELAY_URL}/pki/ca.pem`;
 $('lang').value = ['es', 'ca', 'eu', 'gl', 'en'].find((l) => navigator.language.startsWith(l)) ?? 'es';
 
-await init();
+const client = await createClient({ relayUrl: RELAY_URL, mount: $('nubefirma'), lang: $('lang').value });
+$('lang').addEventListener('change', () => client.setLanguage($('lang').value));
 
 $('sign').addEventListener('click', async () => {
   const files = [...$('file').files];
@@ -21,7 +23,6 @@ $('sign').addEventListener('click', async () => {
   }
   $('sign').disabled = true;
   try {
-    const sdk = new NubeFirma({ relayUrl: RELAY_URL, mount: $('nubefirma'), lang: $('lang').value });
     const chosen = $('format').value;
     const options = {
       format: { 'cades-attached': 'cades', 'asice-xades': 'asice' }[chosen] ?? chosen,
@@ -40,7 +41,7 @@ $('sign').addEventListener('click', async () => {
       };
     }
     // One SMS code for all of them; each output is a File named after its input.
-    const signed = await sdk.signFiles(files, options);
+    const signed = await client.signFiles(files, options);
     result.className = 'ok';
     result.append('Signed. ');
     signed.forEach((file, i) => {

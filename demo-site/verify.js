@@ -1,11 +1,12 @@
 // Verifying in the browser: the SDK's verify(signed, { content }) reports each signature of a
 // PDF, XML, ASiC-E or CMS file (integrity, signer, times, trust in the relay's root CA, the
 // certificate's validity then). Nothing is uploaded.
-import init, { NubeFirma } from '/pkg/nubefirma-verify.js';
+import { createClient } from '/pkg/verify.js';
 import { RELAY_URL } from '/config.js';
 
 const $ = (id) => document.getElementById(id);
-await init();
+// A page that only verifies: the one module that signs and verifies, loaded once.
+const client = await createClient({ relayUrl: RELAY_URL });
 
 $('verify').addEventListener('click', async () => {
   const report = $('report');
@@ -18,8 +19,7 @@ $('verify').addEventListener('click', async () => {
     return;
   }
   try {
-    const sdk = new NubeFirma({ relayUrl: RELAY_URL, mount: document.createElement('div') });
-    const reports = await sdk.verify(signature, content ? { content } : {});
+    const reports = await client.verify(signature, content ? { content } : {});
     report.className = reports.every((r) => r.ok) ? 'ok' : 'error';
     for (const [i, r] of reports.entries()) {
       const item = document.createElement('section');
