@@ -216,13 +216,20 @@ class Client {
   }
 
   signFiles(files, options = {}) {
-    this.#hasher?.warm();
+    this.#warmHasher(options);
     return settled(() => this.#wasm.signFiles(files, options));
   }
 
   signFile(file, options = {}) {
-    this.#hasher?.warm();
+    this.#warmHasher(options);
     return settled(() => this.#wasm.signFile(file, options));
+  }
+
+  /** Starts the hashing Worker while she logs in, for the formats that stream the documents
+   * (PAdES, XAdES and attached CAdES read them whole on the page instead). */
+  #warmHasher(options) {
+    const format = options?.format ?? 'cades';
+    if (format === 'asice' || (format === 'cades' && !options?.attached)) this.#hasher?.warm();
   }
 
   login() {

@@ -300,6 +300,18 @@ class Journey:
             const make = URL.createObjectURL;
             window.nfBlobs = {};
             URL.createObjectURL = (blob) => { const url = make.call(URL, blob); window.nfBlobs[url] = blob; return url; };
+            // Which hashing Workers the SDK starts, and whether it had to hash on the page.
+            window.nfWorkers = [];
+            window.nfFallbacks = [];
+            const NativeWorker = window.Worker;
+            window.Worker = class extends NativeWorker {
+                constructor(url, options) { super(url, options); window.nfWorkers.push(String(url)); }
+            };
+            const warn = console.warn;
+            console.warn = (...args) => {
+                if (String(args[0]).includes('hashing on the page')) window.nfFallbacks.push(args.map(String).join(' '));
+                warn.apply(console, args);
+            };
         """)
         d.find_element(By.ID, "sign").click()
 
@@ -327,6 +339,15 @@ class Journey:
                 raise AssertionError(f"{self.engine}: {result.text}")
             return d.find_elements(By.ID, "download")
         link = self.until("the signed file's link", link, timeout=60)[0]
+        # The documents were hashed in the SDK's module Worker, not on the page (PAdES reads
+        # each PDF whole on the page, to write the signature into it: no Worker then).
+        workers = d.execute_script("return window.nfWorkers")
+        if fmt == "pades":
+            assert workers == [], workers
+        else:
+            assert len(workers) == 1 and workers[0].endswith("/pkg/hash-worker.js"), workers
+        fallbacks = d.execute_script("return window.nfFallbacks")
+        assert fallbacks == [], f"{self.engine}: {fallbacks}"
         name = link.get_attribute("download")
         in_page = self.blob_of(link)
         if self.engine == "firefox":
