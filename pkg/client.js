@@ -59,7 +59,49 @@ function once(load) {
   };
 }
 
-const THEMES = ['light', 'dark', 'auto'];
+const SCHEMES = ['light', 'dark', 'auto'];
+
+/** `theme` object keys → the widgets' CSS custom properties (pkg/README.md, Theming). */
+const THEME_PROPERTIES = Object.freeze({
+  accent: '--nf-accent',
+  onAccent: '--nf-on-accent',
+  font: '--nf-font',
+  fontSize: '--nf-font-size',
+  radius: '--nf-radius',
+  background: '--nf-bg',
+  text: '--nf-fg',
+  muted: '--nf-muted',
+  error: '--nf-error',
+  border: '--nf-border',
+  focus: '--nf-focus',
+  maxWidth: '--nf-max-width',
+});
+
+/**
+ * `theme` as `[scheme, [[property, value]…]]`: a scheme name, or an object with `scheme` and
+ * any of THEME_PROPERTIES' keys (each a CSS value as a string). Throws on anything else.
+ */
+function parseTheme(theme) {
+  if (theme === undefined) return [undefined, []];
+  if (typeof theme === 'string') {
+    if (!SCHEMES.includes(theme)) throw invalid("theme: 'light', 'dark', 'auto' or an object");
+    return [theme, []];
+  }
+  if (theme === null || typeof theme !== 'object') throw invalid("theme: 'light', 'dark', 'auto' or an object");
+  const { scheme, ...rest } = theme;
+  if (scheme !== undefined && !SCHEMES.includes(scheme)) throw invalid("theme.scheme: 'light', 'dark' or 'auto'");
+  const properties = [];
+  for (const [key, value] of Object.entries(rest)) {
+    if (!Object.hasOwn(THEME_PROPERTIES, key)) {
+      throw invalid(`theme.${key}: not a theme key (${['scheme', ...Object.keys(THEME_PROPERTIES)].join(', ')})`);
+    }
+    if (typeof value !== 'string' || value.trim() === '' || value.length > 200) {
+      throw invalid(`theme.${key}: a CSS value as a string`);
+    }
+    properties.push([THEME_PROPERTIES[key], value]);
+  }
+  return [scheme, properties];
+}
 
 /** How long a new hashing Worker may take to load its wasm before the page hashes instead. */
 const WORKER_START_MS = 15_000;
@@ -269,7 +311,7 @@ export function makeCreateClient(loadSigning, loadVerify, makeWorker) {
     }
     const { relayUrl, lang, theme } = options;
     if (typeof relayUrl !== 'string') throw invalid('relayUrl: the relay\'s http(s) URL is required');
-    if (theme !== undefined && !THEMES.includes(theme)) throw invalid("theme: 'light', 'dark' or 'auto'");
+    const [scheme, themeProperties] = parseTheme(theme);
     let { mount } = options;
     if (mount !== undefined && !(mount instanceof HTMLElement)) {
       throw invalid('mount: an HTML element for the widgets');
@@ -280,7 +322,9 @@ export function makeCreateClient(loadSigning, loadVerify, makeWorker) {
       mount.className = 'nubefirma';
       document.body.append(mount);
     }
-    if (theme !== undefined) mount.setAttribute('data-theme', theme);
+    if (scheme !== undefined) mount.setAttribute('data-theme', scheme);
+    // CSSOM, not a style attribute: a CSP without 'unsafe-inline' allows it.
+    for (const [property, value] of themeProperties) mount.style.setProperty(property, value);
     // No Worker in this browser: the wasm hashes on the page, as it does when one fails.
     const hasher = typeof Worker === 'function' ? workerHasher(makeWorker) : undefined;
     const wasmOptions = { relayUrl, mount, hasher, ...(lang === undefined ? {} : { lang }) };

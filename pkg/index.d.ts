@@ -8,7 +8,42 @@ export type Language = 'es' | 'ca' | 'eu' | 'gl' | 'en';
  * The widgets' colour scheme, set as the mount element's `data-theme` attribute (which the
  * widgets' stylesheet reads through `:host([data-theme])`).
  */
-export type Theme = 'light' | 'dark' | 'auto';
+export type ColorScheme = 'light' | 'dark' | 'auto';
+
+/**
+ * The widgets' look: each key sets one of the CSS custom properties of README.md's Theming
+ * table on the mount element (a CSS value, as a string: `accent: '#005ea5'`, `radius: '0'`).
+ */
+export interface ThemeOptions {
+  scheme?: ColorScheme;
+  /** `--nf-accent`: buttons, focus ring, progress bars. */
+  accent?: string;
+  /** `--nf-on-accent`: text on the accent. */
+  onAccent?: string;
+  /** `--nf-font`: font family. */
+  font?: string;
+  /** `--nf-font-size`: base size. */
+  fontSize?: string;
+  /** `--nf-radius`: card corners (fields and buttons take half). */
+  radius?: string;
+  /** `--nf-bg`: card and field background. */
+  background?: string;
+  /** `--nf-fg`: text. */
+  text?: string;
+  /** `--nf-muted`: hints, sizes, status. */
+  muted?: string;
+  /** `--nf-error`: error line, invalid fields. */
+  error?: string;
+  /** `--nf-border`: card, fields, choices. */
+  border?: string;
+  /** `--nf-focus`: focus outline. */
+  focus?: string;
+  /** `--nf-max-width`: the card's widest. */
+  maxWidth?: string;
+}
+
+/** A colour scheme, or the look key by key. */
+export type Theme = ColorScheme | ThemeOptions;
 
 export interface ClientOptions {
   /** The relay's http(s) URL; your page's origin must be one of its `--cors-origin`s. */

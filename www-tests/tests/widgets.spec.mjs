@@ -9,6 +9,7 @@ import { writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { RELAY, nthSms, codeIn, wrongCode } from './helpers.mjs';
 import { citizen as newCitizenFor, startSigning, logIn, hold } from './widget-helpers.mjs';
+import { TEST_PAGE_ORIGIN, serveTestPage } from './test-page.mjs';
 
 function document(testInfo, name, bytes = 32) {
   const path = testInfo.outputPath(name);
@@ -192,6 +193,41 @@ test('theming: --nf-* custom properties reach the widgets, portal CSS does not',
     return { adopted: root.adoptedStyleSheets.length, elements: root.querySelectorAll('style, [style]').length };
   });
   expect(styles).toEqual({ adopted: 1, elements: 0 });
+});
+
+test('createClient({ theme }) sets the widgets\' look key by key under the strict CSP, and refuses unknown keys', async ({ page, request }) => {
+  const csp = (await request.get('/')).headers()['content-security-policy'];
+  const server = await serveTestPage({
+    csp,
+    html: '<!doctype html><html lang="en"><meta charset="utf-8"><title>theme</title><div id="signing"></div><script type="module" src="/page.js"></script></html>',
+    script: `import { createClient } from '/pkg/index.js';
+      const mount = document.getElementById('signing');
+      const client = await createClient({ relayUrl: '${RELAY}', lang: 'en', mount,
+        theme: { scheme: 'dark', accent: 'rgb(0, 94, 165)', radius: '0px', font: 'Georgia, serif' } });
+      window.refused = await Promise.all([{ colour: 'red' }, { accent: 12 }, { scheme: 'blue' }, 'blue'].map((theme) =>
+        createClient({ relayUrl: '${RELAY}', theme, mount: document.createElement('div') }).then(() => null, (e) => e.code + ' ' + e.message)));
+      client.login().catch(() => {});`,
+  });
+  const violations = [];
+  page.on('console', (m) => { if (/Content.Security.Policy/i.test(m.text())) violations.push(m.text()); });
+  try {
+    await page.goto(`${TEST_PAGE_ORIGIN}/`);
+    await expect(page.locator('#nf-submit')).toBeVisible();
+    await expect(page.locator('#nf-submit')).toHaveCSS('background-color', 'rgb(0, 94, 165)');
+    await expect(page.locator('#nf-submit')).toHaveCSS('border-radius', '0px');
+    await expect(page.locator('#signing h2')).toHaveCSS('font-family', 'Georgia, serif');
+    await expect(page.locator('#signing')).toHaveAttribute('data-theme', 'dark');
+    const refused = await page.evaluate(() => window.refused);
+    expect(refused).toEqual([
+      expect.stringMatching(/^ERR_NUBEFIRMA_INVALID_OPTIONS theme\.colour: not a theme key/),
+      expect.stringMatching(/^ERR_NUBEFIRMA_INVALID_OPTIONS theme\.accent: a CSS value/),
+      expect.stringMatching(/^ERR_NUBEFIRMA_INVALID_OPTIONS theme\.scheme:/),
+      expect.stringMatching(/^ERR_NUBEFIRMA_INVALID_OPTIONS theme:/),
+    ]);
+    expect(violations).toEqual([]);
+  } finally {
+    server.close();
+  }
 });
 
 test('every page carries the strict CSP, and a whole journey (certificate created, two documents signed) raises no violation', async ({ page, request }, testInfo) => {

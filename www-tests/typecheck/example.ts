@@ -119,6 +119,10 @@ export async function refused(client: NubeFirmaClient): Promise<void> {
   await createClient({ lang: 'es' });
   // @ts-expect-error: not a theme
   await createClient({ relayUrl: 'https://relay.example', theme: 'blue' });
+  // The look key by key, as CSS values.
+  await createClient({ relayUrl: 'https://relay.example', theme: { scheme: 'light', accent: '#005ea5', radius: '0' } });
+  // @ts-expect-error: not a theme key
+  await createClient({ relayUrl: 'https://relay.example', theme: { colour: 'red' } });
   // @ts-expect-error: not a code
   const code: NubeFirmaErrorCode = 'ERR_NUBEFIRMA_TIMEOUT';
   // @ts-expect-error: the report is not a string
