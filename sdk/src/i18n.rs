@@ -206,19 +206,19 @@ pub fn text(lang: Lang, msg: &Msg) -> String {
         (PasswordMissing, Gl) => "Escribe o teu contrasinal.",
         (PasswordMissing, En) => "Enter your password.",
         (WrongCredentials, Es) => {
-            "DNI/NIE o contraseña incorrectos. Tras 5 intentos fallidos seguidos la cuenta se bloquea; para desbloquearla, o si has olvidado la contraseña, restablécela."
+            "DNI/NIE o contraseña incorrectos. Tras 5 fallos seguidos, la cuenta se bloquea."
         }
         (WrongCredentials, Ca) => {
-            "DNI/NIE o contrasenya incorrectes. Després de 5 intents fallits seguits el compte es bloqueja; per desbloquejar-lo, o si has oblidat la contrasenya, restableix-la."
+            "DNI/NIE o contrasenya incorrectes. Després de 5 errors seguits, el compte es bloqueja."
         }
         (WrongCredentials, Eu) => {
-            "NAN/AIZ edo pasahitz okerra. Jarraian 5 saiakera oker egiten badira, kontua blokeatu egiten da; desblokeatzeko, edo pasahitza ahaztu baduzu, berrezarri pasahitza."
+            "NAN/AIZ edo pasahitz okerra. Jarraian 5 huts eginez gero, kontua blokeatu egiten da."
         }
         (WrongCredentials, Gl) => {
-            "DNI/NIE ou contrasinal incorrectos. Tras 5 intentos fallidos seguidos a conta bloquéase; para desbloqueala, ou se esqueciches o contrasinal, restabléceo."
+            "DNI/NIE ou contrasinal incorrectos. Tras 5 fallos seguidos, a conta bloquéase."
         }
         (WrongCredentials, En) => {
-            "Wrong DNI/NIE or password. After 5 wrong entries in a row the account is blocked; to unblock it, or if you forgot your password, reset your password."
+            "Wrong DNI/NIE or password. After 5 failures in a row, the account is blocked."
         }
         (TooManyAttempts { seconds: n }, lang) => {
             return match lang {
@@ -304,15 +304,11 @@ pub fn text(lang: Lang, msg: &Msg) -> String {
         }
         (OtpDead { attempts_left }, lang) => {
             let dead = match lang {
-                Es => "Este código ya no sirve: pide otro con «Enviar otro código».",
-                Ca => "Aquest codi ja no serveix: demana'n un altre amb «Envia un altre codi».",
-                Eu => {
-                    "Kode hau jada ez da baliagarria: eskatu beste bat «Bidali beste kode bat» sakatuta."
-                }
-                Gl => "Este código xa non serve: pide outro con «Enviar outro código».",
-                En => {
-                    "This code can no longer be used: ask for a new one with “Send another code”."
-                }
+                Es => "Este código ya no sirve: pide otro.",
+                Ca => "Aquest codi ja no serveix: demana'n un altre.",
+                Eu => "Kode hau ez da baliagarria jada: eskatu beste bat.",
+                Gl => "Este código xa non serve: pide outro.",
+                En => "This code no longer works: ask for another.",
             };
             return with_attempts_left(lang, dead, *attempts_left);
         }

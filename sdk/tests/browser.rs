@@ -269,3 +269,89 @@ async fn chooser_lists_certificates_as_text_first_preselected() {
         assert_eq!(pending.await.expect("action"), Action::Submit);
     }
 }
+
+/// The errors the login form shows while she stays in it (flow.rs `log_in`); the others end the
+/// journey in an error card of their own.
+fn login_errors() -> Vec<Msg> {
+    vec![
+        Msg::IdMalformed,
+        Msg::IdWrongLetter('Z'),
+        Msg::PasswordMissing,
+        Msg::WrongCredentials,
+        Msg::TooManyAttempts { seconds: 59 },
+        Msg::RelayUnreachable,
+    ]
+}
+
+/// The errors an SMS code form shows while she stays in it (flow.rs `authorize`,
+/// `create_credential`, `wrong_code`, `resent`; widgets.rs `wait_before_new_code`, the countdown).
+fn code_errors() -> Vec<Msg> {
+    vec![
+        Msg::OtpFormat,
+        Msg::WrongOtp {
+            attempts_left: Some(4),
+        },
+        Msg::WrongOtp {
+            attempts_left: None,
+        },
+        Msg::OtpDead {
+            attempts_left: Some(1),
+        },
+        Msg::OtpDead {
+            attempts_left: Some(3),
+        },
+        Msg::ResendIn { seconds: 29 },
+        Msg::ResendIn { seconds: 1800 },
+        Msg::CodeExpired,
+        Msg::RelayUnreachable,
+    ]
+}
+
+#[wasm_bindgen_test]
+fn no_error_moves_the_buttons_at_320_px_in_any_language() {
+    // A 320 px screen less a portal's usual 16 px margins each side.
+    let host = mount();
+    host.style().set_property("width", "288px").expect("width");
+    let top = |shadow: &web_sys::ShadowRoot| {
+        html_element(shadow, "#nf-submit")
+            .get_bounding_client_rect()
+            .top()
+    };
+    type Show = dyn Fn(&WidgetHost);
+    let forms: [(&str, &Show, Vec<Msg>); 3] = [
+        ("login", &|ui| ui.show_login(), login_errors()),
+        (
+            "SMS code",
+            &|ui| ui.show_otp(&[("solicitud.pdf".into(), 48_000.0)], "0427"),
+            code_errors(),
+        ),
+        (
+            "certificate code",
+            &|ui| ui.show_certificate_code(),
+            code_errors(),
+        ),
+    ];
+    let mut moved = Vec::new();
+    for lang in Lang::ALL {
+        let ui = WidgetHost::attach(&host, lang).expect("attach");
+        for (form, show, errors) in &forms {
+            show(&ui);
+            let shadow = host.shadow_root().expect("shadow");
+            let before = top(&shadow);
+            for msg in errors {
+                let said = text(lang, msg);
+                ui.set_error(&said);
+                let after = top(&shadow);
+                if after != before {
+                    moved.push(format!("{lang:?} {form}: +{}px «{said}»", after - before));
+                }
+            }
+            ui.set_error("");
+        }
+    }
+    assert!(
+        moved.is_empty(),
+        "errors moved the buttons:\n{}",
+        moved.join("\n")
+    );
+}

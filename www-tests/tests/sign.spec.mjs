@@ -51,8 +51,8 @@ function signerSubject(signerPem) {
   return spawnSync('openssl', ['x509', '-in', signerPem, '-noout', '-subject', '-serial', '-nameopt', 'RFC2253'], { encoding: 'utf8' }).stdout;
 }
 
-const GENERIC_LOGIN_ES = 'DNI/NIE o contraseña incorrectos. Tras 5 intentos fallidos seguidos la cuenta se bloquea; para desbloquearla, o si has olvidado la contraseña, restablécela.';
-const GENERIC_LOGIN_EN = 'Wrong DNI/NIE or password. After 5 wrong entries in a row the account is blocked; to unblock it, or if you forgot your password, reset your password.';
+const GENERIC_LOGIN_ES = 'DNI/NIE o contraseña incorrectos. Tras 5 fallos seguidos, la cuenta se bloquea.';
+const GENERIC_LOGIN_EN = 'Wrong DNI/NIE or password. After 5 failures in a row, the account is blocked.';
 
 // The main journey's citizen, for her second signature at the end of the file.
 let returning = null;
@@ -255,7 +255,7 @@ test('five wrong SMS codes, across two codes and two signing attempts, block the
   await enterCode(page, '#nf-otp', wrongCode(signingCode), '/credentials/authorize');
   await expect(error).toHaveText('Wrong code. 3 attempts left before the account is blocked.');
   await enterCode(page, '#nf-otp', wrongCode(signingCode), '/credentials/authorize');
-  await expect(error).toHaveText('This code can no longer be used: ask for a new one with “Send another code”. 2 attempts left before the account is blocked.');
+  await expect(error).toHaveText('This code no longer works: ask for another. 2 attempts left before the account is blocked.');
 
   // A new signing code within 30 s: 429, and the widget says when, and stays.
   await page.locator('[data-action=resend]').click();

@@ -38,7 +38,10 @@ input[aria-invalid=true] { border: 2px solid var(--nf-error, #b00020); }
 .nf-password { display: flex; flex-wrap: wrap; gap: .5rem; }
 .nf-password input { flex: 1 1 11rem; width: auto; min-width: 0; }
 .nf-hint { min-height: 1.4em; margin: .3rem 0 0; font-size: .95rem; color: var(--nf-muted, #4a4a4a); }
-.nf-error { min-height: 2.8em; margin: .4rem 0 .6rem; font-weight: 600; color: var(--nf-error, #b00020); }
+.nf-error, .nf-error-sizer { min-height: 1.4em; margin: .4rem 0 .6rem; font-weight: 600; color: var(--nf-error, #b00020); }
+.nf-error-slot { display: grid; margin: .4rem 0 .6rem; }
+.nf-error-slot > *, .nf-error-sizer > span { grid-area: 1 / 1; margin: 0; }
+.nf-error-sizer { display: grid; visibility: hidden; }
 .nf-status { min-height: 1.4em; color: var(--nf-muted, #35506b); }
 .nf-timer { min-height: 1.4em; margin: .3rem 0 0; font-size: .95rem; color: var(--nf-muted, #4a4a4a); }
 .nf-vc { font-size: 1.6rem; letter-spacing: .3rem; font-family: ui-monospace, "Cascadia Mono", Menlo, monospace; }
@@ -204,6 +207,32 @@ fn update_clocks(shadow: &ShadowRoot, lang: Lang, clocks: &RefCell<Clocks>) {
     set_text(shadow, "nf-resend-wait", &wait_text);
 }
 
+/// The errors each widget can show while she stays in it (the others end the journey in an
+/// error card of their own), with the longest numbers they can carry: the error line reserves
+/// room for the tallest.
+const LOGIN_ERRORS: [Msg; 6] = [
+    Msg::IdMalformed,
+    Msg::IdWrongLetter('W'),
+    Msg::PasswordMissing,
+    Msg::WrongCredentials,
+    Msg::TooManyAttempts { seconds: 60 },
+    Msg::RelayUnreachable,
+];
+const CODE_ERRORS: [Msg; 6] = [
+    Msg::OtpFormat,
+    Msg::WrongOtp {
+        attempts_left: Some(4),
+    },
+    Msg::OtpDead {
+        attempts_left: Some(4),
+    },
+    Msg::ResendIn { seconds: 3600 },
+    Msg::CodeExpired,
+    Msg::RelayUnreachable,
+];
+const OFFER_ERRORS: [Msg; 2] = [Msg::ResendIn { seconds: 3600 }, Msg::RelayUnreachable];
+const CHOOSER_ERRORS: [Msg; 2] = [Msg::ChooseTitle, Msg::RelayUnreachable];
+
 impl WidgetHost {
     pub fn attach(mount: &HtmlElement, lang: Lang) -> Result<Self, JsValue> {
         let shadow = match mount.shadow_root() {
@@ -308,9 +337,18 @@ impl WidgetHost {
     }
 
     /// The error line every widget has: one live region, its space reserved so nothing moves
-    /// when it fills.
-    const ERROR_LINE: &'static str =
-        r#"<p id="nf-error" class="nf-error" role="alert" aria-live="assertive"></p>"#;
+    /// when it fills — exactly: in the same grid cell, hidden, lie every error this widget can
+    /// show while she stays in it, in her language, so the line is as tall as the tallest of
+    /// them at whatever width the portal gives.
+    fn error_line(&self, possible: &[Msg]) -> String {
+        let sizers: String = possible
+            .iter()
+            .map(|msg| format!("<span>{}</span>", escape(&self.t(msg))))
+            .collect();
+        format!(
+            r#"<div class="nf-error-slot"><p id="nf-error" class="nf-error" role="alert" aria-live="assertive"></p><div class="nf-error-sizer" aria-hidden="true">{sizers}</div></div>"#
+        )
+    }
 
     /// DNI/NIE + password, with a show-password toggle and a caps-lock hint.
     pub fn show_login(&self) {
@@ -329,7 +367,7 @@ impl WidgetHost {
             id_hint = t(Msg::IdHint),
             pw_label = t(Msg::PasswordLabel),
             show = t(Msg::ShowPassword),
-            error = Self::ERROR_LINE,
+            error = self.error_line(&LOGIN_ERRORS),
             cancel = t(Msg::Cancel),
             go = t(Msg::Continue),
         ));
@@ -387,7 +425,7 @@ impl WidgetHost {
             vc = escape(verification_code),
             sent = t(Msg::CodeSent),
             field = self.code_field("nf-otp"),
-            error = Self::ERROR_LINE,
+            error = self.error_line(&CODE_ERRORS),
             actions = self.code_actions(Msg::Sign),
         ));
         self.focus("nf-otp");
@@ -408,7 +446,7 @@ impl WidgetHost {
             lang = self.lang.tag(),
             title = t(Msg::CertTitle),
             explain = t(Msg::CertExplain),
-            error = Self::ERROR_LINE,
+            error = self.error_line(&OFFER_ERRORS),
             cancel = t(Msg::Cancel),
             generate = t(Msg::Generate),
         ));
@@ -430,7 +468,7 @@ impl WidgetHost {
             title = t(Msg::CertCodeTitle),
             sent = t(Msg::CodeSent),
             field = self.code_field("nf-cert-code"),
-            error = Self::ERROR_LINE,
+            error = self.error_line(&CODE_ERRORS),
             actions = self.code_actions(Msg::Confirm),
         ));
         self.focus("nf-cert-code");
@@ -461,7 +499,7 @@ impl WidgetHost {
 </form>"#,
             lang = self.lang.tag(),
             title = t(Msg::ChooseTitle),
-            error = Self::ERROR_LINE,
+            error = self.error_line(&CHOOSER_ERRORS),
             cancel = t(Msg::Cancel),
             go = t(Msg::Continue),
         ));
