@@ -1,0 +1,170 @@
+//! Citizens: their identity data, account state (R20 counters) and activation code.
+
+use sqlx::Row;
+use sqlx::sqlite::SqliteRow;
+
+use super::*;
+use crate::Error;
+
+#[derive(Debug, Clone)]
+pub struct NewCitizen {
+    pub id: String,
+    pub id_number: String,
+    pub given_name: String,
+    pub surname: String,
+    pub birth_date: String,
+    pub phone: String,
+    pub email: String,
+    pub activation_code_hash: Vec<u8>,
+    pub activation_expires_at: i64,
+    pub created_at: i64,
+}
+
+#[derive(Debug, Clone)]
+pub struct Citizen {
+    pub id: String,
+    pub id_number: String,
+    pub given_name: String,
+    pub surname: String,
+    pub phone: String,
+    pub email: String,
+    pub state: AccountState,
+    pub password_hash: Option<String>,
+    pub kek_salt: Option<Vec<u8>>,
+    pub activation_code_hash: Option<Vec<u8>>,
+    /// The activation code as a single-use secret (used once activation completed).
+    pub activation_code: SecretState,
+    pub activation_expires_at: i64,
+}
+
+impl Store {
+    pub async fn insert_citizen(&self, c: &NewCitizen) -> Result<(), Error> {
+        let result = sqlx::query(
+            "INSERT INTO citizens (id, id_number, given_name, surname, birth_date, phone, email, status,
+                activation_code_hash, activation_expires_at, created_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&c.id)
+        .bind(&c.id_number)
+        .bind(&c.given_name)
+        .bind(&c.surname)
+        .bind(&c.birth_date)
+        .bind(&c.phone)
+        .bind(&c.email)
+        .bind(AccountStatus::PendingActivation.as_str())
+        .bind(&c.activation_code_hash)
+        .bind(c.activation_expires_at)
+        .bind(c.created_at)
+        .execute(&self.pool)
+        .await;
+        match result {
+            Ok(_) => Ok(()),
+            Err(e) if is_unique_violation(&e) => Err(Error::Conflict(
+                "this ID number or mobile phone is already registered (one account per person, one phone per account)",
+            )),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    fn citizen_from_row(row: &SqliteRow) -> Result<Citizen, Error> {
+        let status: String = row.try_get("status")?;
+        let activation_code_hash: Option<Vec<u8>> = row.try_get("activation_code_hash")?;
+        Ok(Citizen {
+            id: row.try_get("id")?,
+            id_number: row.try_get("id_number")?,
+            given_name: row.try_get("given_name")?,
+            surname: row.try_get("surname")?,
+            phone: row.try_get("phone")?,
+            email: row.try_get("email")?,
+            state: AccountState {
+                status: AccountStatus::parse(&status)
+                    .ok_or_else(|| Error::Internal(format!("unknown account status {status}")))?,
+                password_failures: count(row, "password_failures")?,
+                otp_failures: count(row, "otp_failures")?,
+            },
+            password_hash: row.try_get("password_hash")?,
+            kek_salt: row.try_get("kek_salt")?,
+            activation_code: SecretState {
+                attempts: count(row, "activation_failures")?,
+                used: activation_code_hash.is_none(),
+            },
+            activation_code_hash,
+            activation_expires_at: row.try_get("activation_expires_at")?,
+        })
+    }
+
+    pub async fn citizen_by_id_number(&self, id_number: &str) -> Result<Option<Citizen>, Error> {
+        let row = sqlx::query("SELECT * FROM citizens WHERE id_number = ?")
+            .bind(id_number)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(Self::citizen_from_row).transpose()
+    }
+
+    pub async fn citizen_by_id(&self, id: &str) -> Result<Option<Citizen>, Error> {
+        let row = sqlx::query("SELECT * FROM citizens WHERE id = ?")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(Self::citizen_from_row).transpose()
+    }
+
+    /// Compare-and-set of the account state: true if `from` was still current and is now `to`.
+    pub async fn update_account_state(
+        &self,
+        citizen_id: &str,
+        from: AccountState,
+        to: AccountState,
+    ) -> Result<bool, Error> {
+        let done = sqlx::query(
+            "UPDATE citizens SET status = ?, password_failures = ?, otp_failures = ?
+             WHERE id = ? AND status = ? AND password_failures = ? AND otp_failures = ?",
+        )
+        .bind(to.status.as_str())
+        .bind(i64::from(to.password_failures))
+        .bind(i64::from(to.otp_failures))
+        .bind(citizen_id)
+        .bind(from.status.as_str())
+        .bind(i64::from(from.password_failures))
+        .bind(i64::from(from.otp_failures))
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Activation: spends the activation SMS code and the activation code, sets the password and
+    /// moves the account from pending to active, in one transaction. False if someone was first.
+    pub async fn activate_citizen(
+        &self,
+        citizen_id: &str,
+        password_hash: &str,
+        kek_salt: &[u8],
+        activation: &Activation,
+    ) -> Result<bool, Error> {
+        let mut tx = self.pool.begin().await?;
+        let used = sqlx::query(
+            "UPDATE activations SET used = 1 WHERE id = ? AND used = 0 AND attempts = ?",
+        )
+        .bind(&activation.id)
+        .bind(i64::from(activation.state.attempts))
+        .execute(&mut *tx)
+        .await?;
+        let activated = sqlx::query(
+            "UPDATE citizens SET status = ?, password_failures = 0, otp_failures = 0,
+                password_hash = ?, kek_salt = ?, activation_code_hash = NULL
+             WHERE id = ? AND status = ?",
+        )
+        .bind(AccountStatus::Active.as_str())
+        .bind(password_hash)
+        .bind(kek_salt)
+        .bind(citizen_id)
+        .bind(AccountStatus::PendingActivation.as_str())
+        .execute(&mut *tx)
+        .await?;
+        if used.rows_affected() != 1 || activated.rows_affected() != 1 {
+            return Ok(false);
+        }
+        tx.commit().await?;
+        Ok(true)
+    }
+}
