@@ -8,6 +8,7 @@
 //! `api`, and `router` above them all.
 
 pub mod api;
+pub mod audit;
 pub mod clock;
 pub mod crypto;
 pub mod csc;

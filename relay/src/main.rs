@@ -75,6 +75,23 @@ enum Command {
         #[command(subcommand)]
         command: OfficeCommand,
     },
+    /// The audit trail.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Checks the hash chain of the whole trail: prints the number of entries and the head's
+    /// hash (record it elsewhere: cutting entries off the end shows only against it), or names
+    /// the first broken entry and exits with status 1. Needs no secret.
+    Verify {
+        /// Folder of the relay's database.
+        #[arg(long, default_value = "data")]
+        data: PathBuf,
+    },
 }
 
 /// Where the relay's state is, and the key that opens it.
@@ -365,6 +382,34 @@ async fn main() -> Result<(), Failure> {
                 root_key_out.display()
             );
         }
+        Command::Audit {
+            command: AuditCommand::Verify { data },
+        } => {
+            let database = data.join("relay.sqlite");
+            if !database.exists() {
+                return Err(format!("no relay database at {}", database.display()).into());
+            }
+            let store = Store::open(&database).await?;
+            let mut verifier = nubefirma_relay::audit::Verifier::default();
+            loop {
+                let (after, _) = verifier.head();
+                let page = store.audit_page(after, 10_000).await?;
+                if page.is_empty() {
+                    break;
+                }
+                for entry in &page {
+                    if let Err(broken) = verifier.push(entry) {
+                        eprintln!("audit trail BROKEN at {broken}");
+                        std::process::exit(1);
+                    }
+                }
+            }
+            let (count, head) = verifier.head();
+            println!(
+                "audit trail intact: {count} entries; head hash {}",
+                hex::encode(head)
+            );
+        }
         Command::Office {
             command:
                 OfficeCommand::Register {
@@ -402,7 +447,10 @@ async fn main() -> Result<(), Failure> {
                 phone,
                 email,
             };
-            match relay.register_citizen(&req).await {
+            match relay
+                .register_citizen(&req, nubefirma_relay::audit::COMMAND_LINE)
+                .await
+            {
                 Ok(answer) => println!("{}", serde_json::to_string(&answer)?),
                 Err(e) => return Err(e.to_string().into()),
             }

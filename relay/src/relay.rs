@@ -114,6 +114,13 @@ impl Relay {
         self.clock.now()
     }
 
+    /// Appends a security event to the audit trail. An operation whose event cannot be written
+    /// fails: nothing the trail should show happens unrecorded.
+    pub(crate) async fn audit(&self, event: crate::audit::Event) -> Result<(), Error> {
+        self.store.append_audit(&event, self.now()).await?;
+        Ok(())
+    }
+
     pub fn is_dev(&self) -> bool {
         self.options.dev
     }

@@ -294,7 +294,11 @@ async fn a_flood_of_logins_for_unknown_ids_keeps_argon2_memory_bounded() {
         async move { relay.try_login(&id, "Caracol-verde-0-x").await }
     }))
     .await;
-    assert!(answers.iter().all(|a| a.status == StatusCode::UNAUTHORIZED));
+    let odd: Vec<&Answer> = answers
+        .iter()
+        .filter(|a| a.status != StatusCode::UNAUTHORIZED)
+        .collect();
+    assert!(odd.is_empty(), "{odd:?}");
     let peak = peak_rss_mib(relay.pid()).expect("VmHWM readable");
     assert!(peak < 200, "peak resident memory {peak} MiB");
 }
@@ -338,20 +342,28 @@ async fn login_failures_take_the_same_time_whoever_is_asked_about() {
             "Caracol-rojo-00-x",
         ),
     ];
-    let mut medians = Vec::new();
+    // Interleaved rounds, so a change in the machine's load touches every case alike; 4 wrong
+    // entries keep `active` unblocked.
+    let mut samples: Vec<Vec<Duration>> = vec![Vec::new(); cases.len()];
     let mut bodies = Vec::new();
-    for (name, id, password) in cases {
-        let mut samples = Vec::new();
-        // Interleaved rounds would be fairer still; 4 wrong entries keep `active` unblocked.
-        for _ in 0..if name == "wrong password" { 4 } else { 7 } {
+    for round in 0..7 {
+        for (i, (name, id, password)) in cases.iter().enumerate() {
+            if *name == "wrong password" && round >= 4 {
+                continue;
+            }
             let started = Instant::now();
             let answer = relay.try_login(id, password).await;
-            samples.push(started.elapsed());
+            samples[i].push(started.elapsed());
             bodies.push(answer.body.clone());
             assert_eq!(answer.status, StatusCode::UNAUTHORIZED, "{name}");
         }
-        medians.push((name, median(samples)));
     }
+    let medians: Vec<(&str, Duration)> = cases
+        .iter()
+        .zip(samples)
+        .map(|((name, _, _), s)| (*name, median(s)))
+        .collect();
+    eprintln!("login failure medians: {medians:?}");
     assert!(bodies.iter().all(|b| b == &bodies[0]), "same body for all");
     let slowest = medians.iter().map(|(_, d)| *d).max().expect("some");
     let fastest = medians.iter().map(|(_, d)| *d).min().expect("some");

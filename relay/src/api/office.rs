@@ -26,19 +26,19 @@ pub fn routes() -> OpenApiRouter<Arc<Relay>> {
 #[utoipa::path(post, path = "/office/v1/citizens", operation_id = "office_register", tag = "office", request_body = RegisterCitizenRequest, responses((status = 201, description = "Registered; the activation code is shown once", body = RegisterCitizenResponse), (status = 409, description = "ID or phone already registered", body = ErrorBody), (status = 400, description = "Invalid request (CSC error body)", body = ErrorBody), (status = 401, description = "Missing, unknown or expired token", body = ErrorBody), (status = 403, description = "Access denied, account blocked or credential unusable", body = ErrorBody), (status = 429, description = "Too many requests; see Retry-After", body = ErrorBody)), security(("operator" = [])))]
 async fn register_citizen(
     State(relay): Shared,
-    _: Operator,
+    operator: Operator,
     Json(req): Json<RegisterCitizenRequest>,
 ) -> Result<(StatusCode, Json<RegisterCitizenResponse>), ApiError> {
     Ok((
         StatusCode::CREATED,
-        Json(relay.register_citizen(&req).await?),
+        Json(relay.register_citizen(&req, &operator.name).await?),
     ))
 }
 
 #[utoipa::path(post, path = "/office/v1/credentials/{credential_id}/revoke", params(("credential_id" = String, Path, description = "The credential id")), operation_id = "office_revoke", tag = "office", request_body = OperatorRevokeRequest, responses((status = 200, description = "Revoked", body = CredentialStatusResponse), (status = 400, description = "Invalid request (CSC error body)", body = ErrorBody), (status = 401, description = "Missing, unknown or expired token", body = ErrorBody), (status = 403, description = "Access denied, account blocked or credential unusable", body = ErrorBody), (status = 429, description = "Too many requests; see Retry-After", body = ErrorBody)), security(("operator" = [])))]
 async fn revoke_credential(
     State(relay): Shared,
-    _: Operator,
+    operator: Operator,
     Path(id): Path<String>,
     Json(req): Json<OperatorRevokeRequest>,
 ) -> Result<Json<CredentialStatusResponse>, ApiError> {
@@ -51,7 +51,7 @@ async fn revoke_credential(
         .into());
     }
     relay
-        .revoke_credential_by_operator(&credential_id(&id)?, reason)
+        .revoke_credential_by_operator(&credential_id(&id)?, reason, &operator.name)
         .await?;
     Ok(Json(CredentialStatusResponse {
         status: "revoked".into(),

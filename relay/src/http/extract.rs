@@ -82,8 +82,10 @@ impl FromRequestParts<Arc<Relay>> for CitizenSession {
 }
 
 /// A registry-office operator, from `Authorization: Bearer` with the operator token; counted
-/// against the office calls allowed per address.
-pub struct Operator;
+/// against the office calls allowed per address. `name` is who the audit trail records.
+pub struct Operator {
+    pub name: String,
+}
 
 impl FromRequestParts<Arc<Relay>> for Operator {
     type Rejection = ApiError;
@@ -95,7 +97,9 @@ impl FromRequestParts<Arc<Relay>> for Operator {
         let ClientAddress(address) = ClientAddress::from_request_parts(parts, relay).await?;
         relay.limit_address(AddressBucket::Office, address).await?;
         match bearer(parts) {
-            Some(token) if relay.is_operator_token(token) => Ok(Self),
+            Some(token) if relay.is_operator_token(token) => Ok(Self {
+                name: crate::audit::SHARED_OPERATOR_TOKEN.to_owned(),
+            }),
             _ => Err(Error::AccessDenied("a registry-office operator token is required").into()),
         }
     }

@@ -9,6 +9,7 @@ use super::codes::Purpose;
 use super::one_time::{SecretEvent, SecretPolicy, SecretRefused};
 use super::password;
 use super::registration::normalize_activation_code;
+use crate::audit::Event;
 use crate::crypto::{random_bytes, random_digits, random_id, secret_hash, secrets_equal};
 use crate::limits::{
     MAX_ACTIVATION_CODE_FAILURES, MAX_ACTIVATION_SMS_FAILURES, OTP_DIGITS, OTP_LIFETIME_SECONDS,
@@ -99,6 +100,12 @@ impl Relay {
         self.notifier
             .send(Channel::Sms, &citizen.phone, &text, now)
             .await?;
+        self.audit(
+            Event::new("code_sent").citizen(&citizen.id).detail(
+                serde_json::json!({ "purpose": "activation", "activationId": activation.id }),
+            ),
+        )
+        .await?;
         Ok(activation.id)
     }
 
@@ -175,6 +182,7 @@ impl Relay {
             return Err(dead());
         }
         tracing::info!(citizen_id = %citizen.id, "citizen activated");
-        Ok(())
+        self.audit(Event::new("citizen_activated").citizen(&citizen.id))
+            .await
     }
 }

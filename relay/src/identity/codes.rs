@@ -5,12 +5,14 @@
 
 use super::account::AccountEvent;
 use super::one_time::{SecretEvent, SecretPolicy, SecretRefused, SecretState, transition};
+use crate::audit::Event;
 use crate::crypto::{random_digits, random_id, secrets_equal};
 use crate::domain::{CredentialId, Digests};
 use crate::limits::{MAX_CODE_ATTEMPTS, OTP_DIGITS, OTP_LIFETIME_SECONDS};
 use crate::notify::Channel;
 use crate::store::{Citizen, Code, SecretRow};
 use crate::{Error, OtpFailure, Relay};
+use serde_json::json;
 
 /// What a code is for; codes of one purpose never open another.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -103,6 +105,12 @@ impl Relay {
         self.notifier
             .send(Channel::Sms, &citizen.phone, &text(&code), now)
             .await?;
+        self.audit(
+            Event::new("code_sent")
+                .citizen(&citizen.id)
+                .detail(json!({ "purpose": purpose.as_str(), "codeId": id })),
+        )
+        .await?;
         Ok(id)
     }
 

@@ -5,6 +5,7 @@
 
 use super::codes::Purpose;
 use super::session::Session;
+use crate::audit::Event;
 use crate::domain::CredentialId;
 use crate::keys::PasswordKek;
 use crate::limits::CITIZEN_CERT_LIFETIME_SECONDS;
@@ -12,6 +13,7 @@ use crate::pki::CitizenSubject;
 use crate::store::Credential;
 use crate::{Error, Relay};
 use nubefirma_protocol::Lang;
+use serde_json::json;
 
 /// The status kept in the database.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -208,6 +210,12 @@ impl Relay {
             revocation_reason: None,
         };
         self.store.insert_credential(&credential, now).await?;
+        self.audit(
+            Event::new("credential_issued")
+                .citizen(&citizen.id)
+                .detail(json!({ "credentialID": id.as_str(), "serial": credential.serial_hex })),
+        )
+        .await?;
         Ok(id)
     }
 
@@ -223,7 +231,7 @@ impl Relay {
         let credential = self.own_credential(session, credential_id).await?;
         let citizen = self.citizen_of(session).await?;
         self.check_password_again(&citizen, password_text).await?;
-        self.revoke(&credential, "unspecified").await
+        self.revoke(&credential, "unspecified", None).await
     }
 
     /// Revocation by a registry-office operator (R24: in person, with ID), with an RFC 5280
@@ -232,16 +240,23 @@ impl Relay {
         &self,
         credential_id: &CredentialId,
         reason: &str,
+        operator: &str,
     ) -> Result<(), Error> {
         let credential = self
             .store
             .credential(credential_id)
             .await?
             .ok_or_else(|| Error::InvalidRequest("credentialID: unknown credential".into()))?;
-        self.revoke(&credential, reason).await
+        self.revoke(&credential, reason, Some(operator)).await
     }
 
-    async fn revoke(&self, credential: &Credential, reason: &str) -> Result<(), Error> {
+    /// Revokes `credential`; `operator`: who, when not the citizen herself.
+    async fn revoke(
+        &self,
+        credential: &Credential,
+        reason: &str,
+        operator: Option<&str>,
+    ) -> Result<(), Error> {
         let next = transition(credential.status, CredentialEvent::Revoke)
             .map_err(|_| Error::Conflict("the credential is already revoked"))?;
         let now = self.now();
@@ -261,7 +276,13 @@ impl Relay {
             ));
         }
         tracing::info!(credential_id = %credential.id, "credential revoked");
-        Ok(())
+        let mut event = Event::new("credential_revoked")
+            .citizen(&credential.citizen_id)
+            .detail(json!({ "credentialID": credential.id.as_str(), "reason": reason }));
+        if let Some(operator) = operator {
+            event = event.operator(operator);
+        }
+        self.audit(event).await
     }
 }
 

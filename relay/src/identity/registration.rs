@@ -5,10 +5,12 @@ use nubefirma_protocol::IdNumber;
 use nubefirma_protocol::api::{RegisterCitizenRequest, RegisterCitizenResponse};
 use time::{Date, Month};
 
+use crate::audit::Event;
 use crate::crypto::{random_bytes, random_id, secret_hash};
 use crate::limits::ACTIVATION_CODE_LIFETIME_SECONDS;
 use crate::store::NewCitizen;
 use crate::{Error, Relay};
+use serde_json::json;
 
 /// Letters and digits that cannot be misread for each other (no 0/O, 1/I/L).
 const ACTIVATION_ALPHABET: &[u8] = b"ABCDEFGHJKMNPQRSTUVWXYZ23456789";
@@ -142,6 +144,7 @@ impl Relay {
     pub async fn register_citizen(
         &self,
         req: &RegisterCitizenRequest,
+        operator: &str,
     ) -> Result<RegisterCitizenResponse, Error> {
         let id_number: IdNumber = req
             .id_number
@@ -166,6 +169,13 @@ impl Relay {
         };
         self.store.insert_citizen(&citizen).await?;
         tracing::info!(citizen_id = %citizen.id, "citizen registered");
+        self.audit(
+            Event::new("citizen_registered")
+                .citizen(&citizen.id)
+                .operator(operator)
+                .detail(json!({ "idNumber": citizen.id_number })),
+        )
+        .await?;
         Ok(RegisterCitizenResponse {
             citizen_id: citizen.id,
             activation_code,

@@ -4,11 +4,15 @@
 
 use super::one_time::{SecretEvent, SecretPolicy};
 use super::session::Session;
+use crate::audit::Event;
 use crate::crypto::secret_hash;
 use crate::domain::{CredentialId, Digests};
 use crate::keys::StoredKey;
 use crate::store::SecretRow;
 use crate::{Error, Relay};
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use serde_json::json;
 
 /// Proof that a SAD was checked and consumed for these digests. Only `verify_sad` builds it.
 pub struct VerifiedSad {
@@ -90,9 +94,18 @@ impl Relay {
         let kek = session.kek()?;
         let custody = self.custody.clone();
         let key = StoredKey(credential.wrapped_key);
+        let event = Event::new("signature")
+            .citizen(&credential.citizen_id)
+            .detail(json!({
+                "credentialID": credential.id.as_str(),
+                "hashes": sad.digests().iter().map(|d| STANDARD.encode(d)).collect::<Vec<_>>(),
+            }));
         // ECDSA is CPU work: keep it off the async workers.
-        tokio::task::spawn_blocking(move || custody.sign_citizen(sad, &key, &kek))
+        let signatures = tokio::task::spawn_blocking(move || custody.sign_citizen(sad, &key, &kek))
             .await
-            .map_err(|e| Error::internal("signing task", e))?
+            .map_err(|e| Error::internal("signing task", e))??;
+        // No signature leaves the relay without its entry in the trail.
+        self.audit(event).await?;
+        Ok(signatures)
     }
 }

@@ -10,12 +10,14 @@
 use nubefirma_protocol::IdNumber;
 
 use super::account::{AccountEvent, AccountState, AccountStatus, TransitionRefused, transition};
+use crate::audit::Event;
 use crate::crypto::{derive_key, open, random_token, seal, secret_hash};
 use crate::domain::IssuedToken;
 use crate::keys::PasswordKek;
 use crate::limits::SESSION_IDLE_SECONDS;
 use crate::store::Citizen;
 use crate::{Error, Relay};
+use serde_json::json;
 
 /// An authenticated request: whose it is, and the means to unseal her KEK.
 pub struct Session {
@@ -76,6 +78,11 @@ impl Relay {
                     .update_account_state(citizen_id, current, next)
                     .await?
             {
+                if next.status == AccountStatus::Blocked && current.status != AccountStatus::Blocked
+                {
+                    self.audit(Event::new("account_blocked").citizen(citizen_id))
+                        .await?;
+                }
                 return Ok(next);
             }
             current = self
@@ -107,7 +114,23 @@ impl Relay {
             }
             _ => None,
         };
+        // For the audit trail only (the answer is the same whatever the reason).
+        let refused = citizen.as_ref().map(|c| {
+            let why = match c.state.status {
+                AccountStatus::PendingActivation => "not active",
+                // Blocked before, or by the entry that reserving this one would have been.
+                AccountStatus::Active | AccountStatus::Blocked => "blocked",
+            };
+            (c.id.clone(), why)
+        });
         let (Some(citizen), Some(reserved)) = (citizen, reserved) else {
+            let why = refused.as_ref().map_or("unknown", |(_, why)| *why);
+            let mut event = Event::new("login_failed")
+                .detail(json!({ "idNumber": id_number.as_str(), "why": why }));
+            if let Some((id, _)) = &refused {
+                event = event.citizen(id);
+            }
+            self.audit(event).await?;
             // Unknown, pending, blocked or out of budget: the same answer after the same work.
             let given = password_text.to_owned();
             self.argon2(move |h| {
@@ -136,6 +159,12 @@ impl Relay {
                 .apply_account_event_from(&citizen.id, reserved, AccountEvent::PasswordRejected)
                 .await;
             tracing::info!(citizen_id = %citizen.id, blocked = matches!(after, Ok(s) if s.status == AccountStatus::Blocked), "wrong password");
+            self.audit(
+                Event::new("login_failed")
+                    .citizen(&citizen.id)
+                    .detail(json!({ "idNumber": id_number.as_str(), "why": "wrong password" })),
+            )
+            .await?;
             return Err(Error::AuthenticationFailed);
         };
         self.apply_account_event_from(&citizen.id, reserved, AccountEvent::PasswordAccepted)
@@ -146,6 +175,8 @@ impl Relay {
         let sealed_kek = seal(&session_key(&token), &token_hash, &kek)?;
         self.store
             .insert_session(&token_hash, &citizen.id, &sealed_kek, self.now())
+            .await?;
+        self.audit(Event::new("login_succeeded").citizen(&citizen.id))
             .await?;
         Ok(IssuedToken {
             access_token: token,

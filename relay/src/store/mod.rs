@@ -10,6 +10,7 @@ use std::path::Path;
 use std::str::FromStr;
 
 mod activations;
+mod audit;
 mod ca;
 mod citizens;
 mod codes;
@@ -36,6 +37,10 @@ use crate::identity::one_time::SecretState;
 #[derive(Clone)]
 pub struct Store {
     pool: SqlitePool,
+    /// One audit append at a time from this process: its requests queue here instead of
+    /// racing each other for the chain's next place (other relays on the database still race,
+    /// and retry; see `append_audit`).
+    audit_append: std::sync::Arc<tokio::sync::Mutex<()>>,
 }
 
 fn is_unique_violation(err: &sqlx::Error) -> bool {
@@ -153,7 +158,10 @@ impl Store {
             .run(&pool)
             .await
             .map_err(|e| Error::internal("migrations", e))?;
-        Ok(Self { pool })
+        Ok(Self {
+            pool,
+            audit_append: Default::default(),
+        })
     }
 
     /// The current state of a single-use secret, if the row exists.

@@ -19,6 +19,8 @@ pub struct RelayProcess {
     child: Child,
     pub base: String,
     pub data: tempfile::TempDir,
+    /// The data folder it runs on: `data`'s, or another relay's when it shares that one.
+    pub dir: std::path::PathBuf,
     /// Every line the relay wrote to stderr so far.
     pub log: Arc<Mutex<Vec<String>>>,
     pub client: reqwest::Client,
@@ -55,9 +57,30 @@ impl RelayProcess {
 
     /// `serve --dev` in `data`, with `extra` arguments and `envs` in its environment.
     pub fn start_with(data: tempfile::TempDir, extra: &[&str], envs: &[(&str, &str)]) -> Self {
+        let dir = data.path().to_owned();
+        Self::spawn(data, dir, extra, envs)
+    }
+
+    /// A second relay process on `other`'s data folder (the same database, keys and CA), as
+    /// several relays share one database.
+    pub fn start_sharing(other: &RelayProcess, extra: &[&str]) -> Self {
+        Self::spawn(
+            tempfile::tempdir().expect("tempdir"),
+            other.dir.clone(),
+            extra,
+            &[],
+        )
+    }
+
+    fn spawn(
+        data: tempfile::TempDir,
+        dir: std::path::PathBuf,
+        extra: &[&str],
+        envs: &[(&str, &str)],
+    ) -> Self {
         let mut child = Command::new(binary())
             .args(["serve", "--dev", "--listen", "127.0.0.1:0", "--data"])
-            .arg(data.path())
+            .arg(&dir)
             .args(extra)
             .envs(envs.iter().copied())
             .env("RUST_LOG", "info")
@@ -94,20 +117,21 @@ impl RelayProcess {
             child,
             base: format!("http://{addr}"),
             data,
+            dir,
             log,
             client: reqwest::Client::new(),
         }
     }
 
     pub fn operator_token(&self) -> String {
-        std::fs::read_to_string(self.data.path().join("operator.token"))
+        std::fs::read_to_string(self.dir.join("operator.token"))
             .expect("operator token")
             .trim()
             .to_owned()
     }
 
     pub fn db_path(&self) -> std::path::PathBuf {
-        self.data.path().join("relay.sqlite")
+        self.dir.join("relay.sqlite")
     }
 
     /// A read connection to the relay's database file.
