@@ -113,3 +113,54 @@ pub struct OperatorRevokeRequest {
 pub struct CredentialStatusResponse {
     pub status: String,
 }
+
+/// `POST /api/v1/account/revoke`: she revokes her whole account (R24) with her password again.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RevokeAccountRequest {
+    pub password: String,
+}
+
+/// `POST /office/v1/accounts/revoke`: an operator revokes the account of the person in front
+/// of her (R24); `reason` (an RFC 5280 name) goes to her certificates.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct OperatorRevokeAccountRequest {
+    pub id_number: String,
+    pub reason: String,
+}
+
+/// The account's status after a change (`revoked`, `active`).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AccountStatusResponse {
+    pub status: String,
+}
+
+/// `POST /api/v1/password-reset`: starts a forgotten password's reset (R20).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct ResetStartRequest {
+    pub id_number: String,
+}
+
+/// The reset's id: the same shape whether or not the ID has an account (nothing is told).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct ResetStartResponse {
+    pub reset_id: String,
+}
+
+/// `POST /api/v1/password-reset/{resetId}/complete`: the SMS code, the email code and the new
+/// password.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct ResetCompleteRequest {
+    pub sms_code: String,
+    pub email_code: String,
+    pub new_password: String,
+}

@@ -2,6 +2,7 @@
 //! the registry office (`/office/v1`), the PKI (`/pki/*`), the service itself (`/healthz`,
 //! `/openapi.json`) and, in dev mode, the outbox.
 
+pub mod account;
 pub mod activation;
 pub mod credentials;
 pub mod dev;

@@ -21,6 +21,21 @@ pub fn routes() -> OpenApiRouter<Arc<Relay>> {
     OpenApiRouter::new()
         .routes(routes!(register_citizen))
         .routes(routes!(revoke_credential))
+        .routes(routes!(revoke_account))
+}
+
+#[utoipa::path(post, path = "/office/v1/accounts/revoke", operation_id = "office_revoke_account", tag = "office", request_body = OperatorRevokeAccountRequest, responses((status = 200, description = "The account and every certificate revoked; every session ended", body = AccountStatusResponse), (status = 400, description = "Invalid request (CSC error body)", body = ErrorBody), (status = 401, description = "Missing, unknown or expired token", body = ErrorBody), (status = 403, description = "Access denied", body = ErrorBody), (status = 409, description = "Already revoked", body = ErrorBody), (status = 429, description = "Too many requests; see Retry-After", body = ErrorBody)), security(("operator" = [])))]
+async fn revoke_account(
+    State(relay): Shared,
+    operator: Operator,
+    Json(req): Json<OperatorRevokeAccountRequest>,
+) -> Result<Json<AccountStatusResponse>, ApiError> {
+    relay
+        .revoke_account_by_operator(&req.id_number, req.reason.trim(), &operator.name)
+        .await?;
+    Ok(Json(AccountStatusResponse {
+        status: "revoked".into(),
+    }))
 }
 
 #[utoipa::path(post, path = "/office/v1/citizens", operation_id = "office_register", tag = "office", request_body = RegisterCitizenRequest, responses((status = 201, description = "Registered; the activation code is shown once", body = RegisterCitizenResponse), (status = 409, description = "ID or phone already registered", body = ErrorBody), (status = 400, description = "Invalid request (CSC error body)", body = ErrorBody), (status = 401, description = "Missing, unknown or expired token", body = ErrorBody), (status = 403, description = "Access denied, account blocked or credential unusable", body = ErrorBody), (status = 429, description = "Too many requests; see Retry-After", body = ErrorBody)), security(("operator" = [])))]

@@ -16,6 +16,8 @@ pub enum AccountStatus {
     Active,
     /// Too many failed password/OTP entries (R20); only a password reset unblocks it.
     Blocked,
+    /// Revoked by her or by an operator (R24): final. She can register again as a new account.
+    Revoked,
 }
 
 impl AccountStatus {
@@ -24,6 +26,7 @@ impl AccountStatus {
             Self::PendingActivation => "pending_activation",
             Self::Active => "active",
             Self::Blocked => "blocked",
+            Self::Revoked => "revoked",
         }
     }
 
@@ -32,6 +35,7 @@ impl AccountStatus {
             "pending_activation" => Some(Self::PendingActivation),
             "active" => Some(Self::Active),
             "blocked" => Some(Self::Blocked),
+            "revoked" => Some(Self::Revoked),
             _ => None,
         }
     }
@@ -58,6 +62,10 @@ pub enum AccountEvent {
     OtpTry,
     OtpRejected,
     OtpAccepted,
+    /// Her password was reset (R20): with the proof the reset asked for, it unblocks.
+    PasswordReset,
+    /// She, or an operator, revoked the account (R24).
+    Revoke,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -66,6 +74,7 @@ pub enum TransitionRefused {
     /// Blocked, or the whole budget is reserved by entries being judged right now.
     Blocked,
     AlreadyActive,
+    Revoked,
 }
 
 impl AccountState {
@@ -108,6 +117,17 @@ pub fn transition(
     use AccountStatus::*;
     let (p, o) = (state.password_failures, state.otp_failures);
     match (state.status, event) {
+        (Revoked, _) => Err(TransitionRefused::Revoked),
+        (_, Revoke) => Ok(AccountState {
+            status: Revoked,
+            password_failures: 0,
+            otp_failures: 0,
+        }),
+        (Active | Blocked, PasswordReset) => Ok(AccountState {
+            status: Active,
+            password_failures: 0,
+            otp_failures: 0,
+        }),
         (PendingActivation, Activated) => Ok(AccountState {
             status: Active,
             password_failures: 0,
@@ -178,6 +198,18 @@ mod tests {
             (st(Blocked, 3, 2), PasswordAccepted, Err(No::Blocked)),
             (st(Blocked, 3, 2), OtpTry, Err(No::Blocked)),
             (st(Blocked, 3, 2), OtpAccepted, Err(No::Blocked)),
+            // R20: a reset unblocks and clears both budgets; a pending account has no password.
+            (st(Blocked, 3, 2), PasswordReset, Ok(st(Active, 0, 0))),
+            (st(Active, 1, 1), PasswordReset, Ok(st(Active, 0, 0))),
+            (pending, PasswordReset, Err(No::NotActive)),
+            // R24: any account can be revoked, once; nothing happens to a revoked one.
+            (pending, Revoke, Ok(st(Revoked, 0, 0))),
+            (st(Active, 1, 0), Revoke, Ok(st(Revoked, 0, 0))),
+            (st(Blocked, 3, 2), Revoke, Ok(st(Revoked, 0, 0))),
+            (st(Revoked, 0, 0), Revoke, Err(No::Revoked)),
+            (st(Revoked, 0, 0), PasswordTry, Err(No::Revoked)),
+            (st(Revoked, 0, 0), PasswordReset, Err(No::Revoked)),
+            (st(Revoked, 0, 0), Activated, Err(No::Revoked)),
         ];
         for (from, event, expected) in table {
             assert_eq!(transition(*from, *event), *expected, "{from:?} + {event:?}");
@@ -220,7 +252,7 @@ mod tests {
 
     #[test]
     fn status_names_round_trip() {
-        for s in [PendingActivation, Active, Blocked] {
+        for s in [PendingActivation, Active, Blocked, Revoked] {
             assert_eq!(AccountStatus::parse(s.as_str()), Some(s));
         }
         assert_eq!(AccountStatus::parse("deleted"), None);

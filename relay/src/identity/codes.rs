@@ -20,6 +20,8 @@ pub enum Purpose {
     Activation,
     Certificate,
     Signing,
+    /// A forgotten password's reset (its SMS half; the email half has its own context).
+    Reset,
 }
 
 impl Purpose {
@@ -28,6 +30,7 @@ impl Purpose {
             Self::Activation => "activation",
             Self::Certificate => "certificate",
             Self::Signing => "signing",
+            Self::Reset => "reset",
         }
     }
 }

@@ -7,6 +7,7 @@ pub mod account;
 pub mod activation;
 pub mod codes;
 pub mod credential;
+pub mod life_cycle;
 pub mod one_time;
 pub mod password;
 pub mod rate;

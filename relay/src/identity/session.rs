@@ -71,6 +71,7 @@ impl Relay {
                 Err(TransitionRefused::AlreadyActive) => {
                     return Err(Error::Conflict("this account is already activated"));
                 }
+                Err(TransitionRefused::Revoked) => return Err(Error::AccountNotActive),
             };
             if next == current
                 || self
@@ -118,6 +119,7 @@ impl Relay {
         let refused = citizen.as_ref().map(|c| {
             let why = match c.state.status {
                 AccountStatus::PendingActivation => "not active",
+                AccountStatus::Revoked => "revoked",
                 // Blocked before, or by the entry that reserving this one would have been.
                 AccountStatus::Active | AccountStatus::Blocked => "blocked",
             };

@@ -130,6 +130,93 @@ pub fn activation(lang: Lang, code: &str, valid_seconds: i64) -> String {
     }
 }
 
+/// The SMS half of a forgotten password's reset (R20): the other code goes by email.
+pub fn reset_sms(lang: Lang, code: &str, valid_seconds: i64) -> String {
+    let valid = duration(lang, valid_seconds);
+    match lang {
+        Lang::Es => format!(
+            "nubefirma: {code} es tu código para restablecer la contraseña (el otro te llega por correo). Caduca en {valid}. No lo compartas nunca."
+        ),
+        Lang::Ca => format!(
+            "nubefirma: {code} és el teu codi per restablir la contrasenya (l'altre t'arriba per correu). Caduca d'aquí a {valid}. No el comparteixis mai."
+        ),
+        Lang::Eu => format!(
+            "nubefirma: {code} da pasahitza berrezartzeko zure kodea (bestea posta elektronikoz jasoko duzu). {valid} barru iraungiko da. Ez partekatu inoiz."
+        ),
+        Lang::Gl => format!(
+            "nubefirma: {code} é o teu código para restablecer o contrasinal (o outro chégache por correo). Caduca en {valid}. Non o compartas nunca."
+        ),
+        Lang::En => format!(
+            "nubefirma: {code} is your code to reset your password (the other one comes by email). It expires in {valid}. Never share it."
+        ),
+    }
+}
+
+/// The email half of a forgotten password's reset (R20).
+pub fn reset_email(lang: Lang, code: &str, valid_seconds: i64) -> String {
+    let valid = duration(lang, valid_seconds);
+    match lang {
+        Lang::Es => format!(
+            "nubefirma: {code} es tu código de correo para restablecer la contraseña; el otro te llega por SMS. Caduca en {valid}. Si no lo has pedido tú, no hagas nada: tu contraseña no cambia."
+        ),
+        Lang::Ca => format!(
+            "nubefirma: {code} és el teu codi de correu per restablir la contrasenya; l'altre t'arriba per SMS. Caduca d'aquí a {valid}. Si no l'has demanat tu, no facis res: la contrasenya no canvia."
+        ),
+        Lang::Eu => format!(
+            "nubefirma: {code} da pasahitza berrezartzeko posta-kodea; bestea SMS bidez jasoko duzu. {valid} barru iraungiko da. Zuk eskatu ez baduzu, ez egin ezer: pasahitza ez da aldatuko."
+        ),
+        Lang::Gl => format!(
+            "nubefirma: {code} é o teu código de correo para restablecer o contrasinal; o outro chégache por SMS. Caduca en {valid}. Se non o pediches ti, non fagas nada: o contrasinal non cambia."
+        ),
+        Lang::En => format!(
+            "nubefirma: {code} is your email code to reset your password; the other one comes by SMS. It expires in {valid}. If you did not ask for it, do nothing: your password stays as it is."
+        ),
+    }
+}
+
+/// After a reset: her password changed, her account is unblocked, and her certificate must be
+/// made again (its key was wrapped under the old password).
+pub fn password_changed(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Es => {
+            "nubefirma: tu contraseña ha cambiado y tu cuenta está desbloqueada. Tu certificado anterior queda revocado; se creará uno nuevo en tu próxima firma. Si no has sido tú, acude a una oficina de registro."
+        }
+        Lang::Ca => {
+            "nubefirma: la teva contrasenya ha canviat i el compte està desbloquejat. El certificat anterior queda revocat; se'n crearà un de nou en la pròxima signatura. Si no has estat tu, ves a una oficina de registre."
+        }
+        Lang::Eu => {
+            "nubefirma: zure pasahitza aldatu da eta kontua desblokeatuta dago. Aurreko ziurtagiria baliogabetuta geratu da; berri bat sortuko da hurrengo sinaduran. Zu izan ez bazara, joan erregistro-bulego batera."
+        }
+        Lang::Gl => {
+            "nubefirma: o teu contrasinal cambiou e a túa conta está desbloqueada. O certificado anterior queda revogado; crearase un novo na túa próxima sinatura. Se non fuches ti, acude a unha oficina de rexistro."
+        }
+        Lang::En => {
+            "nubefirma: your password has changed and your account is unblocked. Your previous certificate is revoked; a new one will be made at your next signature. If this was not you, go to a registry office."
+        }
+    }
+}
+
+/// After her account is revoked (R24), by her or at an office.
+pub fn account_revoked(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Es => {
+            "nubefirma: tu cuenta y tus certificados han sido revocados. Ya no puedes identificarte ni firmar con ellos; para volver a usar el servicio, regístrate de nuevo en una oficina."
+        }
+        Lang::Ca => {
+            "nubefirma: el teu compte i els teus certificats han estat revocats. Ja no pots identificar-te ni signar amb ells; per tornar a fer servir el servei, registra't de nou en una oficina."
+        }
+        Lang::Eu => {
+            "nubefirma: zure kontua eta ziurtagiriak baliogabetu dira. Ezin duzu haiekin identifikatu edo sinatu; zerbitzua berriro erabiltzeko, erregistratu berriro bulego batean."
+        }
+        Lang::Gl => {
+            "nubefirma: a túa conta e os teus certificados foron revogados. Xa non podes identificarte nin asinar con eles; para volver usar o servizo, rexístrate de novo nunha oficina."
+        }
+        Lang::En => {
+            "nubefirma: your account and your certificates have been revoked. You can no longer identify yourself or sign with them; to use the service again, register again at an office."
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -147,9 +234,22 @@ mod tests {
                 signing_unbound(lang, "482913", 300),
                 certificate(lang, "482913", 300),
                 activation(lang, "482913", 600),
+                reset_sms(lang, "482913", 900),
+                reset_email(lang, "482913", 900),
             ] {
                 assert!(text.starts_with("nubefirma: 482913 "), "{text}");
                 assert!(seen.insert(text.clone()), "{text}");
+            }
+        }
+    }
+
+    #[test]
+    fn notices_speak_every_language_and_carry_nothing_typed() {
+        let mut seen = std::collections::HashSet::new();
+        for lang in Lang::ALL {
+            for text in [password_changed(lang), account_revoked(lang)] {
+                assert!(text.starts_with("nubefirma: "), "{text}");
+                assert!(seen.insert(text), "{text}");
             }
         }
     }

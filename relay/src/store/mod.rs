@@ -15,6 +15,7 @@ mod ca;
 mod citizens;
 mod codes;
 mod credentials;
+mod life_cycle;
 mod outbox;
 mod rate_limits;
 mod sads;
@@ -24,6 +25,7 @@ pub use activations::Activation;
 pub use citizens::{Citizen, NewCitizen};
 pub use codes::Code;
 pub use credentials::Credential;
+pub use life_cycle::Reset;
 pub use outbox::OutboxRow;
 pub use sads::Sad;
 pub use sessions::Session;
@@ -72,6 +74,8 @@ pub enum SecretRow<'a> {
     Code { id: &'a str },
     /// A SAD, found by its hash.
     Sad { hash: &'a [u8] },
+    /// A password reset's pair of codes (one entry judges both).
+    Reset { id: &'a str },
 }
 
 impl SecretRow<'_> {
@@ -84,6 +88,7 @@ impl SecretRow<'_> {
             Self::ActivationSms { .. } => "SELECT attempts, used FROM activations WHERE id = ?",
             Self::Code { .. } => "SELECT attempts, used FROM codes WHERE id = ?",
             Self::Sad { .. } => "SELECT 0 AS attempts, used FROM sads WHERE sad_hash = ?",
+            Self::Reset { .. } => "SELECT attempts, used FROM resets WHERE id = ?",
         }
     }
 
@@ -105,6 +110,9 @@ impl SecretRow<'_> {
             }
             // A SAD has no attempts (?1, ?4): it is found by its own hash, then consumed.
             Self::Sad { .. } => "UPDATE sads SET used = ?2 WHERE sad_hash = ?3 AND used = ?5",
+            Self::Reset { .. } => {
+                "UPDATE resets SET attempts = ?1, used = ?2 WHERE id = ?3 AND attempts = ?4 AND used = ?5"
+            }
         }
     }
 
@@ -119,7 +127,8 @@ impl SecretRow<'_> {
         match *self {
             Self::ActivationCode { citizen_id: id }
             | Self::ActivationSms { id }
-            | Self::Code { id } => query.bind(id),
+            | Self::Code { id }
+            | Self::Reset { id } => query.bind(id),
             Self::Sad { hash } => query.bind(hash),
         }
     }
@@ -205,7 +214,7 @@ impl Store {
     /// closed rate windows, and week-old dev outbox rows. Returns the number of rows deleted.
     pub async fn prune(&self, now: i64, session_idle: i64) -> Result<u64, Error> {
         let day = 24 * 3600;
-        let statements: [(&str, i64); 6] = [
+        let statements: [(&str, i64); 7] = [
             (
                 "DELETE FROM sessions WHERE last_used_at < ?",
                 now - session_idle,
@@ -213,6 +222,7 @@ impl Store {
             ("DELETE FROM codes WHERE expires_at < ?", now - day),
             ("DELETE FROM sads WHERE expires_at < ?", now - day),
             ("DELETE FROM activations WHERE expires_at < ?", now - day),
+            ("DELETE FROM resets WHERE expires_at < ?", now - day),
             ("DELETE FROM rate_limits WHERE window_start < ?", now - day),
             ("DELETE FROM outbox WHERE sent_at < ?", now - 7 * day),
         ];

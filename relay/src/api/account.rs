@@ -1,0 +1,79 @@
+//! The account after activation (`/api/v1/account/*`, `/api/v1/password-reset*`): revoking it
+//! (R24) and a forgotten password's reset by SMS and email codes (R20). The reset endpoints
+//! need no session and count against the per-address activation limit.
+
+use std::sync::Arc;
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use nubefirma_protocol::ErrorBody;
+use nubefirma_protocol::api::*;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::Relay;
+use crate::http::{ApiError, CitizenSession, ClientAddress, Json, PreferredLang};
+use crate::identity::rate::AddressBucket;
+
+type Shared = State<Arc<Relay>>;
+
+pub fn routes() -> OpenApiRouter<Arc<Relay>> {
+    OpenApiRouter::new()
+        .routes(routes!(revoke))
+        .routes(routes!(reset_start))
+        .routes(routes!(reset_complete))
+}
+
+#[utoipa::path(post, path = "/api/v1/account/revoke", operation_id = "account_revoke", tag = "account", request_body = RevokeAccountRequest, responses((status = 200, description = "Revoked, with every certificate; every session ended", body = AccountStatusResponse), (status = 400, description = "Invalid request (CSC error body)", body = ErrorBody), (status = 401, description = "Missing, unknown or expired token, or wrong password", body = ErrorBody), (status = 403, description = "Access denied or account blocked", body = ErrorBody), (status = 429, description = "Too many requests; see Retry-After", body = ErrorBody)), security(("bearer" = [])))]
+async fn revoke(
+    State(relay): Shared,
+    CitizenSession(session): CitizenSession,
+    PreferredLang(lang): PreferredLang,
+    Json(req): Json<RevokeAccountRequest>,
+) -> Result<Json<AccountStatusResponse>, ApiError> {
+    relay
+        .revoke_own_account(&session, &req.password, lang)
+        .await?;
+    Ok(Json(AccountStatusResponse {
+        status: "revoked".into(),
+    }))
+}
+
+#[utoipa::path(post, path = "/api/v1/password-reset", operation_id = "reset_start", tag = "account", request_body = ResetStartRequest, responses((status = 202, description = "If the ID has an account that can be reset, one code went by SMS and one by email", body = ResetStartResponse), (status = 400, description = "Invalid request (CSC error body)", body = ErrorBody), (status = 429, description = "Too many requests; see Retry-After", body = ErrorBody)))]
+async fn reset_start(
+    State(relay): Shared,
+    ClientAddress(address): ClientAddress,
+    PreferredLang(lang): PreferredLang,
+    Json(req): Json<ResetStartRequest>,
+) -> Result<(StatusCode, Json<ResetStartResponse>), ApiError> {
+    relay
+        .limit_address(AddressBucket::Activation, address)
+        .await?;
+    let reset_id = relay.start_reset(&req.id_number, lang).await?;
+    Ok((StatusCode::ACCEPTED, Json(ResetStartResponse { reset_id })))
+}
+
+#[utoipa::path(post, path = "/api/v1/password-reset/{id}/complete", params(("id" = String, Path, description = "The reset id from POST /api/v1/password-reset")), operation_id = "reset_complete", tag = "account", request_body = ResetCompleteRequest, responses((status = 200, description = "New password set; the account is active (unblocked); its certificates were revoked", body = AccountStatusResponse), (status = 400, description = "Invalid request, weak password or wrong codes (CSC error body)", body = ErrorBody), (status = 403, description = "The account is not active", body = ErrorBody), (status = 429, description = "Too many requests; see Retry-After", body = ErrorBody)))]
+async fn reset_complete(
+    State(relay): Shared,
+    ClientAddress(address): ClientAddress,
+    PreferredLang(lang): PreferredLang,
+    Path(reset_id): Path<String>,
+    Json(req): Json<ResetCompleteRequest>,
+) -> Result<Json<AccountStatusResponse>, ApiError> {
+    relay
+        .limit_address(AddressBucket::Activation, address)
+        .await?;
+    relay
+        .complete_reset(
+            &reset_id,
+            &req.sms_code,
+            &req.email_code,
+            &req.new_password,
+            lang,
+        )
+        .await?;
+    Ok(Json(AccountStatusResponse {
+        status: "active".into(),
+    }))
+}

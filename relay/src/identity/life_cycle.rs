@@ -1,0 +1,303 @@
+//! The account after activation: revocation (R24), by her with her password again or by a
+//! registry-office operator, and the forgotten password's reset (R20), proved by an SMS code
+//! and an email code together, which unblocks the account.
+//!
+//! Either ends every session and revokes her certificates: after a reset their keys stay
+//! wrapped under the old password, which no longer opens anything, so a new certificate is made
+//! at her next signature (R15).
+
+use nubefirma_protocol::{IdNumber, Lang};
+use serde_json::json;
+
+use super::account::{AccountEvent, AccountState, TransitionRefused, transition};
+use super::codes::{Purpose, code_context};
+use super::one_time::{SecretEvent, SecretPolicy};
+use super::password;
+use super::session::Session;
+use crate::audit::Event;
+use crate::crypto::{random_bytes, random_digits, random_id, secrets_equal};
+use crate::limits::{MAX_RESET_ATTEMPTS, OTP_DIGITS, RESET_LIFETIME_SECONDS};
+use crate::notify::{Channel, texts};
+use crate::pki::services::REVOCATION_REASONS;
+use crate::store::{Citizen, Reset, SecretRow};
+use crate::{Error, OtpFailure, Relay};
+
+/// The email half's MAC context (the SMS half's is `code_context(Purpose::Reset, id)`).
+fn email_context(reset_id: &str) -> String {
+    format!("reset-email:{reset_id}")
+}
+
+/// How many times an account change is tried again when the account changed under it.
+const RETRIES: usize = 16;
+
+impl Relay {
+    /// `POST /api/v1/account/revoke`: she revokes her own account with her password again,
+    /// which counts toward R20 like a login.
+    pub async fn revoke_own_account(
+        &self,
+        session: &Session,
+        password_text: &str,
+        lang: Lang,
+    ) -> Result<(), Error> {
+        let citizen = self.citizen_of(session).await?;
+        self.check_password_again(&citizen, password_text).await?;
+        self.revoke_account(citizen, "cessationOfOperation", None, lang)
+            .await
+    }
+
+    /// `POST /office/v1/accounts/revoke`: an operator revokes the account of the person in
+    /// front of her, ID in hand (R24), with an RFC 5280 reason name for its certificates.
+    pub async fn revoke_account_by_operator(
+        &self,
+        identifier: &str,
+        reason: &str,
+        operator: &str,
+    ) -> Result<(), Error> {
+        let id_number: IdNumber = identifier
+            .parse()
+            .map_err(|e| Error::InvalidRequest(format!("idNumber: {e}")))?;
+        if !REVOCATION_REASONS.contains(&reason) {
+            return Err(Error::InvalidRequest(format!(
+                "reason: one of {}",
+                REVOCATION_REASONS.join(", ")
+            )));
+        }
+        let citizen = self
+            .store
+            .citizen_by_id_number(id_number.as_str())
+            .await?
+            .ok_or_else(|| Error::InvalidRequest("idNumber: no account with this ID".into()))?;
+        self.revoke_account(citizen, reason, Some(operator), Lang::default())
+            .await
+    }
+
+    async fn revoke_account(
+        &self,
+        mut citizen: Citizen,
+        reason: &str,
+        operator: Option<&str>,
+        lang: Lang,
+    ) -> Result<(), Error> {
+        let now = self.now();
+        for _ in 0..RETRIES {
+            if let Err(TransitionRefused::Revoked) = transition(citizen.state, AccountEvent::Revoke)
+            {
+                return Err(Error::Conflict("this account is already revoked"));
+            }
+            if let Some(credentials) = self
+                .store
+                .revoke_account(&citizen.id, citizen.state, now, reason)
+                .await?
+            {
+                tracing::info!(citizen_id = %citizen.id, "account revoked");
+                let mut event = Event::new("account_revoked")
+                    .citizen(&citizen.id)
+                    .detail(json!({ "reason": reason, "revokedCredentials": credentials }));
+                if let Some(operator) = operator {
+                    event = event.operator(operator);
+                }
+                self.audit(event).await?;
+                let notice = texts::account_revoked(lang);
+                self.notifier
+                    .send(Channel::Email, &citizen.email, notice, now)
+                    .await?;
+                return self
+                    .notifier
+                    .send(Channel::Sms, &citizen.phone, notice, now)
+                    .await;
+            }
+            citizen = self
+                .store
+                .citizen_by_id(&citizen.id)
+                .await?
+                .ok_or_else(|| Error::Internal("citizen vanished".into()))?;
+        }
+        Err(Error::Internal("the account kept changing under us".into()))
+    }
+
+    /// `POST /api/v1/password-reset`: sends one code by SMS and one by email. The answer is
+    /// the same reset id shape whether or not the ID has an account that can be reset, so the
+    /// endpoint tells nobody which IDs exist.
+    pub async fn start_reset(&self, identifier: &str, lang: Lang) -> Result<String, Error> {
+        let id_number: IdNumber = identifier
+            .parse()
+            .map_err(|e| Error::InvalidRequest(format!("idNumber: {e}")))?;
+        let citizen = self.store.citizen_by_id_number(id_number.as_str()).await?;
+        let Some(citizen) =
+            citizen.filter(|c| transition(c.state, AccountEvent::PasswordReset).is_ok())
+        else {
+            return Ok(random_id());
+        };
+        self.limit_sms(&citizen.id, Purpose::Reset).await?;
+        let now = self.now();
+        let id = random_id();
+        let sms_code = random_digits(OTP_DIGITS);
+        let email_code = random_digits(OTP_DIGITS);
+        self.store
+            .insert_reset(&Reset {
+                sms_code_mac: self
+                    .custody
+                    .code_mac(&code_context(Purpose::Reset, &id), &sms_code)?
+                    .to_vec(),
+                email_code_mac: self
+                    .custody
+                    .code_mac(&email_context(&id), &email_code)?
+                    .to_vec(),
+                id: id.clone(),
+                citizen_id: citizen.id.clone(),
+                state: super::one_time::SecretState::FRESH,
+                expires_at: now + RESET_LIFETIME_SECONDS,
+            })
+            .await?;
+        self.notifier
+            .send(
+                Channel::Sms,
+                &citizen.phone,
+                &texts::reset_sms(lang, &sms_code, RESET_LIFETIME_SECONDS),
+                now,
+            )
+            .await?;
+        self.notifier
+            .send(
+                Channel::Email,
+                &citizen.email,
+                &texts::reset_email(lang, &email_code, RESET_LIFETIME_SECONDS),
+                now,
+            )
+            .await?;
+        self.audit(
+            Event::new("code_sent")
+                .citizen(&citizen.id)
+                .detail(json!({ "purpose": "reset", "resetId": id, "channels": ["sms", "email"] })),
+        )
+        .await?;
+        Ok(id)
+    }
+
+    /// `POST /api/v1/password-reset/{id}/complete`: both codes and a new password. Unblocks the
+    /// account (R20), revokes the certificates the old password wrapped, ends every session.
+    pub async fn complete_reset(
+        &self,
+        reset_id: &str,
+        sms_code: &str,
+        email_code: &str,
+        new_password: &str,
+        lang: Lang,
+    ) -> Result<(), Error> {
+        let dead = || Error::InvalidOtp {
+            why: OtpFailure::NoValidCode,
+            attempts_left: 0,
+        };
+        let unknown = || Error::InvalidRequest("resetId: unknown; start the reset again".into());
+        if reset_id.len() > 64 {
+            return Err(unknown());
+        }
+        let reset = self.store.reset(reset_id).await?.ok_or_else(unknown)?;
+        let mut citizen = self
+            .store
+            .citizen_by_id(&reset.citizen_id)
+            .await?
+            .ok_or_else(|| Error::Internal("reset without citizen".into()))?;
+        // The policy first: a weak password costs no entry.
+        password::check_policy(
+            new_password,
+            &citizen.id_number,
+            &citizen.given_name,
+            &citizen.surname,
+        )?;
+        let now = self.now();
+        let policy = SecretPolicy {
+            expires_at: reset.expires_at,
+            max_attempts: MAX_RESET_ATTEMPTS,
+        };
+        let row = SecretRow::Reset { id: &reset.id };
+        let Ok(reserved) = self
+            .advance_secret(row, reset.state, policy, SecretEvent::Try { now })
+            .await?
+        else {
+            return Err(dead());
+        };
+        // Both compared in full, whatever the first says.
+        let sms_ok = secrets_equal(
+            &reset.sms_code_mac,
+            &self
+                .custody
+                .code_mac(&code_context(Purpose::Reset, &reset.id), sms_code.trim())?,
+        );
+        let email_ok = secrets_equal(
+            &reset.email_code_mac,
+            &self
+                .custody
+                .code_mac(&email_context(&reset.id), email_code.trim())?,
+        );
+        if !(sms_ok & email_ok) {
+            let left = reserved.attempts_left(policy);
+            return Err(Error::InvalidOtp {
+                why: if left == 0 {
+                    OtpFailure::WrongAndDead
+                } else {
+                    OtpFailure::Wrong
+                },
+                attempts_left: left,
+            });
+        }
+        let given = new_password.to_owned();
+        let kek_salt = random_bytes::<16>();
+        let password_hash = self.argon2(move |h| h.hash_password(&given)).await?;
+        let reserved_reset = Reset {
+            state: reserved,
+            ..reset
+        };
+        for _ in 0..RETRIES {
+            let from: AccountState = citizen.state;
+            match transition(from, AccountEvent::PasswordReset) {
+                Ok(_) => {}
+                Err(TransitionRefused::Revoked | TransitionRefused::NotActive) => {
+                    return Err(Error::AccountNotActive);
+                }
+                Err(_) => return Err(dead()),
+            }
+            if let Some(credentials) = self
+                .store
+                .complete_reset(&reserved_reset, from, &password_hash, &kek_salt, now)
+                .await?
+            {
+                tracing::info!(citizen_id = %citizen.id, "password reset");
+                self.audit(
+                    Event::new("password_reset")
+                        .citizen(&citizen.id)
+                        .detail(json!({
+                            "method": "sms+email",
+                            "wasBlocked": from.status == super::account::AccountStatus::Blocked,
+                            "revokedCredentials": credentials,
+                        })),
+                )
+                .await?;
+                return self
+                    .notifier
+                    .send(
+                        Channel::Sms,
+                        &citizen.phone,
+                        texts::password_changed(lang),
+                        now,
+                    )
+                    .await;
+            }
+            // The reset was spent by a parallel completion, or the account moved: re-read.
+            if self
+                .store
+                .reset(&reserved_reset.id)
+                .await?
+                .is_none_or(|r| r.state.used)
+            {
+                return Err(dead());
+            }
+            citizen = self
+                .store
+                .citizen_by_id(&citizen.id)
+                .await?
+                .ok_or_else(|| Error::Internal("citizen vanished".into()))?;
+        }
+        Err(Error::Internal("the account kept changing under us".into()))
+    }
+}

@@ -1,0 +1,177 @@
+//! The account after activation: revocation (R24) and password reset (R20), each one
+//! transaction that changes the account, its credentials and its sessions together.
+
+use sqlx::Row;
+use sqlx::sqlite::SqliteRow;
+
+use super::*;
+use crate::Error;
+
+/// A password reset in progress: one code by SMS, one by email.
+#[derive(Debug, Clone)]
+pub struct Reset {
+    pub id: String,
+    pub citizen_id: String,
+    pub sms_code_mac: Vec<u8>,
+    pub email_code_mac: Vec<u8>,
+    pub state: SecretState,
+    pub expires_at: i64,
+}
+
+fn reset_from_row(r: &SqliteRow) -> Result<Reset, Error> {
+    Ok(Reset {
+        id: r.try_get("id")?,
+        citizen_id: r.try_get("citizen_id")?,
+        sms_code_mac: r.try_get("sms_code_mac")?,
+        email_code_mac: r.try_get("email_code_mac")?,
+        state: SecretState {
+            attempts: count(r, "attempts")?,
+            used: flag(r, "used")?,
+        },
+        expires_at: r.try_get("expires_at")?,
+    })
+}
+
+/// Revokes every credential of `citizen_id` not yet revoked, inside `tx`; returns their ids.
+async fn revoke_credentials_of(
+    tx: &mut sqlx::SqliteConnection,
+    citizen_id: &str,
+    now: i64,
+    reason: &str,
+) -> Result<Vec<String>, Error> {
+    let ids: Vec<String> = sqlx::query(
+        "SELECT id FROM credentials WHERE citizen_id = ? AND status <> 'revoked' ORDER BY created_at",
+    )
+    .bind(citizen_id)
+    .fetch_all(&mut *tx)
+    .await?
+    .iter()
+    .map(|r| r.try_get("id"))
+    .collect::<Result<_, _>>()?;
+    sqlx::query(
+        "UPDATE credentials SET status = 'revoked', revoked_at = ?, revocation_reason = ?
+         WHERE citizen_id = ? AND status <> 'revoked'",
+    )
+    .bind(now)
+    .bind(reason)
+    .bind(citizen_id)
+    .execute(&mut *tx)
+    .await?;
+    Ok(ids)
+}
+
+/// Ends every session of `citizen_id` and retires her live codes, inside `tx`.
+async fn end_sessions_and_codes(
+    tx: &mut sqlx::SqliteConnection,
+    citizen_id: &str,
+) -> Result<(), Error> {
+    sqlx::query("DELETE FROM sessions WHERE citizen_id = ?")
+        .bind(citizen_id)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("UPDATE codes SET used = 1 WHERE citizen_id = ?")
+        .bind(citizen_id)
+        .execute(&mut *tx)
+        .await?;
+    Ok(())
+}
+
+impl Store {
+    /// Revokes the account whose state is still `from`: status revoked, its ID number and phone
+    /// retired (she may register again), every credential revoked with `reason`, every session
+    /// ended and every live code retired — all or nothing. `None`: the state changed meanwhile.
+    pub async fn revoke_account(
+        &self,
+        citizen_id: &str,
+        from: AccountState,
+        now: i64,
+        reason: &str,
+    ) -> Result<Option<Vec<String>>, Error> {
+        let mut tx = self.pool.begin().await?;
+        let done = sqlx::query(
+            "UPDATE citizens SET status = 'revoked', password_failures = 0, otp_failures = 0,
+                retired_id_number = id_number, id_number = 'revoked:' || id,
+                retired_phone = phone, phone = 'revoked:' || id,
+                activation_code_hash = NULL, revoked_at = ?
+             WHERE id = ? AND status = ? AND password_failures = ? AND otp_failures = ?",
+        )
+        .bind(now)
+        .bind(citizen_id)
+        .bind(from.status.as_str())
+        .bind(i64::from(from.password_failures))
+        .bind(i64::from(from.otp_failures))
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() != 1 {
+            return Ok(None);
+        }
+        let revoked = revoke_credentials_of(&mut tx, citizen_id, now, reason).await?;
+        end_sessions_and_codes(&mut tx, citizen_id).await?;
+        tx.commit().await?;
+        Ok(Some(revoked))
+    }
+
+    pub async fn insert_reset(&self, r: &Reset) -> Result<(), Error> {
+        sqlx::query(
+            "INSERT INTO resets (id, citizen_id, sms_code_mac, email_code_mac, expires_at)
+             VALUES (?, ?, ?, ?, ?)",
+        )
+        .bind(&r.id)
+        .bind(&r.citizen_id)
+        .bind(&r.sms_code_mac)
+        .bind(&r.email_code_mac)
+        .bind(r.expires_at)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn reset(&self, id: &str) -> Result<Option<Reset>, Error> {
+        let row = sqlx::query("SELECT * FROM resets WHERE id = ?")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(reset_from_row).transpose()
+    }
+
+    /// Completes a reset whose entry was reserved (`reset` holds the reserved state): the new
+    /// password and key salt, the account active with clean counters (unblocked), the reset
+    /// spent, the credentials whose keys the old password wrapped revoked as superseded, every
+    /// session ended — all or nothing. `None`: the account or the reset changed meanwhile.
+    pub async fn complete_reset(
+        &self,
+        reset: &Reset,
+        from: AccountState,
+        password_hash: &str,
+        kek_salt: &[u8],
+        now: i64,
+    ) -> Result<Option<Vec<String>>, Error> {
+        let mut tx = self.pool.begin().await?;
+        let spent =
+            sqlx::query("UPDATE resets SET used = 1 WHERE id = ? AND used = 0 AND attempts = ?")
+                .bind(&reset.id)
+                .bind(i64::from(reset.state.attempts))
+                .execute(&mut *tx)
+                .await?;
+        let account = sqlx::query(
+            "UPDATE citizens SET status = 'active', password_failures = 0, otp_failures = 0,
+                password_hash = ?, kek_salt = ?
+             WHERE id = ? AND status = ? AND password_failures = ? AND otp_failures = ?",
+        )
+        .bind(password_hash)
+        .bind(kek_salt)
+        .bind(&reset.citizen_id)
+        .bind(from.status.as_str())
+        .bind(i64::from(from.password_failures))
+        .bind(i64::from(from.otp_failures))
+        .execute(&mut *tx)
+        .await?;
+        if spent.rows_affected() != 1 || account.rows_affected() != 1 {
+            return Ok(None);
+        }
+        let revoked = revoke_credentials_of(&mut tx, &reset.citizen_id, now, "superseded").await?;
+        end_sessions_and_codes(&mut tx, &reset.citizen_id).await?;
+        tx.commit().await?;
+        Ok(Some(revoked))
+    }
+}

@@ -1,0 +1,340 @@
+//! The account after activation, through the HTTP API (docs/rules.md): a forgotten password's
+//! reset by an SMS code and an email code, which unblocks the account and retires the
+//! certificates the old password wrapped (R20, R26); revocation of the whole account by her or
+//! by an operator, after which she cannot log in or sign and may register again (R24).
+
+mod common;
+
+use axum::http::{Method, StatusCode};
+use common::*;
+use nubefirma_relay::identity::credential::StoredStatus;
+use serde_json::{Value, json};
+
+const NEW_PASSWORD: &str = "Caracola-roja-2026";
+
+impl TestRelay {
+    async fn emails_to(&self, address: &str) -> Vec<String> {
+        let to = address.replace('@', "%40");
+        let (status, body) = self
+            .call(Method::GET, &format!("/dev/outbox?to={to}"), &[], None)
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        body.as_array()
+            .expect("list")
+            .iter()
+            .filter(|m| m["channel"] == "email")
+            .map(|m| m["text"].as_str().expect("text").to_owned())
+            .collect()
+    }
+
+    async fn start_reset(&self, id_number: &str) -> String {
+        self.clock.advance(31);
+        let (status, body) = self
+            .post(
+                "/api/v1/password-reset",
+                None,
+                json!({ "idNumber": id_number }),
+            )
+            .await;
+        assert_eq!(status, StatusCode::ACCEPTED, "{body}");
+        str_field(&body, "resetId")
+    }
+
+    async fn complete_reset(
+        &self,
+        reset_id: &str,
+        sms: &str,
+        email: &str,
+        password: &str,
+    ) -> (StatusCode, Value) {
+        self.post(
+            &format!("/api/v1/password-reset/{reset_id}/complete"),
+            None,
+            json!({ "smsCode": sms, "emailCode": email, "newPassword": password }),
+        )
+        .await
+    }
+
+    async fn audit_kinds(&self) -> Vec<String> {
+        self.store
+            .audit_page(0, 1000)
+            .await
+            .expect("trail")
+            .into_iter()
+            .map(|e| e.kind)
+            .collect()
+    }
+}
+
+const EMAIL: &str = "lucia@example.es";
+
+async fn block(relay: &TestRelay, citizen: &Citizen) {
+    for _ in 0..5 {
+        let (status, _) = relay
+            .try_login(&citizen.id_number, "Not-her-password-1")
+            .await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+    }
+    let (status, _) = relay.try_login(&citizen.id_number, citizen.password).await;
+    assert_eq!(
+        status,
+        StatusCode::UNAUTHORIZED,
+        "blocked: even the right password fails"
+    );
+}
+
+#[tokio::test]
+async fn r20_reset_unblocks_and_retires_the_certificate_the_old_password_wrapped() {
+    let relay = relay().await;
+    let s = signer(&relay, 1).await;
+    let old_credential = s.credential_id.clone();
+    block(&relay, &s.citizen).await;
+
+    let reset = relay.start_reset(&s.citizen.id_number).await;
+    let sms = relay.last_sms(&s.citizen.phone).await;
+    let email = relay.emails_to(EMAIL).await.pop().expect("an email");
+    assert!(sms.contains("restablecer la contraseña"), "{sms}");
+    let (sms_code, email_code) = (otp_in(&sms), otp_in(&email));
+
+    // A weak password costs no entry; a wrong email code does.
+    let (status, body) = relay
+        .complete_reset(&reset, &sms_code, &email_code, "corta")
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    let wrong_email = if email_code == "000000" {
+        "111111"
+    } else {
+        "000000"
+    };
+    let (status, body) = relay
+        .complete_reset(&reset, &sms_code, wrong_email, NEW_PASSWORD)
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert_eq!(body["error"], "invalid_otp", "{body}");
+    assert_eq!(body["attemptsLeft"], 2, "{body}");
+
+    let (status, body) = relay
+        .complete_reset(&reset, &sms_code, &email_code, NEW_PASSWORD)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["status"], "active");
+    // Used once only.
+    let (status, _) = relay
+        .complete_reset(&reset, &sms_code, &email_code, "Otra-clave-larga-9")
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+
+    // Unblocked, with the new password only; the old session is over.
+    let (status, _) = relay
+        .try_login(&s.citizen.id_number, s.citizen.password)
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let (status, body) = relay.try_login(&s.citizen.id_number, NEW_PASSWORD).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, _) = s.post("credentials/list", json!({})).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "sessions end at a reset");
+    let old = relay
+        .store
+        .credential(&nubefirma_relay::domain::CredentialId::parse(&old_credential).expect("id"))
+        .await
+        .expect("read")
+        .expect("kept");
+    assert_eq!(old.status, StoredStatus::Revoked);
+    assert_eq!(old.revocation_reason.as_deref(), Some("superseded"));
+    assert!(
+        relay
+            .last_sms(&s.citizen.phone)
+            .await
+            .contains("contraseña ha cambiado")
+    );
+    assert!(relay.audit_kinds().await.contains(&"password_reset".into()));
+
+    // At her next signature a new certificate is made under the new password, and signs.
+    let token = str_field(&body, "access_token");
+    let (status, body) = relay
+        .post(
+            "/csc/v2/credentials/list",
+            Some(&bearer(&token)),
+            json!({ "onlyValid": true }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["credentialIDs"], json!([]));
+    let renewed = Citizen {
+        password: NEW_PASSWORD,
+        ..s.citizen.clone()
+    };
+    relay.clock.advance(31);
+    relay.create_credential(&renewed, &token).await;
+}
+
+#[tokio::test]
+async fn r20_a_reset_for_an_id_without_account_looks_alike_and_sends_nothing() {
+    let relay = relay().await;
+    let nobody = Citizen::new(9);
+    let reset = relay.start_reset(&nobody.id_number).await;
+    let real = {
+        let ana = Citizen::new(2);
+        relay.activate(&ana).await;
+        relay.start_reset(&ana.id_number).await
+    };
+    assert_eq!(reset.len(), real.len(), "the same shape of answer");
+    assert!(relay.sms_to(&nobody.phone).await.is_empty());
+    let (status, body) = relay
+        .complete_reset(&reset, "123456", "123456", NEW_PASSWORD)
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    let (status, _) = relay
+        .post(
+            "/api/v1/password-reset",
+            None,
+            json!({ "idNumber": "12345678A" }),
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::BAD_REQUEST,
+        "a wrong check letter is said at once"
+    );
+}
+
+#[tokio::test]
+async fn r20_reset_codes_die_after_three_wrong_entries() {
+    let relay = relay().await;
+    let ana = Citizen::new(3);
+    relay.activate(&ana).await;
+    let reset = relay.start_reset(&ana.id_number).await;
+    let sms_code = otp_in(&relay.last_sms(&ana.phone).await);
+    let email_code = otp_in(&relay.emails_to(EMAIL).await.pop().expect("email"));
+    let wrong = if sms_code == "000000" {
+        "111111"
+    } else {
+        "000000"
+    };
+    for left in [2, 1, 0] {
+        let (_, body) = relay
+            .complete_reset(&reset, wrong, &email_code, NEW_PASSWORD)
+            .await;
+        assert_eq!(body["attemptsLeft"], left, "{body}");
+    }
+    let (status, _) = relay
+        .complete_reset(&reset, &sms_code, &email_code, NEW_PASSWORD)
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::BAD_REQUEST,
+        "dead, even with both right"
+    );
+    let (status, _) = relay.try_login(&ana.id_number, ana.password).await;
+    assert_eq!(status, StatusCode::OK, "her password did not change");
+}
+
+#[tokio::test]
+async fn r24_she_revokes_her_account_then_cannot_log_in_or_sign() {
+    let relay = relay().await;
+    let s = signer(&relay, 4).await;
+    let (status, _) = relay
+        .post(
+            "/api/v1/account/revoke",
+            Some(&s.authorization),
+            json!({ "password": "Not-her-password-1" }),
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "her password again, or nothing"
+    );
+    let (status, body) = relay
+        .post(
+            "/api/v1/account/revoke",
+            Some(&s.authorization),
+            json!({ "password": s.citizen.password }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["status"], "revoked");
+
+    let (status, _) = s.post("credentials/list", json!({})).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "her session ended");
+    let (status, _) = relay
+        .try_login(&s.citizen.id_number, s.citizen.password)
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "no login");
+    let credential = relay
+        .store
+        .credential(&nubefirma_relay::domain::CredentialId::parse(&s.credential_id).expect("id"))
+        .await
+        .expect("read")
+        .expect("kept");
+    assert_eq!(credential.status, StoredStatus::Revoked);
+    assert!(relay.last_sms(&s.citizen.phone).await.contains("revocados"));
+    assert!(
+        relay
+            .emails_to(EMAIL)
+            .await
+            .iter()
+            .any(|e| e.contains("revocados"))
+    );
+    // A reset cannot bring a revoked account back.
+    let reset = relay.start_reset(&s.citizen.id_number).await;
+    assert!(
+        !relay
+            .last_sms(&s.citizen.phone)
+            .await
+            .contains("restablecer")
+    );
+    let (status, _) = relay
+        .complete_reset(&reset, "123456", "123456", NEW_PASSWORD)
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn r24_an_operator_revokes_an_account_and_she_may_register_again() {
+    let relay = relay().await;
+    let s = signer(&relay, 5).await;
+    let operator = bearer(OPERATOR_TOKEN);
+    let revoke = |reason: &'static str| {
+        relay.post(
+            "/office/v1/accounts/revoke",
+            Some(&operator),
+            json!({ "idNumber": s.citizen.id_number, "reason": reason }),
+        )
+    };
+    let (status, _) = revoke("because").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "an RFC 5280 reason name");
+    let (status, body) = revoke("keyCompromise").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let credential = relay
+        .store
+        .credential(&nubefirma_relay::domain::CredentialId::parse(&s.credential_id).expect("id"))
+        .await
+        .expect("read")
+        .expect("kept");
+    assert_eq!(
+        credential.revocation_reason.as_deref(),
+        Some("keyCompromise")
+    );
+    let (status, _) = s.post("credentials/list", json!({})).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let (status, _) = revoke("keyCompromise").await;
+    assert_eq!(
+        status,
+        StatusCode::BAD_REQUEST,
+        "nobody has that ID any more"
+    );
+    let trail = relay.store.audit_page(0, 1000).await.expect("trail");
+    let entry = trail
+        .iter()
+        .find(|e| e.kind == "account_revoked")
+        .expect("recorded");
+    assert_eq!(entry.operator.as_deref(), Some("operator-token"));
+
+    // She registers again, as the first time, with the same ID and phone (R24, R25).
+    relay.activate(&s.citizen).await;
+    let (status, _) = relay
+        .try_login(&s.citizen.id_number, s.citizen.password)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+}
