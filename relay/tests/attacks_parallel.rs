@@ -553,3 +553,90 @@ async fn one_certificate_code_confirmed_five_times_at_once_makes_one_certificate
         listed.body
     );
 }
+
+/// R20's way out is no way around it: thirty parallel guesses at a reset's codes judge at most
+/// its three entries, and of five parallel completions with the right codes exactly one sets a
+/// password.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn parallel_reset_guesses_judge_three_entries_and_one_completion_wins() {
+    let _serial = SERIAL.lock().await;
+    let relay = RelayProcess::start(OPEN);
+    let ane = TestCitizen::new(30);
+    relay.activate(&ane).await;
+    let start = || {
+        relay.post(
+            "/api/v1/password-reset",
+            None,
+            json!({ "idNumber": ane.id_number }),
+        )
+    };
+    let started = start().await;
+    assert_eq!(started.status, StatusCode::ACCEPTED, "{:?}", started.body);
+    let reset = started.body["resetId"].as_str().expect("id").to_owned();
+    let sms = relay.last_code(&ane.phone).await;
+    let email = relay.last_code("ane@example.eus").await;
+    let path = format!("/api/v1/password-reset/{reset}/complete");
+    let complete = |sms: String, email: String, password: String| {
+        relay.post(
+            &path,
+            None,
+            json!({ "smsCode": sms, "emailCode": email, "newPassword": password }),
+        )
+    };
+    let answers = join_all((0..PARALLEL).map(|i| {
+        complete(
+            wrong_code(&sms),
+            email.clone(),
+            format!("Nueva-clave-{i}-larga"),
+        )
+    }))
+    .await;
+    let judged = answers
+        .iter()
+        .filter(|a| {
+            a.body["error_description"]
+                .as_str()
+                .is_some_and(|d| d.starts_with("wrong code"))
+        })
+        .count();
+    assert!(judged <= 3, "{judged} judged: {answers:?}");
+    assert!(answers.iter().all(|a| a.status == StatusCode::BAD_REQUEST));
+    // The reset is dead now: the right codes do nothing.
+    let late = complete(sms.clone(), email.clone(), "Nueva-clave-x-larga".into()).await;
+    assert_eq!(late.status, StatusCode::BAD_REQUEST, "{:?}", late.body);
+
+    // A new reset (half a minute later in real time is too slow for a test: another citizen).
+    let bea = TestCitizen::new(31);
+    relay.activate(&bea).await;
+    let started = relay
+        .post(
+            "/api/v1/password-reset",
+            None,
+            json!({ "idNumber": bea.id_number }),
+        )
+        .await;
+    let reset = started.body["resetId"].as_str().expect("id").to_owned();
+    let sms = relay.last_code(&bea.phone).await;
+    let email = relay.last_code("ane@example.eus").await;
+    let path = format!("/api/v1/password-reset/{reset}/complete");
+    let answers = join_all((0..5).map(|i| {
+        relay.post(
+            &path,
+            None,
+            json!({ "smsCode": sms, "emailCode": email, "newPassword": format!("Nueva-clave-{i}-larga") }),
+        )
+    }))
+    .await;
+    let won: Vec<usize> = answers
+        .iter()
+        .enumerate()
+        .filter(|(_, a)| a.status == StatusCode::OK)
+        .map(|(i, _)| i)
+        .collect();
+    assert_eq!(won.len(), 1, "{answers:?}");
+    let winner = TestCitizen {
+        password: format!("Nueva-clave-{}-larga", won[0]),
+        ..bea.clone()
+    };
+    relay.login(&winner).await;
+}
