@@ -7,9 +7,11 @@ ALTER TABLE citizens ADD COLUMN retired_phone TEXT;
 ALTER TABLE citizens ADD COLUMN revoked_at INTEGER;
 
 -- A forgotten password's reset: one code by SMS and one by email, both needed (R20, R26).
+-- A reset asked for an ID without an account that can be reset is a decoy (no citizen, codes
+-- nobody has), so it answers exactly as a real one to wrong codes.
 CREATE TABLE resets (
     id             TEXT PRIMARY KEY,
-    citizen_id     TEXT NOT NULL REFERENCES citizens(id),
+    citizen_id     TEXT REFERENCES citizens(id),
     sms_code_mac   BLOB NOT NULL,
     email_code_mac BLOB NOT NULL,
     attempts       INTEGER NOT NULL DEFAULT 0,

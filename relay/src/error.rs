@@ -36,6 +36,12 @@ pub enum Error {
         /// Wrong entries left before the account blocks (R20); told only after the password.
         attempts_left: u32,
     },
+    /// A password reset's codes were wrong: entries left for this reset (its own budget; the
+    /// account is not blocked by them), or none when the reset is dead.
+    InvalidResetCodes {
+        why: OtpFailure,
+        attempts_left: u32,
+    },
     InvalidSad(&'static str),
     InvalidActivationCode {
         attempts_left: u32,
@@ -101,6 +107,16 @@ impl fmt::Display for Error {
                     "{what}. {attempts_left} wrong entries left before the account is blocked"
                 )
             }
+            Self::InvalidResetCodes { why, attempts_left } => match why {
+                OtpFailure::Wrong => write!(
+                    f,
+                    "a code is wrong; {attempts_left} entries left for this reset"
+                ),
+                OtpFailure::WrongAndDead | OtpFailure::NoValidCode => write!(
+                    f,
+                    "no valid codes: they expired, were used or had too many wrong entries; start the reset again"
+                ),
+            },
             Self::InvalidSad(why) => write!(f, "invalid SAD: {why}"),
             Self::InvalidActivationCode { attempts_left } => write!(
                 f,

@@ -8,6 +8,7 @@ pub const MAX_CODE_ATTEMPTS: u32 = 3;
 /// A password reset's two codes (SMS and email) live this long, and take this many entries.
 pub const RESET_LIFETIME_SECONDS: i64 = 15 * 60;
 pub const MAX_RESET_ATTEMPTS: u32 = 3;
+pub const MAX_RESETS_PER_HOUR: u32 = 5;
 /// Failed activation-code entries before the code is blocked.
 pub const MAX_ACTIVATION_CODE_FAILURES: u32 = 5;
 /// Failed SMS-code entries during one activation before it must be started again.

@@ -172,18 +172,31 @@ async fn r20_reset_unblocks_and_retires_the_certificate_the_old_password_wrapped
 async fn r20_a_reset_for_an_id_without_account_looks_alike_and_sends_nothing() {
     let relay = relay().await;
     let nobody = Citizen::new(9);
-    let reset = relay.start_reset(&nobody.id_number).await;
-    let real = {
-        let ana = Citizen::new(2);
-        relay.activate(&ana).await;
-        relay.start_reset(&ana.id_number).await
-    };
-    assert_eq!(reset.len(), real.len(), "the same shape of answer");
+    let ana = Citizen::new(2);
+    relay.activate(&ana).await;
+    let decoy = relay.start_reset(&nobody.id_number).await;
+    let real = relay.start_reset(&ana.id_number).await;
+    assert_eq!(decoy.len(), real.len(), "the same shape of answer");
     assert!(relay.sms_to(&nobody.phone).await.is_empty());
-    let (status, body) = relay
-        .complete_reset(&reset, "123456", "123456", NEW_PASSWORD)
-        .await;
-    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    // Wrong codes, and the limits, answer alike for both.
+    for left in [2, 1, 0] {
+        let (a, body_a) = relay
+            .complete_reset(&decoy, "123456", "123456", NEW_PASSWORD)
+            .await;
+        let (b, body_b) = relay
+            .complete_reset(&real, "123456", "123456", NEW_PASSWORD)
+            .await;
+        assert_eq!((a, &body_a), (b, &body_b), "attempt with {left} left");
+        assert_eq!(body_a["attemptsLeft"], left, "{body_a}");
+    }
+    // A second reset within 30 s is refused alike, whether the ID has an account or not.
+    relay.clock.advance(31);
+    for id in [&nobody.id_number, &ana.id_number] {
+        let ask = || relay.post("/api/v1/password-reset", None, json!({ "idNumber": id }));
+        assert_eq!(ask().await.0, StatusCode::ACCEPTED);
+        let (status, body) = ask().await;
+        assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{body}");
+    }
     let (status, _) = relay
         .post(
             "/api/v1/password-reset",

@@ -129,6 +129,28 @@ pub enum Msg {
     },
     SessionExpired,
     Unexpected,
+    /// The forgotten password's journey (R20, R26), from the login widget.
+    ForgotPassword,
+    ResetTitle,
+    ResetExplain,
+    SendCodes,
+    ResetCodesTitle,
+    ResetCodesExplain,
+    SmsCodeLabel,
+    EmailCodeLabel,
+    NewPasswordLabel,
+    PasswordPolicyHint,
+    ChangePassword,
+    /// The relay found the new password weak.
+    WeakPassword,
+    /// One of the two codes was wrong: entries left for this reset (not the account's budget).
+    WrongResetCodes {
+        attempts_left: u32,
+    },
+    /// The reset's codes expired or were used up: ask again.
+    ResetDead,
+    /// Back at the login widget after a reset.
+    PasswordChanged,
 }
 
 /// Why a document cannot be signed as asked: each has its own words for the citizen.
@@ -529,6 +551,120 @@ pub fn text(lang: Lang, msg: &Msg) -> String {
         (Unexpected, Eu) => "Ustekabeko errore bat gertatu da.",
         (Unexpected, Gl) => "Produciuse un erro inesperado.",
         (Unexpected, En) => "An unexpected error occurred.",
+        (ForgotPassword, Es) => "¿Has olvidado tu contraseña?",
+        (ForgotPassword, Ca) => "Has oblidat la contrasenya?",
+        (ForgotPassword, Eu) => "Pasahitza ahaztu zaizu?",
+        (ForgotPassword, Gl) => "Esqueciches o contrasinal?",
+        (ForgotPassword, En) => "Forgot your password?",
+        (ResetTitle, Es) => "Restablece tu contraseña",
+        (ResetTitle, Ca) => "Restableix la contrasenya",
+        (ResetTitle, Eu) => "Berrezarri pasahitza",
+        (ResetTitle, Gl) => "Restablece o teu contrasinal",
+        (ResetTitle, En) => "Reset your password",
+        (ResetExplain, Es) => {
+            "Te enviaremos un código por SMS y otro por correo electrónico. Con los dos eliges una contraseña nueva y, si tu cuenta estaba bloqueada, se desbloquea."
+        }
+        (ResetExplain, Ca) => {
+            "T'enviarem un codi per SMS i un altre per correu electrònic. Amb tots dos tries una contrasenya nova i, si el compte estava bloquejat, es desbloqueja."
+        }
+        (ResetExplain, Eu) => {
+            "Kode bat bidaliko dizugu SMS bidez eta beste bat posta elektronikoz. Bi kodeekin pasahitz berria aukeratuko duzu, eta kontua blokeatuta bazegoen, desblokeatu egingo da."
+        }
+        (ResetExplain, Gl) => {
+            "Enviarémosche un código por SMS e outro por correo electrónico. Cos dous escolles un contrasinal novo e, se a túa conta estaba bloqueada, desbloquéase."
+        }
+        (ResetExplain, En) => {
+            "We will send you one code by SMS and another by email. With both you choose a new password and, if your account was blocked, it is unblocked."
+        }
+        (SendCodes, Es) => "Enviar los códigos",
+        (SendCodes, Ca) => "Envia els codis",
+        (SendCodes, Eu) => "Bidali kodeak",
+        (SendCodes, Gl) => "Enviar os códigos",
+        (SendCodes, En) => "Send the codes",
+        (ResetCodesTitle, Es) => "Escribe los dos códigos",
+        (ResetCodesTitle, Ca) => "Escriu els dos codis",
+        (ResetCodesTitle, Eu) => "Idatzi bi kodeak",
+        (ResetCodesTitle, Gl) => "Escribe os dous códigos",
+        (ResetCodesTitle, En) => "Enter both codes",
+        (ResetCodesExplain, Es) => {
+            "Si tu DNI/NIE tiene cuenta, te hemos enviado un código al móvil y otro al correo. Tu certificado actual se revocará: se creará uno nuevo en tu próxima firma."
+        }
+        (ResetCodesExplain, Ca) => {
+            "Si el teu DNI/NIE té compte, t'hem enviat un codi al mòbil i un altre al correu. El certificat actual es revocarà: se'n crearà un de nou en la pròxima signatura."
+        }
+        (ResetCodesExplain, Eu) => {
+            "Zure NAN/AIZak kontua badu, kode bat bidali dizugu mugikorrera eta beste bat postara. Oraingo ziurtagiria baliogabetu egingo da: berri bat sortuko da hurrengo sinaduran."
+        }
+        (ResetCodesExplain, Gl) => {
+            "Se o teu DNI/NIE ten conta, enviámosche un código ao móbil e outro ao correo. O teu certificado actual revogarase: crearase un novo na túa próxima sinatura."
+        }
+        (ResetCodesExplain, En) => {
+            "If your DNI/NIE has an account, we have sent one code to your mobile and another to your email. Your current certificate will be revoked: a new one is made at your next signature."
+        }
+        (SmsCodeLabel, Es) => "Código del SMS",
+        (SmsCodeLabel, Ca) => "Codi de l'SMS",
+        (SmsCodeLabel, Eu) => "SMSko kodea",
+        (SmsCodeLabel, Gl) => "Código do SMS",
+        (SmsCodeLabel, En) => "Code from the SMS",
+        (EmailCodeLabel, Es) => "Código del correo",
+        (EmailCodeLabel, Ca) => "Codi del correu",
+        (EmailCodeLabel, Eu) => "Posta elektronikoko kodea",
+        (EmailCodeLabel, Gl) => "Código do correo",
+        (EmailCodeLabel, En) => "Code from the email",
+        (NewPasswordLabel, Es) => "Contraseña nueva",
+        (NewPasswordLabel, Ca) => "Contrasenya nova",
+        (NewPasswordLabel, Eu) => "Pasahitz berria",
+        (NewPasswordLabel, Gl) => "Contrasinal novo",
+        (NewPasswordLabel, En) => "New password",
+        (PasswordPolicyHint, Es) => "Al menos 8 caracteres, sin tu DNI/NIE ni tu nombre.",
+        (PasswordPolicyHint, Ca) => "Almenys 8 caràcters, sense el DNI/NIE ni el teu nom.",
+        (PasswordPolicyHint, Eu) => "Gutxienez 8 karaktere, NAN/AIZ eta izena erabili gabe.",
+        (PasswordPolicyHint, Gl) => "Polo menos 8 caracteres, sen o teu DNI/NIE nin o teu nome.",
+        (PasswordPolicyHint, En) => "At least 8 characters, without your DNI/NIE or your name.",
+        (ChangePassword, Es) => "Cambiar la contraseña",
+        (ChangePassword, Ca) => "Canvia la contrasenya",
+        (ChangePassword, Eu) => "Aldatu pasahitza",
+        (ChangePassword, Gl) => "Cambiar o contrasinal",
+        (ChangePassword, En) => "Change password",
+        (WeakPassword, Es) => {
+            "Esa contraseña no sirve: al menos 8 caracteres, sin tu DNI/NIE ni tu nombre."
+        }
+        (WeakPassword, Ca) => {
+            "Aquesta contrasenya no serveix: almenys 8 caràcters, sense el DNI/NIE ni el teu nom."
+        }
+        (WeakPassword, Eu) => {
+            "Pasahitz horrek ez du balio: gutxienez 8 karaktere, NAN/AIZ eta izena erabili gabe."
+        }
+        (WeakPassword, Gl) => {
+            "Ese contrasinal non serve: polo menos 8 caracteres, sen o teu DNI/NIE nin o teu nome."
+        }
+        (WeakPassword, En) => {
+            "That password will not do: at least 8 characters, without your DNI/NIE or your name."
+        }
+        (WrongResetCodes { attempts_left: n }, lang) => {
+            return match (lang, n) {
+                (Es, 1) => "Algún código no es correcto. Te queda 1 intento.".to_owned(),
+                (Es, n) => format!("Algún código no es correcto. Te quedan {n} intentos."),
+                (Ca, 1) => "Algun codi no és correcte. Et queda 1 intent.".to_owned(),
+                (Ca, n) => format!("Algun codi no és correcte. Et queden {n} intents."),
+                (Eu, 1) => "Kodeetako bat ez da zuzena. Saiakera 1 geratzen zaizu.".to_owned(),
+                (Eu, n) => format!("Kodeetako bat ez da zuzena. {n} saiakera geratzen zaizkizu."),
+                (Gl, 1) => "Algún código non é correcto. Quédache 1 intento.".to_owned(),
+                (Gl, n) => format!("Algún código non é correcto. Quédanche {n} intentos."),
+                (En, 1) => "One of the codes is wrong. 1 attempt left.".to_owned(),
+                (En, n) => format!("One of the codes is wrong. {n} attempts left."),
+            };
+        }
+        (ResetDead, Es) => "Estos códigos ya no sirven: pide otros.",
+        (ResetDead, Ca) => "Aquests codis ja no serveixen: demana'n uns altres.",
+        (ResetDead, Eu) => "Kode hauek ez dute balio jada: eskatu beste batzuk.",
+        (ResetDead, Gl) => "Estes códigos xa non serven: pide outros.",
+        (ResetDead, En) => "These codes no longer work: ask for new ones.",
+        (PasswordChanged, Es) => "Contraseña cambiada. Entra con la nueva.",
+        (PasswordChanged, Ca) => "Contrasenya canviada. Entra amb la nova.",
+        (PasswordChanged, Eu) => "Pasahitza aldatu da. Sartu berriarekin.",
+        (PasswordChanged, Gl) => "Contrasinal cambiado. Entra co novo.",
+        (PasswordChanged, En) => "Password changed. Sign in with the new one.",
     };
     s.to_owned()
 }
@@ -788,6 +924,22 @@ mod tests {
             FileUnreadable,
             SessionExpired,
             Unexpected,
+            ForgotPassword,
+            ResetTitle,
+            ResetExplain,
+            SendCodes,
+            ResetCodesTitle,
+            ResetCodesExplain,
+            SmsCodeLabel,
+            EmailCodeLabel,
+            NewPasswordLabel,
+            PasswordPolicyHint,
+            ChangePassword,
+            WeakPassword,
+            WrongResetCodes { attempts_left: 1 },
+            WrongResetCodes { attempts_left: 2 },
+            ResetDead,
+            PasswordChanged,
         ]
         .into_iter()
         .chain(

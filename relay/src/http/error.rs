@@ -44,7 +44,8 @@ fn wire(err: &Error) -> (StatusCode, ErrorCode, Option<u32>) {
             Some(*attempts_left),
         ),
         Error::AccessDenied(_) => (StatusCode::FORBIDDEN, ErrorCode::AccessDenied, None),
-        Error::InvalidOtp { attempts_left, .. } => (
+        Error::InvalidOtp { attempts_left, .. }
+        | Error::InvalidResetCodes { attempts_left, .. } => (
             StatusCode::BAD_REQUEST,
             ErrorCode::InvalidOtp,
             Some(*attempts_left),
@@ -80,7 +81,9 @@ impl IntoResponse for ApiError {
         }
         let (status, error, attempts_left) = wire(&self.0);
         let code_live = match &self.0 {
-            Error::InvalidOtp { why, .. } => Some(*why == OtpFailure::Wrong),
+            Error::InvalidOtp { why, .. } | Error::InvalidResetCodes { why, .. } => {
+                Some(*why == OtpFailure::Wrong)
+            }
             _ => None,
         };
         let body = ErrorBody {

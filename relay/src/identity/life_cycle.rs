@@ -115,22 +115,36 @@ impl Relay {
         Err(Error::Internal("the account kept changing under us".into()))
     }
 
-    /// `POST /api/v1/password-reset`: sends one code by SMS and one by email. The answer is
-    /// the same reset id shape whether or not the ID has an account that can be reset, so the
-    /// endpoint tells nobody which IDs exist.
+    /// `POST /api/v1/password-reset`: sends one code by SMS and one by email. For an ID
+    /// without an account that can be reset it sends nothing but makes a decoy reset, so the
+    /// answer, the limits and the completion's answers are the same: nobody learns which IDs
+    /// exist.
     pub async fn start_reset(&self, identifier: &str, lang: Lang) -> Result<String, Error> {
         let id_number: IdNumber = identifier
             .parse()
             .map_err(|e| Error::InvalidRequest(format!("idNumber: {e}")))?;
-        let citizen = self.store.citizen_by_id_number(id_number.as_str()).await?;
-        let Some(citizen) =
-            citizen.filter(|c| transition(c.state, AccountEvent::PasswordReset).is_ok())
-        else {
-            return Ok(random_id());
-        };
-        self.limit_sms(&citizen.id, Purpose::Reset).await?;
+        self.limit_reset(id_number.as_str()).await?;
+        let citizen = self
+            .store
+            .citizen_by_id_number(id_number.as_str())
+            .await?
+            .filter(|c| transition(c.state, AccountEvent::PasswordReset).is_ok());
         let now = self.now();
         let id = random_id();
+        let Some(citizen) = citizen else {
+            // Codes nobody is sent: every completion is wrong, and counted like a real one.
+            self.store
+                .insert_reset(&Reset {
+                    id: id.clone(),
+                    citizen_id: None,
+                    sms_code_mac: random_bytes::<32>().to_vec(),
+                    email_code_mac: random_bytes::<32>().to_vec(),
+                    state: super::one_time::SecretState::FRESH,
+                    expires_at: now + RESET_LIFETIME_SECONDS,
+                })
+                .await?;
+            return Ok(id);
+        };
         let sms_code = random_digits(OTP_DIGITS);
         let email_code = random_digits(OTP_DIGITS);
         self.store
@@ -144,7 +158,7 @@ impl Relay {
                     .code_mac(&email_context(&id), &email_code)?
                     .to_vec(),
                 id: id.clone(),
-                citizen_id: citizen.id.clone(),
+                citizen_id: Some(citizen.id.clone()),
                 state: super::one_time::SecretState::FRESH,
                 expires_at: now + RESET_LIFETIME_SECONDS,
             })
@@ -184,7 +198,7 @@ impl Relay {
         new_password: &str,
         lang: Lang,
     ) -> Result<(), Error> {
-        let dead = || Error::InvalidOtp {
+        let dead = || Error::InvalidResetCodes {
             why: OtpFailure::NoValidCode,
             attempts_left: 0,
         };
@@ -193,18 +207,23 @@ impl Relay {
             return Err(unknown());
         }
         let reset = self.store.reset(reset_id).await?.ok_or_else(unknown)?;
-        let mut citizen = self
-            .store
-            .citizen_by_id(&reset.citizen_id)
-            .await?
-            .ok_or_else(|| Error::Internal("reset without citizen".into()))?;
-        // The policy first: a weak password costs no entry.
-        password::check_policy(
-            new_password,
-            &citizen.id_number,
-            &citizen.given_name,
-            &citizen.surname,
-        )?;
+        let citizen = match &reset.citizen_id {
+            Some(id) => Some(
+                self.store
+                    .citizen_by_id(id)
+                    .await?
+                    .ok_or_else(|| Error::Internal("reset without citizen".into()))?,
+            ),
+            None => None,
+        };
+        // The policy first: a weak password costs no entry (a decoy checks what it can).
+        match &citizen {
+            Some(c) => {
+                password::check_policy(new_password, &c.id_number, &c.given_name, &c.surname)?
+            }
+            // No ID or name to compare with: one no password contains.
+            None => password::check_policy(new_password, "\u{0}", "", "")?,
+        }
         let now = self.now();
         let policy = SecretPolicy {
             expires_at: reset.expires_at,
@@ -230,9 +249,9 @@ impl Relay {
                 .custody
                 .code_mac(&email_context(&reset.id), email_code.trim())?,
         );
-        if !(sms_ok & email_ok) {
+        let (true, Some(mut citizen)) = (sms_ok & email_ok, citizen) else {
             let left = reserved.attempts_left(policy);
-            return Err(Error::InvalidOtp {
+            return Err(Error::InvalidResetCodes {
                 why: if left == 0 {
                     OtpFailure::WrongAndDead
                 } else {
@@ -240,7 +259,7 @@ impl Relay {
                 },
                 attempts_left: left,
             });
-        }
+        };
         let given = new_password.to_owned();
         let kek_salt = random_bytes::<16>();
         let password_hash = self.argon2(move |h| h.hash_password(&given)).await?;
@@ -259,7 +278,14 @@ impl Relay {
             }
             if let Some(credentials) = self
                 .store
-                .complete_reset(&reserved_reset, from, &password_hash, &kek_salt, now)
+                .complete_reset(
+                    &reserved_reset,
+                    &citizen.id,
+                    from,
+                    &password_hash,
+                    &kek_salt,
+                    now,
+                )
                 .await?
             {
                 tracing::info!(citizen_id = %citizen.id, "password reset");

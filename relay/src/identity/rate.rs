@@ -58,6 +58,24 @@ impl Relay {
         Ok(())
     }
 
+    /// Before a password reset for `id_number`: one every 30 s and `MAX_RESETS_PER_HOUR` an
+    /// hour, counted by the ID number asked about, so the limits answer the same whether or not
+    /// it has an account (a 429 must not tell which IDs exist).
+    pub(crate) async fn limit_reset(&self, id_number: &str) -> Result<(), Error> {
+        self.limit(
+            &format!("reset:{id_number}"),
+            SMS_SAME_PURPOSE_INTERVAL_SECONDS,
+            1,
+        )
+        .await?;
+        self.limit(
+            &format!("reset-hour:{id_number}"),
+            3600,
+            crate::limits::MAX_RESETS_PER_HOUR,
+        )
+        .await
+    }
+
     /// Before sending an SMS: one code per purpose every 30 s, 20 SMS per hour per account.
     pub(crate) async fn limit_sms(&self, citizen_id: &str, purpose: Purpose) -> Result<(), Error> {
         self.limit(

@@ -11,7 +11,8 @@ use crate::Error;
 #[derive(Debug, Clone)]
 pub struct Reset {
     pub id: String,
-    pub citizen_id: String,
+    /// `None`: a decoy, for an ID without an account that can be reset.
+    pub citizen_id: Option<String>,
     pub sms_code_mac: Vec<u8>,
     pub email_code_mac: Vec<u8>,
     pub state: SecretState,
@@ -141,6 +142,7 @@ impl Store {
     pub async fn complete_reset(
         &self,
         reset: &Reset,
+        citizen_id: &str,
         from: AccountState,
         password_hash: &str,
         kek_salt: &[u8],
@@ -160,7 +162,7 @@ impl Store {
         )
         .bind(password_hash)
         .bind(kek_salt)
-        .bind(&reset.citizen_id)
+        .bind(citizen_id)
         .bind(from.status.as_str())
         .bind(i64::from(from.password_failures))
         .bind(i64::from(from.otp_failures))
@@ -169,8 +171,8 @@ impl Store {
         if spent.rows_affected() != 1 || account.rows_affected() != 1 {
             return Ok(None);
         }
-        let revoked = revoke_credentials_of(&mut tx, &reset.citizen_id, now, "superseded").await?;
-        end_sessions_and_codes(&mut tx, &reset.citizen_id).await?;
+        let revoked = revoke_credentials_of(&mut tx, citizen_id, now, "superseded").await?;
+        end_sessions_and_codes(&mut tx, citizen_id).await?;
         tx.commit().await?;
         Ok(Some(revoked))
     }

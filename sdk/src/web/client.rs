@@ -7,7 +7,8 @@ use gloo_net::http::{Request, RequestBuilder, Response};
 #[cfg(feature = "verify")]
 use js_sys::Uint8Array;
 use nubefirma_protocol::api::{
-    ConfirmCredentialRequest, ConfirmCredentialResponse, CredentialChallenge,
+    ConfirmCredentialRequest, ConfirmCredentialResponse, CredentialChallenge, ResetCompleteRequest,
+    ResetStartRequest, ResetStartResponse,
 };
 use nubefirma_protocol::csc::*;
 use nubefirma_protocol::{ErrorBody, ErrorCode};
@@ -198,6 +199,48 @@ impl RelayClient {
                 }
             })
             .collect())
+    }
+
+    /// `POST /api/v1/password-reset`: one code by SMS and one by email (when the ID has an
+    /// account that can be reset; the answer never says). Returns the reset id.
+    pub async fn start_reset(&self, id_number: &str) -> Result<String, RelayError> {
+        let builder = self.post(&self.api_url("password-reset"));
+        let answer: ResetStartResponse = Self::read(
+            Self::send(
+                builder,
+                &ResetStartRequest {
+                    id_number: id_number.to_owned(),
+                },
+            )
+            .await?,
+        )
+        .await?;
+        Ok(answer.reset_id)
+    }
+
+    /// `POST /api/v1/password-reset/{id}/complete`: both codes and the new password.
+    pub async fn complete_reset(
+        &self,
+        reset_id: &str,
+        sms_code: &str,
+        email_code: &str,
+        new_password: &str,
+    ) -> Result<(), RelayError> {
+        let id = String::from(js_sys::encode_uri_component(reset_id));
+        let builder = self.post(&self.api_url(&format!("password-reset/{id}/complete")));
+        let _: serde_json::Value = Self::read(
+            Self::send(
+                builder,
+                &ResetCompleteRequest {
+                    sms_code: sms_code.to_owned(),
+                    email_code: email_code.to_owned(),
+                    new_password: new_password.to_owned(),
+                },
+            )
+            .await?,
+        )
+        .await?;
+        Ok(())
     }
 
     /// `POST /api/v1/credentials`: asks for a new cloud certificate; the relay sends an SMS code
