@@ -278,6 +278,10 @@ class Client {
     return settled(() => this.#wasm.login());
   }
 
+  resetPassword() {
+    return settled(() => this.#wasm.resetPassword());
+  }
+
   setLanguage(lang) {
     this.#options.lang = lang;
     this.#wasm.setLanguage(lang);

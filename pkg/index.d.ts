@@ -208,6 +208,13 @@ export interface NubeFirmaClient {
   verify(signed: Blob, options?: VerifyOptions): Promise<SignatureReport[]>;
   /** The login widget alone; her session is ended before this resolves. */
   login(): Promise<Identity>;
+  /**
+   * The forgotten password's widgets alone: her DNI/NIE, then the code sent by SMS, the code
+   * sent by email and a new password. Resolves when the password changed (the account is
+   * unblocked; her certificates are revoked and a new one is made at her next signature).
+   * The login widget offers the same journey. Cancel rejects with ERR_NUBEFIRMA_USER_CANCELLED.
+   */
+  resetPassword(): Promise<void>;
   /** The widgets' language from the next widget on. */
   setLanguage(lang: Language): void;
 }

@@ -318,7 +318,15 @@ fn no_error_moves_the_buttons_at_320_px_in_any_language() {
             .top()
     };
     type Show = dyn Fn(&WidgetHost);
-    let forms: [(&str, &Show, Vec<Msg>); 3] = [
+    let reset_errors = vec![
+        Msg::OtpFormat,
+        Msg::WrongResetCodes { attempts_left: 2 },
+        Msg::WrongResetCodes { attempts_left: 1 },
+        Msg::ResetDead,
+        Msg::WeakPassword,
+        Msg::RelayUnreachable,
+    ];
+    let forms: [(&str, &Show, Vec<Msg>); 4] = [
         ("login", &|ui| ui.show_login(), login_errors()),
         (
             "SMS code",
@@ -330,6 +338,7 @@ fn no_error_moves_the_buttons_at_320_px_in_any_language() {
             &|ui| ui.show_certificate_code(),
             code_errors(),
         ),
+        ("password reset", &|ui| ui.show_reset_codes(), reset_errors),
     ];
     let mut moved = Vec::new();
     for lang in Lang::ALL {

@@ -43,6 +43,20 @@ for (const lang of LANGS) {
     await expect(page.locator('#nf-caps')).not.toBeEmpty();
     await audit(page, `${lang}: caps-lock hint`);
 
+    // A forgotten password: the first step, then the codes and the new password (and an error).
+    await page.locator('#nf-forgot').click();
+    await expect(page.locator('#nf-explain')).toBeVisible();
+    await audit(page, `${lang}: password reset`);
+    await page.locator('#nf-id').fill(newcomer.idNumber);
+    await page.locator('#nf-submit').click();
+    await expect(page.locator('#nf-email-code')).toBeVisible();
+    await audit(page, `${lang}: password reset codes`);
+    await page.locator('#nf-submit').click();
+    await expect(error).not.toBeEmpty();
+    await audit(page, `${lang}: password reset codes with an error`);
+    await page.locator('[data-action=cancel]').click();
+    await expect(page.locator('#nf-forgot')).toBeVisible();
+
     // No certificate: the offer, then its code.
     await logIn(page, newcomer.idNumber, newcomer.password);
     await expect(page.locator('#nf-generate')).toBeVisible();

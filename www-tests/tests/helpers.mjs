@@ -48,6 +48,17 @@ export async function smsTo(request, phone) {
   return (await res.json()).filter((m) => m.channel === 'sms');
 }
 
+/** Waits for the email number `index` (0-based) to `address` and returns its text. */
+export async function nthEmail(request, address, index) {
+  let messages = [];
+  await expect.poll(async () => {
+    const res = await request.get(`${RELAY}/dev/outbox?to=${encodeURIComponent(address)}`);
+    messages = (await res.json()).filter((m) => m.channel === 'email');
+    return messages.length;
+  }).toBeGreaterThan(index);
+  return messages[index].text;
+}
+
 /** Waits for the SMS number `index` (0-based) to the phone and returns its text. */
 export async function nthSms(request, phone, index) {
   let messages = [];

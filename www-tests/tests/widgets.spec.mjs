@@ -31,14 +31,14 @@ test('keyboard only: focus order, visible focus, show password, errors that move
   const doc = document(testInfo, 'informe.txt');
   await startSigning(page, doc, { lang: 'en' });
 
-  // The first field has the focus; Tab goes field, field, toggle, Cancel, Continue.
+  // The first field has the focus; Tab goes field, field, toggle, "forgot", Cancel, Continue.
   expect(await focusedId(page)).toBe('nf-id');
   const order = [];
-  for (let i = 0; i < 4; i++) {
+  for (let i = 0; i < 5; i++) {
     await page.keyboard.press('Tab');
     order.push(await focusedId(page));
   }
-  expect(order).toEqual(['nf-password', 'nf-show-password', 'cancel', 'nf-submit']);
+  expect(order).toEqual(['nf-password', 'nf-show-password', 'nf-forgot', 'cancel', 'nf-submit']);
   // Focus is visible (a 3 px outline) on a button reached by keyboard.
   const outline = await page.locator('#nf-submit').evaluate((el) => {
     const s = getComputedStyle(el);

@@ -57,6 +57,8 @@ export async function everything(): Promise<void> {
   await client.verify(signedPdf ?? pdf);
 
   const identity: Identity = await client.login();
+  const reset: void = await client.resetPassword();
+  console.log(reset);
   const dni: string = identity.idNumber;
   for (const { id, subject, validTo } of identity.certificates) {
     const shown: string = `${id} ${subject ?? ''} ${validTo ?? ''}`;

@@ -118,6 +118,15 @@ async fn log_in(ui: &WidgetHost, relay: &RelayClient) -> Result<String, SdkError
         match ui.next_action().await.map_err(|e| dom_failure(ui, e))? {
             Action::Cancel => return Err(cancelled(ui)),
             Action::Resend => continue,
+            Action::Forgot => {
+                let typed = ui.value("nf-id");
+                let changed = reset_password(ui, relay, &typed).await?;
+                ui.show_login();
+                if changed {
+                    ui.set_status(&ui.t(&Msg::PasswordChanged));
+                }
+                continue;
+            }
             Action::Submit => {}
         }
         // The check letter is validated here, before anything is sent.
@@ -153,6 +162,113 @@ async fn log_in(ui: &WidgetHost, relay: &RelayClient) -> Result<String, SdkError
             }
             Err(RelayError::Unreachable(_)) => ui.set_error(&ui.t(&Msg::RelayUnreachable)),
             Err(other) => return Err(relay_failure(ui, &other)),
+        }
+    }
+}
+
+/// A forgotten password (R20, R26): her DNI/NIE → one code by SMS and one by email → both
+/// codes and a new password. Resolves to whether the password changed (false: she went back).
+/// A reset whose codes died starts again from the first step.
+async fn reset_password(
+    ui: &WidgetHost,
+    relay: &RelayClient,
+    typed_id: &str,
+) -> Result<bool, SdkError> {
+    let mut id_text = typed_id.to_owned();
+    let mut why_again: Option<Msg> = None;
+    loop {
+        ui.show_reset_start(&id_text);
+        if let Some(msg) = why_again.take() {
+            ui.set_error(&ui.t(&msg));
+        }
+        let reset_id = loop {
+            match ui.next_action().await.map_err(|e| dom_failure(ui, e))? {
+                Action::Cancel => return Ok(false),
+                Action::Submit => {}
+                Action::Resend | Action::Forgot => continue,
+            }
+            id_text = ui.value("nf-id");
+            let id_number = match id_text.parse::<IdNumber>() {
+                Ok(id) => id,
+                Err(IdNumberError::Malformed) => {
+                    ui.set_field_error("nf-id", &ui.t(&Msg::IdMalformed));
+                    continue;
+                }
+                Err(IdNumberError::WrongCheckLetter { expected }) => {
+                    ui.set_field_error("nf-id", &ui.t(&Msg::IdWrongLetter(expected)));
+                    continue;
+                }
+            };
+            ui.set_error("");
+            ui.set_busy(true);
+            let answer = relay.start_reset(id_number.as_str()).await;
+            ui.set_busy(false);
+            match answer {
+                Ok(id) => break id,
+                Err(RelayError::RateLimited(seconds)) => {
+                    ui.set_error(&ui.t(&Msg::TooManyAttempts { seconds }));
+                }
+                Err(RelayError::Unreachable(_)) => ui.set_error(&ui.t(&Msg::RelayUnreachable)),
+                Err(other) => return Err(relay_failure(ui, &other)),
+            }
+        };
+        ui.show_reset_codes();
+        loop {
+            match ui.next_action().await.map_err(|e| dom_failure(ui, e))? {
+                Action::Cancel => return Ok(false),
+                Action::Submit => {}
+                Action::Resend | Action::Forgot => continue,
+            }
+            let sms_code = ui.value("nf-sms-code");
+            let email_code = ui.value("nf-email-code");
+            let password = ui.value("nf-password");
+            if !is_six_digits(&sms_code) {
+                ui.set_field_error("nf-sms-code", &ui.t(&Msg::OtpFormat));
+                continue;
+            }
+            if !is_six_digits(&email_code) {
+                ui.set_field_error("nf-email-code", &ui.t(&Msg::OtpFormat));
+                continue;
+            }
+            if password.chars().count() < 8 {
+                ui.set_field_error("nf-password", &ui.t(&Msg::WeakPassword));
+                continue;
+            }
+            ui.set_error("");
+            ui.set_busy(true);
+            let answer = relay
+                .complete_reset(&reset_id, &sms_code, &email_code, &password)
+                .await;
+            ui.set_busy(false);
+            match answer {
+                Ok(()) => return Ok(true),
+                Err(RelayError::Refused(body)) if body.error == Wire::WeakPassword => {
+                    ui.set_field_error("nf-password", &ui.t(&Msg::WeakPassword));
+                }
+                Err(RelayError::Refused(body)) if body.error == Wire::InvalidOtp => {
+                    match body.attempts_left {
+                        Some(left) if left > 0 && body.code_live == Some(true) => {
+                            ui.clear("nf-sms-code");
+                            ui.clear("nf-email-code");
+                            ui.set_field_error(
+                                "nf-sms-code",
+                                &ui.t(&Msg::WrongResetCodes {
+                                    attempts_left: left,
+                                }),
+                            );
+                        }
+                        _ => {
+                            why_again = Some(Msg::ResetDead);
+                            break;
+                        }
+                    }
+                }
+                Err(RelayError::RateLimited(seconds)) => {
+                    ui.set_error(&ui.t(&Msg::TooManyAttempts { seconds }));
+                }
+                Err(RelayError::Unreachable(_)) => ui.set_error(&ui.t(&Msg::RelayUnreachable)),
+                Err(other) => return Err(relay_failure(ui, &other)),
+            }
         }
     }
 }
@@ -194,6 +310,8 @@ async fn authorize(
     loop {
         match ui.next_action().await.map_err(|e| dom_failure(ui, e))? {
             Action::Cancel => return Err(cancelled(ui)),
+            // Only the login widget offers it.
+            Action::Forgot => continue,
             Action::Resend => {
                 ui.set_busy(true);
                 let asked_at = js_sys::Date::now();
@@ -284,6 +402,8 @@ async fn create_credential(
     let (mut challenge, asked_at) = loop {
         match ui.next_action().await.map_err(|e| dom_failure(ui, e))? {
             Action::Cancel => return Err(declined(ui)),
+            // Only the login widget offers it.
+            Action::Forgot => continue,
             Action::Resend => continue,
             Action::Submit => {}
         }
@@ -304,6 +424,8 @@ async fn create_credential(
     loop {
         match ui.next_action().await.map_err(|e| dom_failure(ui, e))? {
             Action::Cancel => return Err(declined(ui)),
+            // Only the login widget offers it.
+            Action::Forgot => continue,
             Action::Resend => {
                 ui.set_busy(true);
                 let asked_at = js_sys::Date::now();
@@ -369,6 +491,8 @@ async fn choose_credential(
     loop {
         match ui.next_action().await.map_err(|e| dom_failure(ui, e))? {
             Action::Cancel => return Err(cancelled(ui)),
+            // Only the login widget offers it.
+            Action::Forgot => continue,
             Action::Resend => continue,
             Action::Submit => {}
         }
@@ -882,6 +1006,17 @@ pub(crate) async fn log_in_only(
     let listed = listed.map_err(|e| relay_failure(ui, &e))?;
     ui.remove();
     Ok((id_number, listed))
+}
+
+/// The forgotten password's journey alone (`resetPassword()`): resolves once her password
+/// changed; going back is cancelling.
+pub(crate) async fn reset_only(ui: &WidgetHost, relay: &RelayClient) -> Result<(), SdkError> {
+    if reset_password(ui, relay, "").await? {
+        ui.remove();
+        Ok(())
+    } else {
+        Err(cancelled(ui))
+    }
 }
 
 /// The format as people who sign know it, for the result widget.

@@ -106,7 +106,8 @@ impl NubeFirma {
     /// (`subject`: the certificate's subject DN; `validTo`: RFC 3339, UTC). The session is
     /// revoked before it resolves. Cancel rejects with `ERR_NUBEFIRMA_USER_CANCELLED`.
     pub fn login(&self) -> js_sys::Promise {
-        let relay = self.relay.clone();
+        // The reset its widget offers sends SMS and email in her language.
+        let relay = self.relay.clone().with_lang(self.lang.tag());
         let mount = self.mount.clone();
         let lang = self.lang;
         future_to_promise(async move {
@@ -132,6 +133,25 @@ impl NubeFirma {
             Reflect::set(&identity, &"idNumber".into(), &id_number.as_str().into())?;
             Reflect::set(&identity, &"certificates".into(), &certificates)?;
             Ok(identity.into())
+        })
+    }
+
+    /// The forgotten password's widgets alone (R20, R26): her DNI/NIE, then the code sent by
+    /// SMS, the code sent by email and a new password. Resolves when the password changed (the
+    /// account is unblocked; her certificates were revoked and a new one is made at her next
+    /// signature). The login widget offers the same journey ("Forgot your password?"). Cancel
+    /// rejects with `ERR_NUBEFIRMA_USER_CANCELLED`.
+    #[wasm_bindgen(js_name = resetPassword)]
+    pub fn reset_password(&self) -> js_sys::Promise {
+        let relay = self.relay.clone().with_lang(self.lang.tag());
+        let mount = self.mount.clone();
+        let lang = self.lang;
+        future_to_promise(async move {
+            let ui = WidgetHost::attach(&mount, lang)?;
+            flow::reset_only(&ui, &relay)
+                .await
+                .map_err(|e| js_error(&e))?;
+            Ok(JsValue::UNDEFINED)
         })
     }
 

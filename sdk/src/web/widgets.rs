@@ -50,6 +50,8 @@ input[aria-invalid=true] { border: 2px solid var(--nf-error, #b00020); }
 button { font: inherit; min-height: 2.75rem; padding: .5rem 1rem; border: 1px solid var(--nf-accent, #1f4e9c); border-radius: calc(var(--nf-radius, 8px) / 2); background: var(--nf-bg, #fff); color: var(--nf-accent, #1f4e9c); cursor: pointer; }
 button[type=submit], button.nf-primary { background: var(--nf-accent, #1f4e9c); color: var(--nf-on-accent, #fff); }
 button:disabled { opacity: .55; cursor: not-allowed; }
+button.nf-link { border: 0; background: none; padding: .25rem 0; min-height: 2.75rem; text-decoration: underline; color: var(--nf-accent, #1f4e9c); }
+.nf-aside { margin: 0 0 .2rem; }
 button[aria-pressed=true] { background: var(--nf-accent, #1f4e9c); color: var(--nf-on-accent, #fff); }
 ul { margin: 0 0 .8rem; padding-inline-start: 1.2rem; }
 fieldset { border: 0; margin: 0 0 .4rem; padding: 0; min-width: 0; }
@@ -101,6 +103,8 @@ pub enum Action {
     Submit,
     Cancel,
     Resend,
+    /// "Forgot your password?" in the login widget.
+    Forgot,
 }
 
 /// The clocks of the widget on screen: when its SMS code expires, and when a new code may be
@@ -228,6 +232,19 @@ const CODE_ERRORS: [Msg; 6] = [
     },
     Msg::ResendIn { seconds: 3600 },
     Msg::CodeExpired,
+    Msg::RelayUnreachable,
+];
+const RESET_START_ERRORS: [Msg; 4] = [
+    Msg::IdMalformed,
+    Msg::IdWrongLetter('W'),
+    Msg::TooManyAttempts { seconds: 3600 },
+    Msg::RelayUnreachable,
+];
+const RESET_CODES_ERRORS: [Msg; 5] = [
+    Msg::OtpFormat,
+    Msg::WrongResetCodes { attempts_left: 2 },
+    Msg::ResetDead,
+    Msg::WeakPassword,
     Msg::RelayUnreachable,
 ];
 const OFFER_ERRORS: [Msg; 2] = [Msg::ResendIn { seconds: 3600 }, Msg::RelayUnreachable];
@@ -358,10 +375,13 @@ impl WidgetHost {
   <h2 id="nf-title">{title}</h2>
   <div class="nf-field"><label for="nf-id">{id_label}</label><input id="nf-id" name="username" autocomplete="username" autocapitalize="characters" spellcheck="false" maxlength="16" aria-required="true" aria-describedby="nf-id-hint nf-error"><p id="nf-id-hint" class="nf-hint">{id_hint}</p></div>
   <div class="nf-field"><label for="nf-password">{pw_label}</label><div class="nf-password"><input id="nf-password" name="password" type="password" autocomplete="current-password" maxlength="128" aria-required="true" aria-describedby="nf-caps nf-error"><button type="button" id="nf-show-password" data-action="toggle-password" aria-pressed="false" aria-controls="nf-password">{show}</button></div><p id="nf-caps" class="nf-hint" aria-live="polite"></p></div>
+  <p class="nf-aside"><button type="button" class="nf-link" id="nf-forgot" data-action="forgot">{forgot}</button></p>
+  <p id="nf-status" class="nf-status" role="status"></p>
   {error}
   <div class="nf-actions"><button type="button" data-action="cancel">{cancel}</button><button type="submit" id="nf-submit">{go}</button></div>
 </form>"#,
             lang = self.lang.tag(),
+            forgot = t(Msg::ForgotPassword),
             title = t(Msg::LoginTitle),
             id_label = t(Msg::IdLabel),
             id_hint = t(Msg::IdHint),
@@ -393,6 +413,59 @@ impl WidgetHost {
             resend = t(Msg::ResendCode),
             submit = t(submit),
         )
+    }
+
+    /// A forgotten password, step one: her DNI/NIE (kept from the login widget), and the
+    /// relay sends one code by SMS and one by email.
+    pub fn show_reset_start(&self, id_number: &str) {
+        let t = |m| escape(&self.t(&m));
+        self.render(&format!(
+            r#"<form class="nf-card" novalidate lang="{lang}" aria-labelledby="nf-title">
+  <h2 id="nf-title">{title}</h2>
+  <p id="nf-explain">{explain}</p>
+  <div class="nf-field"><label for="nf-id">{id_label}</label><input id="nf-id" name="username" autocomplete="username" autocapitalize="characters" spellcheck="false" maxlength="16" aria-required="true" aria-describedby="nf-id-hint nf-error" value="{id}"><p id="nf-id-hint" class="nf-hint">{id_hint}</p></div>
+  {error}
+  <div class="nf-actions"><button type="button" data-action="cancel">{cancel}</button><button type="submit" id="nf-submit">{go}</button></div>
+</form>"#,
+            lang = self.lang.tag(),
+            title = t(Msg::ResetTitle),
+            explain = t(Msg::ResetExplain),
+            id_label = t(Msg::IdLabel),
+            id = escape(id_number),
+            id_hint = t(Msg::IdHint),
+            error = self.error_line(&RESET_START_ERRORS),
+            cancel = t(Msg::Cancel),
+            go = t(Msg::SendCodes),
+        ));
+        self.focus("nf-id");
+    }
+
+    /// A forgotten password, step two: the SMS code, the email code and the new password.
+    pub fn show_reset_codes(&self) {
+        let t = |m| escape(&self.t(&m));
+        self.render(&format!(
+            r#"<form class="nf-card" novalidate lang="{lang}" aria-labelledby="nf-title">
+  <h2 id="nf-title">{title}</h2>
+  <p id="nf-explain">{explain}</p>
+  <div class="nf-field"><label for="nf-sms-code">{sms}</label><input id="nf-sms-code" name="sms-code" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]*" maxlength="6" spellcheck="false" aria-required="true" aria-describedby="nf-error"></div>
+  <div class="nf-field"><label for="nf-email-code">{email}</label><input id="nf-email-code" name="email-code" inputmode="numeric" autocomplete="off" pattern="[0-9]*" maxlength="6" spellcheck="false" aria-required="true" aria-describedby="nf-error"></div>
+  <div class="nf-field"><label for="nf-password">{pw_label}</label><div class="nf-password"><input id="nf-password" name="new-password" type="password" autocomplete="new-password" maxlength="128" aria-required="true" aria-describedby="nf-policy nf-caps nf-error"><button type="button" id="nf-show-password" data-action="toggle-password" aria-pressed="false" aria-controls="nf-password">{show}</button></div><p id="nf-policy" class="nf-hint">{policy}</p><p id="nf-caps" class="nf-hint" aria-live="polite"></p></div>
+  {error}
+  <div class="nf-actions"><button type="button" data-action="cancel">{cancel}</button><button type="submit" id="nf-submit">{go}</button></div>
+</form>"#,
+            lang = self.lang.tag(),
+            title = t(Msg::ResetCodesTitle),
+            explain = t(Msg::ResetCodesExplain),
+            sms = t(Msg::SmsCodeLabel),
+            email = t(Msg::EmailCodeLabel),
+            pw_label = t(Msg::NewPasswordLabel),
+            show = t(Msg::ShowPassword),
+            policy = t(Msg::PasswordPolicyHint),
+            error = self.error_line(&RESET_CODES_ERRORS),
+            cancel = t(Msg::Cancel),
+            go = t(Msg::ChangePassword),
+        ));
+        self.focus("nf-sms-code");
     }
 
     /// The SMS code widget: every document by name and size, and the verification code.
@@ -789,6 +862,7 @@ impl WidgetHost {
                 match action.as_deref() {
                     Some("cancel") => fire(&resolver, "cancel"),
                     Some("resend") => fire(&resolver, "resend"),
+                    Some("forgot") => fire(&resolver, "forgot"),
                     _ => {}
                 }
             })
@@ -810,6 +884,7 @@ impl WidgetHost {
             Ok(match outcome?.as_string().as_deref() {
                 Some("cancel") => Action::Cancel,
                 Some("resend") => Action::Resend,
+                Some("forgot") => Action::Forgot,
                 _ => Action::Submit,
             })
         }
