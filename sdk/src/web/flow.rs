@@ -111,6 +111,22 @@ fn cancelled(ui: &WidgetHost) -> SdkError {
     SdkError::new(ErrorCode::UserCancelled, "the citizen cancelled")
 }
 
+/// The DNI/NIE in `#nf-id`, its check letter validated here, before anything is sent; when it
+/// is wrong the field says why.
+fn typed_id_number(ui: &WidgetHost) -> Option<IdNumber> {
+    match ui.value("nf-id").parse::<IdNumber>() {
+        Ok(id) => Some(id),
+        Err(IdNumberError::Malformed) => {
+            ui.set_field_error("nf-id", &ui.t(&Msg::IdMalformed));
+            None
+        }
+        Err(IdNumberError::WrongCheckLetter { expected }) => {
+            ui.set_field_error("nf-id", &ui.t(&Msg::IdWrongLetter(expected)));
+            None
+        }
+    }
+}
+
 /// The login widget until the relay accepts DNI/NIE + password. Returns the bearer token.
 async fn log_in(ui: &WidgetHost, relay: &RelayClient) -> Result<String, SdkError> {
     ui.show_login();
@@ -129,17 +145,8 @@ async fn log_in(ui: &WidgetHost, relay: &RelayClient) -> Result<String, SdkError
             }
             Action::Submit => {}
         }
-        // The check letter is validated here, before anything is sent.
-        let id_number = match ui.value("nf-id").parse::<IdNumber>() {
-            Ok(id) => id,
-            Err(IdNumberError::Malformed) => {
-                ui.set_field_error("nf-id", &ui.t(&Msg::IdMalformed));
-                continue;
-            }
-            Err(IdNumberError::WrongCheckLetter { expected }) => {
-                ui.set_field_error("nf-id", &ui.t(&Msg::IdWrongLetter(expected)));
-                continue;
-            }
+        let Some(id_number) = typed_id_number(ui) else {
+            continue;
         };
         let password = ui.value("nf-password");
         if password.is_empty() {
@@ -188,16 +195,8 @@ async fn reset_password(
                 Action::Resend | Action::Forgot => continue,
             }
             id_text = ui.value("nf-id");
-            let id_number = match id_text.parse::<IdNumber>() {
-                Ok(id) => id,
-                Err(IdNumberError::Malformed) => {
-                    ui.set_field_error("nf-id", &ui.t(&Msg::IdMalformed));
-                    continue;
-                }
-                Err(IdNumberError::WrongCheckLetter { expected }) => {
-                    ui.set_field_error("nf-id", &ui.t(&Msg::IdWrongLetter(expected)));
-                    continue;
-                }
+            let Some(id_number) = typed_id_number(ui) else {
+                continue;
             };
             ui.set_error("");
             ui.set_busy(true);
