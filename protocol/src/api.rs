@@ -164,3 +164,11 @@ pub struct ResetCompleteRequest {
     pub email_code: String,
     pub new_password: String,
 }
+
+/// `POST /office/v1/citizens/activation-code`: a new activation code for this ID (R10).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct RegenerateActivationCodeRequest {
+    pub id_number: String,
+}

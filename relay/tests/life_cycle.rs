@@ -351,3 +351,96 @@ async fn r24_an_operator_revokes_an_account_and_she_may_register_again() {
         .await;
     assert_eq!(status, StatusCode::OK);
 }
+
+impl TestRelay {
+    /// `POST /office/v1/citizens/activation-code`, asserting success: the new code.
+    async fn new_activation_code(&self, id_number: &str) -> String {
+        let (status, body) = self
+            .post(
+                "/office/v1/citizens/activation-code",
+                Some(&bearer(OPERATOR_TOKEN)),
+                json!({ "idNumber": id_number }),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        str_field(&body, "activationCode")
+    }
+}
+
+#[tokio::test]
+async fn r10_a_regenerated_activation_code_replaces_the_lost_one() {
+    let relay = relay().await;
+    let ana = Citizen::new(6);
+    let (_, lost) = relay.register(&ana).await;
+    let new_code = relay.new_activation_code(&ana.id_number).await;
+    assert_ne!(new_code, lost);
+    let (status, body) = relay
+        .post(
+            "/api/v1/activation/start",
+            None,
+            json!({ "idNumber": ana.id_number, "activationCode": lost }),
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::BAD_REQUEST,
+        "the old code stops working: {body}"
+    );
+    relay.clock.advance(31);
+    let activation = relay.start_activation(&ana, &new_code).await;
+    let sms = otp_in(&relay.last_sms(&ana.phone).await);
+    let (status, body) = relay
+        .complete_activation(&activation, &sms, ana.password)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, _) = relay.try_login(&ana.id_number, ana.password).await;
+    assert_eq!(status, StatusCode::OK);
+    let trail = relay.store.audit_page(0, 1000).await.expect("trail");
+    assert!(trail.iter().any(|e| e.kind == "activation_code_regenerated"
+        && e.operator.as_deref() == Some("operator-token")));
+}
+
+#[tokio::test]
+async fn r20_the_activation_letter_resets_a_blocked_password() {
+    let relay = relay().await;
+    let s = signer(&relay, 7).await;
+    block(&relay, &s.citizen).await;
+    // Without a new letter, activating again is refused.
+    let (status, _) = relay
+        .post(
+            "/api/v1/activation/start",
+            None,
+            json!({ "idNumber": s.citizen.id_number, "activationCode": "AAAA-BBBB-CCCC" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    let letter = relay.new_activation_code(&s.citizen.id_number).await;
+    relay.clock.advance(31);
+    let activation = relay.start_activation(&s.citizen, &letter).await;
+    let sms = otp_in(&relay.last_sms(&s.citizen.phone).await);
+    let (status, body) = relay
+        .complete_activation(&activation, &sms, NEW_PASSWORD)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, _) = relay.try_login(&s.citizen.id_number, NEW_PASSWORD).await;
+    assert_eq!(status, StatusCode::OK, "unblocked, with the new password");
+    let (status, _) = s.post("credentials/list", json!({})).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "old sessions end");
+    let old = relay
+        .store
+        .credential(&nubefirma_relay::domain::CredentialId::parse(&s.credential_id).expect("id"))
+        .await
+        .expect("read")
+        .expect("kept");
+    assert_eq!(old.status, StoredStatus::Revoked);
+    // The letter works once.
+    relay.clock.advance(31);
+    let (status, _) = relay
+        .post(
+            "/api/v1/activation/start",
+            None,
+            json!({ "idNumber": s.citizen.id_number, "activationCode": letter }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+}

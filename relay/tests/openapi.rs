@@ -40,6 +40,7 @@ const ROUTES: &[(&str, &str)] = &[
     ("post", "/office/v1/citizens"),
     ("post", "/office/v1/credentials/{credential_id}/revoke"),
     ("post", "/office/v1/accounts/revoke"),
+    ("post", "/office/v1/citizens/activation-code"),
     ("get", "/pki/ca.pem"),
     ("get", "/pki/crl"),
     ("post", "/pki/ocsp"),

@@ -6,7 +6,7 @@
 import { test, expect } from '@playwright/test';
 import { writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { codeIn, nthSms, nthEmail, opensslVerify, postFromAddress, waitForSmsWindow } from './helpers.mjs';
+import { codeIn, nthSms, nthEmail, opensslVerify, operatorToken, postFromAddress, waitForSmsWindow } from './helpers.mjs';
 import { citizen as newCitizenFor, startSigning } from './widget-helpers.mjs';
 
 const NEW_PASSWORD = 'Itsasargi-berria-2026';
@@ -76,4 +76,51 @@ test('a blocked citizen resets her password from the login widget, then makes a 
   const verified = opensslVerify(p7s, doc);
   expect(verified.status, verified.stderr).toBe(0);
   expect(violations).toEqual([]);
+});
+
+test('at the office: a new activation letter resets a forgotten password, and an account is revoked', async ({ page, request }) => {
+  const citizen = await newCitizenFor(request);
+  const activationSmsSent = Date.now();
+  await page.goto('/office.html');
+  await page.locator('#token').fill(operatorToken());
+  await page.locator('#regenerateId').fill(citizen.idNumber);
+  await page.locator('#regenerate button[type=submit]').click();
+  const letter = (await page.locator('#new-activation-code').textContent()).trim();
+  expect(letter).toMatch(/^[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}$/);
+  // The printable letter carries her ID, the code and where to activate.
+  await expect(page.locator('#letter')).toBeVisible();
+  await expect(page.locator('#letter-code')).toHaveText(letter);
+  await expect(page.locator('#letter-id')).toHaveText(citizen.idNumber);
+  await page.emulateMedia({ media: 'print' });
+  await expect(page.locator('#register')).toBeHidden();
+  await expect(page.locator('#letter-code')).toBeVisible();
+  await page.emulateMedia({ media: 'screen' });
+
+  // She activates again with the letter (SMS 0 was her first activation, 1 this one; one
+  // activation SMS per 30 s).
+  await waitForSmsWindow(page, activationSmsSent);
+  await page.goto('/activate.html');
+  await page.locator('#idNumber').fill(citizen.idNumber);
+  await page.locator('#activationCode').fill(letter);
+  await page.locator('#start button[type=submit]').click();
+  await expect(page.locator('#complete')).toBeVisible();
+  await page.locator('#smsCode').fill(codeIn(await nthSms(request, citizen.phone, 1)));
+  await page.locator('#password').fill(NEW_PASSWORD);
+  await page.locator('#acceptTerms').check();
+  await page.locator('#complete button[type=submit]').click();
+  await expect(page.locator('#result')).toContainText('active');
+  const login = (password) => postFromAddress(citizen.address, '/csc/v2/auth/login', {}, {
+    authorization: `Basic ${Buffer.from(`${citizen.idNumber}:${password}`).toString('base64')}`,
+  });
+  expect((await login(citizen.password)).status).toBe(401);
+  expect((await login(NEW_PASSWORD)).status).toBe(200);
+
+  // The office revokes her account: no login any more, and she is told.
+  await page.goto('/office.html');
+  await page.locator('#token').fill(operatorToken());
+  await page.locator('#revokeId').fill(citizen.idNumber);
+  await page.locator('#revoke button[type=submit]').click();
+  await expect(page.locator('#revoked')).toContainText('Revoked');
+  expect((await login(NEW_PASSWORD)).status).toBe(401);
+  expect(await nthSms(request, citizen.phone, 2)).toContain('revocados');
 });

@@ -22,6 +22,20 @@ pub fn routes() -> OpenApiRouter<Arc<Relay>> {
         .routes(routes!(register_citizen))
         .routes(routes!(revoke_credential))
         .routes(routes!(revoke_account))
+        .routes(routes!(regenerate_activation_code))
+}
+
+#[utoipa::path(post, path = "/office/v1/citizens/activation-code", operation_id = "office_activation_code", tag = "office", request_body = RegenerateActivationCodeRequest, responses((status = 200, description = "A new activation code, shown once; the old one stops working", body = RegisterCitizenResponse), (status = 400, description = "Invalid request (CSC error body)", body = ErrorBody), (status = 401, description = "Missing, unknown or expired token", body = ErrorBody), (status = 403, description = "Access denied", body = ErrorBody), (status = 409, description = "The account is revoked", body = ErrorBody), (status = 429, description = "Too many requests; see Retry-After", body = ErrorBody)), security(("operator" = [])))]
+async fn regenerate_activation_code(
+    State(relay): Shared,
+    operator: Operator,
+    Json(req): Json<RegenerateActivationCodeRequest>,
+) -> Result<Json<RegisterCitizenResponse>, ApiError> {
+    Ok(Json(
+        relay
+            .regenerate_activation_code(&req.id_number, &operator.name)
+            .await?,
+    ))
 }
 
 #[utoipa::path(post, path = "/office/v1/accounts/revoke", operation_id = "office_revoke_account", tag = "office", request_body = OperatorRevokeAccountRequest, responses((status = 200, description = "The account and every certificate revoked; every session ended", body = AccountStatusResponse), (status = 400, description = "Invalid request (CSC error body)", body = ErrorBody), (status = 401, description = "Missing, unknown or expired token", body = ErrorBody), (status = 403, description = "Access denied", body = ErrorBody), (status = 409, description = "Already revoked", body = ErrorBody), (status = 429, description = "Too many requests; see Retry-After", body = ErrorBody)), security(("operator" = [])))]

@@ -40,8 +40,16 @@ impl Relay {
         let Some(citizen) = self.store.citizen_by_id_number(id_number.as_str()).await? else {
             return Err(wrong(MAX_ACTIVATION_CODE_FAILURES));
         };
-        if citizen.state.status != AccountStatus::PendingActivation {
-            return Err(Error::Conflict("this account is already activated"));
+        // An active or blocked account activates again only with a code an operator made
+        // anew (the activation letter that resets her password, R10, R20).
+        match citizen.state.status {
+            AccountStatus::PendingActivation => {}
+            AccountStatus::Active | AccountStatus::Blocked
+                if citizen.activation_code_hash.is_some() => {}
+            AccountStatus::Revoked => return Err(wrong(MAX_ACTIVATION_CODE_FAILURES)),
+            AccountStatus::Active | AccountStatus::Blocked => {
+                return Err(Error::Conflict("this account is already activated"));
+            }
         }
         let now = self.now();
         let policy = SecretPolicy {
@@ -174,6 +182,33 @@ impl Relay {
             state: reserved,
             ..activation
         };
+        if citizen.state.status != AccountStatus::PendingActivation {
+            // The letter's reset: like a forgotten password's, certificates and sessions go.
+            let Some(credentials) = self
+                .store
+                .reactivate_citizen(
+                    &citizen.id,
+                    citizen.state,
+                    &password_hash,
+                    &kek_salt,
+                    &reserved_activation,
+                    now,
+                )
+                .await?
+            else {
+                return Err(dead());
+            };
+            tracing::info!(citizen_id = %citizen.id, "password reset by activation letter");
+            return self
+                .audit(Event::new("password_reset").citizen(&citizen.id).detail(
+                    serde_json::json!({
+                        "method": "activation letter",
+                        "wasBlocked": citizen.state.status == AccountStatus::Blocked,
+                        "revokedCredentials": credentials,
+                    }),
+                ))
+                .await;
+        }
         if !self
             .store
             .activate_citizen(&citizen.id, &password_hash, &kek_salt, &reserved_activation)

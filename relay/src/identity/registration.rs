@@ -183,6 +183,54 @@ impl Relay {
     }
 }
 
+impl Relay {
+    /// `POST /office/v1/citizens/activation-code`: a new activation code for the person in
+    /// front of the operator, ID in hand (R10): a lost letter before activation, or — for an
+    /// active or blocked account — the letter that resets her password (R20). The old code
+    /// stops working. Shown once, like at registration.
+    pub async fn regenerate_activation_code(
+        &self,
+        identifier: &str,
+        operator: &str,
+    ) -> Result<RegisterCitizenResponse, Error> {
+        let id_number: IdNumber = identifier
+            .parse()
+            .map_err(|e| Error::InvalidRequest(format!("idNumber: {e}")))?;
+        let citizen = self
+            .store
+            .citizen_by_id_number(id_number.as_str())
+            .await?
+            .ok_or_else(|| Error::InvalidRequest("idNumber: no account with this ID".into()))?;
+        let activation_code = new_activation_code();
+        let hash = secret_hash(
+            "activation-code",
+            &normalize_activation_code(&activation_code),
+        );
+        if !self
+            .store
+            .replace_activation_code(
+                &citizen.id,
+                &hash,
+                self.now() + ACTIVATION_CODE_LIFETIME_SECONDS,
+            )
+            .await?
+        {
+            return Err(Error::Conflict("this account is revoked"));
+        }
+        self.audit(
+            Event::new("activation_code_regenerated")
+                .citizen(&citizen.id)
+                .operator(operator)
+                .detail(json!({ "accountStatus": citizen.state.status.as_str() })),
+        )
+        .await?;
+        Ok(RegisterCitizenResponse {
+            citizen_id: citizen.id,
+            activation_code,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

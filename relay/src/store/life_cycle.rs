@@ -112,6 +112,81 @@ impl Store {
         Ok(Some(revoked))
     }
 
+    /// A new activation code for the account (R10): the old one stops working, its failures
+    /// are forgotten, and an activation in progress with the old code dies. False: no such
+    /// account, or it is revoked.
+    pub async fn replace_activation_code(
+        &self,
+        citizen_id: &str,
+        code_hash: &[u8],
+        expires_at: i64,
+    ) -> Result<bool, Error> {
+        let mut tx = self.pool.begin().await?;
+        let done = sqlx::query(
+            "UPDATE citizens SET activation_code_hash = ?, activation_failures = 0,
+                activation_expires_at = ?
+             WHERE id = ? AND status <> 'revoked'",
+        )
+        .bind(code_hash)
+        .bind(expires_at)
+        .bind(citizen_id)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() != 1 {
+            return Ok(false);
+        }
+        sqlx::query("UPDATE activations SET used = 1 WHERE citizen_id = ? AND used = 0")
+            .bind(citizen_id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// An active or blocked account activated again with a code from the office (the
+    /// activation letter, R10, R20): spends the activation SMS code and the activation code,
+    /// sets the new password (unblocked), revokes the credentials the old password wrapped,
+    /// ends every session — all or nothing. `None`: someone was first.
+    pub async fn reactivate_citizen(
+        &self,
+        citizen_id: &str,
+        from: AccountState,
+        password_hash: &str,
+        kek_salt: &[u8],
+        activation: &Activation,
+        now: i64,
+    ) -> Result<Option<Vec<String>>, Error> {
+        let mut tx = self.pool.begin().await?;
+        let used = sqlx::query(
+            "UPDATE activations SET used = 1 WHERE id = ? AND used = 0 AND attempts = ?",
+        )
+        .bind(&activation.id)
+        .bind(i64::from(activation.state.attempts))
+        .execute(&mut *tx)
+        .await?;
+        let account = sqlx::query(
+            "UPDATE citizens SET status = 'active', password_failures = 0, otp_failures = 0,
+                password_hash = ?, kek_salt = ?, activation_code_hash = NULL
+             WHERE id = ? AND status = ? AND password_failures = ? AND otp_failures = ?
+               AND activation_code_hash IS NOT NULL",
+        )
+        .bind(password_hash)
+        .bind(kek_salt)
+        .bind(citizen_id)
+        .bind(from.status.as_str())
+        .bind(i64::from(from.password_failures))
+        .bind(i64::from(from.otp_failures))
+        .execute(&mut *tx)
+        .await?;
+        if used.rows_affected() != 1 || account.rows_affected() != 1 {
+            return Ok(None);
+        }
+        let revoked = revoke_credentials_of(&mut tx, citizen_id, now, "superseded").await?;
+        end_sessions_and_codes(&mut tx, citizen_id).await?;
+        tx.commit().await?;
+        Ok(Some(revoked))
+    }
+
     pub async fn insert_reset(&self, r: &Reset) -> Result<(), Error> {
         sqlx::query(
             "INSERT INTO resets (id, citizen_id, sms_code_mac, email_code_mac, expires_at)
