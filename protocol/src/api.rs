@@ -172,3 +172,19 @@ pub struct ResetCompleteRequest {
 pub struct RegenerateActivationCodeRequest {
     pub id_number: String,
 }
+
+/// `POST /api/v1/account/renew`: her password again, before the account expires (R25).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RenewAccountRequest {
+    pub password: String,
+}
+
+/// The renewed account: its new expiry (Unix seconds).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct RenewAccountResponse {
+    pub status: String,
+    pub expires_at: i64,
+}

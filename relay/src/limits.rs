@@ -29,6 +29,12 @@ pub const MAX_JSON_BODY_BYTES: usize = 64 * 1024;
 pub use nubefirma_protocol::csc::MAX_HASHES_PER_CALL;
 /// Citizen certificates are valid this long (2 years).
 pub const CITIZEN_CERT_LIFETIME_SECONDS: i64 = 2 * 365 * 24 * 3600;
+/// An account (the permanent key, R4) lives this long from activation or renewal (R25).
+pub const ACCOUNT_LIFETIME_SECONDS: i64 = 5 * 365 * 24 * 3600;
+/// The expiry notice goes out this long before (R25).
+pub const EXPIRY_NOTICE_SECONDS: i64 = 30 * 24 * 3600;
+/// Renewal is open this long before expiry.
+pub const RENEWAL_WINDOW_SECONDS: i64 = 90 * 24 * 3600;
 /// Activation codes expire after this long (30 days).
 pub const ACTIVATION_CODE_LIFETIME_SECONDS: i64 = 30 * 24 * 3600;
 /// SMS: a new code for the same purpose at most this often, per account.

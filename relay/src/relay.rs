@@ -183,6 +183,13 @@ impl Relay {
                     Ok(_) => {}
                     Err(e) => tracing::warn!(error = %e, "pruning failed"),
                 }
+                // The expiry notices (R25): idempotent, so running it every period is the
+                // daily task without a calendar of its own.
+                match relay.send_expiry_notices().await {
+                    Ok(n) if n > 0 => tracing::info!(sent = n, "expiry notices sent"),
+                    Ok(_) => {}
+                    Err(e) => tracing::warn!(error = %e, "expiry notices failed"),
+                }
             }
         });
     }

@@ -353,6 +353,15 @@ async fn r24_an_operator_revokes_an_account_and_she_may_register_again() {
 }
 
 impl TestRelay {
+    async fn renew(&self, token: &str, password: &str) -> (StatusCode, Value) {
+        self.post(
+            "/api/v1/account/renew",
+            Some(&bearer(token)),
+            json!({ "password": password }),
+        )
+        .await
+    }
+
     /// `POST /office/v1/citizens/activation-code`, asserting success: the new code.
     async fn new_activation_code(&self, id_number: &str) -> String {
         let (status, body) = self
@@ -443,4 +452,99 @@ async fn r20_the_activation_letter_resets_a_blocked_password() {
         )
         .await;
     assert_eq!(status, StatusCode::CONFLICT);
+}
+
+const DAY: i64 = 24 * 3600;
+const LIFETIME: i64 = nubefirma_relay::limits::ACCOUNT_LIFETIME_SECONDS;
+
+#[tokio::test]
+async fn r25_an_email_30_days_before_expiry_explains_how_to_renew_once() {
+    let relay = relay().await;
+    let ana = Citizen::new(8);
+    relay.activate(&ana).await;
+    relay.clock.advance(LIFETIME - 31 * DAY);
+    assert_eq!(
+        relay.relay.send_expiry_notices().await.expect("task"),
+        0,
+        "too early"
+    );
+    relay.clock.advance(2 * DAY);
+    assert_eq!(relay.relay.send_expiry_notices().await.expect("task"), 1);
+    assert_eq!(
+        relay.relay.send_expiry_notices().await.expect("task"),
+        0,
+        "once"
+    );
+    let emails = relay.emails_to(EMAIL).await;
+    assert_eq!(emails.len(), 1, "{emails:?}");
+    // In the language she activated in (the test client names none: Spanish), with the date.
+    assert!(emails[0].contains("tu cuenta caduca el"), "{}", emails[0]);
+    assert!(emails[0].contains("Renovar"), "{}", emails[0]);
+    assert!(
+        relay
+            .audit_kinds()
+            .await
+            .contains(&"expiry_notice_sent".to_owned())
+    );
+}
+
+#[tokio::test]
+async fn r25_renewal_before_expiry_keeps_the_account() {
+    let relay = relay().await;
+    let ana = Citizen::new(10);
+    relay.activate(&ana).await;
+    let token = relay.login(&ana).await;
+    let (status, body) = relay.renew(&token, ana.password).await;
+    assert_eq!(status, StatusCode::CONFLICT, "years before expiry: {body}");
+    relay.clock.advance(LIFETIME - 10 * DAY);
+    let token = relay.login(&ana).await;
+    let (status, _) = relay.renew(&token, "Not-her-password-1").await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "her password again");
+    let (status, body) = relay.renew(&token, ana.password).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let expires_at = body["expiresAt"].as_i64().expect("expiresAt");
+    assert_eq!(expires_at, START + LIFETIME - 10 * DAY + LIFETIME);
+    // Past the old expiry she still logs in: the same account.
+    relay.clock.advance(20 * DAY);
+    let (status, _) = relay.try_login(&ana.id_number, ana.password).await;
+    assert_eq!(status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn r25_after_expiry_she_cannot_log_in_and_registers_again() {
+    let relay = relay().await;
+    let ana = Citizen::new(11);
+    relay.activate(&ana).await;
+    // Logged in five minutes before expiry; ten minutes later (her session not idle yet) the
+    // account has expired.
+    relay.clock.advance(LIFETIME - 300);
+    let token = relay.login(&ana).await;
+    relay.clock.advance(600);
+    let (status, body) = relay
+        .post("/csc/v2/credentials/list", Some(&bearer(&token)), json!({}))
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "her session ends with the account: {body}"
+    );
+    let (status, _) = relay.try_login(&ana.id_number, ana.password).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "expired: no login");
+    // No reset either: an expired account is not brought back.
+    let reset = relay.start_reset(&ana.id_number).await;
+    assert!(!relay.last_sms(&ana.phone).await.contains("restablecer"));
+    let (status, _) = relay
+        .complete_reset(&reset, "123456", "123456", NEW_PASSWORD)
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    // She registers again as the first time, with the same ID and phone.
+    relay.activate(&ana).await;
+    let (status, _) = relay.try_login(&ana.id_number, ana.password).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        relay
+            .audit_kinds()
+            .await
+            .contains(&"expired_account_retired".to_owned())
+    );
 }

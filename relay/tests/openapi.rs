@@ -32,6 +32,7 @@ const ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/activation/start"),
     ("post", "/api/v1/activation/complete"),
     ("post", "/api/v1/account/revoke"),
+    ("post", "/api/v1/account/renew"),
     ("post", "/api/v1/password-reset"),
     ("post", "/api/v1/password-reset/{id}/complete"),
     ("post", "/api/v1/credentials"),

@@ -20,6 +20,7 @@ type Shared = State<Arc<Relay>>;
 pub fn routes() -> OpenApiRouter<Arc<Relay>> {
     OpenApiRouter::new()
         .routes(routes!(revoke))
+        .routes(routes!(renew))
         .routes(routes!(reset_start))
         .routes(routes!(reset_complete))
 }
@@ -36,6 +37,19 @@ async fn revoke(
         .await?;
     Ok(Json(AccountStatusResponse {
         status: "revoked".into(),
+    }))
+}
+
+#[utoipa::path(post, path = "/api/v1/account/renew", operation_id = "account_renew", tag = "account", request_body = RenewAccountRequest, responses((status = 200, description = "Renewed: the new expiry", body = RenewAccountResponse), (status = 400, description = "Invalid request (CSC error body)", body = ErrorBody), (status = 401, description = "Missing, unknown or expired token", body = ErrorBody), (status = 403, description = "Wrong password, account blocked or expired", body = ErrorBody), (status = 409, description = "Renewal is not open yet", body = ErrorBody), (status = 429, description = "Too many requests; see Retry-After", body = ErrorBody)), security(("bearer" = [])))]
+async fn renew(
+    State(relay): Shared,
+    CitizenSession(session): CitizenSession,
+    Json(req): Json<RenewAccountRequest>,
+) -> Result<Json<RenewAccountResponse>, ApiError> {
+    let expires_at = relay.renew_account(&session, &req.password).await?;
+    Ok(Json(RenewAccountResponse {
+        status: "active".into(),
+        expires_at,
     }))
 }
 

@@ -104,6 +104,7 @@ impl Relay {
             expires_at: now + OTP_LIFETIME_SECONDS,
         };
         self.store.insert_activation(&activation).await?;
+        self.store.set_lang(&citizen.id, lang.tag()).await?;
         let text = crate::notify::texts::activation(lang, &sms_code, OTP_LIFETIME_SECONDS);
         self.notifier
             .send(Channel::Sms, &citizen.phone, &text, now)
@@ -211,7 +212,13 @@ impl Relay {
         }
         if !self
             .store
-            .activate_citizen(&citizen.id, &password_hash, &kek_salt, &reserved_activation)
+            .activate_citizen(
+                &citizen.id,
+                &password_hash,
+                &kek_salt,
+                &reserved_activation,
+                now + crate::limits::ACCOUNT_LIFETIME_SECONDS,
+            )
             .await?
         {
             return Err(dead());

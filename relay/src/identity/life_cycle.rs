@@ -16,7 +16,10 @@ use super::password;
 use super::session::Session;
 use crate::audit::Event;
 use crate::crypto::{random_bytes, random_digits, random_id, secrets_equal};
-use crate::limits::{MAX_RESET_ATTEMPTS, OTP_DIGITS, RESET_LIFETIME_SECONDS};
+use crate::limits::{
+    ACCOUNT_LIFETIME_SECONDS, EXPIRY_NOTICE_SECONDS, MAX_RESET_ATTEMPTS, OTP_DIGITS,
+    RENEWAL_WINDOW_SECONDS, RESET_LIFETIME_SECONDS,
+};
 use crate::notify::{Channel, texts};
 use crate::pki::services::REVOCATION_REASONS;
 use crate::store::{Citizen, Reset, SecretRow};
@@ -25,6 +28,13 @@ use crate::{Error, OtpFailure, Relay};
 /// The email half's MAC context (the SMS half's is `code_context(Purpose::Reset, id)`).
 fn email_context(reset_id: &str) -> String {
     format!("reset-email:{reset_id}")
+}
+
+/// `YYYY-MM-DD` (UTC) of a Unix time: read alike in every language.
+fn date_of(unix: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp(unix)
+        .map(|t| t.date().to_string())
+        .unwrap_or_default()
 }
 
 /// How many times an account change is tried again when the account changed under it.
@@ -115,6 +125,86 @@ impl Relay {
         Err(Error::Internal("the account kept changing under us".into()))
     }
 
+    /// The daily task (R25): an email to every account that expires within 30 days and was not
+    /// told yet, in the language she activated in, saying how to renew. Returns how many went.
+    pub async fn send_expiry_notices(&self) -> Result<usize, Error> {
+        let now = self.now();
+        let mut sent = 0;
+        for citizen in self
+            .store
+            .accounts_to_notify(now, now + EXPIRY_NOTICE_SECONDS)
+            .await?
+        {
+            let Some(expires_at) = citizen.expires_at else {
+                continue;
+            };
+            // Marked first: two relays running the task send one notice.
+            if !self
+                .store
+                .mark_expiry_notice(&citizen.id, expires_at, now)
+                .await?
+            {
+                continue;
+            }
+            let lang = citizen
+                .lang
+                .as_deref()
+                .and_then(Lang::from_tag)
+                .unwrap_or(Lang::Es);
+            self.notifier
+                .send(
+                    Channel::Email,
+                    &citizen.email,
+                    &texts::expiry_notice(lang, &date_of(expires_at)),
+                    now,
+                )
+                .await?;
+            self.audit(
+                Event::new("expiry_notice_sent")
+                    .citizen(&citizen.id)
+                    .detail(json!({ "expiresAt": expires_at })),
+            )
+            .await?;
+            sent += 1;
+        }
+        Ok(sent)
+    }
+
+    /// `POST /api/v1/account/renew`: before it expires, her password again renews the account
+    /// for another `ACCOUNT_LIFETIME_SECONDS` (R25). Returns the new expiry.
+    pub async fn renew_account(
+        &self,
+        session: &Session,
+        password_text: &str,
+    ) -> Result<i64, Error> {
+        let citizen = self.citizen_of(session).await?;
+        let now = self.now();
+        let Some(expires_at) = citizen.expires_at else {
+            return Err(Error::AccountNotActive);
+        };
+        if expires_at - now > RENEWAL_WINDOW_SECONDS {
+            return Err(Error::Conflict(
+                "renewal opens 90 days before the account expires",
+            ));
+        }
+        self.check_password_again(&citizen, password_text).await?;
+        let renewed = now + ACCOUNT_LIFETIME_SECONDS;
+        if !self
+            .store
+            .renew_account(&citizen.id, expires_at, renewed)
+            .await?
+        {
+            return Err(Error::Conflict("the account changed meanwhile; try again"));
+        }
+        self.audit(
+            Event::new("account_renewed")
+                .citizen(&citizen.id)
+                .detail(json!({ "expiresAt": renewed, "was": expires_at })),
+        )
+        .await?;
+        Ok(renewed)
+    }
+
     /// `POST /api/v1/password-reset`: sends one code by SMS and one by email. For an ID
     /// without an account that can be reset it sends nothing but makes a decoy reset, so the
     /// answer, the limits and the completion's answers are the same: nobody learns which IDs
@@ -124,12 +214,15 @@ impl Relay {
             .parse()
             .map_err(|e| Error::InvalidRequest(format!("idNumber: {e}")))?;
         self.limit_reset(id_number.as_str()).await?;
+        let now = self.now();
+        // An expired account is not reset: she registers again (R25).
         let citizen = self
             .store
             .citizen_by_id_number(id_number.as_str())
             .await?
-            .filter(|c| transition(c.state, AccountEvent::PasswordReset).is_ok());
-        let now = self.now();
+            .filter(|c| {
+                transition(c.state, AccountEvent::PasswordReset).is_ok() && !c.expired(now)
+            });
         let id = random_id();
         let Some(citizen) = citizen else {
             // Codes nobody is sent: every completion is wrong, and counted like a real one.

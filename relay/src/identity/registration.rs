@@ -167,6 +167,23 @@ impl Relay {
             activation_expires_at: now + ACTIVATION_CODE_LIFETIME_SECONDS,
             created_at: now,
         };
+        // After expiry she registers again as the first time (R25): the expired account gives up
+        // its ID number (and keeps its history), as a revoked one does.
+        if let Some(old) = self.store.citizen_by_id_number(&citizen.id_number).await?
+            && old.expired(now)
+            && let Some(credentials) = self
+                .store
+                .revoke_account(&old.id, old.state, now, "cessationOfOperation")
+                .await?
+        {
+            self.audit(
+                Event::new("expired_account_retired")
+                    .citizen(&old.id)
+                    .operator(operator)
+                    .detail(json!({ "revokedCredentials": credentials })),
+            )
+            .await?;
+        }
         self.store.insert_citizen(&citizen).await?;
         tracing::info!(citizen_id = %citizen.id, "citizen registered");
         self.audit(

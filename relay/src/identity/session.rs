@@ -105,8 +105,9 @@ impl Relay {
             .map_err(|e| Error::InvalidRequest(format!("identifier: {e}")))?;
         let citizen = self.store.citizen_by_id_number(id_number.as_str()).await?;
         // Reserve one entry of the budget before judging, so parallel guesses cannot outrun it.
+        let now = self.now();
         let reserved = match &citizen {
-            Some(c) if c.state.status == AccountStatus::Active => {
+            Some(c) if c.state.status == AccountStatus::Active && !c.expired(now) => {
                 match self.apply_account_event(c, AccountEvent::PasswordTry).await {
                     Ok(state) => Some(state),
                     Err(Error::AccountBlocked | Error::AccountNotActive) => None,
@@ -118,6 +119,7 @@ impl Relay {
         // For the audit trail only (the answer is the same whatever the reason).
         let refused = citizen.as_ref().map(|c| {
             let why = match c.state.status {
+                _ if c.expired(now) => "expired",
                 AccountStatus::PendingActivation => "not active",
                 AccountStatus::Revoked => "revoked",
                 // Blocked before, or by the entry that reserving this one would have been.
@@ -245,6 +247,10 @@ impl Relay {
             .ok_or(Error::InvalidToken)?;
         if citizen.state.status != AccountStatus::Active {
             return Err(Error::AccountBlocked);
+        }
+        if citizen.expired(now) {
+            self.store.delete_session(&token_hash).await?;
+            return Err(Error::AccountNotActive);
         }
         self.store.touch_session(&token_hash, now).await?;
         Ok(Session {

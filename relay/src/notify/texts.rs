@@ -196,6 +196,27 @@ pub fn password_changed(lang: Lang) -> &'static str {
     }
 }
 
+/// 30 days before her account expires (R25): how to renew, and what happens if she does not.
+pub fn expiry_notice(lang: Lang, date: &str) -> String {
+    match lang {
+        Lang::Es => format!(
+            "nubefirma: tu cuenta caduca el {date}. Para renovarla, entra en el panel de tu cuenta desde cualquier servicio que use nubefirma y elige «Renovar» antes de esa fecha. Si caduca, tendrás que registrarte de nuevo en una oficina."
+        ),
+        Lang::Ca => format!(
+            "nubefirma: el teu compte caduca el {date}. Per renovar-lo, entra al tauler del compte des de qualsevol servei que faci servir nubefirma i tria «Renova» abans d'aquesta data. Si caduca, t'hauràs de registrar de nou en una oficina."
+        ),
+        Lang::Eu => format!(
+            "nubefirma: zure kontua {date}(e)an iraungiko da. Berritzeko, sartu kontuaren panelean nubefirma erabiltzen duen edozein zerbitzutatik eta aukeratu «Berritu» data hori baino lehen. Iraungitzen bada, berriro erregistratu beharko duzu bulego batean."
+        ),
+        Lang::Gl => format!(
+            "nubefirma: a túa conta caduca o {date}. Para renovala, entra no panel da túa conta desde calquera servizo que use nubefirma e escolle «Renovar» antes desa data. Se caduca, terás que rexistrarte de novo nunha oficina."
+        ),
+        Lang::En => format!(
+            "nubefirma: your account expires on {date}. To renew it, open your account panel from any service that uses nubefirma and choose \"Renew\" before that date. If it expires, you will have to register again at an office."
+        ),
+    }
+}
+
 /// After her account is revoked (R24), by her or at an office.
 pub fn account_revoked(lang: Lang) -> &'static str {
     match lang {

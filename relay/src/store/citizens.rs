@@ -35,6 +35,17 @@ pub struct Citizen {
     /// The activation code as a single-use secret (used once activation completed).
     pub activation_code: SecretState,
     pub activation_expires_at: i64,
+    /// When the account expires (R25); `None` before activation.
+    pub expires_at: Option<i64>,
+    /// The language she activated in, for notices she is sent unasked.
+    pub lang: Option<String>,
+}
+
+impl Citizen {
+    /// Expired at `now` (R25): she can no longer log in, and registers again.
+    pub fn expired(&self, now: i64) -> bool {
+        self.expires_at.is_some_and(|at| at <= now)
+    }
 }
 
 impl Store {
@@ -66,7 +77,7 @@ impl Store {
         }
     }
 
-    fn citizen_from_row(row: &SqliteRow) -> Result<Citizen, Error> {
+    pub(super) fn citizen_from_row(row: &SqliteRow) -> Result<Citizen, Error> {
         let status: String = row.try_get("status")?;
         let activation_code_hash: Option<Vec<u8>> = row.try_get("activation_code_hash")?;
         Ok(Citizen {
@@ -90,6 +101,8 @@ impl Store {
             },
             activation_code_hash,
             activation_expires_at: row.try_get("activation_expires_at")?,
+            expires_at: row.try_get("expires_at")?,
+            lang: row.try_get("lang")?,
         })
     }
 
@@ -140,6 +153,7 @@ impl Store {
         password_hash: &str,
         kek_salt: &[u8],
         activation: &Activation,
+        expires_at: i64,
     ) -> Result<bool, Error> {
         let mut tx = self.pool.begin().await?;
         let used = sqlx::query(
@@ -151,12 +165,13 @@ impl Store {
         .await?;
         let activated = sqlx::query(
             "UPDATE citizens SET status = ?, password_failures = 0, otp_failures = 0,
-                password_hash = ?, kek_salt = ?, activation_code_hash = NULL
+                password_hash = ?, kek_salt = ?, activation_code_hash = NULL, expires_at = ?
              WHERE id = ? AND status = ?",
         )
         .bind(AccountStatus::Active.as_str())
         .bind(password_hash)
         .bind(kek_salt)
+        .bind(expires_at)
         .bind(citizen_id)
         .bind(AccountStatus::PendingActivation.as_str())
         .execute(&mut *tx)

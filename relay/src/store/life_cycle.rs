@@ -187,6 +187,70 @@ impl Store {
         Ok(Some(revoked))
     }
 
+    /// Accounts (active or blocked) that expire by `until` and were not told yet (R25).
+    pub async fn accounts_to_notify(&self, now: i64, until: i64) -> Result<Vec<Citizen>, Error> {
+        sqlx::query(
+            "SELECT * FROM citizens WHERE status IN ('active', 'blocked') AND expiry_notice_at IS NULL
+               AND expires_at > ? AND expires_at <= ? ORDER BY expires_at LIMIT 1000",
+        )
+        .bind(now)
+        .bind(until)
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(Self::citizen_from_row)
+        .collect()
+    }
+
+    /// Records that the notice went out for this expiry; false if someone else sent it first.
+    pub async fn mark_expiry_notice(
+        &self,
+        citizen_id: &str,
+        expires_at: i64,
+        now: i64,
+    ) -> Result<bool, Error> {
+        let done = sqlx::query(
+            "UPDATE citizens SET expiry_notice_at = ?
+             WHERE id = ? AND expires_at = ? AND expiry_notice_at IS NULL",
+        )
+        .bind(now)
+        .bind(citizen_id)
+        .bind(expires_at)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Renewal (R25): a new expiry, the notice to send again before it. False if the expiry
+    /// changed meanwhile.
+    pub async fn renew_account(
+        &self,
+        citizen_id: &str,
+        from_expires_at: i64,
+        expires_at: i64,
+    ) -> Result<bool, Error> {
+        let done = sqlx::query(
+            "UPDATE citizens SET expires_at = ?, expiry_notice_at = NULL
+             WHERE id = ? AND expires_at = ? AND status IN ('active', 'blocked')",
+        )
+        .bind(expires_at)
+        .bind(citizen_id)
+        .bind(from_expires_at)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Remembers the language she activated in.
+    pub async fn set_lang(&self, citizen_id: &str, lang: &str) -> Result<(), Error> {
+        sqlx::query("UPDATE citizens SET lang = ? WHERE id = ?")
+            .bind(lang)
+            .bind(citizen_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
     pub async fn insert_reset(&self, r: &Reset) -> Result<(), Error> {
         sqlx::query(
             "INSERT INTO resets (id, citizen_id, sms_code_mac, email_code_mac, expires_at)
