@@ -188,3 +188,35 @@ pub struct RenewAccountResponse {
     pub status: String,
     pub expires_at: i64,
 }
+
+/// `POST /office/v1/login`: a registry-office operator's name and password.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OperatorLoginRequest {
+    pub name: String,
+    pub password: String,
+}
+
+/// The login waiting for its SMS code.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct OperatorLoginStarted {
+    pub login_id: String,
+}
+
+/// `POST /office/v1/login/{loginId}/confirm`: the SMS code.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct OperatorLoginConfirm {
+    pub sms_code: String,
+}
+
+/// An operator's bearer token for `/office/v1/*` (15 minutes idle).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OperatorSession {
+    pub access_token: String,
+    pub expires_in: i64,
+}

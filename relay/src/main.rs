@@ -156,6 +156,18 @@ enum OfficeCommand {
         #[arg(long)]
         email: String,
     },
+    /// Add a named registry-office operator, who logs in with this password and an SMS code to
+    /// her phone. The password comes from NUBEFIRMA_OPERATOR_PASSWORD or, without it, the first
+    /// line of standard input (never an argument, which other users could read).
+    AddOperator {
+        #[command(flatten)]
+        place: Place,
+        /// 3 to 40 of a-z, 0-9, '.', '_', '-': the name the audit trail shows.
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        phone: String,
+    },
 }
 
 /// Calls per minute per client address (defaults: docs/security-model.md).
@@ -409,6 +421,37 @@ async fn main() -> Result<(), Failure> {
                 "audit trail intact: {count} entries; head hash {}",
                 hex::encode(head)
             );
+        }
+        Command::Office {
+            command: OfficeCommand::AddOperator { place, name, phone },
+        } => {
+            let password = match std::env::var("NUBEFIRMA_OPERATOR_PASSWORD") {
+                Ok(p) => p,
+                Err(_) => {
+                    let mut line = String::new();
+                    std::io::stdin().read_line(&mut line)?;
+                    line.trim_end_matches(['\r', '\n']).to_owned()
+                }
+            };
+            let dev_folder = place.data.join("master.key").exists();
+            let (store, custody) = open_place(&place, dev_folder).await?;
+            let relay = Relay::new(
+                store.clone(),
+                Arc::new(SystemClock),
+                custody,
+                Arc::new(DevOutbox::new(store)),
+                RelayOptions {
+                    dev: false,
+                    operator_token: random_token(),
+                    ..RelayOptions::dev(String::new())
+                },
+            )
+            .await?;
+            relay
+                .add_operator(&name, &phone, &password)
+                .await
+                .map_err(|e| e.to_string())?;
+            println!("operator {name} added");
         }
         Command::Office {
             command:

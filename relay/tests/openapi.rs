@@ -42,6 +42,8 @@ const ROUTES: &[(&str, &str)] = &[
     ("post", "/office/v1/credentials/{credential_id}/revoke"),
     ("post", "/office/v1/accounts/revoke"),
     ("post", "/office/v1/citizens/activation-code"),
+    ("post", "/office/v1/login"),
+    ("post", "/office/v1/login/{id}/confirm"),
     ("get", "/pki/ca.pem"),
     ("get", "/pki/crl"),
     ("post", "/pki/ocsp"),

@@ -11,7 +11,8 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::csc::credential_id;
-use crate::http::{ApiError, Json, Operator};
+use crate::http::{ApiError, ClientAddress, Json, Operator, PreferredLang};
+use crate::identity::rate::AddressBucket;
 use crate::pki::services::REVOCATION_REASONS;
 use crate::{Error, Relay};
 
@@ -23,6 +24,40 @@ pub fn routes() -> OpenApiRouter<Arc<Relay>> {
         .routes(routes!(revoke_credential))
         .routes(routes!(revoke_account))
         .routes(routes!(regenerate_activation_code))
+        .routes(routes!(login))
+        .routes(routes!(login_confirm))
+}
+
+#[utoipa::path(post, path = "/office/v1/login", operation_id = "office_login", tag = "office", request_body = OperatorLoginRequest, responses((status = 202, description = "Right password: an SMS code went to the operator's phone", body = OperatorLoginStarted), (status = 400, description = "Invalid request (CSC error body)", body = ErrorBody), (status = 401, description = "Unknown operator, locked out or wrong password (one answer)", body = ErrorBody), (status = 429, description = "Too many requests; see Retry-After", body = ErrorBody)))]
+async fn login(
+    State(relay): Shared,
+    ClientAddress(address): ClientAddress,
+    PreferredLang(lang): PreferredLang,
+    Json(req): Json<OperatorLoginRequest>,
+) -> Result<(StatusCode, Json<OperatorLoginStarted>), ApiError> {
+    relay.limit_address(AddressBucket::Office, address).await?;
+    let login_id = relay
+        .start_operator_login(&req.name, &req.password, lang)
+        .await?;
+    Ok((
+        StatusCode::ACCEPTED,
+        Json(OperatorLoginStarted { login_id }),
+    ))
+}
+
+#[utoipa::path(post, path = "/office/v1/login/{id}/confirm", params(("id" = String, Path, description = "The login id")), operation_id = "office_login_confirm", tag = "office", request_body = OperatorLoginConfirm, responses((status = 200, description = "The operator's bearer token", body = OperatorSession), (status = 400, description = "Wrong or dead code (CSC error body)", body = ErrorBody), (status = 429, description = "Too many requests; see Retry-After", body = ErrorBody)))]
+async fn login_confirm(
+    State(relay): Shared,
+    ClientAddress(address): ClientAddress,
+    Path(id): Path<String>,
+    Json(req): Json<OperatorLoginConfirm>,
+) -> Result<Json<OperatorSession>, ApiError> {
+    relay.limit_address(AddressBucket::Office, address).await?;
+    let access_token = relay.confirm_operator_login(&id, &req.sms_code).await?;
+    Ok(Json(OperatorSession {
+        access_token,
+        expires_in: crate::limits::SESSION_IDLE_SECONDS,
+    }))
 }
 
 #[utoipa::path(post, path = "/office/v1/citizens/activation-code", operation_id = "office_activation_code", tag = "office", request_body = RegenerateActivationCodeRequest, responses((status = 200, description = "A new activation code, shown once; the old one stops working", body = RegisterCitizenResponse), (status = 400, description = "Invalid request (CSC error body)", body = ErrorBody), (status = 401, description = "Missing, unknown or expired token", body = ErrorBody), (status = 403, description = "Access denied", body = ErrorBody), (status = 409, description = "The account is revoked", body = ErrorBody), (status = 429, description = "Too many requests; see Retry-After", body = ErrorBody)), security(("operator" = [])))]

@@ -81,8 +81,9 @@ impl FromRequestParts<Arc<Relay>> for CitizenSession {
     }
 }
 
-/// A registry-office operator, from `Authorization: Bearer` with the operator token; counted
-/// against the office calls allowed per address. `name` is who the audit trail records.
+/// A registry-office operator, from `Authorization: Bearer` with an operator's session token
+/// (`/office/v1/login`) or the shared operator token; counted against the office calls allowed
+/// per address. `name` is who the audit trail records.
 pub struct Operator {
     pub name: String,
 }
@@ -96,12 +97,13 @@ impl FromRequestParts<Arc<Relay>> for Operator {
     ) -> Result<Self, Self::Rejection> {
         let ClientAddress(address) = ClientAddress::from_request_parts(parts, relay).await?;
         relay.limit_address(AddressBucket::Office, address).await?;
-        match bearer(parts) {
-            Some(token) if relay.is_operator_token(token) => Ok(Self {
-                name: crate::audit::SHARED_OPERATOR_TOKEN.to_owned(),
-            }),
-            _ => Err(Error::AccessDenied("a registry-office operator token is required").into()),
-        }
+        let name = match bearer(parts) {
+            Some(token) => relay.operator_for_token(token).await?,
+            None => None,
+        };
+        name.map(|name| Self { name }).ok_or_else(|| {
+            Error::AccessDenied("a registry-office operator's session or token is required").into()
+        })
     }
 }
 

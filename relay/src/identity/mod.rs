@@ -9,6 +9,7 @@ pub mod codes;
 pub mod credential;
 pub mod life_cycle;
 pub mod one_time;
+pub mod operators;
 pub mod password;
 pub mod rate;
 pub mod registration;

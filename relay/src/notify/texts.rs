@@ -217,6 +217,28 @@ pub fn expiry_notice(lang: Lang, date: &str) -> String {
     }
 }
 
+/// A registry-office operator's login code.
+pub fn operator_login(lang: Lang, code: &str, valid_seconds: i64) -> String {
+    let valid = duration(lang, valid_seconds);
+    match lang {
+        Lang::Es => format!(
+            "nubefirma: {code} es tu código para entrar en la oficina de registro. Caduca en {valid}. No lo compartas nunca."
+        ),
+        Lang::Ca => format!(
+            "nubefirma: {code} és el teu codi per entrar a l'oficina de registre. Caduca d'aquí a {valid}. No el comparteixis mai."
+        ),
+        Lang::Eu => format!(
+            "nubefirma: {code} da erregistro-bulegoan sartzeko zure kodea. {valid} barru iraungiko da. Ez partekatu inoiz."
+        ),
+        Lang::Gl => format!(
+            "nubefirma: {code} é o teu código para entrar na oficina de rexistro. Caduca en {valid}. Non o compartas nunca."
+        ),
+        Lang::En => format!(
+            "nubefirma: {code} is your code to sign in to the registry office. It expires in {valid}. Never share it."
+        ),
+    }
+}
+
 /// After her account is revoked (R24), by her or at an office.
 pub fn account_revoked(lang: Lang) -> &'static str {
     match lang {
@@ -257,6 +279,7 @@ mod tests {
                 activation(lang, "482913", 600),
                 reset_sms(lang, "482913", 900),
                 reset_email(lang, "482913", 900),
+                operator_login(lang, "482913", 300),
             ] {
                 assert!(text.starts_with("nubefirma: 482913 "), "{text}");
                 assert!(seen.insert(text.clone()), "{text}");

@@ -16,6 +16,7 @@ mod citizens;
 mod codes;
 mod credentials;
 mod life_cycle;
+mod operators;
 mod outbox;
 mod rate_limits;
 mod sads;
@@ -26,6 +27,7 @@ pub use citizens::{Citizen, NewCitizen};
 pub use codes::Code;
 pub use credentials::Credential;
 pub use life_cycle::Reset;
+pub use operators::{Operator, OperatorLogin};
 pub use outbox::OutboxRow;
 pub use sads::Sad;
 pub use sessions::Session;
@@ -76,6 +78,8 @@ pub enum SecretRow<'a> {
     Sad { hash: &'a [u8] },
     /// A password reset's pair of codes (one entry judges both).
     Reset { id: &'a str },
+    /// An operator's login SMS code.
+    OperatorLogin { id: &'a str },
 }
 
 impl SecretRow<'_> {
@@ -89,6 +93,7 @@ impl SecretRow<'_> {
             Self::Code { .. } => "SELECT attempts, used FROM codes WHERE id = ?",
             Self::Sad { .. } => "SELECT 0 AS attempts, used FROM sads WHERE sad_hash = ?",
             Self::Reset { .. } => "SELECT attempts, used FROM resets WHERE id = ?",
+            Self::OperatorLogin { .. } => "SELECT attempts, used FROM operator_logins WHERE id = ?",
         }
     }
 
@@ -113,6 +118,9 @@ impl SecretRow<'_> {
             Self::Reset { .. } => {
                 "UPDATE resets SET attempts = ?1, used = ?2 WHERE id = ?3 AND attempts = ?4 AND used = ?5"
             }
+            Self::OperatorLogin { .. } => {
+                "UPDATE operator_logins SET attempts = ?1, used = ?2 WHERE id = ?3 AND attempts = ?4 AND used = ?5"
+            }
         }
     }
 
@@ -128,7 +136,8 @@ impl SecretRow<'_> {
             Self::ActivationCode { citizen_id: id }
             | Self::ActivationSms { id }
             | Self::Code { id }
-            | Self::Reset { id } => query.bind(id),
+            | Self::Reset { id }
+            | Self::OperatorLogin { id } => query.bind(id),
             Self::Sad { hash } => query.bind(hash),
         }
     }
@@ -214,7 +223,7 @@ impl Store {
     /// closed rate windows, and week-old dev outbox rows. Returns the number of rows deleted.
     pub async fn prune(&self, now: i64, session_idle: i64) -> Result<u64, Error> {
         let day = 24 * 3600;
-        let statements: [(&str, i64); 7] = [
+        let statements: [(&str, i64); 8] = [
             (
                 "DELETE FROM sessions WHERE last_used_at < ?",
                 now - session_idle,
@@ -223,6 +232,10 @@ impl Store {
             ("DELETE FROM sads WHERE expires_at < ?", now - day),
             ("DELETE FROM activations WHERE expires_at < ?", now - day),
             ("DELETE FROM resets WHERE expires_at < ?", now - day),
+            (
+                "DELETE FROM operator_logins WHERE expires_at < ?",
+                now - day,
+            ),
             ("DELETE FROM rate_limits WHERE window_start < ?", now - day),
             ("DELETE FROM outbox WHERE sent_at < ?", now - 7 * day),
         ];
