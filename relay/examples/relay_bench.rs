@@ -59,8 +59,17 @@ struct Args {
     #[arg(long, default_value_t = 16)]
     concurrency: usize,
     /// Calls of signHash with 100 hashes.
-    #[arg(long, default_value_t = 400)]
+    #[arg(long, default_value_t = 1000)]
     batch_calls: usize,
+    /// Only the login burst and resident memory (to compare allocators).
+    #[arg(long)]
+    memory_only: bool,
+    /// KEY=VALUE set in the relay's environment (e.g. LD_PRELOAD=…libmimalloc.so.2).
+    #[arg(long)]
+    relay_env: Vec<String>,
+    /// Where the relay's temporary data folder goes (default: the system's temporary folder).
+    #[arg(long)]
+    data_in: Option<PathBuf>,
 }
 
 /// The relay under test, a child process.
@@ -71,11 +80,19 @@ struct RelayProcess {
 }
 
 impl RelayProcess {
-    fn start(binary: &PathBuf) -> Fallible<Self> {
-        let data = tempfile::tempdir()?;
+    fn start(binary: &PathBuf, env: &[String], data_in: Option<&PathBuf>) -> Fallible<Self> {
+        let data = match data_in {
+            Some(dir) => tempfile::tempdir_in(dir)?,
+            None => tempfile::tempdir()?,
+        };
+        let env = env
+            .iter()
+            .map(|kv| kv.split_once('=').ok_or("--relay-env takes KEY=VALUE"))
+            .collect::<Result<Vec<_>, _>>()?;
         let mut child = Command::new(binary)
             .args(["serve", "--dev", "--listen", "127.0.0.1:0", "--data"])
             .arg(data.path())
+            .envs(env)
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
             .spawn()?;
@@ -313,7 +330,7 @@ async fn make_citizen(http: &Http, operator: &str, i: usize) -> Fallible<Citizen
             &client,
             "/office/v1/citizens",
             Some(&office),
-            &json!({ "idNumber": id_number, "givenName": "Carmen", "surname": "Bench Ruiz",
+            &json!({ "idNumber": id_number, "givenName": "Carmen", "surname": "Prueba Ruiz",
                      "birthDate": "1990-02-03", "phone": phone, "email": "bench@example.es" }),
             201,
         )
@@ -608,6 +625,23 @@ async fn login_burst(
     Ok(out)
 }
 
+/// How long a synced 4 KiB write takes in the folder the relay's database will be in: SQLite
+/// syncs its log at every commit, and each signHash and login commits.
+fn sync_write_ms(dir: &std::path::Path) -> Fallible<f64> {
+    use std::io::Write;
+    let path = dir.join("sync-probe");
+    let mut file = std::fs::File::create(&path)?;
+    let runs = 200;
+    let t = Instant::now();
+    for _ in 0..runs {
+        file.write_all(&[0u8; 4096])?;
+        file.sync_data()?;
+    }
+    let ms = t.elapsed().as_secs_f64() * 1000.0 / f64::from(runs);
+    std::fs::remove_file(path)?;
+    Ok(ms)
+}
+
 /// `openssl speed -seconds 3 ecdsap256`: P-256 signatures per second on one core.
 fn openssl_speed() -> Fallible<Value> {
     let out = Command::new("openssl")
@@ -691,12 +725,19 @@ async fn main() -> Fallible<()> {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     results.insert("cores", json!(cores));
 
-    eprintln!("relay bench: openssl speed and the crypto in process");
-    results.insert("openssl", openssl_speed()?);
-    results.insert("crypto", crypto_in_process()?);
+    if !args.memory_only {
+        eprintln!("relay bench: openssl speed and the crypto in process");
+        results.insert("openssl", openssl_speed()?);
+        results.insert("crypto", crypto_in_process()?);
+    }
 
-    let relay = RelayProcess::start(&args.relay)?;
+    let relay = RelayProcess::start(&args.relay, &args.relay_env, args.data_in.as_ref())?;
     let pid = relay.pid();
+    results.insert(
+        "disk",
+        json!({ "syncedWriteMs": sync_write_ms(relay._data.path())?,
+                "folder": args.data_in.as_ref().map_or("system temporary folder".into(), |d| d.display().to_string()) }),
+    );
     let http = Http {
         base: relay.base.as_str().into(),
     };
@@ -726,6 +767,26 @@ async fn main() -> Fallible<()> {
         json!({ "citizens": citizens.len(), "seconds": started.elapsed().as_secs_f64() }),
     );
     let (after_setup_rss, _) = memory_mib(pid)?;
+
+    if args.memory_only {
+        eprintln!("relay bench: {} logins, 4 clients at once", args.logins);
+        results.insert(
+            "login",
+            login_burst(&http, &citizens, args.logins, 4, pid).await?,
+        );
+        let (after_logins, peak) = memory_mib(pid)?;
+        tokio::time::sleep(Duration::from_secs(5)).await;
+        let (end, _) = memory_mib(pid)?;
+        results.insert(
+            "rssMiB",
+            json!({ "idle": idle_rss, "afterSetup": after_setup_rss, "afterLogins": after_logins,
+                    "peakDuringLogins": peak, "end": end }),
+        );
+        let text = serde_json::to_string_pretty(&results)?;
+        std::fs::write(&args.out, &text)?;
+        println!("{text}");
+        return Ok(());
+    }
 
     eprintln!("relay bench: signHash, 1 hash per call, saturated");
     let round_at = Instant::now();
