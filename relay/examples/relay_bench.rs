@@ -789,8 +789,9 @@ async fn main() -> Fallible<()> {
     }
 
     eprintln!("relay bench: signHash, 1 hash per call, saturated");
-    let round_at = Instant::now();
     let work = authorize_round(&http, &citizens, 1, citizens.len(), 1).await?;
+    // Counted from the round's end, so its last citizen too has waited 30 s by the next.
+    let round_at = Instant::now();
     results.insert(
         "signHash1",
         saturate(&http, &client, &citizens, &work, args.concurrency, pid).await?,
@@ -798,8 +799,8 @@ async fn main() -> Fallible<()> {
 
     wait_for_round(round_at).await;
     eprintln!("relay bench: signHash, 100 hashes per call, saturated");
-    let round_at = Instant::now();
     let work = authorize_round(&http, &citizens, 2, args.batch_calls, 100).await?;
+    let round_at = Instant::now();
     let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
     let probe = tokio::spawn(probe_healthz(http.clone(), stop.clone()));
     let mut batch = saturate(&http, &client, &citizens, &work, cores * 2, pid).await?;
@@ -810,8 +811,8 @@ async fn main() -> Fallible<()> {
 
     wait_for_round(round_at).await;
     eprintln!("relay bench: SADs for the fixed-rate run (1 of 2)");
-    let round_at = Instant::now();
     let mut fixed_work = authorize_round(&http, &citizens, 3, citizens.len(), 1).await?;
+    let round_at = Instant::now();
 
     eprintln!("relay bench: {} logins, 4 clients at once", args.logins);
     let logins = login_burst(&http, &citizens, args.logins, 4, pid).await?;
