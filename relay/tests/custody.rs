@@ -299,12 +299,13 @@ async fn the_database_file_holds_no_private_key_and_with_the_master_key_still_ne
     );
 
     // The thief's procedure with the database and the master key: the wrapping key is
-    // HKDF(master ‖ argon2id(password, salt)); without her password it does not open.
+    // HKDF(master ‖ KEK), the KEK from one argon2id run over her password (the verifier's
+    // salt and cost, expanded with her KEK salt); without her password it does not open.
     let db = sqlx::SqlitePool::connect(&format!("sqlite://{}", relay.db_path().display()))
         .await
         .expect("open");
     let row = sqlx::query(
-        "SELECT c.wrapped_key, z.kek_salt FROM credentials c JOIN citizens z ON z.id = c.citizen_id WHERE c.id = ?",
+        "SELECT c.wrapped_key, z.kek_salt, z.password_hash FROM credentials c JOIN citizens z ON z.id = c.citizen_id WHERE c.id = ?",
     )
     .bind(&credential)
     .fetch_one(&db)
@@ -312,9 +313,10 @@ async fn the_database_file_holds_no_private_key_and_with_the_master_key_still_ne
     .expect("row");
     let wrapped: Vec<u8> = row.get(0);
     let salt: Vec<u8> = row.get(1);
+    let phc: String = row.get(2);
     let try_open = |password: &str| {
         let kek = nubefirma_relay::identity::password::Hasher::new()
-            .derive_kek(password, &salt)
+            .derive_kek(password, &phc, &salt)
             .expect("argon2");
         let mut ikm = master_key.to_vec();
         ikm.extend_from_slice(&kek);

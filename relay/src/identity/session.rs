@@ -150,13 +150,7 @@ impl Relay {
         };
         let given = password_text.to_owned();
         let kek = self
-            .argon2(move |h| {
-                if h.verify_password(&given, &phc) {
-                    h.derive_kek(&given, &salt).map(Some)
-                } else {
-                    Ok(None)
-                }
-            })
+            .argon2(move |h| h.verify_and_derive_kek(&given, &phc, &salt))
             .await?;
         let Some(kek) = kek else {
             let after = self
