@@ -503,3 +503,42 @@ async fn the_sdks_ocsp_client_reads_good_then_revoked_and_believes_no_forged_ans
         other => panic!("expected revoked, got {other:?}"),
     }
 }
+
+/// R24: revoking the whole account puts her certificate in the CRL too, which openssl checks.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn r24_a_revoked_account_s_certificate_is_in_the_crl() {
+    let relay = RelayProcess::start(&[]);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let held = holder(&relay, 24, dir.path()).await;
+    let answer = relay
+        .post(
+            "/office/v1/accounts/revoke",
+            Some(&format!("Bearer {}", relay.operator_token())),
+            json!({ "idNumber": TestCitizen::new(24).id_number, "reason": "cessationOfOperation" }),
+        )
+        .await;
+    assert_eq!(answer.status, StatusCode::OK, "{:?}", answer.body);
+    let crl = relay
+        .client
+        .get(format!("{}/pki/crl", relay.base))
+        .send()
+        .await
+        .expect("crl");
+    let crl_path = dir.path().join("crl.der");
+    std::fs::write(&crl_path, crl.bytes().await.expect("body")).expect("write");
+    let chain = dir.path().join("chain.pem");
+    let (ok, text) = openssl(&[
+        "crl",
+        "-inform",
+        "DER",
+        "-in",
+        crl_path.to_str().expect("utf8"),
+        "-CAfile",
+        chain.to_str().expect("utf8"),
+        "-noout",
+        "-text",
+    ]);
+    assert!(ok && text.contains("verify OK"), "{text}");
+    assert!(text.contains(&held.serial), "{text}");
+    assert!(text.contains("Cessation Of Operation"), "{text}");
+}
