@@ -282,6 +282,26 @@ async fn open_place(place: &Place, dev: bool) -> Result<(Store, Arc<dyn Custody>
     Ok((store, custody))
 }
 
+/// The relay of an `office` command run on the server: straight into the database of an
+/// existing relay. Its secrets are read, never made (a development folder's own master.key
+/// counts), and it must already have its CA. It serves no office calls: a throwaway token.
+async fn office_relay(place: &Place) -> Result<Arc<Relay>, Failure> {
+    let dev_folder = place.data.join("master.key").exists();
+    let (store, custody) = open_place(place, dev_folder).await?;
+    Ok(Relay::new(
+        store.clone(),
+        Arc::new(SystemClock),
+        custody,
+        Arc::new(DevOutbox::new(store)),
+        RelayOptions {
+            dev: false,
+            operator_token: random_token(),
+            ..RelayOptions::dev(String::new())
+        },
+    )
+    .await?)
+}
+
 async fn open_relay(
     place: &Place,
     operator_token_file: Option<&Path>,
@@ -433,20 +453,7 @@ async fn main() -> Result<(), Failure> {
                     line.trim_end_matches(['\r', '\n']).to_owned()
                 }
             };
-            let dev_folder = place.data.join("master.key").exists();
-            let (store, custody) = open_place(&place, dev_folder).await?;
-            let relay = Relay::new(
-                store.clone(),
-                Arc::new(SystemClock),
-                custody,
-                Arc::new(DevOutbox::new(store)),
-                RelayOptions {
-                    dev: false,
-                    operator_token: random_token(),
-                    ..RelayOptions::dev(String::new())
-                },
-            )
-            .await?;
+            let relay = office_relay(&place).await?;
             relay
                 .add_operator(&name, &phone, &password)
                 .await
@@ -465,23 +472,7 @@ async fn main() -> Result<(), Failure> {
                     email,
                 },
         } => {
-            // Straight into the database of an existing relay: its secrets are read, never made
-            // (a development folder's own master.key counts), and it must already have its CA.
-            let dev_folder = place.data.join("master.key").exists();
-            let (store, custody) = open_place(&place, dev_folder).await?;
-            let relay = Relay::new(
-                store.clone(),
-                Arc::new(SystemClock),
-                custody,
-                Arc::new(DevOutbox::new(store)),
-                RelayOptions {
-                    dev: false,
-                    // This command serves no office calls: a throwaway operator token.
-                    operator_token: random_token(),
-                    ..RelayOptions::dev(String::new())
-                },
-            )
-            .await?;
+            let relay = office_relay(&place).await?;
             let req = RegisterCitizenRequest {
                 id_number: id,
                 given_name,

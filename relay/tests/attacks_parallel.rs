@@ -640,3 +640,53 @@ async fn parallel_reset_guesses_judge_three_entries_and_one_completion_wins() {
     };
     relay.login(&winner).await;
 }
+
+/// R24 at once: five operators' revocations and her own of one account race; exactly one
+/// revokes it, and her certificate and session go with it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn parallel_revocations_of_one_account_revoke_it_once() {
+    let _serial = SERIAL.lock().await;
+    let relay = RelayProcess::start(OPEN);
+    let ane = TestCitizen::new(40);
+    relay.activate(&ane).await;
+    let auth = relay.login(&ane).await;
+    relay.create_credential(&ane, &auth).await;
+    let operator = format!("Bearer {}", relay.operator_token());
+    let mut calls = Vec::new();
+    for _ in 0..5 {
+        calls.push(relay.post(
+            "/office/v1/accounts/revoke",
+            Some(&operator),
+            json!({ "idNumber": ane.id_number, "reason": "keyCompromise" }),
+        ));
+    }
+    calls.push(relay.post(
+        "/api/v1/account/revoke",
+        Some(&auth),
+        json!({ "password": ane.password }),
+    ));
+    let answers = join_all(calls).await;
+    let revoked = answers
+        .iter()
+        .filter(|a| a.status == StatusCode::OK)
+        .count();
+    assert_eq!(revoked, 1, "{answers:?}");
+    let db = relay.db().await;
+    let events: i64 =
+        sqlx::query("SELECT COUNT(*) AS n FROM audit_events WHERE kind = 'account_revoked'")
+            .fetch_one(&db)
+            .await
+            .expect("count")
+            .get("n");
+    assert_eq!(events, 1);
+    let live: i64 = sqlx::query("SELECT COUNT(*) AS n FROM credentials WHERE status <> 'revoked'")
+        .fetch_one(&db)
+        .await
+        .expect("count")
+        .get("n");
+    assert_eq!(live, 0);
+    let after = relay
+        .post("/csc/v2/credentials/list", Some(&auth), json!({}))
+        .await;
+    assert_eq!(after.status, StatusCode::UNAUTHORIZED, "her session ended");
+}

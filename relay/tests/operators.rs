@@ -132,3 +132,38 @@ async fn r7_five_wrong_passwords_lock_an_operator_out() {
     assert_eq!(right.status, StatusCode::UNAUTHORIZED, "locked out");
     assert!(relay.sms_to(PHONE).await.is_empty(), "no code was sent");
 }
+
+/// R7 under attack: thirty wrong passwords at once for one operator judge at most the five
+/// entries of her budget, and leave her locked out (a real relay process, a file database).
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn r7_thirty_parallel_wrong_passwords_judge_at_most_five_and_lock_her_out() {
+    let relay = RelayProcess::start(&["--office-calls-per-minute", "100000"]);
+    assert!(add_operator(&relay, "ane.lasa", PASSWORD).status.success());
+    let answers = futures_util::future::join_all((0..30).map(|_| {
+        relay.post(
+            "/office/v1/login",
+            None,
+            json!({ "name": "ane.lasa", "password": "Not-the-password-1" }),
+        )
+    }))
+    .await;
+    assert!(answers.iter().all(|a| a.status == StatusCode::UNAUTHORIZED));
+    let db = relay.db().await;
+    let failures: i64 = sqlx::query("SELECT failures FROM operators WHERE name = 'ane.lasa'")
+        .fetch_one(&db)
+        .await
+        .expect("row")
+        .get("failures");
+    assert_eq!(
+        failures, 5,
+        "every reserved entry counted, none past the budget"
+    );
+    let right = relay
+        .post(
+            "/office/v1/login",
+            None,
+            json!({ "name": "ane.lasa", "password": PASSWORD }),
+        )
+        .await;
+    assert_eq!(right.status, StatusCode::UNAUTHORIZED, "locked out");
+}

@@ -314,8 +314,8 @@ impl Relay {
             Some(c) => {
                 password::check_policy(new_password, &c.id_number, &c.given_name, &c.surname)?
             }
-            // No ID or name to compare with: one no password contains.
-            None => password::check_policy(new_password, "\u{0}", "", "")?,
+            // No ID or name to compare with.
+            None => password::check_policy(new_password, "", "", "")?,
         }
         let now = self.now();
         let policy = SecretPolicy {

@@ -53,7 +53,7 @@ impl Relay {
                 "an operator's password has at least 12 characters",
             ));
         }
-        password::check_policy(password_text, "\u{0}", &name, "")?;
+        password::check_policy(password_text, "", &name, "")?;
         let given = password_text.to_owned();
         let password_hash = self.argon2(move |h| h.hash_password(&given)).await?;
         self.store
@@ -92,7 +92,7 @@ impl Relay {
         let reserved = match &operator {
             Some(o) => {
                 self.store
-                    .reserve_operator_entry(&o.id, o.failures, MAX_FAILED_ATTEMPTS)
+                    .reserve_operator_entry(&o.id, MAX_FAILED_ATTEMPTS)
                     .await?
             }
             None => false,

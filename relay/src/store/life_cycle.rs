@@ -77,6 +77,39 @@ async fn end_sessions_and_codes(
     Ok(())
 }
 
+/// Sets her new password and key salt on the account still in state `from`, unblocked with
+/// clean counters, inside `tx`; with `spend_letter` the activation code it was proved with is
+/// spent too. False: the account changed meanwhile.
+async fn set_new_password(
+    tx: &mut sqlx::SqliteConnection,
+    citizen_id: &str,
+    from: AccountState,
+    password_hash: &str,
+    kek_salt: &[u8],
+    spend_letter: bool,
+) -> Result<bool, Error> {
+    let sql = if spend_letter {
+        "UPDATE citizens SET status = 'active', password_failures = 0, otp_failures = 0,
+            password_hash = ?, kek_salt = ?, activation_code_hash = NULL
+         WHERE id = ? AND status = ? AND password_failures = ? AND otp_failures = ?
+           AND activation_code_hash IS NOT NULL"
+    } else {
+        "UPDATE citizens SET status = 'active', password_failures = 0, otp_failures = 0,
+            password_hash = ?, kek_salt = ?
+         WHERE id = ? AND status = ? AND password_failures = ? AND otp_failures = ?"
+    };
+    let done = sqlx::query(sql)
+        .bind(password_hash)
+        .bind(kek_salt)
+        .bind(citizen_id)
+        .bind(from.status.as_str())
+        .bind(i64::from(from.password_failures))
+        .bind(i64::from(from.otp_failures))
+        .execute(&mut *tx)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
 impl Store {
     /// Revokes the account whose state is still `from`: status revoked, its ID number and phone
     /// retired (she may register again), every credential revoked with `reason`, every session
@@ -164,21 +197,9 @@ impl Store {
         .bind(i64::from(activation.state.attempts))
         .execute(&mut *tx)
         .await?;
-        let account = sqlx::query(
-            "UPDATE citizens SET status = 'active', password_failures = 0, otp_failures = 0,
-                password_hash = ?, kek_salt = ?, activation_code_hash = NULL
-             WHERE id = ? AND status = ? AND password_failures = ? AND otp_failures = ?
-               AND activation_code_hash IS NOT NULL",
-        )
-        .bind(password_hash)
-        .bind(kek_salt)
-        .bind(citizen_id)
-        .bind(from.status.as_str())
-        .bind(i64::from(from.password_failures))
-        .bind(i64::from(from.otp_failures))
-        .execute(&mut *tx)
-        .await?;
-        if used.rows_affected() != 1 || account.rows_affected() != 1 {
+        let account =
+            set_new_password(&mut tx, citizen_id, from, password_hash, kek_salt, true).await?;
+        if used.rows_affected() != 1 || !account {
             return Ok(None);
         }
         let revoked = revoke_credentials_of(&mut tx, citizen_id, now, "superseded").await?;
@@ -294,20 +315,9 @@ impl Store {
                 .bind(i64::from(reset.state.attempts))
                 .execute(&mut *tx)
                 .await?;
-        let account = sqlx::query(
-            "UPDATE citizens SET status = 'active', password_failures = 0, otp_failures = 0,
-                password_hash = ?, kek_salt = ?
-             WHERE id = ? AND status = ? AND password_failures = ? AND otp_failures = ?",
-        )
-        .bind(password_hash)
-        .bind(kek_salt)
-        .bind(citizen_id)
-        .bind(from.status.as_str())
-        .bind(i64::from(from.password_failures))
-        .bind(i64::from(from.otp_failures))
-        .execute(&mut *tx)
-        .await?;
-        if spent.rows_affected() != 1 || account.rows_affected() != 1 {
+        let account =
+            set_new_password(&mut tx, citizen_id, from, password_hash, kek_salt, false).await?;
+        if spent.rows_affected() != 1 || !account {
             return Ok(None);
         }
         let revoked = revoke_credentials_of(&mut tx, citizen_id, now, "superseded").await?;

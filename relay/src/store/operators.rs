@@ -73,19 +73,13 @@ impl Store {
         row.as_ref().map(operator_from_row).transpose()
     }
 
-    /// Reserves one password entry before it is judged (compare-and-set on the count read):
-    /// false when none is left or another request moved the count.
-    pub async fn reserve_operator_entry(
-        &self,
-        id: &str,
-        from: u32,
-        budget: u32,
-    ) -> Result<bool, Error> {
+    /// Reserves one password entry before it is judged, in one statement (parallel requests
+    /// never reserve past `budget`): false when none is left.
+    pub async fn reserve_operator_entry(&self, id: &str, budget: u32) -> Result<bool, Error> {
         let done = sqlx::query(
-            "UPDATE operators SET failures = failures + 1 WHERE id = ? AND failures = ? AND failures < ?",
+            "UPDATE operators SET failures = failures + 1 WHERE id = ? AND failures < ?",
         )
         .bind(id)
-        .bind(i64::from(from))
         .bind(i64::from(budget))
         .execute(&self.pool)
         .await?;
