@@ -220,3 +220,85 @@ pub struct OperatorSession {
     pub access_token: String,
     pub expires_in: i64,
 }
+
+/// `POST /api/v1/pin`: asks for a PIN key by SMS (R4), proving a second datum of her identity.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct PinRequest {
+    pub id_number: String,
+    /// YYYY-MM-DD, as recorded at the registry office.
+    pub birth_date: String,
+}
+
+/// The PIN's id, in the same shape whether or not the ID and date named an account (nothing is
+/// told), and how long the PIN lives.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct PinStarted {
+    pub pin_id: String,
+    pub expires_in: i64,
+}
+
+/// `POST /api/v1/pin/{pinId}/login`: the PIN from the SMS.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PinLoginRequest {
+    pub pin: String,
+}
+
+/// A session's bearer token, with the key it was opened with and the level it has reached.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LevelSession {
+    pub access_token: String,
+    pub expires_in: i64,
+    pub key: crate::AuthKey,
+    pub level: crate::Level,
+}
+
+/// `POST /api/v1/session/otp`: an SMS one-time code to raise a password session to the
+/// reinforced level (R1).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct SessionOtpSent {
+    pub expires_in: i64,
+}
+
+/// `POST /api/v1/session/reinforce`: the SMS code.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReinforceRequest {
+    pub otp: String,
+}
+
+/// The session's level now.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SessionLevel {
+    pub key: crate::AuthKey,
+    pub level: crate::Level,
+}
+
+/// `POST /api/v1/identity/assertion`: a signed statement of who she is, for the portal whose
+/// page asks (its `Origin` is the audience), at the level the portal asked for (R3, R27).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AssertionRequest {
+    pub level: crate::Level,
+    /// The portal server's one-time value for this login, echoed in the assertion so it
+    /// cannot be replayed into another session: 16 to 128 characters of `A-Za-z0-9-_.~`.
+    pub nonce: String,
+}
+
+/// A compact JWS (ES256) the portal's server checks with the relay's keys at
+/// `/.well-known/jwks.json`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct AssertionResponse {
+    pub assertion: String,
+    pub expires_in: i64,
+}

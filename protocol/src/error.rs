@@ -32,6 +32,9 @@ pub enum ErrorCode {
     Conflict,
     /// The credential is revoked, suspended or expired: it can neither authorize nor sign.
     CredentialUnusable,
+    /// The session's key or level does not allow this: a PIN session cannot sign or open the
+    /// panel, and a service asked for a higher level than the session reached (R2–R4).
+    InsufficientLevel,
     /// Too many requests (SMS per account, calls per address); see `Retry-After`.
     RateLimited,
     /// Something failed on the server; details are in the server log only.
@@ -53,6 +56,7 @@ impl ErrorCode {
             Self::WeakPassword => "weak_password",
             Self::Conflict => "conflict",
             Self::CredentialUnusable => "credential_unusable",
+            Self::InsufficientLevel => "insufficient_level",
             Self::RateLimited => "rate_limited",
             Self::ServerError => "server_error",
         }
@@ -97,6 +101,7 @@ mod tests {
             ErrorCode::WeakPassword,
             ErrorCode::Conflict,
             ErrorCode::CredentialUnusable,
+            ErrorCode::InsufficientLevel,
             ErrorCode::RateLimited,
             ErrorCode::ServerError,
         ] {

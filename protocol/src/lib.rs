@@ -8,8 +8,10 @@ pub mod csc_v1;
 pub mod error;
 pub mod id_number;
 pub mod lang;
+pub mod level;
 pub mod verification;
 
 pub use error::{ErrorBody, ErrorCode};
 pub use id_number::{IdNumber, IdNumberError};
 pub use lang::Lang;
+pub use level::{AuthKey, Level};

@@ -42,6 +42,13 @@ pub enum Error {
         why: OtpFailure,
         attempts_left: u32,
     },
+    /// A PIN key was wrong: entries left for this PIN (its own budget), or none when it is dead.
+    InvalidPin {
+        why: OtpFailure,
+        attempts_left: u32,
+    },
+    /// The session's key or level does not allow this (R2–R4).
+    InsufficientLevel(&'static str),
     InvalidSad(&'static str),
     InvalidActivationCode {
         attempts_left: u32,
@@ -117,6 +124,17 @@ impl fmt::Display for Error {
                     "no valid codes: they expired, were used or had too many wrong entries; start the reset again"
                 ),
             },
+            Self::InvalidPin { why, attempts_left } => match why {
+                OtpFailure::Wrong => write!(
+                    f,
+                    "the PIN is wrong; {attempts_left} entries left for this PIN"
+                ),
+                OtpFailure::WrongAndDead | OtpFailure::NoValidCode => write!(
+                    f,
+                    "no valid PIN: it expired, was used or had too many wrong entries; ask for a new one"
+                ),
+            },
+            Self::InsufficientLevel(why) => write!(f, "{why}"),
             Self::InvalidSad(why) => write!(f, "invalid SAD: {why}"),
             Self::InvalidActivationCode { attempts_left } => write!(
                 f,

@@ -9,6 +9,14 @@ pub const MAX_CODE_ATTEMPTS: u32 = 3;
 pub const RESET_LIFETIME_SECONDS: i64 = 15 * 60;
 pub const MAX_RESET_ATTEMPTS: u32 = 3;
 pub const MAX_RESETS_PER_HOUR: u32 = 5;
+/// A PIN key (R4: "valid for a very short time") lives this long and takes this many entries;
+/// PINs for one ID number: one per 30 s and this many an hour.
+pub const PIN_LIFETIME_SECONDS: i64 = 10 * 60;
+pub const MAX_PIN_ATTEMPTS: u32 = 3;
+pub const MAX_PINS_PER_HOUR: u32 = 5;
+/// An identity assertion is good for this long after it is made: the portal's server checks it
+/// at once.
+pub const ASSERTION_LIFETIME_SECONDS: i64 = 2 * 60;
 /// Failed activation-code entries before the code is blocked.
 pub const MAX_ACTIVATION_CODE_FAILURES: u32 = 5;
 /// Failed SMS-code entries during one activation before it must be started again.

@@ -125,6 +125,11 @@ impl Relay {
         self.options.dev
     }
 
+    /// The relay's base URL as portals reach it (the `iss` of its identity assertions).
+    pub fn public_url(&self) -> &str {
+        self.options.public_url.trim_end_matches('/')
+    }
+
     pub fn cors_origins(&self) -> &[String] {
         &self.options.cors_origins
     }

@@ -25,6 +25,7 @@ pub fn api() -> (Router<Arc<Relay>>, OpenApi) {
         .nest("/csc/v2", crate::csc::v2::routes())
         .merge(crate::api::activation::routes())
         .merge(crate::api::account::routes())
+        .merge(crate::api::identity::routes())
         .merge(crate::api::credentials::routes())
         .merge(crate::api::office::routes())
         .merge(crate::api::pki::routes())

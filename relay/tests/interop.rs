@@ -152,3 +152,80 @@ async fn schemathesis_finds_no_server_error_anywhere_in_the_openapi_document() {
         &["--include-tag", "office"],
     );
 }
+
+/// PyJWT, a JWT library nobody here wrote, checks an identity assertion as a portal's server
+/// would (R27): the signature with the key from the JWKS (fetched from a second relay sharing
+/// the database, which must publish the same key), the audience, the issuer and the expiry.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pyjwt_verifies_an_identity_assertion_with_the_relays_jwks() {
+    const PORTAL: &str = "http://portal.example";
+    let relay = RelayProcess::start(&[
+        "--cors-origin",
+        PORTAL,
+        "--public-url",
+        "http://relay.example",
+    ]);
+    let ane = TestCitizen::new(41);
+    relay.activate(&ane).await;
+    let auth = relay.login(&ane).await;
+    let sent = relay
+        .post("/api/v1/session/otp", Some(&auth), serde_json::json!({}))
+        .await;
+    assert_eq!(sent.status, 202, "{:?}", sent.body);
+    let code = relay.last_code(&ane.phone).await;
+    let reinforced = relay
+        .post(
+            "/api/v1/session/reinforce",
+            Some(&auth),
+            serde_json::json!({ "otp": code }),
+        )
+        .await;
+    assert_eq!(reinforced.status, 200, "{:?}", reinforced.body);
+    let answer = reqwest::Client::new()
+        .post(format!("{}/api/v1/identity/assertion", relay.base))
+        .header("authorization", &auth)
+        .header("origin", PORTAL)
+        .json(&serde_json::json!({ "level": "reinforced", "nonce": "nonce-from-the-portal-server-1" }))
+        .send()
+        .await
+        .expect("relay answers");
+    assert_eq!(answer.status(), 200);
+    let body: serde_json::Value = answer.json().await.expect("json");
+    let assertion = body["assertion"].as_str().expect("assertion").to_owned();
+
+    let second = RelayProcess::start_sharing(&relay, &[]);
+    let jwks = second.get_text("/.well-known/jwks.json").await;
+    assert_eq!(jwks, relay.get_text("/.well-known/jwks.json").await);
+    let check = |audience: &str| {
+        let script = r#"
+import json, sys, jwt
+token, jwks, audience = sys.argv[1], json.loads(sys.argv[2]), sys.argv[3]
+key = jwt.PyJWKSet.from_dict(jwks)[jwt.get_unverified_header(token)["kid"]]
+claims = jwt.decode(token, key=key, algorithms=["ES256"], audience=audience,
+                    issuer="http://relay.example", options={"require": ["exp", "iat", "nonce"]})
+print(json.dumps(claims))
+"#;
+        std::process::Command::new(python())
+            .args(["-c", script, &assertion, &jwks, audience])
+            .output()
+            .expect("python runs")
+    };
+    let output = check(PORTAL);
+    assert!(
+        output.status.success(),
+        "PyJWT refused it:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let claims: serde_json::Value = serde_json::from_slice(&output.stdout).expect("claims as JSON");
+    assert_eq!(claims["id_number"], ane.id_number.as_str());
+    assert_eq!(claims["acr"], "reinforced");
+    assert_eq!(claims["nonce"], "nonce-from-the-portal-server-1");
+    // Another portal's server must not accept it.
+    let output = check("http://other-portal.example");
+    assert!(!output.status.success());
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains("InvalidAudience"),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}

@@ -1,4 +1,5 @@
-//! Our own endpoints beside the CSC API: activation and the citizen's credentials (`/api/v1`),
+//! Our own endpoints beside the CSC API: activation, levels and identity assertions, and the
+//! citizen's credentials (`/api/v1`, `/.well-known/jwks.json`),
 //! the registry office (`/office/v1`), the PKI (`/pki/*`), the service itself (`/healthz`,
 //! `/openapi.json`) and, in dev mode, the outbox.
 
@@ -6,6 +7,7 @@ pub mod account;
 pub mod activation;
 pub mod credentials;
 pub mod dev;
+pub mod identity;
 pub mod office;
 pub mod pki;
 pub mod service;

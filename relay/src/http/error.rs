@@ -45,11 +45,13 @@ fn wire(err: &Error) -> (StatusCode, ErrorCode, Option<u32>) {
         ),
         Error::AccessDenied(_) => (StatusCode::FORBIDDEN, ErrorCode::AccessDenied, None),
         Error::InvalidOtp { attempts_left, .. }
-        | Error::InvalidResetCodes { attempts_left, .. } => (
+        | Error::InvalidResetCodes { attempts_left, .. }
+        | Error::InvalidPin { attempts_left, .. } => (
             StatusCode::BAD_REQUEST,
             ErrorCode::InvalidOtp,
             Some(*attempts_left),
         ),
+        Error::InsufficientLevel(_) => (StatusCode::FORBIDDEN, ErrorCode::InsufficientLevel, None),
         Error::InvalidSad(_) => (StatusCode::BAD_REQUEST, ErrorCode::InvalidSad, None),
         Error::InvalidActivationCode { attempts_left } => (
             StatusCode::BAD_REQUEST,
@@ -81,9 +83,9 @@ impl IntoResponse for ApiError {
         }
         let (status, error, attempts_left) = wire(&self.0);
         let code_live = match &self.0 {
-            Error::InvalidOtp { why, .. } | Error::InvalidResetCodes { why, .. } => {
-                Some(*why == OtpFailure::Wrong)
-            }
+            Error::InvalidOtp { why, .. }
+            | Error::InvalidResetCodes { why, .. }
+            | Error::InvalidPin { why, .. } => Some(*why == OtpFailure::Wrong),
             _ => None,
         };
         let body = ErrorBody {

@@ -81,6 +81,38 @@ impl FromRequestParts<Arc<Relay>> for CitizenSession {
     }
 }
 
+/// A citizen's live session of any key, the PIN key included: for what only identifies her.
+pub struct IdentifiedSession(pub Session);
+
+impl FromRequestParts<Arc<Relay>> for IdentifiedSession {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        relay: &Arc<Relay>,
+    ) -> Result<Self, Self::Rejection> {
+        let token = bearer(parts).ok_or(Error::InvalidToken)?;
+        Ok(Self(relay.authenticate_any_key(token).await?))
+    }
+}
+
+/// The `Origin` the browser put on the request, if any: who a page-made call comes from.
+pub struct RequestOrigin(pub Option<String>);
+
+impl<S: Send + Sync> FromRequestParts<S> for RequestOrigin {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Self(
+            parts
+                .headers
+                .get(header::ORIGIN)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned),
+        ))
+    }
+}
+
 /// A registry-office operator, from `Authorization: Bearer` with an operator's session token
 /// (`/office/v1/login`) or the shared operator token; counted against the office calls allowed
 /// per address. `name` is who the audit trail records.

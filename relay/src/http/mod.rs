@@ -7,5 +7,8 @@ pub mod extract;
 pub mod json;
 
 pub use error::ApiError;
-pub use extract::{BasicCredentials, CitizenSession, ClientAddress, Operator, PreferredLang};
+pub use extract::{
+    BasicCredentials, CitizenSession, ClientAddress, IdentifiedSession, Operator, PreferredLang,
+    RequestOrigin,
+};
 pub use json::Json;

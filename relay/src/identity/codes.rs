@@ -22,6 +22,8 @@ pub enum Purpose {
     Signing,
     /// A forgotten password's reset (its SMS half; the email half has its own context).
     Reset,
+    /// Raising a password session to the reinforced level (R1).
+    Login,
 }
 
 impl Purpose {
@@ -31,6 +33,7 @@ impl Purpose {
             Self::Certificate => "certificate",
             Self::Signing => "signing",
             Self::Reset => "reset",
+            Self::Login => "login",
         }
     }
 }

@@ -5,8 +5,10 @@
 
 pub mod account;
 pub mod activation;
+pub mod assertion;
 pub mod codes;
 pub mod credential;
+pub mod levels;
 pub mod life_cycle;
 pub mod one_time;
 pub mod operators;

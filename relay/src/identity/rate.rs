@@ -47,7 +47,7 @@ impl Default for AddressLimits {
 
 impl Relay {
     /// Counts one event under `key`; refuses once more than `max` fell in the window.
-    async fn limit(&self, key: &str, window: i64, max: u32) -> Result<(), Error> {
+    pub(crate) async fn limit(&self, key: &str, window: i64, max: u32) -> Result<(), Error> {
         let now = self.now();
         let (count, window_start) = self.store.count_event(key, window, now).await?;
         if count > max {

@@ -114,18 +114,22 @@ fn check_name(field: &str, value: &str) -> Result<String, Error> {
     Ok(value.to_owned())
 }
 
+/// `YYYY-MM-DD` as a calendar date (also the shape a PIN request's birth date is compared in).
+pub(crate) fn parse_date(text: &str) -> Option<Date> {
+    let mut parts = text.trim().splitn(3, '-');
+    let (Some(y), Some(m), Some(d)) = (parts.next(), parts.next(), parts.next()) else {
+        return None;
+    };
+    let year: i32 = y.parse().ok()?;
+    let month: u8 = m.parse().ok()?;
+    let day: u8 = d.parse().ok()?;
+    Date::from_calendar_date(year, Month::try_from(month).ok()?, day).ok()
+}
+
 /// `YYYY-MM-DD`, and at least 16 years before `now` (R9).
 fn check_birth_date(birth_date: &str, now: i64) -> Result<String, Error> {
     let bad = || Error::InvalidRequest("birthDate: a date as YYYY-MM-DD".into());
-    let mut parts = birth_date.trim().splitn(3, '-');
-    let (Some(y), Some(m), Some(d)) = (parts.next(), parts.next(), parts.next()) else {
-        return Err(bad());
-    };
-    let year: i32 = y.parse().map_err(|_| bad())?;
-    let month: u8 = m.parse().map_err(|_| bad())?;
-    let day: u8 = d.parse().map_err(|_| bad())?;
-    let month = Month::try_from(month).map_err(|_| bad())?;
-    let born = Date::from_calendar_date(year, month, day).map_err(|_| bad())?;
+    let born = parse_date(birth_date).ok_or_else(bad)?;
     let today = time::OffsetDateTime::from_unix_timestamp(now)
         .map_err(|_| bad())?
         .date();

@@ -7,7 +7,7 @@
 //! argon2id work. A blocked account does not judge passwords at all, or it would become an
 //! unlimited oracle for them.
 
-use nubefirma_protocol::IdNumber;
+use nubefirma_protocol::{AuthKey, IdNumber, Level};
 
 use super::account::{AccountEvent, AccountState, AccountStatus, TransitionRefused, transition};
 use crate::audit::Event;
@@ -15,15 +15,18 @@ use crate::crypto::{derive_key, open, random_token, seal, secret_hash};
 use crate::domain::IssuedToken;
 use crate::keys::PasswordKek;
 use crate::limits::SESSION_IDLE_SECONDS;
-use crate::store::Citizen;
+use crate::store::{Citizen, NewSession};
 use crate::{Error, Relay};
 use serde_json::json;
 
-/// An authenticated request: whose it is, and the means to unseal her KEK.
+/// An authenticated request: whose it is, the key and level it reached, and the means to unseal
+/// her KEK (a password session only).
 pub struct Session {
     pub citizen_id: String,
+    pub key: AuthKey,
+    pub level: Level,
     token: String,
-    token_hash: Vec<u8>,
+    pub(crate) token_hash: Vec<u8>,
     sealed_kek: Vec<u8>,
 }
 
@@ -172,7 +175,16 @@ impl Relay {
         let token_hash = secret_hash("bearer", &token);
         let sealed_kek = seal(&session_key(&token), &token_hash, &kek)?;
         self.store
-            .insert_session(&token_hash, &citizen.id, &sealed_kek, self.now())
+            .insert_session(
+                &NewSession {
+                    token_hash: &token_hash,
+                    citizen_id: &citizen.id,
+                    sealed_kek: &sealed_kek,
+                    key: AuthKey::Password,
+                    level: Level::Low,
+                },
+                self.now(),
+            )
             .await?;
         self.audit(Event::new("login_succeeded").citizen(&citizen.id))
             .await?;
@@ -217,8 +229,21 @@ impl Relay {
         }
     }
 
-    /// Checks a bearer token: known, used within the idle limit, account still active.
+    /// Checks a bearer token of the permanent key (password): what signing, certificates and
+    /// the panel need. A PIN session is refused here (R4: identification only).
     pub async fn authenticate(&self, token: &str) -> Result<Session, Error> {
+        let session = self.authenticate_any_key(token).await?;
+        if session.key != AuthKey::Password {
+            return Err(Error::InsufficientLevel(
+                "a PIN key only identifies you: sign in with your password to do this",
+            ));
+        }
+        Ok(session)
+    }
+
+    /// Checks a bearer token of any key: known, used within the idle limit, account still
+    /// active. For identification only.
+    pub async fn authenticate_any_key(&self, token: &str) -> Result<Session, Error> {
         let token = token.trim();
         if token.is_empty() {
             return Err(Error::InvalidToken);
@@ -249,6 +274,8 @@ impl Relay {
         self.store.touch_session(&token_hash, now).await?;
         Ok(Session {
             citizen_id: stored.citizen_id,
+            key: stored.key,
+            level: stored.level,
             token: token.to_owned(),
             token_hash,
             sealed_kek: stored.sealed_kek,

@@ -260,6 +260,50 @@ pub fn account_revoked(lang: Lang) -> &'static str {
     }
 }
 
+/// The PIN key (R4): identification only, never signing.
+pub fn pin(lang: Lang, code: &str, valid_seconds: i64) -> String {
+    let valid = duration(lang, valid_seconds);
+    match lang {
+        Lang::Es => format!(
+            "nubefirma: {code} es tu PIN para identificarte (no sirve para firmar). Válido {valid}. Si no lo has pedido tú, ignóralo. No lo compartas nunca."
+        ),
+        Lang::Ca => format!(
+            "nubefirma: {code} és el teu PIN per identificar-te (no serveix per signar). Vàlid {valid}. Si no l'has demanat tu, ignora'l. No el comparteixis mai."
+        ),
+        Lang::Eu => format!(
+            "nubefirma: {code} da identifikatzeko zure PINa (ez du sinatzeko balio). {valid}z balio du. Zuk eskatu ez baduzu, ez egin kasurik. Ez partekatu inoiz."
+        ),
+        Lang::Gl => format!(
+            "nubefirma: {code} é o teu PIN para identificarte (non serve para asinar). Válido {valid}. Se non o pediches ti, ignórao. Non o compartas nunca."
+        ),
+        Lang::En => format!(
+            "nubefirma: {code} is your PIN to identify yourself (it cannot sign). Valid {valid}. If you did not ask for it, ignore it. Never share it."
+        ),
+    }
+}
+
+/// The SMS code that raises a password login to the reinforced level (R1).
+pub fn login_code(lang: Lang, code: &str, valid_seconds: i64) -> String {
+    let valid = duration(lang, valid_seconds);
+    match lang {
+        Lang::Es => format!(
+            "nubefirma: {code} es tu código para entrar con nivel reforzado. Válido {valid}. No lo compartas nunca."
+        ),
+        Lang::Ca => format!(
+            "nubefirma: {code} és el teu codi per entrar amb nivell reforçat. Vàlid {valid}. No el comparteixis mai."
+        ),
+        Lang::Eu => format!(
+            "nubefirma: {code} da maila indartuarekin sartzeko zure kodea. {valid}z balio du. Ez partekatu inoiz."
+        ),
+        Lang::Gl => format!(
+            "nubefirma: {code} é o teu código para entrar con nivel reforzado. Válido {valid}. Non o compartas nunca."
+        ),
+        Lang::En => format!(
+            "nubefirma: {code} is your code to sign in at the reinforced level. Valid {valid}. Never share it."
+        ),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -280,6 +324,8 @@ mod tests {
                 reset_sms(lang, "482913", 900),
                 reset_email(lang, "482913", 900),
                 operator_login(lang, "482913", 300),
+                pin(lang, "482913", 600),
+                login_code(lang, "482913", 300),
             ] {
                 assert!(text.starts_with("nubefirma: 482913 "), "{text}");
                 assert!(seen.insert(text.clone()), "{text}");

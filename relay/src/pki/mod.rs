@@ -65,6 +65,9 @@ pub struct Ca {
     /// The time-stamping unit: its certificate (issued by the issuing CA) and key.
     tsa_der: Vec<u8>,
     tsa_key: CaKey,
+    /// Signs identity assertions (compact JWS) for portals; its public half is at
+    /// `/.well-known/jwks.json`. No certificate: portals trust it through the relay's URL.
+    assertion_key: CaKey,
 }
 
 enum AttrValue<'a> {
@@ -279,9 +282,26 @@ struct CaCore {
 }
 
 impl CaCore {
-    /// Loads the TSA key and certificate, or makes them (first start, or a CA that predates
-    /// the TSA).
+    /// Loads the TSA key and certificate and the assertion key, or makes them (first start, or
+    /// a CA that predates them).
     async fn with_tsa(self, store: &Store, custody: &dyn Custody, now: i64) -> Result<Ca, Error> {
+        let assertion_key = match store.ca_material("assertion_key").await? {
+            Some(sealed) => custody.ca_key("assertion_key", &StoredKey(sealed))?,
+            None => {
+                let (_, stored) = custody.generate_ca_key("assertion_key")?;
+                match store
+                    .save_ca_material(&[("assertion_key", stored.0.clone())])
+                    .await
+                {
+                    Ok(()) => custody.ca_key("assertion_key", &stored)?,
+                    // Another relay on this database made one first: use that one.
+                    Err(err) => match store.ca_material("assertion_key").await? {
+                        Some(sealed) => custody.ca_key("assertion_key", &StoredKey(sealed))?,
+                        None => return Err(err),
+                    },
+                }
+            }
+        };
         let (tsa_der, tsa_key) = match (
             store.ca_material("tsa_cert").await?,
             store.ca_material("tsa_key").await?,
@@ -314,6 +334,7 @@ impl CaCore {
             ocsp_url: self.ocsp_url,
             tsa_der,
             tsa_key,
+            assertion_key,
         })
     }
 }
@@ -463,6 +484,11 @@ impl Ca {
     /// The TSA certificate (DER).
     pub fn tsa_cert_der(&self) -> &[u8] {
         &self.tsa_der
+    }
+
+    /// The key that signs identity assertions.
+    pub(crate) fn assertion_key(&self) -> &CaKey {
+        &self.assertion_key
     }
 
     /// The TSA key handle.

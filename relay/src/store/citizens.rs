@@ -26,6 +26,8 @@ pub struct Citizen {
     pub id_number: String,
     pub given_name: String,
     pub surname: String,
+    /// YYYY-MM-DD: the second datum that asks for a PIN key (R4).
+    pub birth_date: String,
     pub phone: String,
     pub email: String,
     pub state: AccountState,
@@ -85,6 +87,7 @@ impl Store {
             id_number: row.try_get("id_number")?,
             given_name: row.try_get("given_name")?,
             surname: row.try_get("surname")?,
+            birth_date: row.try_get("birth_date")?,
             phone: row.try_get("phone")?,
             email: row.try_get("email")?,
             state: AccountState {

@@ -18,6 +18,7 @@ mod credentials;
 mod life_cycle;
 mod operators;
 mod outbox;
+mod pins;
 mod rate_limits;
 mod sads;
 mod sessions;
@@ -29,8 +30,9 @@ pub use credentials::Credential;
 pub use life_cycle::Reset;
 pub use operators::{Operator, OperatorLogin};
 pub use outbox::OutboxRow;
+pub use pins::Pin;
 pub use sads::Sad;
-pub use sessions::Session;
+pub use sessions::{NewSession, Session};
 
 use crate::Error;
 use crate::domain::{CredentialId, Digests};
@@ -80,6 +82,8 @@ pub enum SecretRow<'a> {
     Reset { id: &'a str },
     /// An operator's login SMS code.
     OperatorLogin { id: &'a str },
+    /// A PIN key (R4).
+    Pin { id: &'a str },
 }
 
 impl SecretRow<'_> {
@@ -94,6 +98,7 @@ impl SecretRow<'_> {
             Self::Sad { .. } => "SELECT 0 AS attempts, used FROM sads WHERE sad_hash = ?",
             Self::Reset { .. } => "SELECT attempts, used FROM resets WHERE id = ?",
             Self::OperatorLogin { .. } => "SELECT attempts, used FROM operator_logins WHERE id = ?",
+            Self::Pin { .. } => "SELECT attempts, used FROM pins WHERE id = ?",
         }
     }
 
@@ -121,6 +126,9 @@ impl SecretRow<'_> {
             Self::OperatorLogin { .. } => {
                 "UPDATE operator_logins SET attempts = ?1, used = ?2 WHERE id = ?3 AND attempts = ?4 AND used = ?5"
             }
+            Self::Pin { .. } => {
+                "UPDATE pins SET attempts = ?1, used = ?2 WHERE id = ?3 AND attempts = ?4 AND used = ?5"
+            }
         }
     }
 
@@ -137,7 +145,8 @@ impl SecretRow<'_> {
             | Self::ActivationSms { id }
             | Self::Code { id }
             | Self::Reset { id }
-            | Self::OperatorLogin { id } => query.bind(id),
+            | Self::OperatorLogin { id }
+            | Self::Pin { id } => query.bind(id),
             Self::Sad { hash } => query.bind(hash),
         }
     }
@@ -223,7 +232,7 @@ impl Store {
     /// closed rate windows, and week-old dev outbox rows. Returns the number of rows deleted.
     pub async fn prune(&self, now: i64, session_idle: i64) -> Result<u64, Error> {
         let day = 24 * 3600;
-        let statements: [(&str, i64); 8] = [
+        let statements: [(&str, i64); 9] = [
             (
                 "DELETE FROM sessions WHERE last_used_at < ?",
                 now - session_idle,
@@ -232,6 +241,7 @@ impl Store {
             ("DELETE FROM sads WHERE expires_at < ?", now - day),
             ("DELETE FROM activations WHERE expires_at < ?", now - day),
             ("DELETE FROM resets WHERE expires_at < ?", now - day),
+            ("DELETE FROM pins WHERE expires_at < ?", now - day),
             (
                 "DELETE FROM operator_logins WHERE expires_at < ?",
                 now - day,

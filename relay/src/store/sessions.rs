@@ -1,5 +1,6 @@
 //! Sessions: bearer tokens (stored hashed) and their sealed key-encryption key.
 
+use nubefirma_protocol::{AuthKey, Level};
 use sqlx::Row;
 
 use super::*;
@@ -8,25 +9,34 @@ use crate::Error;
 #[derive(Debug, Clone)]
 pub struct Session {
     pub citizen_id: String,
+    /// Empty for a PIN session, which has no key-encryption key.
     pub sealed_kek: Vec<u8>,
     pub last_used_at: i64,
+    pub key: AuthKey,
+    pub level: Level,
+}
+
+/// A new session's row.
+pub struct NewSession<'a> {
+    pub token_hash: &'a [u8],
+    pub citizen_id: &'a str,
+    pub sealed_kek: &'a [u8],
+    pub key: AuthKey,
+    pub level: Level,
 }
 
 impl Store {
-    pub async fn insert_session(
-        &self,
-        token_hash: &[u8],
-        citizen_id: &str,
-        sealed_kek: &[u8],
-        now: i64,
-    ) -> Result<(), Error> {
+    pub async fn insert_session(&self, new: &NewSession<'_>, now: i64) -> Result<(), Error> {
         sqlx::query(
-            "INSERT INTO sessions (token_hash, citizen_id, sealed_kek, last_used_at, created_at)
-             VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO sessions (token_hash, citizen_id, sealed_kek, auth_key, level,
+                last_used_at, created_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?)",
         )
-        .bind(token_hash)
-        .bind(citizen_id)
-        .bind(sealed_kek)
+        .bind(new.token_hash)
+        .bind(new.citizen_id)
+        .bind(new.sealed_kek)
+        .bind(new.key.as_str())
+        .bind(new.level.as_str())
         .bind(now)
         .bind(now)
         .execute(&self.pool)
@@ -40,13 +50,29 @@ impl Store {
             .fetch_optional(&self.pool)
             .await?;
         row.map(|r| {
+            let key: String = r.try_get("auth_key")?;
+            let level: String = r.try_get("level")?;
             Ok(Session {
                 citizen_id: r.try_get("citizen_id")?,
                 sealed_kek: r.try_get("sealed_kek")?,
                 last_used_at: r.try_get("last_used_at")?,
+                key: AuthKey::from_name(&key)
+                    .ok_or_else(|| Error::Internal(format!("session key {key:?} unknown")))?,
+                level: Level::from_name(&level)
+                    .ok_or_else(|| Error::Internal(format!("session level {level:?} unknown")))?,
             })
         })
         .transpose()
+    }
+
+    /// Raises a password session to `level` (after its SMS code).
+    pub async fn raise_session_level(&self, token_hash: &[u8], level: Level) -> Result<(), Error> {
+        sqlx::query("UPDATE sessions SET level = ? WHERE token_hash = ? AND auth_key = 'password'")
+            .bind(level.as_str())
+            .bind(token_hash)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
     }
 
     pub async fn touch_session(&self, token_hash: &[u8], now: i64) -> Result<(), Error> {
