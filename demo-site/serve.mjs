@@ -4,13 +4,15 @@
 // or style anywhere (the widgets adopt a constructed stylesheet), wasm allowed to compile,
 // fetch only to this origin and the relay's.
 // It is also the sede's own registry (sede.html): POST /sede/submissions takes a signed PDF
-// and answers a receipt; GET /sede/submissions/{number}?csv=… gives it back.
+// and answers a receipt; GET /sede/submissions/{number}?csv=… gives it back. And the portal
+// server's half of "log in with nubefirma" (sede-login.html): /portal/login/* (portal-login.mjs).
 // Usage: node demo-site/serve.mjs [--port 8080] [--relay http://127.0.0.1:8787]
 import { createServer } from 'node:http';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { portalLogin } from './portal-login.mjs';
 
 const args = process.argv.slice(2);
 const arg = (name, fallback) => {
@@ -160,6 +162,17 @@ createServer(async (req, res) => {
       await registry(req, res, url);
     } catch (err) {
       if (!res.headersSent) refuse(res, 500, 'server_error', 'the registry failed');
+      console.error(err);
+    }
+    return;
+  }
+  if (url.pathname.startsWith('/portal/login/')) {
+    // This portal's own origin, as the browser names it: the audience its assertions must carry.
+    const origin = `http://${req.headers.host}`;
+    try {
+      await portalLogin(req, res, url, { relayUrl: relayOrigin, origin, sendJson, refuse });
+    } catch (err) {
+      if (!res.headersSent) refuse(res, 502, 'server_error', 'the identity check failed');
       console.error(err);
     }
     return;

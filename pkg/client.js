@@ -274,8 +274,8 @@ class Client {
     if (format === 'asice' || (format === 'cades' && !options?.attached)) this.#hasher?.warm();
   }
 
-  login() {
-    return settled(() => this.#wasm.login());
+  login(options) {
+    return settled(() => this.#wasm.login(options));
   }
 
   resetPassword() {

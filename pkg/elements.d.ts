@@ -50,10 +50,14 @@ export declare class NubeFirmaSignElement extends HTMLElement {
     options?: boolean | EventListenerOptions): void;
 }
 
-/** `<nubefirma-login relay="https://relay.example" lang="es">`: call `login()`. */
+/** `<nubefirma-login relay="https://relay.example" lang="es" level="low">`: call `login()`. */
 export declare class NubeFirmaLoginElement extends HTMLElement {
-  /** The login widget; the outcome comes as a `login` or an `error` event (never a rejection). */
-  login(): Promise<void>;
+  /**
+   * The login widget at the `level` attribute's level (`low` or `reinforced`); the outcome
+   * comes as a `login` or an `error` event (never a rejection). With the portal server's
+   * `nonce`, the event's `assertion` is the relay's signed identity assertion.
+   */
+  login(options?: { nonce?: string }): Promise<void>;
   addEventListener<K extends keyof NubeFirmaLoginElementEventMap>(
     type: K, listener: Listener<this, NubeFirmaLoginElementEventMap[K]>,
     options?: boolean | AddEventListenerOptions): void;

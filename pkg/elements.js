@@ -79,9 +79,12 @@ export class NubeFirmaSignElement extends NubeFirmaElement {
 }
 
 export class NubeFirmaLoginElement extends NubeFirmaElement {
-  /** The login widget: a `login` event (detail: { idNumber, certificates }) or an `error` event. */
-  login() {
-    return this.run('login', (client) => client.login());
+  /** The login widget at the `level` attribute's level (`low` by default, or `reinforced`):
+   * a `login` event (detail: { idNumber, key, level, certificates, assertion }) or an `error`
+   * event. `nonce`: the portal server's nonce for a signed identity assertion. */
+  login({ nonce } = {}) {
+    const level = this.getAttribute('level') ?? undefined;
+    return this.run('login', (client) => client.login({ level, nonce }));
   }
 }
 

@@ -155,9 +155,33 @@ export interface CertificateSummary {
 }
 
 /** Who logged in: the DNI/NIE the relay accepted with her password, and her valid certificates. */
+/** A level of assurance: `low` (her password, or a PIN by SMS: identification only) or
+ * `reinforced` (her password and an SMS code; every signature is made at this level). */
+export type AssuranceLevel = 'low' | 'reinforced';
+
+export interface LoginOptions {
+  /** The level the service needs (default `low`); the widget offers only the keys that meet it. */
+  level?: AssuranceLevel;
+  /**
+   * Made by the portal's server for this login (16–128 characters of `A-Za-z0-9-_.~`): asks
+   * the relay for a signed identity assertion that carries it back.
+   */
+  nonce?: string;
+}
+
 export interface Identity {
   idNumber: string;
+  /** The key she used: her password, or a PIN by SMS. */
+  key: 'password' | 'pin';
+  level: AssuranceLevel;
+  /** Her valid certificates (none after a PIN login, which cannot list them). */
   certificates: CertificateSummary[];
+  /**
+   * The relay's compact JWS (ES256) naming her, for the portal's server: check it against the
+   * relay's `/.well-known/jwks.json`, with `aud` this page's origin, `iss` the relay, `nonce`
+   * the one given and `acr` the level asked for. `null` when no nonce was given.
+   */
+  assertion: string | null;
 }
 
 export interface VerifyOptions {
@@ -206,8 +230,13 @@ export interface NubeFirmaClient {
   signFile(file: File, options?: SignOptions): Promise<File>;
   /** Every signature of `signed`; loads the verify module on its first call. */
   verify(signed: Blob, options?: VerifyOptions): Promise<SignatureReport[]>;
-  /** The login widget alone; her session is ended before this resolves. */
-  login(): Promise<Identity>;
+  /**
+   * The login widget alone, at the level the service needs; with a nonce, the relay's signed
+   * assertion of who she is comes back for the portal's server. Her session is ended before
+   * this resolves. Cancel rejects with ERR_NUBEFIRMA_USER_CANCELLED; bad options with
+   * ERR_NUBEFIRMA_INVALID_OPTIONS.
+   */
+  login(options?: LoginOptions): Promise<Identity>;
   /**
    * The forgotten password's widgets alone: her DNI/NIE, then the code sent by SMS, the code
    * sent by email and a new password. Resolves when the password changed (the account is

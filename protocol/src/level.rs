@@ -89,9 +89,34 @@ pub fn methods(key: AuthKey, level: Level) -> &'static [&'static str] {
     }
 }
 
+/// A portal's nonce for an identity assertion: 16 to 128 characters of the URL-safe set
+/// (`A-Za-z0-9-_.~`), so any portal's random token fits and nothing else does. The relay and
+/// the SDK check it alike.
+pub fn is_acceptable_nonce(nonce: &str) -> bool {
+    (16..=128).contains(&nonce.len())
+        && nonce
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_.~".contains(&b))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn nonces_are_portal_tokens_and_nothing_else() {
+        assert!(is_acceptable_nonce("abcdefghijklmnop"));
+        assert!(is_acceptable_nonce("A1-_.~A1-_.~A1-_.~"));
+        assert!(is_acceptable_nonce(&"x".repeat(128)));
+        for bad in [
+            "short",
+            "sixteen chars ok",
+            "ñandú-ñandú-ñandú",
+            &"x".repeat(129),
+        ] {
+            assert!(!is_acceptable_nonce(bad), "{bad}");
+        }
+    }
 
     #[test]
     fn r3_a_higher_level_meets_a_lower_request_and_not_the_reverse() {

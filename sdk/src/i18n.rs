@@ -151,6 +151,26 @@ pub enum Msg {
     ResetDead,
     /// Back at the login widget after a reset.
     PasswordChanged,
+    /// The PIN key (R4), offered by the login widget when the service asks for the low level.
+    UsePin,
+    PinTitle,
+    PinExplain,
+    BirthDateLabel,
+    BirthDateMissing,
+    SendPin,
+    UsePassword,
+    PinCodeTitle,
+    PinSent,
+    PinLabel,
+    /// A wrong PIN: entries left for this PIN.
+    WrongPin {
+        attempts_left: u32,
+    },
+    /// The PIN expired, was used or had its last wrong entry.
+    PinDead,
+    /// The SMS step to the reinforced level (R1).
+    ReinforceTitle,
+    ReinforceExplain,
 }
 
 /// Why a document cannot be signed as asked: each has its own words for the citizen.
@@ -665,6 +685,113 @@ pub fn text(lang: Lang, msg: &Msg) -> String {
         (PasswordChanged, Eu) => "Pasahitza aldatu da. Sartu berriarekin.",
         (PasswordChanged, Gl) => "Contrasinal cambiado. Entra co novo.",
         (PasswordChanged, En) => "Password changed. Sign in with the new one.",
+        (UsePin, Es) => "Identificarme con un PIN por SMS",
+        (UsePin, Ca) => "Identificar-me amb un PIN per SMS",
+        (UsePin, Eu) => "SMS bidezko PIN batekin identifikatu",
+        (UsePin, Gl) => "Identificarme cun PIN por SMS",
+        (UsePin, En) => "Identify me with a PIN by SMS",
+        (PinTitle, Es) => "Identificarte con un PIN",
+        (PinTitle, Ca) => "Identificar-te amb un PIN",
+        (PinTitle, Eu) => "PIN batekin identifikatu",
+        (PinTitle, Gl) => "Identificarte cun PIN",
+        (PinTitle, En) => "Identify yourself with a PIN",
+        (PinExplain, Es) => {
+            "Te enviaremos un PIN por SMS. Sirve solo para identificarte; para firmar necesitas tu contraseña."
+        }
+        (PinExplain, Ca) => {
+            "T'enviarem un PIN per SMS. Només serveix per identificar-te; per signar necessites la contrasenya."
+        }
+        (PinExplain, Eu) => {
+            "PIN bat bidaliko dizugu SMS bidez. Identifikatzeko bakarrik balio du; sinatzeko pasahitza behar duzu."
+        }
+        (PinExplain, Gl) => {
+            "Enviarémosche un PIN por SMS. Só serve para identificarte; para asinar necesitas o teu contrasinal."
+        }
+        (PinExplain, En) => {
+            "We will send you a PIN by SMS. It only identifies you; to sign you need your password."
+        }
+        (BirthDateLabel, Es) => "Fecha de nacimiento",
+        (BirthDateLabel, Ca) => "Data de naixement",
+        (BirthDateLabel, Eu) => "Jaiotze-data",
+        (BirthDateLabel, Gl) => "Data de nacemento",
+        (BirthDateLabel, En) => "Date of birth",
+        (BirthDateMissing, Es) => "Escribe tu fecha de nacimiento.",
+        (BirthDateMissing, Ca) => "Escriu la data de naixement.",
+        (BirthDateMissing, Eu) => "Idatzi zure jaiotze-data.",
+        (BirthDateMissing, Gl) => "Escribe a túa data de nacemento.",
+        (BirthDateMissing, En) => "Enter your date of birth.",
+        (SendPin, Es) => "Enviar PIN",
+        (SendPin, Ca) => "Envia el PIN",
+        (SendPin, Eu) => "Bidali PINa",
+        (SendPin, Gl) => "Enviar o PIN",
+        (SendPin, En) => "Send PIN",
+        (UsePassword, Es) => "Usar mi contraseña",
+        (UsePassword, Ca) => "Fer servir la contrasenya",
+        (UsePassword, Eu) => "Nire pasahitza erabili",
+        (UsePassword, Gl) => "Usar o meu contrasinal",
+        (UsePassword, En) => "Use my password instead",
+        (PinCodeTitle, Es) => "Escribe tu PIN",
+        (PinCodeTitle, Ca) => "Escriu el PIN",
+        (PinCodeTitle, Eu) => "Idatzi zure PINa",
+        (PinCodeTitle, Gl) => "Escribe o teu PIN",
+        (PinCodeTitle, En) => "Enter your PIN",
+        (PinSent, Es) => {
+            "Si los datos son de una cuenta activa, su móvil ha recibido un PIN por SMS."
+        }
+        (PinSent, Ca) => {
+            "Si les dades són d'un compte actiu, el seu mòbil ha rebut un PIN per SMS."
+        }
+        (PinSent, Eu) => {
+            "Datuak kontu aktibo batenak badira, haren mugikorrak PIN bat jaso du SMS bidez."
+        }
+        (PinSent, Gl) => "Se os datos son dunha conta activa, o seu móbil recibiu un PIN por SMS.",
+        (PinSent, En) => {
+            "If the details are those of an active account, its phone has received a PIN by SMS."
+        }
+        (PinLabel, Es) => "PIN (6 cifras)",
+        (PinLabel, Ca) => "PIN (6 xifres)",
+        (PinLabel, Eu) => "PINa (6 digitu)",
+        (PinLabel, Gl) => "PIN (6 díxitos)",
+        (PinLabel, En) => "PIN (6 digits)",
+        (WrongPin { attempts_left: n }, lang) => {
+            return match (lang, n) {
+                (Es, 1) => "PIN incorrecto. Te queda 1 intento.".to_owned(),
+                (Es, n) => format!("PIN incorrecto. Te quedan {n} intentos."),
+                (Ca, 1) => "PIN incorrecte. Et queda 1 intent.".to_owned(),
+                (Ca, n) => format!("PIN incorrecte. Et queden {n} intents."),
+                (Eu, 1) => "PINa ez da zuzena. Saiakera 1 geratzen zaizu.".to_owned(),
+                (Eu, n) => format!("PINa ez da zuzena. {n} saiakera geratzen zaizkizu."),
+                (Gl, 1) => "PIN incorrecto. Quédache 1 intento.".to_owned(),
+                (Gl, n) => format!("PIN incorrecto. Quédanche {n} intentos."),
+                (En, 1) => "Wrong PIN. 1 attempt left.".to_owned(),
+                (En, n) => format!("Wrong PIN. {n} attempts left."),
+            };
+        }
+        (PinDead, Es) => "Ese PIN ya no sirve: pide otro.",
+        (PinDead, Ca) => "Aquest PIN ja no serveix: demana'n un altre.",
+        (PinDead, Eu) => "PIN horrek ez du balio jada: eskatu beste bat.",
+        (PinDead, Gl) => "Ese PIN xa non serve: pide outro.",
+        (PinDead, En) => "That PIN no longer works: ask for a new one.",
+        (ReinforceTitle, Es) => "Nivel reforzado: código SMS",
+        (ReinforceTitle, Ca) => "Nivell reforçat: codi SMS",
+        (ReinforceTitle, Eu) => "Maila indartua: SMS kodea",
+        (ReinforceTitle, Gl) => "Nivel reforzado: código SMS",
+        (ReinforceTitle, En) => "Reinforced level: SMS code",
+        (ReinforceExplain, Es) => {
+            "Este servicio pide el nivel reforzado: escribe el código que te hemos enviado al móvil."
+        }
+        (ReinforceExplain, Ca) => {
+            "Aquest servei demana el nivell reforçat: escriu el codi que t'hem enviat al mòbil."
+        }
+        (ReinforceExplain, Eu) => {
+            "Zerbitzu honek maila indartua eskatzen du: idatzi mugikorrera bidali dizugun kodea."
+        }
+        (ReinforceExplain, Gl) => {
+            "Este servizo pide o nivel reforzado: escribe o código que che enviamos ao móbil."
+        }
+        (ReinforceExplain, En) => {
+            "This service asks for the reinforced level: enter the code we have sent to your phone."
+        }
     };
     s.to_owned()
 }
@@ -940,6 +1067,21 @@ mod tests {
             WrongResetCodes { attempts_left: 2 },
             ResetDead,
             PasswordChanged,
+            UsePin,
+            PinTitle,
+            PinExplain,
+            BirthDateLabel,
+            BirthDateMissing,
+            SendPin,
+            UsePassword,
+            PinCodeTitle,
+            PinSent,
+            PinLabel,
+            WrongPin { attempts_left: 1 },
+            WrongPin { attempts_left: 2 },
+            PinDead,
+            ReinforceTitle,
+            ReinforceExplain,
         ]
         .into_iter()
         .chain(

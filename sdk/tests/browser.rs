@@ -326,8 +326,42 @@ fn no_error_moves_the_buttons_at_320_px_in_any_language() {
         Msg::WeakPassword,
         Msg::RelayUnreachable,
     ];
-    let forms: [(&str, &Show, Vec<Msg>); 4] = [
+    let pin_start_errors = vec![
+        Msg::IdMalformed,
+        Msg::IdWrongLetter('W'),
+        Msg::BirthDateMissing,
+        Msg::TooManyAttempts { seconds: 59 },
+        Msg::RelayUnreachable,
+    ];
+    let pin_errors = vec![
+        Msg::OtpFormat,
+        Msg::WrongPin { attempts_left: 2 },
+        Msg::WrongPin { attempts_left: 1 },
+        Msg::PinDead,
+        Msg::TooManyAttempts { seconds: 59 },
+        Msg::RelayUnreachable,
+    ];
+    let forms: [(&str, &Show, Vec<Msg>); 8] = [
         ("login", &|ui| ui.show_login(), login_errors()),
+        (
+            "login offering a PIN",
+            &|ui| ui.show_login_offering(true),
+            login_errors(),
+        ),
+        (
+            "PIN request",
+            &|ui| ui.show_pin_start("12345678Z"),
+            pin_start_errors,
+        ),
+        ("PIN", &|ui| ui.show_pin_code(), pin_errors),
+        (
+            "reinforced level",
+            &|ui| ui.show_reinforce(),
+            code_errors()
+                .into_iter()
+                .chain([Msg::TooManyAttempts { seconds: 59 }])
+                .collect(),
+        ),
         (
             "SMS code",
             &|ui| ui.show_otp(&[("solicitud.pdf".into(), 48_000.0)], "0427"),

@@ -199,13 +199,13 @@ test('every sede string exists in all five languages, with the same placeholders
     expect(same.length, `${lang} strings equal to English: ${same}`).toBeLessThan(6);
   }
   const used = new Set();
-  for (const file of ['sede.html', 'sede-receipt.html']) {
+  for (const file of ['sede.html', 'sede-receipt.html', 'sede-login.html']) {
     for (const [, key] of readFileSync(`${DEMO_SITE}${file}`, 'utf8').matchAll(/data-i18n(?:-title)?="(\w+)"/g)) used.add(key);
   }
-  for (const file of ['sede.js', 'sede-receipt.js']) {
+  for (const file of ['sede.js', 'sede-receipt.js', 'sede-login.js']) {
     const source = readFileSync(`${DEMO_SITE}${file}`, 'utf8');
     for (const [, key] of source.matchAll(/(?:t\(lang, |\bs\(|key: |status = |: )'([a-z]\w*)'/g)) {
-      if (/^((err|status|pdf|reason|signature|procedure)[A-Z]\w*|yes|no|unknown)$/.test(key)) used.add(key);
+      if (/^((err|status|pdf|reason|signature|procedure|login|level|key)[A-Z]\w*|yes|no|unknown)$/.test(key)) used.add(key);
     }
   }
   expect(used.size).toBeGreaterThan(60);

@@ -57,6 +57,12 @@ export async function everything(): Promise<void> {
   await client.verify(signedPdf ?? pdf);
 
   const identity: Identity = await client.login();
+  const reinforced = await client.login({ level: 'reinforced', nonce: 'n0nce-from-the-portal-server' });
+  const jws: string | null = reinforced.assertion;
+  const key: 'password' | 'pin' = reinforced.key;
+  console.log(jws, key, reinforced.level);
+  // @ts-expect-error: the levels are 'low' and 'reinforced'
+  await client.login({ level: 'high' });
   const reset: void = await client.resetPassword();
   console.log(reset);
   const dni: string = identity.idNumber;
@@ -98,6 +104,7 @@ export async function everything(): Promise<void> {
   const login = document.querySelector('nubefirma-login');
   login?.addEventListener('login', (event) => console.log(event.detail.idNumber));
   await login?.login();
+  await login?.login({ nonce: 'n0nce-from-the-portal-server' });
 }
 
 export async function refused(client: NubeFirmaClient): Promise<void> {

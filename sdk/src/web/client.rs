@@ -7,8 +7,9 @@ use gloo_net::http::{Request, RequestBuilder, Response};
 #[cfg(feature = "verify")]
 use js_sys::Uint8Array;
 use nubefirma_protocol::api::{
-    ConfirmCredentialRequest, ConfirmCredentialResponse, CredentialChallenge, ResetCompleteRequest,
-    ResetStartRequest, ResetStartResponse,
+    AssertionRequest, AssertionResponse, ConfirmCredentialRequest, ConfirmCredentialResponse,
+    CredentialChallenge, LevelSession, PinLoginRequest, PinRequest, PinStarted, ReinforceRequest,
+    ResetCompleteRequest, ResetStartRequest, ResetStartResponse, SessionLevel,
 };
 use nubefirma_protocol::csc::*;
 use nubefirma_protocol::{ErrorBody, ErrorCode};
@@ -144,8 +145,17 @@ impl RelayClient {
         token: &str,
         body: &B,
     ) -> Result<(), RelayError> {
+        self.call_no_content_url(&self.url(path), token, body).await
+    }
+
+    async fn call_no_content_url<B: Serialize>(
+        &self,
+        url: &str,
+        token: &str,
+        body: &B,
+    ) -> Result<(), RelayError> {
         let builder = self
-            .post(&self.url(path))
+            .post(url)
             .header("Authorization", &format!("Bearer {token}"));
         let response = Self::send(builder, body).await?;
         if response.ok() {
@@ -241,6 +251,81 @@ impl RelayClient {
         )
         .await?;
         Ok(())
+    }
+
+    /// `POST /api/v1/pin`: a PIN by SMS when the ID and birth date name an active account (the
+    /// answer never says). Returns the PIN's id.
+    pub async fn start_pin(&self, id_number: &str, birth_date: &str) -> Result<String, RelayError> {
+        let builder = self.post(&self.api_url("pin"));
+        let answer: PinStarted = Self::read(
+            Self::send(
+                builder,
+                &PinRequest {
+                    id_number: id_number.to_owned(),
+                    birth_date: birth_date.to_owned(),
+                },
+            )
+            .await?,
+        )
+        .await?;
+        Ok(answer.pin_id)
+    }
+
+    /// `POST /api/v1/pin/{id}/login`: the PIN opens a session that can only identify her.
+    pub async fn pin_login(&self, pin_id: &str, pin: &str) -> Result<String, RelayError> {
+        let id = String::from(js_sys::encode_uri_component(pin_id));
+        let builder = self.post(&self.api_url(&format!("pin/{id}/login")));
+        let answer: LevelSession = Self::read(
+            Self::send(
+                builder,
+                &PinLoginRequest {
+                    pin: pin.to_owned(),
+                },
+            )
+            .await?,
+        )
+        .await?;
+        Ok(answer.access_token)
+    }
+
+    /// `POST /api/v1/session/otp`: an SMS code to raise this session to the reinforced level.
+    pub async fn session_otp(&self, token: &str) -> Result<(), RelayError> {
+        self.call_no_content_url(&self.api_url("session/otp"), token, &serde_json::json!({}))
+            .await
+    }
+
+    /// `POST /api/v1/session/reinforce`: the SMS code; the session is then at the reinforced
+    /// level.
+    pub async fn reinforce(&self, token: &str, otp: &str) -> Result<(), RelayError> {
+        let _: SessionLevel = self
+            .call_url(
+                &self.api_url("session/reinforce"),
+                token,
+                &ReinforceRequest {
+                    otp: otp.to_owned(),
+                },
+            )
+            .await?;
+        Ok(())
+    }
+
+    /// `POST /api/v1/identity/assertion`: the signed statement of who she is, for this page's
+    /// portal (the browser names its origin), at `level`, carrying the portal's `nonce`.
+    pub async fn assertion(
+        &self,
+        token: &str,
+        level: nubefirma_protocol::Level,
+        nonce: &str,
+    ) -> Result<AssertionResponse, RelayError> {
+        self.call_url(
+            &self.api_url("identity/assertion"),
+            token,
+            &AssertionRequest {
+                level,
+                nonce: nonce.to_owned(),
+            },
+        )
+        .await
     }
 
     /// `POST /api/v1/credentials`: asks for a new cloud certificate; the relay sends an SMS code

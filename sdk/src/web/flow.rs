@@ -5,7 +5,7 @@
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use nubefirma_protocol::verification::verification_code;
-use nubefirma_protocol::{ErrorBody, ErrorCode as Wire, IdNumber, IdNumberError};
+use nubefirma_protocol::{AuthKey, ErrorBody, ErrorCode as Wire, IdNumber, IdNumberError};
 use web_sys::File;
 
 use super::client::{CredentialSummary, RelayClient, RelayError};
@@ -22,19 +22,19 @@ use nubefirma_containers::staged::{
 };
 use nubefirma_containers::zip::{ZipError, ZipWriter};
 
-fn is_six_digits(code: &str) -> bool {
+pub(super) fn is_six_digits(code: &str) -> bool {
     code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// Shows the message of a failure that ends the journey and turns it into the SDK error.
-fn fail(ui: &WidgetHost, code: ErrorCode, msg: Msg) -> SdkError {
+pub(super) fn fail(ui: &WidgetHost, code: ErrorCode, msg: Msg) -> SdkError {
     let text = ui.t(&msg);
     ui.show_message(&text, true);
     SdkError::new(code, text)
 }
 
 /// Like `fail`, with a technical detail added for the portal (not shown in the widget).
-fn fail_with(
+pub(super) fn fail_with(
     ui: &WidgetHost,
     code: ErrorCode,
     msg: Msg,
@@ -45,12 +45,12 @@ fn fail_with(
     e
 }
 
-fn dom_failure(ui: &WidgetHost, err: wasm_bindgen::JsValue) -> SdkError {
+pub(super) fn dom_failure(ui: &WidgetHost, err: wasm_bindgen::JsValue) -> SdkError {
     fail_with(ui, ErrorCode::Protocol, Msg::Unexpected, format!("{err:?}"))
 }
 
 /// A relay failure that ends the journey.
-fn relay_failure(ui: &WidgetHost, err: &RelayError) -> SdkError {
+pub(super) fn relay_failure(ui: &WidgetHost, err: &RelayError) -> SdkError {
     match err {
         RelayError::Unreachable(detail) => fail_with(
             ui,
@@ -89,9 +89,31 @@ fn relay_failure(ui: &WidgetHost, err: &RelayError) -> SdkError {
     }
 }
 
+/// A relay failure a form can live with: too many tries from here, or the relay out of reach,
+/// said on the error line while she stays; anything else ends the journey.
+pub(super) fn say_and_stay(ui: &WidgetHost, err: RelayError) -> Result<(), SdkError> {
+    match err {
+        RelayError::RateLimited(seconds) => ui.set_error(&ui.t(&Msg::TooManyAttempts { seconds })),
+        RelayError::Unreachable(_) => ui.set_error(&ui.t(&Msg::RelayUnreachable)),
+        other => return Err(relay_failure(ui, &other)),
+    }
+    Ok(())
+}
+
+/// Entries left for a single-use code (a reset's, a PIN) that is still alive after a wrong
+/// entry; `None` when it is dead and must be asked for again.
+pub(super) fn entries_left(body: &ErrorBody) -> Option<u32> {
+    body.attempts_left
+        .filter(|left| *left > 0 && body.code_live == Some(true))
+}
+
 /// A wrong SMS code (signing or certificate): says so, or that the code is dead and a new one
 /// is needed. The wrong entry that used up the account's budget (R20) ends the journey.
-fn wrong_code(ui: &WidgetHost, body: &ErrorBody, input_id: &str) -> Result<(), SdkError> {
+pub(super) fn wrong_code(
+    ui: &WidgetHost,
+    body: &ErrorBody,
+    input_id: &str,
+) -> Result<(), SdkError> {
     let attempts_left = body.attempts_left;
     if attempts_left == Some(0) {
         return Err(fail(ui, ErrorCode::AccountBlocked, Msg::AccountBlocked));
@@ -106,14 +128,14 @@ fn wrong_code(ui: &WidgetHost, body: &ErrorBody, input_id: &str) -> Result<(), S
     Ok(())
 }
 
-fn cancelled(ui: &WidgetHost) -> SdkError {
+pub(super) fn cancelled(ui: &WidgetHost) -> SdkError {
     ui.remove();
     SdkError::new(ErrorCode::UserCancelled, "the citizen cancelled")
 }
 
 /// The DNI/NIE in `#nf-id`, its check letter validated here, before anything is sent; when it
 /// is wrong the field says why.
-fn typed_id_number(ui: &WidgetHost) -> Option<IdNumber> {
+pub(super) fn typed_id_number(ui: &WidgetHost) -> Option<IdNumber> {
     match ui.value("nf-id").parse::<IdNumber>() {
         Ok(id) => Some(id),
         Err(IdNumberError::Malformed) => {
@@ -127,17 +149,43 @@ fn typed_id_number(ui: &WidgetHost) -> Option<IdNumber> {
     }
 }
 
+/// Who logged in, and with which key.
+pub(super) struct LoggedIn {
+    pub token: String,
+    pub id_number: IdNumber,
+    pub key: AuthKey,
+}
+
 /// The login widget until the relay accepts DNI/NIE + password. Returns the bearer token.
 async fn log_in(ui: &WidgetHost, relay: &RelayClient) -> Result<String, SdkError> {
-    ui.show_login();
+    log_in_offering(ui, relay, false).await.map(|l| l.token)
+}
+
+/// The login widget until the relay accepts DNI/NIE + password, or, with `pin`, a PIN key
+/// (offered for the low level only, R3, R4).
+pub(super) async fn log_in_offering(
+    ui: &WidgetHost,
+    relay: &RelayClient,
+    pin: bool,
+) -> Result<LoggedIn, SdkError> {
+    ui.show_login_offering(pin);
     loop {
         match ui.next_action().await.map_err(|e| dom_failure(ui, e))? {
             Action::Cancel => return Err(cancelled(ui)),
-            Action::Resend => continue,
+            Action::Resend | Action::UsePassword => continue,
+            Action::UsePin if !pin => continue,
+            Action::UsePin => {
+                let typed = ui.value("nf-id");
+                if let Some(logged_in) = super::identify::pin_key(ui, relay, &typed).await? {
+                    return Ok(logged_in);
+                }
+                ui.show_login_offering(pin);
+                continue;
+            }
             Action::Forgot => {
                 let typed = ui.value("nf-id");
                 let changed = reset_password(ui, relay, &typed).await?;
-                ui.show_login();
+                ui.show_login_offering(pin);
                 if changed {
                     ui.set_status(&ui.t(&Msg::PasswordChanged));
                 }
@@ -158,17 +206,19 @@ async fn log_in(ui: &WidgetHost, relay: &RelayClient) -> Result<String, SdkError
         let answer = relay.login(id_number.as_str(), &password).await;
         ui.set_busy(false);
         match answer {
-            Ok(token) => return Ok(token),
+            Ok(token) => {
+                return Ok(LoggedIn {
+                    token,
+                    id_number,
+                    key: AuthKey::Password,
+                });
+            }
             // One answer for an unknown ID, a wrong password and a blocked account alike.
             Err(RelayError::Refused(body)) if body.error == Wire::AuthenticationFailed => {
                 ui.clear("nf-password");
                 ui.set_field_error("nf-password", &ui.t(&Msg::WrongCredentials));
             }
-            Err(RelayError::RateLimited(seconds)) => {
-                ui.set_error(&ui.t(&Msg::TooManyAttempts { seconds }));
-            }
-            Err(RelayError::Unreachable(_)) => ui.set_error(&ui.t(&Msg::RelayUnreachable)),
-            Err(other) => return Err(relay_failure(ui, &other)),
+            Err(other) => say_and_stay(ui, other)?,
         }
     }
 }
@@ -176,7 +226,7 @@ async fn log_in(ui: &WidgetHost, relay: &RelayClient) -> Result<String, SdkError
 /// A forgotten password (R20, R26): her DNI/NIE → one code by SMS and one by email → both
 /// codes and a new password. Resolves to whether the password changed (false: she went back).
 /// A reset whose codes died starts again from the first step.
-async fn reset_password(
+pub(super) async fn reset_password(
     ui: &WidgetHost,
     relay: &RelayClient,
     typed_id: &str,
@@ -192,7 +242,7 @@ async fn reset_password(
             match ui.next_action().await.map_err(|e| dom_failure(ui, e))? {
                 Action::Cancel => return Ok(false),
                 Action::Submit => {}
-                Action::Resend | Action::Forgot => continue,
+                Action::Resend | Action::Forgot | Action::UsePin | Action::UsePassword => continue,
             }
             id_text = ui.value("nf-id");
             let Some(id_number) = typed_id_number(ui) else {
@@ -204,11 +254,7 @@ async fn reset_password(
             ui.set_busy(false);
             match answer {
                 Ok(id) => break id,
-                Err(RelayError::RateLimited(seconds)) => {
-                    ui.set_error(&ui.t(&Msg::TooManyAttempts { seconds }));
-                }
-                Err(RelayError::Unreachable(_)) => ui.set_error(&ui.t(&Msg::RelayUnreachable)),
-                Err(other) => return Err(relay_failure(ui, &other)),
+                Err(other) => say_and_stay(ui, other)?,
             }
         };
         ui.show_reset_codes();
@@ -216,7 +262,7 @@ async fn reset_password(
             match ui.next_action().await.map_err(|e| dom_failure(ui, e))? {
                 Action::Cancel => return Ok(false),
                 Action::Submit => {}
-                Action::Resend | Action::Forgot => continue,
+                Action::Resend | Action::Forgot | Action::UsePin | Action::UsePassword => continue,
             }
             let sms_code = ui.value("nf-sms-code");
             let email_code = ui.value("nf-email-code");
@@ -245,8 +291,8 @@ async fn reset_password(
                     ui.set_field_error("nf-password", &ui.t(&Msg::WeakPassword));
                 }
                 Err(RelayError::Refused(body)) if body.error == Wire::InvalidOtp => {
-                    match body.attempts_left {
-                        Some(left) if left > 0 && body.code_live == Some(true) => {
+                    match entries_left(&body) {
+                        Some(left) => {
                             ui.clear("nf-sms-code");
                             ui.clear("nf-email-code");
                             ui.set_field_error(
@@ -262,11 +308,7 @@ async fn reset_password(
                         }
                     }
                 }
-                Err(RelayError::RateLimited(seconds)) => {
-                    ui.set_error(&ui.t(&Msg::TooManyAttempts { seconds }));
-                }
-                Err(RelayError::Unreachable(_)) => ui.set_error(&ui.t(&Msg::RelayUnreachable)),
-                Err(other) => return Err(relay_failure(ui, &other)),
+                Err(other) => say_and_stay(ui, other)?,
             }
         }
     }
@@ -310,7 +352,7 @@ async fn authorize(
         match ui.next_action().await.map_err(|e| dom_failure(ui, e))? {
             Action::Cancel => return Err(cancelled(ui)),
             // Only the login widget offers it.
-            Action::Forgot => continue,
+            Action::Forgot | Action::UsePin | Action::UsePassword => continue,
             Action::Resend => {
                 ui.set_busy(true);
                 let asked_at = js_sys::Date::now();
@@ -343,7 +385,7 @@ async fn authorize(
 
 /// After "send another code": says it was sent, or when a new one may be asked for. Only a
 /// failure other than the limit or the network ends the journey.
-fn resent<T>(
+pub(super) fn resent<T>(
     ui: &WidgetHost,
     sent: Result<T, RelayError>,
     input_id: &str,
@@ -402,7 +444,7 @@ async fn create_credential(
         match ui.next_action().await.map_err(|e| dom_failure(ui, e))? {
             Action::Cancel => return Err(declined(ui)),
             // Only the login widget offers it.
-            Action::Forgot => continue,
+            Action::Forgot | Action::UsePin | Action::UsePassword => continue,
             Action::Resend => continue,
             Action::Submit => {}
         }
@@ -424,7 +466,7 @@ async fn create_credential(
         match ui.next_action().await.map_err(|e| dom_failure(ui, e))? {
             Action::Cancel => return Err(declined(ui)),
             // Only the login widget offers it.
-            Action::Forgot => continue,
+            Action::Forgot | Action::UsePin | Action::UsePassword => continue,
             Action::Resend => {
                 ui.set_busy(true);
                 let asked_at = js_sys::Date::now();
@@ -491,7 +533,7 @@ async fn choose_credential(
         match ui.next_action().await.map_err(|e| dom_failure(ui, e))? {
             Action::Cancel => return Err(cancelled(ui)),
             // Only the login widget offers it.
-            Action::Forgot => continue,
+            Action::Forgot | Action::UsePin | Action::UsePassword => continue,
             Action::Resend => continue,
             Action::Submit => {}
         }
@@ -988,23 +1030,6 @@ async fn sign_in_session(
         },
     });
     Ok(outputs)
-}
-
-/// The login widget alone (`NubeFirma.login`): the DNI/NIE the relay accepted with her password
-/// and her valid certificates (`credentials/list` with their info), then the session is revoked.
-pub(crate) async fn log_in_only(
-    ui: &WidgetHost,
-    relay: &RelayClient,
-) -> Result<(IdNumber, Vec<CredentialSummary>), SdkError> {
-    let token = log_in(ui, relay).await?;
-    // The form the relay just accepted; `log_in` parsed it already.
-    let id_number = ui.value("nf-id").parse::<IdNumber>();
-    let listed = relay.valid_credentials(&token).await;
-    let _ = relay.revoke(&token).await;
-    let id_number = id_number.map_err(|_| fail(ui, ErrorCode::Protocol, Msg::Unexpected))?;
-    let listed = listed.map_err(|e| relay_failure(ui, &e))?;
-    ui.remove();
-    Ok((id_number, listed))
 }
 
 /// The forgotten password's journey alone (`resetPassword()`): resolves once her password

@@ -8,6 +8,7 @@
 mod client;
 pub mod file_hash;
 mod flow;
+mod identify;
 pub mod widgets;
 
 use js_sys::{Array, Reflect, Uint8Array};
@@ -101,22 +102,55 @@ impl NubeFirma {
         self.lang.tag().to_owned()
     }
 
-    /// The login widget alone: resolves to `{ idNumber, certificates: [{ id, subject, validTo }]
-    /// }` — the DNI/NIE the relay accepted with her password and her valid certificates
-    /// (`subject`: the certificate's subject DN; `validTo`: RFC 3339, UTC). The session is
-    /// revoked before it resolves. Cancel rejects with `ERR_NUBEFIRMA_USER_CANCELLED`.
-    pub fn login(&self) -> js_sys::Promise {
+    /// The login widget alone, at the level of assurance the portal asks for (R1–R4).
+    /// `options` (optional): `level`, `'low'` (default: her password, or a PIN by SMS after her
+    /// DNI/NIE and birth date, identification only) or `'reinforced'` (her password and an SMS
+    /// code); `nonce`, 16–128 characters of `A-Za-z0-9-_.~` made by the portal's server for this
+    /// login, which asks the relay for a signed identity assertion (R27).
+    ///
+    /// Resolves to `{ idNumber, key, level, certificates: [{ id, subject, validTo }],
+    /// assertion }`: the DNI/NIE the relay accepted; `key`, `'password'` or `'pin'`; her valid
+    /// certificates (`subject`: the certificate's subject DN; `validTo`: RFC 3339, UTC; none
+    /// after a PIN login, which cannot list them); `assertion`, the relay's compact JWS (ES256)
+    /// for the portal's server to check against `/.well-known/jwks.json` (its `aud` is this
+    /// page's origin, its `nonce` the one given), or `null` without a nonce. The session is
+    /// revoked before it resolves. Cancel rejects with `ERR_NUBEFIRMA_USER_CANCELLED`; bad
+    /// options with `ERR_NUBEFIRMA_INVALID_OPTIONS`, before any widget shows.
+    pub fn login(&self, options: JsValue) -> js_sys::Promise {
         // The reset its widget offers sends SMS and email in her language.
         let relay = self.relay.clone().with_lang(self.lang.tag());
         let mount = self.mount.clone();
         let lang = self.lang;
         future_to_promise(async move {
+            let invalid = |why: &str| js_error(&SdkError::new(ErrorCode::InvalidOptions, why));
+            let (level, nonce) = if options.is_undefined() || options.is_null() {
+                (nubefirma_protocol::Level::Low, None)
+            } else {
+                let level = match option(&options, "level") {
+                    v if v.is_undefined() => nubefirma_protocol::Level::Low,
+                    v => v
+                        .as_string()
+                        .and_then(|name| nubefirma_protocol::Level::from_name(&name))
+                        .ok_or_else(|| invalid("level: 'low' or 'reinforced'"))?,
+                };
+                let nonce = match option(&options, "nonce") {
+                    v if v.is_undefined() || v.is_null() => None,
+                    v => Some(
+                        v.as_string()
+                            .filter(|n| nubefirma_protocol::level::is_acceptable_nonce(n))
+                            .ok_or_else(|| {
+                                invalid("nonce: 16 to 128 characters of A-Z a-z 0-9 - _ . ~, made by the portal's server")
+                            })?,
+                    ),
+                };
+                (level, nonce)
+            };
             let ui = WidgetHost::attach(&mount, lang)?;
-            let (id_number, listed) = flow::log_in_only(&ui, &relay)
+            let identified = identify::identify(&ui, &relay, level, nonce.as_deref())
                 .await
                 .map_err(|e| js_error(&e))?;
             let certificates = Array::new();
-            for credential in listed {
+            for credential in identified.certificates {
                 let entry = js_sys::Object::new();
                 let text =
                     |value: Option<String>| value.map(JsValue::from).unwrap_or(JsValue::NULL);
@@ -130,8 +164,26 @@ impl NubeFirma {
                 certificates.push(&entry);
             }
             let identity = js_sys::Object::new();
-            Reflect::set(&identity, &"idNumber".into(), &id_number.as_str().into())?;
+            Reflect::set(
+                &identity,
+                &"idNumber".into(),
+                &identified.id_number.as_str().into(),
+            )?;
+            Reflect::set(&identity, &"key".into(), &identified.key.as_str().into())?;
+            Reflect::set(
+                &identity,
+                &"level".into(),
+                &identified.level.as_str().into(),
+            )?;
             Reflect::set(&identity, &"certificates".into(), &certificates)?;
+            Reflect::set(
+                &identity,
+                &"assertion".into(),
+                &identified
+                    .assertion
+                    .map(JsValue::from)
+                    .unwrap_or(JsValue::NULL),
+            )?;
             Ok(identity.into())
         })
     }

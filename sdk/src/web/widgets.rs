@@ -105,6 +105,10 @@ pub enum Action {
     Resend,
     /// "Forgot your password?" in the login widget.
     Forgot,
+    /// "Identify me with a PIN by SMS" in the login widget (low level only, R3, R4).
+    UsePin,
+    /// Back from the PIN widget to the password.
+    UsePassword,
 }
 
 /// The clocks of the widget on screen: when its SMS code expires, and when a new code may be
@@ -247,6 +251,34 @@ const RESET_CODES_ERRORS: [Msg; 5] = [
     Msg::WeakPassword,
     Msg::RelayUnreachable,
 ];
+const PIN_START_ERRORS: [Msg; 5] = [
+    Msg::IdMalformed,
+    Msg::IdWrongLetter('W'),
+    Msg::BirthDateMissing,
+    Msg::TooManyAttempts { seconds: 3600 },
+    Msg::RelayUnreachable,
+];
+const PIN_CODE_ERRORS: [Msg; 5] = [
+    Msg::OtpFormat,
+    Msg::WrongPin { attempts_left: 2 },
+    Msg::PinDead,
+    Msg::TooManyAttempts { seconds: 3600 },
+    Msg::RelayUnreachable,
+];
+/// The SMS code errors, and the per-address limit the reinforced level's code is under.
+const REINFORCE_ERRORS: [Msg; 7] = [
+    Msg::OtpFormat,
+    Msg::WrongOtp {
+        attempts_left: Some(4),
+    },
+    Msg::OtpDead {
+        attempts_left: Some(4),
+    },
+    Msg::ResendIn { seconds: 3600 },
+    Msg::CodeExpired,
+    Msg::TooManyAttempts { seconds: 3600 },
+    Msg::RelayUnreachable,
+];
 const OFFER_ERRORS: [Msg; 2] = [Msg::ResendIn { seconds: 3600 }, Msg::RelayUnreachable];
 const CHOOSER_ERRORS: [Msg; 2] = [Msg::ChooseTitle, Msg::RelayUnreachable];
 
@@ -369,13 +401,27 @@ impl WidgetHost {
 
     /// DNI/NIE + password, with a show-password toggle and a caps-lock hint.
     pub fn show_login(&self) {
+        self.show_login_offering(false);
+    }
+
+    /// The login widget; with `pin`, it also offers the PIN key (a service that asks for the
+    /// low level accepts either, R3).
+    pub fn show_login_offering(&self, pin: bool) {
         let t = |m| escape(&self.t(&m));
+        let pin_link = if pin {
+            format!(
+                r#"<button type="button" class="nf-link" id="nf-use-pin" data-action="pin">{}</button>"#,
+                t(Msg::UsePin)
+            )
+        } else {
+            String::new()
+        };
         self.render(&format!(
             r#"<form class="nf-card" novalidate lang="{lang}" aria-labelledby="nf-title">
   <h2 id="nf-title">{title}</h2>
   <div class="nf-field"><label for="nf-id">{id_label}</label><input id="nf-id" name="username" autocomplete="username" autocapitalize="characters" spellcheck="false" maxlength="16" aria-required="true" aria-describedby="nf-id-hint nf-error"><p id="nf-id-hint" class="nf-hint">{id_hint}</p></div>
   <div class="nf-field"><label for="nf-password">{pw_label}</label><div class="nf-password"><input id="nf-password" name="password" type="password" autocomplete="current-password" maxlength="128" aria-required="true" aria-describedby="nf-caps nf-error"><button type="button" id="nf-show-password" data-action="toggle-password" aria-pressed="false" aria-controls="nf-password">{show}</button></div><p id="nf-caps" class="nf-hint" aria-live="polite"></p></div>
-  <p class="nf-aside"><button type="button" class="nf-link" id="nf-forgot" data-action="forgot">{forgot}</button></p>
+  <p class="nf-aside"><button type="button" class="nf-link" id="nf-forgot" data-action="forgot">{forgot}</button>{pin_link}</p>
   <p id="nf-status" class="nf-status" role="status"></p>
   {error}
   <div class="nf-actions"><button type="button" data-action="cancel">{cancel}</button><button type="submit" id="nf-submit">{go}</button></div>
@@ -415,6 +461,89 @@ impl WidgetHost {
         )
     }
 
+    /// The DNI/NIE field with its hint, holding what she typed before.
+    fn id_field(&self, value: &str) -> String {
+        let t = |m| escape(&self.t(&m));
+        format!(
+            r#"<div class="nf-field"><label for="nf-id">{id_label}</label><input id="nf-id" name="username" autocomplete="username" autocapitalize="characters" spellcheck="false" maxlength="16" aria-required="true" aria-describedby="nf-id-hint nf-error" value="{id}"><p id="nf-id-hint" class="nf-hint">{id_hint}</p></div>"#,
+            id_label = t(Msg::IdLabel),
+            id = escape(value),
+            id_hint = t(Msg::IdHint),
+        )
+    }
+
+    /// The PIN key, step one (R4): her DNI/NIE and birth date; the relay sends a PIN by SMS.
+    pub fn show_pin_start(&self, id_number: &str) {
+        let t = |m| escape(&self.t(&m));
+        self.render(&format!(
+            r#"<form class="nf-card" novalidate lang="{lang}" aria-labelledby="nf-title" aria-describedby="nf-explain">
+  <h2 id="nf-title">{title}</h2>
+  <p id="nf-explain">{explain}</p>
+  {id_field}
+  <div class="nf-field"><label for="nf-birth">{birth_label}</label><input id="nf-birth" name="bday" type="date" autocomplete="bday" aria-required="true" aria-describedby="nf-error"></div>
+  <p class="nf-aside"><button type="button" class="nf-link" id="nf-use-password" data-action="password">{password}</button></p>
+  {error}
+  <div class="nf-actions"><button type="button" data-action="cancel">{cancel}</button><button type="submit" id="nf-submit">{go}</button></div>
+</form>"#,
+            lang = self.lang.tag(),
+            title = t(Msg::PinTitle),
+            explain = t(Msg::PinExplain),
+            id_field = self.id_field(id_number),
+            birth_label = t(Msg::BirthDateLabel),
+            password = t(Msg::UsePassword),
+            error = self.error_line(&PIN_START_ERRORS),
+            cancel = t(Msg::Cancel),
+            go = t(Msg::SendPin),
+        ));
+        self.focus("nf-id");
+    }
+
+    /// The PIN key, step two: the PIN from the SMS ("send another" goes back to step one).
+    pub fn show_pin_code(&self) {
+        let t = |m| escape(&self.t(&m));
+        self.render(&format!(
+            r#"<form class="nf-card" novalidate lang="{lang}" aria-labelledby="nf-title">
+  <h2 id="nf-title">{title}</h2>
+  <p id="nf-status" class="nf-status" role="status">{sent}</p>
+  <div class="nf-field"><label for="nf-pin">{pin_label}</label><input id="nf-pin" name="pin" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]*" maxlength="6" spellcheck="false" aria-required="true" aria-describedby="nf-error"></div>
+  {error}
+  <div class="nf-actions"><button type="button" data-action="cancel">{cancel}</button><button type="button" id="nf-resend" data-action="resend">{resend}</button><button type="submit" id="nf-submit">{go}</button></div>
+</form>"#,
+            lang = self.lang.tag(),
+            title = t(Msg::PinCodeTitle),
+            sent = t(Msg::PinSent),
+            pin_label = t(Msg::PinLabel),
+            error = self.error_line(&PIN_CODE_ERRORS),
+            cancel = t(Msg::Cancel),
+            resend = t(Msg::ResendCode),
+            go = t(Msg::Continue),
+        ));
+        self.focus("nf-pin");
+    }
+
+    /// The SMS code that raises a password login to the reinforced level (R1).
+    pub fn show_reinforce(&self) {
+        let t = |m| escape(&self.t(&m));
+        self.render(&format!(
+            r#"<form class="nf-card" novalidate lang="{lang}" aria-labelledby="nf-title" aria-describedby="nf-explain">
+  <h2 id="nf-title">{title}</h2>
+  <p id="nf-explain">{explain}</p>
+  <p id="nf-status" class="nf-status" role="status">{sent}</p>
+  {field}
+  {error}
+  {actions}
+</form>"#,
+            lang = self.lang.tag(),
+            title = t(Msg::ReinforceTitle),
+            explain = t(Msg::ReinforceExplain),
+            sent = t(Msg::CodeSent),
+            field = self.code_field("nf-otp"),
+            error = self.error_line(&REINFORCE_ERRORS),
+            actions = self.code_actions(Msg::Continue),
+        ));
+        self.focus("nf-otp");
+    }
+
     /// A forgotten password, step one: her DNI/NIE (kept from the login widget), and the
     /// relay sends one code by SMS and one by email.
     pub fn show_reset_start(&self, id_number: &str) {
@@ -423,16 +552,14 @@ impl WidgetHost {
             r#"<form class="nf-card" novalidate lang="{lang}" aria-labelledby="nf-title">
   <h2 id="nf-title">{title}</h2>
   <p id="nf-explain">{explain}</p>
-  <div class="nf-field"><label for="nf-id">{id_label}</label><input id="nf-id" name="username" autocomplete="username" autocapitalize="characters" spellcheck="false" maxlength="16" aria-required="true" aria-describedby="nf-id-hint nf-error" value="{id}"><p id="nf-id-hint" class="nf-hint">{id_hint}</p></div>
+  {id_field}
   {error}
   <div class="nf-actions"><button type="button" data-action="cancel">{cancel}</button><button type="submit" id="nf-submit">{go}</button></div>
 </form>"#,
             lang = self.lang.tag(),
             title = t(Msg::ResetTitle),
             explain = t(Msg::ResetExplain),
-            id_label = t(Msg::IdLabel),
-            id = escape(id_number),
-            id_hint = t(Msg::IdHint),
+            id_field = self.id_field(id_number),
             error = self.error_line(&RESET_START_ERRORS),
             cancel = t(Msg::Cancel),
             go = t(Msg::SendCodes),
@@ -863,6 +990,8 @@ impl WidgetHost {
                     Some("cancel") => fire(&resolver, "cancel"),
                     Some("resend") => fire(&resolver, "resend"),
                     Some("forgot") => fire(&resolver, "forgot"),
+                    Some("pin") => fire(&resolver, "pin"),
+                    Some("password") => fire(&resolver, "password"),
                     _ => {}
                 }
             })
@@ -885,6 +1014,8 @@ impl WidgetHost {
                 Some("cancel") => Action::Cancel,
                 Some("resend") => Action::Resend,
                 Some("forgot") => Action::Forgot,
+                Some("pin") => Action::UsePin,
+                Some("password") => Action::UsePassword,
                 _ => Action::Submit,
             })
         }
