@@ -690,3 +690,63 @@ async fn parallel_revocations_of_one_account_revoke_it_once() {
         .await;
     assert_eq!(after.status, StatusCode::UNAUTHORIZED, "her session ended");
 }
+
+/// The PIN key under a storm (R4): thirty parallel guesses at one PIN judge at most its three
+/// entries, and of five parallel logins with the right PIN exactly one opens a session.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn parallel_pin_guesses_judge_three_entries_and_one_login_wins() {
+    let _serial = SERIAL.lock().await;
+    let relay = RelayProcess::start(OPEN);
+    let ask = |citizen: &TestCitizen| {
+        relay.post(
+            "/api/v1/pin",
+            None,
+            json!({ "idNumber": citizen.id_number, "birthDate": "1988-11-30" }),
+        )
+    };
+    let ane = TestCitizen::new(40);
+    relay.activate(&ane).await;
+    let asked = ask(&ane).await;
+    assert_eq!(asked.status, StatusCode::ACCEPTED, "{:?}", asked.body);
+    let pin_id = asked.body["pinId"].as_str().expect("pinId").to_owned();
+    let pin = relay.last_code(&ane.phone).await;
+    let path = format!("/api/v1/pin/{pin_id}/login");
+    let answers = join_all(
+        (0..PARALLEL).map(|_| relay.post(&path, None, json!({ "pin": wrong_code(&pin) }))),
+    )
+    .await;
+    let judged = answers
+        .iter()
+        .filter(|a| {
+            a.body["error_description"]
+                .as_str()
+                .is_some_and(|d| d.starts_with("the PIN is wrong"))
+        })
+        .count();
+    assert!(judged <= 3, "{judged} judged: {answers:?}");
+    assert!(answers.iter().all(|a| a.status == StatusCode::BAD_REQUEST));
+    // Dead now: the right PIN opens nothing.
+    let late = relay.post(&path, None, json!({ "pin": pin })).await;
+    assert_eq!(late.status, StatusCode::BAD_REQUEST, "{:?}", late.body);
+
+    let bea = TestCitizen::new(41);
+    relay.activate(&bea).await;
+    let asked = ask(&bea).await;
+    let pin_id = asked.body["pinId"].as_str().expect("pinId").to_owned();
+    let pin = relay.last_code(&bea.phone).await;
+    let path = format!("/api/v1/pin/{pin_id}/login");
+    let answers = join_all((0..5).map(|_| relay.post(&path, None, json!({ "pin": pin })))).await;
+    let opened = answers
+        .iter()
+        .filter(|a| a.status == StatusCode::OK)
+        .count();
+    assert_eq!(opened, 1, "{answers:?}");
+    let db = relay.db().await;
+    let sessions: i64 = sqlx::query("SELECT COUNT(*) AS n FROM sessions WHERE auth_key = 'pin'")
+        .fetch_one(&db)
+        .await
+        .expect("count")
+        .try_get("n")
+        .expect("n");
+    assert_eq!(sessions, 1);
+}
