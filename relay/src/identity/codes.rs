@@ -22,6 +22,10 @@ pub enum Purpose {
     Signing,
     /// A forgotten password's reset (its SMS half; the email half has its own context).
     Reset,
+    /// A change of her phone or email (R26): the code sent to the new address.
+    Contact,
+    /// A change of her phone: the code sent to her current phone, the second factor (R19).
+    ReplacePhone,
 }
 
 impl Purpose {
@@ -31,6 +35,8 @@ impl Purpose {
             Self::Certificate => "certificate",
             Self::Signing => "signing",
             Self::Reset => "reset",
+            Self::Contact => "contact",
+            Self::ReplacePhone => "replace-phone",
         }
     }
 }

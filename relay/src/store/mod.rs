@@ -18,6 +18,7 @@ mod credentials;
 mod life_cycle;
 mod operators;
 mod outbox;
+mod panel;
 mod rate_limits;
 mod sads;
 mod sessions;
@@ -29,6 +30,7 @@ pub use credentials::Credential;
 pub use life_cycle::Reset;
 pub use operators::{Operator, OperatorLogin};
 pub use outbox::OutboxRow;
+pub use panel::{ContactChange, ContactChanged, PasswordChanged, Rewrapped};
 pub use sads::Sad;
 pub use sessions::Session;
 
@@ -80,6 +82,8 @@ pub enum SecretRow<'a> {
     Reset { id: &'a str },
     /// An operator's login SMS code.
     OperatorLogin { id: &'a str },
+    /// A change of her phone or email (R26): its codes, judged together.
+    ContactChange { id: &'a str },
 }
 
 impl SecretRow<'_> {
@@ -94,6 +98,7 @@ impl SecretRow<'_> {
             Self::Sad { .. } => "SELECT 0 AS attempts, used FROM sads WHERE sad_hash = ?",
             Self::Reset { .. } => "SELECT attempts, used FROM resets WHERE id = ?",
             Self::OperatorLogin { .. } => "SELECT attempts, used FROM operator_logins WHERE id = ?",
+            Self::ContactChange { .. } => "SELECT attempts, used FROM contact_changes WHERE id = ?",
         }
     }
 
@@ -121,6 +126,9 @@ impl SecretRow<'_> {
             Self::OperatorLogin { .. } => {
                 "UPDATE operator_logins SET attempts = ?1, used = ?2 WHERE id = ?3 AND attempts = ?4 AND used = ?5"
             }
+            Self::ContactChange { .. } => {
+                "UPDATE contact_changes SET attempts = ?1, used = ?2 WHERE id = ?3 AND attempts = ?4 AND used = ?5"
+            }
         }
     }
 
@@ -137,7 +145,8 @@ impl SecretRow<'_> {
             | Self::ActivationSms { id }
             | Self::Code { id }
             | Self::Reset { id }
-            | Self::OperatorLogin { id } => query.bind(id),
+            | Self::OperatorLogin { id }
+            | Self::ContactChange { id } => query.bind(id),
             Self::Sad { hash } => query.bind(hash),
         }
     }
@@ -223,7 +232,7 @@ impl Store {
     /// closed rate windows, and week-old dev outbox rows. Returns the number of rows deleted.
     pub async fn prune(&self, now: i64, session_idle: i64) -> Result<u64, Error> {
         let day = 24 * 3600;
-        let statements: [(&str, i64); 8] = [
+        let statements: [(&str, i64); 9] = [
             (
                 "DELETE FROM sessions WHERE last_used_at < ?",
                 now - session_idle,
@@ -232,6 +241,10 @@ impl Store {
             ("DELETE FROM sads WHERE expires_at < ?", now - day),
             ("DELETE FROM activations WHERE expires_at < ?", now - day),
             ("DELETE FROM resets WHERE expires_at < ?", now - day),
+            (
+                "DELETE FROM contact_changes WHERE expires_at < ?",
+                now - day,
+            ),
             (
                 "DELETE FROM operator_logins WHERE expires_at < ?",
                 now - day,
