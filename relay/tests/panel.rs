@@ -870,3 +870,104 @@ async fn r8_five_accounts_racing_for_one_new_phone_exactly_one_wins() {
             .get("n");
     assert_eq!(events, 1);
 }
+
+fn open_relay() -> process::RelayProcess {
+    process::RelayProcess::start(&[
+        "--logins-per-minute",
+        "100000",
+        "--activations-per-minute",
+        "100000",
+        "--office-calls-per-minute",
+        "100000",
+    ])
+}
+
+/// R20 under a real race: ten wrong current passwords at once in a password change judge
+/// exactly the five entries of the budget, and the account is blocked.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn r20_ten_parallel_wrong_current_passwords_judge_five_and_block() {
+    use process::TestCitizen;
+    use reqwest::StatusCode as S;
+
+    let relay = open_relay();
+    let ane = TestCitizen::new(90);
+    relay.activate(&ane).await;
+    let auth = relay.login(&ane).await;
+    let answers = join_all((0..10).map(|i| {
+        relay.post(
+            "/api/v1/account/password",
+            Some(&auth),
+            json!({ "currentPassword": format!("Not-her-password-{i}"), "newPassword": NEW_PASSWORD }),
+        )
+    }))
+    .await;
+    let judged = answers
+        .iter()
+        .filter(|a| a.status == S::FORBIDDEN && a.error() == Some("access_denied"))
+        .count();
+    let blocked = answers
+        .iter()
+        .filter(|a| a.status == S::FORBIDDEN && a.error() == Some("account_blocked"))
+        .count();
+    assert_eq!((judged, blocked), (5, 5), "{answers:?}");
+    let login = relay.try_login(&ane.id_number, &ane.password).await;
+    assert_eq!(login.status, S::UNAUTHORIZED, "blocked: {:?}", login.body);
+}
+
+/// A parallel change loses cleanly: three of her sessions change the password at once, one
+/// wins, and her certificate signs after logging in with the winner's password.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn r26_three_parallel_password_changes_one_wins_and_her_certificate_still_signs() {
+    use process::TestCitizen;
+    use reqwest::StatusCode as S;
+
+    let relay = open_relay();
+    let ane = TestCitizen::new(91);
+    relay.activate(&ane).await;
+    let first = relay.login(&ane).await;
+    let credential = relay.create_credential(&ane, &first).await;
+    let sessions = [first, relay.login(&ane).await, relay.login(&ane).await];
+    let passwords: Vec<String> = (0..3).map(|i| format!("Nueva-clave-{i}-larga")).collect();
+    let answers = join_all(sessions.iter().zip(&passwords).map(|(auth, new)| {
+        relay.post(
+            "/api/v1/account/password",
+            Some(auth),
+            json!({ "currentPassword": ane.password, "newPassword": new }),
+        )
+    }))
+    .await;
+    let winners: Vec<usize> = (0..3).filter(|&i| answers[i].status == S::OK).collect();
+    assert_eq!(winners.len(), 1, "{answers:?}");
+    let winner = winners[0];
+    for (i, answer) in answers.iter().enumerate() {
+        // A loser finds the password changed (409), its session ended (401), or its current
+        // password no longer right (403): never a half-done change.
+        if i != winner {
+            assert!(
+                [S::CONFLICT, S::UNAUTHORIZED, S::FORBIDDEN].contains(&answer.status),
+                "{answer:?}"
+            );
+        }
+    }
+    for (i, password) in passwords.iter().enumerate() {
+        let login = relay.try_login(&ane.id_number, password).await;
+        let expected = if i == winner { S::OK } else { S::UNAUTHORIZED };
+        assert_eq!(login.status, expected, "{i}: {:?}", login.body);
+    }
+    let new_ane = TestCitizen {
+        password: passwords[winner].clone(),
+        ..ane.clone()
+    };
+    let auth = relay.login(&new_ane).await;
+    let hashes = vec![STANDARD.encode([7u8; 32])];
+    let sad = relay.sad_for(&new_ane, &auth, &credential, &hashes).await;
+    let signed = relay
+        .post(
+            "/csc/v2/signatures/signHash",
+            Some(&auth),
+            json!({ "credentialID": credential, "SAD": sad, "hashes": hashes,
+                    "hashAlgorithmOID": "2.16.840.1.101.3.4.2.1", "signAlgo": "1.2.840.10045.4.3.2" }),
+        )
+        .await;
+    assert_eq!(signed.status, S::OK, "{:?}", signed.body);
+}

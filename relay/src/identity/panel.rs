@@ -193,6 +193,11 @@ impl Relay {
         let new_kek = PasswordKek(new_kek);
         let (token_hash, sealed_kek) = session.resealed(&new_kek)?;
         let now = self.now();
+        let moved = || {
+            Error::Conflict(
+                "the password or the account changed meanwhile (another change, a reset or a revocation); nothing was changed",
+            )
+        };
         for _ in 0..RETRIES {
             let rewrapped = self
                 .store
@@ -214,7 +219,20 @@ impl Relay {
                         new_key: key.0,
                     })
                 })
-                .collect::<Result<Vec<_>, Error>>()?;
+                .collect::<Result<Vec<_>, Error>>();
+            let rewrapped = match rewrapped {
+                Ok(rewrapped) => rewrapped,
+                // A parallel change that won re-wrapped the keys under its own KEK: this one
+                // lost, as its compare-and-set would have.
+                Err(err) => {
+                    let now_hash = self.citizen_of(session).await?.password_hash;
+                    return Err(if now_hash.as_deref() == Some(old_hash.as_str()) {
+                        err
+                    } else {
+                        moved()
+                    });
+                }
+            };
             match self
                 .store
                 .change_password(
@@ -249,11 +267,7 @@ impl Relay {
                         )
                         .await;
                 }
-                PasswordChanged::AccountMoved => {
-                    return Err(Error::Conflict(
-                        "the password or the account changed meanwhile (another change, a reset or a revocation); nothing was changed",
-                    ));
-                }
+                PasswordChanged::AccountMoved => return Err(moved()),
                 // A certificate was made or revoked meanwhile: re-wrap what is there now.
                 PasswordChanged::CredentialsMoved => {}
             }
