@@ -302,3 +302,100 @@ pub struct AssertionResponse {
     pub assertion: String,
     pub expires_in: i64,
 }
+/// `GET /api/v1/account`: what her self-service panel shows (R26). Her phone and email are
+/// masked (`6•••••233`, `m•••@example.org`): a stolen session must not read them in full.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct AccountOverview {
+    pub given_name: String,
+    pub surname: String,
+    pub id_number: String,
+    /// Masked.
+    pub phone: String,
+    /// Masked.
+    pub email: String,
+    /// "active" (a blocked, revoked or expired account has no session to ask with).
+    pub status: String,
+    /// When the account expires (Unix seconds, R25).
+    pub expires_at: Option<i64>,
+    /// From when `POST /api/v1/account/renew` renews it (Unix seconds).
+    pub renewable_from: Option<i64>,
+    /// "sms": the only second factor (R21).
+    pub second_factor: String,
+    /// Her certificates, oldest first, revoked and expired ones included.
+    pub certificates: Vec<AccountCertificate>,
+}
+
+/// One of her certificates as the panel lists it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct AccountCertificate {
+    /// The credential id (as in `credentials/list`).
+    pub id: String,
+    /// "valid", "suspended", "revoked" or "expired" (as in `credentials/info`).
+    pub status: String,
+    /// The certificate's end (Unix seconds).
+    pub not_after: i64,
+    /// The certificate's serial number, upper-case hex.
+    pub serial: String,
+    /// The subject's common name.
+    pub subject_cn: String,
+}
+
+/// `POST /api/v1/account/password`: her current password (counted toward R20) and the new one.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct ChangePasswordRequest {
+    pub current_password: String,
+    pub new_password: String,
+}
+
+/// Which of her contact addresses a change is for.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum ContactKind {
+    Phone,
+    Email,
+}
+
+/// `POST /api/v1/account/contact`: her new phone or email (R26).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ContactChangeRequest {
+    pub kind: ContactKind,
+    pub value: String,
+}
+
+/// A contact change waiting for its codes: one went to the new address, and for a phone one
+/// more to her current phone.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct ContactChangeStarted {
+    pub change_id: String,
+    /// Seconds the codes stay valid.
+    pub expires_in: i64,
+}
+
+/// `POST /api/v1/account/contact/{changeId}/confirm`: the code sent to the new address and,
+/// for a phone, the code sent to her current phone.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct ContactChangeConfirm {
+    pub code: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub current_phone_code: Option<String>,
+}
+
+/// The change took effect: the new address, masked.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ContactChangeDone {
+    pub kind: ContactKind,
+    pub value: String,
+}

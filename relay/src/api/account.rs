@@ -1,5 +1,6 @@
-//! The account after activation (`/api/v1/account/*`, `/api/v1/password-reset*`): revoking it
-//! (R24) and a forgotten password's reset by SMS and email codes (R20). The reset endpoints
+//! The account after activation (`/api/v1/account/*`, `/api/v1/password-reset*`): her
+//! self-service panel (R26: what it shows, a password change, a new phone or email), revoking
+//! it (R24) and a forgotten password's reset by SMS and email codes (R20). The reset endpoints
 //! need no session and count against the per-address activation limit.
 
 use std::sync::Arc;
@@ -23,6 +24,72 @@ pub fn routes() -> OpenApiRouter<Arc<Relay>> {
         .routes(routes!(renew))
         .routes(routes!(reset_start))
         .routes(routes!(reset_complete))
+        .routes(routes!(overview))
+        .routes(routes!(change_password))
+        .routes(routes!(contact_start))
+        .routes(routes!(contact_confirm))
+}
+
+#[utoipa::path(get, path = "/api/v1/account", operation_id = "account_overview", tag = "account", responses((status = 200, description = "Her account as the panel shows it; phone and email masked", body = AccountOverview), (status = 401, description = "Missing, unknown or expired token", body = ErrorBody), (status = 403, description = "Account blocked or expired", body = ErrorBody)), security(("bearer" = [])))]
+async fn overview(
+    State(relay): Shared,
+    CitizenSession(session): CitizenSession,
+) -> Result<Json<AccountOverview>, ApiError> {
+    Ok(Json(relay.account_overview(&session).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/account/password", operation_id = "account_password", tag = "account", request_body = ChangePasswordRequest, responses((status = 200, description = "Changed; her certificates keep working; every other session ended", body = AccountStatusResponse), (status = 400, description = "Invalid request or unacceptable new password (CSC error body)", body = ErrorBody), (status = 401, description = "Missing, unknown or expired token", body = ErrorBody), (status = 403, description = "Wrong current password, or account blocked", body = ErrorBody), (status = 409, description = "The password or the account changed meanwhile", body = ErrorBody), (status = 429, description = "Too many requests; see Retry-After", body = ErrorBody)), security(("bearer" = [])))]
+async fn change_password(
+    State(relay): Shared,
+    CitizenSession(session): CitizenSession,
+    PreferredLang(lang): PreferredLang,
+    Json(req): Json<ChangePasswordRequest>,
+) -> Result<Json<AccountStatusResponse>, ApiError> {
+    relay
+        .change_password(&session, &req.current_password, &req.new_password, lang)
+        .await?;
+    Ok(Json(AccountStatusResponse {
+        status: "active".into(),
+    }))
+}
+
+#[utoipa::path(post, path = "/api/v1/account/contact", operation_id = "account_contact_start", tag = "account", request_body = ContactChangeRequest, responses((status = 202, description = "A code went to the new address (and, for a phone, one to her current phone)", body = ContactChangeStarted), (status = 400, description = "Invalid request: not a mobile number or email address, or already hers (CSC error body)", body = ErrorBody), (status = 401, description = "Missing, unknown or expired token", body = ErrorBody), (status = 403, description = "Account blocked", body = ErrorBody), (status = 409, description = "The phone (R8) or email (R23) is on another account", body = ErrorBody), (status = 429, description = "Too many requests; see Retry-After", body = ErrorBody)), security(("bearer" = [])))]
+async fn contact_start(
+    State(relay): Shared,
+    CitizenSession(session): CitizenSession,
+    PreferredLang(lang): PreferredLang,
+    Json(req): Json<ContactChangeRequest>,
+) -> Result<(StatusCode, Json<ContactChangeStarted>), ApiError> {
+    let (change_id, expires_in) = relay
+        .start_contact_change(&session, req.kind, &req.value, lang)
+        .await?;
+    Ok((
+        StatusCode::ACCEPTED,
+        Json(ContactChangeStarted {
+            change_id,
+            expires_in,
+        }),
+    ))
+}
+
+#[utoipa::path(post, path = "/api/v1/account/contact/{id}/confirm", params(("id" = String, Path, description = "The change id from POST /api/v1/account/contact")), operation_id = "account_contact_confirm", tag = "account", request_body = ContactChangeConfirm, responses((status = 200, description = "The change took effect; the old address was told", body = ContactChangeDone), (status = 400, description = "Invalid request, or wrong or dead codes (CSC error body)", body = ErrorBody), (status = 401, description = "Missing, unknown or expired token", body = ErrorBody), (status = 403, description = "Account blocked", body = ErrorBody), (status = 409, description = "The phone (R8) or email (R23) is on another account now, or the change no longer applies", body = ErrorBody), (status = 429, description = "Too many requests; see Retry-After", body = ErrorBody)), security(("bearer" = [])))]
+async fn contact_confirm(
+    State(relay): Shared,
+    CitizenSession(session): CitizenSession,
+    PreferredLang(lang): PreferredLang,
+    Path(change_id): Path<String>,
+    Json(req): Json<ContactChangeConfirm>,
+) -> Result<Json<ContactChangeDone>, ApiError> {
+    let (kind, value) = relay
+        .confirm_contact_change(
+            &session,
+            &change_id,
+            &req.code,
+            req.current_phone_code.as_deref(),
+            lang,
+        )
+        .await?;
+    Ok(Json(ContactChangeDone { kind, value }))
 }
 
 #[utoipa::path(post, path = "/api/v1/account/revoke", operation_id = "account_revoke", tag = "account", request_body = RevokeAccountRequest, responses((status = 200, description = "Revoked, with every certificate; every session ended", body = AccountStatusResponse), (status = 400, description = "Invalid request (CSC error body)", body = ErrorBody), (status = 401, description = "Missing, unknown or expired token, or wrong password", body = ErrorBody), (status = 403, description = "Access denied or account blocked", body = ErrorBody), (status = 429, description = "Too many requests; see Retry-After", body = ErrorBody)), security(("bearer" = [])))]

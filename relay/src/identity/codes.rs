@@ -24,6 +24,10 @@ pub enum Purpose {
     Reset,
     /// Raising a password session to the reinforced level (R1).
     Login,
+    /// A change of her phone or email (R26): the code sent to the new address.
+    Contact,
+    /// A change of her phone: the code sent to her current phone, the second factor (R19).
+    ReplacePhone,
 }
 
 impl Purpose {
@@ -34,6 +38,8 @@ impl Purpose {
             Self::Signing => "signing",
             Self::Reset => "reset",
             Self::Login => "login",
+            Self::Contact => "contact",
+            Self::ReplacePhone => "replace-phone",
         }
     }
 }

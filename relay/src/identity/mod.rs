@@ -12,6 +12,7 @@ pub mod levels;
 pub mod life_cycle;
 pub mod one_time;
 pub mod operators;
+pub mod panel;
 pub mod password;
 pub mod rate;
 pub mod registration;

@@ -163,6 +163,26 @@ impl Hasher {
 
     /// A PHC verifier (`$nubefirma-argon2id-hkdf$v=19$m=19456,t=2,p=1$…`) for a new password.
     pub fn hash_password(&mut self, password: &str) -> Result<String, Error> {
+        self.new_verifier(password).map(|(phc, _)| phc)
+    }
+
+    /// A PHC verifier for a new password and, from the same argon2id run, the KEK it gives
+    /// with `kek_salt`: a password change re-wraps her keys under it at once, for the price of
+    /// one run.
+    pub fn hash_password_and_kek(
+        &mut self,
+        password: &str,
+        kek_salt: &[u8],
+    ) -> Result<(String, [u8; 32]), Error> {
+        let (phc, out) = self.new_verifier(password)?;
+        Ok((phc, *expand(&out, Some(kek_salt), KEK_INFO)))
+    }
+
+    /// A new one-run verifier and the argon2id output it came from.
+    fn new_verifier(
+        &mut self,
+        password: &str,
+    ) -> Result<(String, Zeroizing<[u8; KEY_LEN]>), Error> {
         let salt = SaltString::generate(&mut OsRng);
         let mut salt_bytes = [0u8; 64];
         let raw_salt = salt
@@ -185,7 +205,7 @@ impl Hasher {
                     .map_err(|e| Error::internal("argon2 output", e))?,
             ),
         };
-        Ok(hash.to_string())
+        Ok((hash.to_string(), out))
     }
 
     /// Checks `password` against its PHC verifier, in constant time, and when it is right
@@ -432,6 +452,23 @@ mod tests {
                 .verify_and_derive_kek("correct horse batterY", &phc, kek_salt)
                 .expect("argon2"),
             None
+        );
+    }
+
+    #[test]
+    fn a_new_verifier_and_its_kek_come_from_one_run_and_match_a_later_login() {
+        let mut hasher = Hasher::new();
+        let kek_salt = b"kek-salt-16bytes";
+        let (phc, kek) = hasher
+            .hash_password_and_kek("correct horse battery", kek_salt)
+            .expect("hash");
+        assert!(hasher.verify_password("correct horse battery", &phc));
+        assert_eq!(
+            hasher
+                .verify_and_derive_kek("correct horse battery", &phc, kek_salt)
+                .expect("argon2"),
+            Some(kek),
+            "the KEK the next login derives"
         );
     }
 

@@ -72,7 +72,7 @@ pub fn normalize_phone(phone: &str) -> Result<String, Error> {
     Ok(international)
 }
 
-fn check_email(email: &str) -> Result<String, Error> {
+pub(crate) fn check_email(email: &str) -> Result<String, Error> {
     let email = email.trim();
     let valid = email.len() <= 254
         && email.split_once('@').is_some_and(|(local, domain)| {

@@ -46,6 +46,14 @@ impl Session {
             .map(PasswordKek)
             .map_err(|_| Error::Internal("sealed kek has the wrong length".into()))
     }
+
+    /// This session's token hash and `kek` sealed under its token, as `login` seals it: a
+    /// password change stores them so the session that made the change keeps signing with the
+    /// re-wrapped keys.
+    pub(crate) fn resealed(&self, kek: &PasswordKek) -> Result<(Vec<u8>, Vec<u8>), Error> {
+        let sealed = seal(&session_key(&self.token), &self.token_hash, &kek.0)?;
+        Ok((self.token_hash.clone(), sealed))
+    }
 }
 
 impl Relay {

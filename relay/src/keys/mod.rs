@@ -56,6 +56,16 @@ pub trait Custody: Send + Sync {
         kek: &PasswordKek,
     ) -> Result<Vec<Vec<u8>>, Error>;
 
+    /// The key of `credential`, usable with `old_kek`, sealed again for `new_kek` (her password
+    /// changed and she gave the old one): the same key, so her certificate keeps signing.
+    fn rewrap_citizen_key(
+        &self,
+        credential: &CredentialId,
+        key: &StoredKey,
+        old_kek: &PasswordKek,
+        new_kek: &PasswordKek,
+    ) -> Result<StoredKey, Error>;
+
     /// A new CA key called `name` (e.g. "issuing").
     fn generate_ca_key(&self, name: &str) -> Result<(VerifyingKey, StoredKey), Error>;
 

@@ -116,6 +116,21 @@ impl Custody for Pkcs11Custody {
         sealed::sign(&self.citizen_wrapping_key(kek)?, sad, key)
     }
 
+    fn rewrap_citizen_key(
+        &self,
+        credential: &CredentialId,
+        key: &StoredKey,
+        old_kek: &PasswordKek,
+        new_kek: &PasswordKek,
+    ) -> Result<StoredKey, Error> {
+        sealed::rewrap(
+            &self.citizen_wrapping_key(old_kek)?,
+            &self.citizen_wrapping_key(new_kek)?,
+            credential,
+            key,
+        )
+    }
+
     fn generate_ca_key(&self, name: &str) -> Result<(VerifyingKey, StoredKey), Error> {
         let label = format!("{name}-{}", hex::encode(random_bytes::<8>()));
         let id = label.as_bytes().to_vec();
@@ -712,6 +727,55 @@ mod tests {
         drop(custody);
         let reopened = Pkcs11Custody::open(&config(TOKEN)).expect("reopen");
         assert!(reopened.sign_citizen(sad(), &sealed, &kek).is_ok());
+    }
+
+    #[test]
+    fn a_rewrapped_citizen_key_signs_as_before_with_the_new_kek_only() {
+        in_softhsm("rewrap_body");
+    }
+
+    #[test]
+    #[ignore = "runs in a child process, see in_softhsm"]
+    fn rewrap_body() {
+        if !in_child() {
+            return;
+        }
+        let custody = Pkcs11Custody::open(&config(TOKEN)).expect("open");
+        let (old_kek, new_kek) = (PasswordKek([2u8; 32]), PasswordKek([3u8; 32]));
+        let credential = CredentialId::new_random();
+        let (public, sealed) = custody
+            .generate_citizen_key(&credential, &old_kek)
+            .expect("generate");
+        let rewrapped = custody
+            .rewrap_citizen_key(&credential, &sealed, &old_kek, &new_kek)
+            .expect("rewrap");
+        let digests = [[9u8; 32]];
+        let sad = || VerifiedSad::for_tests(&credential, &digests);
+        let sigs = custody
+            .sign_citizen(sad(), &rewrapped, &new_kek)
+            .expect("sign with the new KEK");
+        let sig = Signature::from_der(&sigs[0]).expect("der");
+        assert!(
+            public.verify_prehash(&digests[0], &sig).is_ok(),
+            "the same key"
+        );
+        assert!(
+            custody.sign_citizen(sad(), &rewrapped, &old_kek).is_err(),
+            "the old KEK no longer opens it"
+        );
+        assert!(
+            custody
+                .rewrap_citizen_key(&credential, &sealed, &PasswordKek([4u8; 32]), &new_kek)
+                .is_err(),
+            "a wrong old KEK rewraps nothing"
+        );
+        let other_hsm = Pkcs11Custody::open(&config(OTHER_TOKEN)).expect("open other");
+        assert!(
+            other_hsm
+                .rewrap_citizen_key(&credential, &sealed, &old_kek, &new_kek)
+                .is_err(),
+            "another token's master key rewraps nothing"
+        );
     }
 
     #[test]

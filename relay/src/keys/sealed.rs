@@ -34,6 +34,22 @@ pub(crate) fn generate(
     Ok((*key.verifying_key(), StoredKey(sealed)))
 }
 
+/// The key of `credential` sealed under `old_wrapping`, opened and sealed again under
+/// `new_wrapping` (a password change: she gave the old password, so nothing is lost). The
+/// scalar is checked to be a P-256 key before it is sealed again, so a damaged blob fails here
+/// rather than at her next signature.
+pub(crate) fn rewrap(
+    old_wrapping: &[u8; 32],
+    new_wrapping: &[u8; 32],
+    credential: &CredentialId,
+    key: &StoredKey,
+) -> Result<StoredKey, Error> {
+    let aad = credential.as_str().as_bytes();
+    let secret = Zeroizing::new(open(old_wrapping, aad, &key.0)?);
+    signing_key(&secret)?;
+    Ok(StoredKey(seal(new_wrapping, aad, &secret)?))
+}
+
 /// RFC 5915 `ECPrivateKey` around a P-256 scalar, without the optional public key (AWS-LC
 /// computes it): SEQUENCE { INTEGER 1, OCTET STRING (32), [0] OID prime256v1 }.
 const EC_PRIVATE_KEY_HEAD: [u8; 7] = [0x30, 0x31, 0x02, 0x01, 0x01, 0x04, 0x20];
@@ -112,6 +128,29 @@ mod tests {
         )
         .expect("sign");
         assert_ne!(sigs[0], again[0]);
+    }
+
+    #[test]
+    fn a_rewrapped_key_is_the_same_key_and_opens_only_under_the_new_wrapping() {
+        let (old, new) = ([3u8; 32], [4u8; 32]);
+        let credential = CredentialId::new_random();
+        let (public, stored) = generate(&old, &credential).expect("generate");
+        let rewrapped = rewrap(&old, &new, &credential, &stored).expect("rewrap");
+        assert_ne!(rewrapped, stored);
+        let digest = [5u8; 32];
+        let sad = || VerifiedSad::for_tests(&credential, &[digest]);
+        let sig = sign(&new, sad(), &rewrapped).expect("sign with the new wrapping");
+        let sig = Signature::from_der(&sig[0]).expect("DER");
+        assert!(public.verify_prehash(&digest, &sig).is_ok(), "the same key");
+        assert!(sign(&old, sad(), &rewrapped).is_err(), "the old wrapping");
+        assert!(
+            rewrap(&new, &old, &CredentialId::new_random(), &rewrapped).is_err(),
+            "bound to its credential"
+        );
+        assert!(
+            rewrap(&[9u8; 32], &new, &credential, &stored).is_err(),
+            "a wrong old wrapping opens nothing"
+        );
     }
 
     #[test]

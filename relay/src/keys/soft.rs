@@ -70,6 +70,21 @@ impl Custody for SoftCustody {
         sealed::sign(&self.citizen_wrapping_key(kek), sad, key)
     }
 
+    fn rewrap_citizen_key(
+        &self,
+        credential: &CredentialId,
+        key: &StoredKey,
+        old_kek: &PasswordKek,
+        new_kek: &PasswordKek,
+    ) -> Result<StoredKey, Error> {
+        sealed::rewrap(
+            &self.citizen_wrapping_key(old_kek),
+            &self.citizen_wrapping_key(new_kek),
+            credential,
+            key,
+        )
+    }
+
     fn generate_ca_key(&self, name: &str) -> Result<(VerifyingKey, StoredKey), Error> {
         let key = SigningKey::random(&mut OsRng);
         let sealed = seal(&self.ca_wrapping_key(), name.as_bytes(), &key.to_bytes())?;
@@ -140,6 +155,48 @@ mod tests {
                 .sign_citizen(VerifiedSad::for_tests(&other, &[digest]), &sealed, &kek)
                 .is_err(),
             "blob moved to another credential"
+        );
+    }
+
+    #[test]
+    fn a_rewrapped_citizen_key_signs_as_before_with_the_new_kek_only() {
+        let custody = SoftCustody::new([1u8; 32]);
+        let (old_kek, new_kek) = (PasswordKek([2u8; 32]), PasswordKek([3u8; 32]));
+        let credential = CredentialId::new_random();
+        let (public, sealed) = custody
+            .generate_citizen_key(&credential, &old_kek)
+            .expect("generate");
+        let rewrapped = custody
+            .rewrap_citizen_key(&credential, &sealed, &old_kek, &new_kek)
+            .expect("rewrap");
+        let digest = [9u8; 32];
+        let sad = || VerifiedSad::for_tests(&credential, &[digest]);
+        let sigs = custody
+            .sign_citizen(sad(), &rewrapped, &new_kek)
+            .expect("sign with the new KEK");
+        let sig = p256::ecdsa::Signature::from_der(&sigs[0]).expect("der");
+        assert!(public.verify_prehash(&digest, &sig).is_ok(), "the same key");
+        assert!(
+            custody.sign_citizen(sad(), &rewrapped, &old_kek).is_err(),
+            "the old KEK no longer opens it"
+        );
+        assert!(
+            custody
+                .rewrap_citizen_key(&credential, &sealed, &PasswordKek([4u8; 32]), &new_kek)
+                .is_err(),
+            "a wrong old KEK rewraps nothing"
+        );
+        assert!(
+            SoftCustody::new([5u8; 32])
+                .rewrap_citizen_key(&credential, &sealed, &old_kek, &new_kek)
+                .is_err(),
+            "another master key rewraps nothing"
+        );
+        assert!(
+            custody
+                .rewrap_citizen_key(&CredentialId::new_random(), &sealed, &old_kek, &new_kek)
+                .is_err(),
+            "bound to its credential"
         );
     }
 

@@ -260,6 +260,136 @@ pub fn account_revoked(lang: Lang) -> &'static str {
     }
 }
 
+/// A password she changed in her panel (R26): unlike a reset, her certificates keep working.
+pub fn password_changed_by_her(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Es => {
+            "nubefirma: tu contraseña ha cambiado. Tus certificados siguen valiendo y las demás sesiones se han cerrado. Si no has sido tú, restablece tu contraseña o acude a una oficina de registro."
+        }
+        Lang::Ca => {
+            "nubefirma: la teva contrasenya ha canviat. Els teus certificats continuen vàlids i les altres sessions s'han tancat. Si no has estat tu, restableix la contrasenya o ves a una oficina de registre."
+        }
+        Lang::Eu => {
+            "nubefirma: zure pasahitza aldatu da. Zure ziurtagiriek balio dute oraindik, eta beste saioak itxi dira. Zu izan ez bazara, berrezarri pasahitza edo joan erregistro-bulego batera."
+        }
+        Lang::Gl => {
+            "nubefirma: o teu contrasinal cambiou. Os teus certificados seguen valendo e as demais sesións pecháronse. Se non fuches ti, restablece o contrasinal ou acude a unha oficina de rexistro."
+        }
+        Lang::En => {
+            "nubefirma: your password has changed. Your certificates still work and your other sessions were ended. If this was not you, reset your password or go to a registry office."
+        }
+    }
+}
+
+/// The code sent to the mobile phone she wants to use instead of hers (R26, R8).
+pub fn new_phone_code(lang: Lang, code: &str, valid_seconds: i64) -> String {
+    let valid = duration(lang, valid_seconds);
+    match lang {
+        Lang::Es => format!(
+            "nubefirma: {code} es tu código para usar este móvil en tu cuenta. Caduca en {valid}. No lo compartas nunca."
+        ),
+        Lang::Ca => format!(
+            "nubefirma: {code} és el teu codi per fer servir aquest mòbil al teu compte. Caduca d'aquí a {valid}. No el comparteixis mai."
+        ),
+        Lang::Eu => format!(
+            "nubefirma: {code} da mugikor hau zure kontuan erabiltzeko kodea. {valid} barru iraungiko da. Ez partekatu inoiz."
+        ),
+        Lang::Gl => format!(
+            "nubefirma: {code} é o teu código para usar este móbil na túa conta. Caduca en {valid}. Non o compartas nunca."
+        ),
+        Lang::En => format!(
+            "nubefirma: {code} is your code to use this mobile phone for your account. It expires in {valid}. Never share it."
+        ),
+    }
+}
+
+/// The code sent to her current phone when she asks to replace it: whoever has it would get
+/// her signing codes, so it says so.
+pub fn replace_phone_code(lang: Lang, code: &str, valid_seconds: i64) -> String {
+    let valid = duration(lang, valid_seconds);
+    match lang {
+        Lang::Es => format!(
+            "nubefirma: {code} es tu código para cambiar el móvil de tu cuenta por otro. Quien lo tenga podrá recibir tus códigos de firma: si no lo has pedido tú, no lo des a nadie. Caduca en {valid}."
+        ),
+        Lang::Ca => format!(
+            "nubefirma: {code} és el teu codi per canviar el mòbil del teu compte per un altre. Qui el tingui podrà rebre els teus codis de signatura: si no l'has demanat tu, no el donis a ningú. Caduca d'aquí a {valid}."
+        ),
+        Lang::Eu => format!(
+            "nubefirma: {code} da zure kontuko mugikorra beste batengatik aldatzeko kodea. Kode hau duenak zure sinadura-kodeak jaso ahal izango ditu: zuk eskatu ez baduzu, ez eman inori. {valid} barru iraungiko da."
+        ),
+        Lang::Gl => format!(
+            "nubefirma: {code} é o teu código para cambiar o móbil da túa conta por outro. Quen o teña poderá recibir os teus códigos de sinatura: se non o pediches ti, non llo deas a ninguén. Caduca en {valid}."
+        ),
+        Lang::En => format!(
+            "nubefirma: {code} is your code to replace the mobile phone of your account. Whoever has it can receive your signing codes: if you did not ask for it, give it to nobody. It expires in {valid}."
+        ),
+    }
+}
+
+/// The code sent to the email address she wants to use instead of hers (R26, R23).
+pub fn new_email_code(lang: Lang, code: &str, valid_seconds: i64) -> String {
+    let valid = duration(lang, valid_seconds);
+    match lang {
+        Lang::Es => format!(
+            "nubefirma: {code} es tu código para usar esta dirección de correo en tu cuenta. Caduca en {valid}. Si no lo has pedido tú, no hagas nada."
+        ),
+        Lang::Ca => format!(
+            "nubefirma: {code} és el teu codi per fer servir aquesta adreça de correu al teu compte. Caduca d'aquí a {valid}. Si no l'has demanat tu, no facis res."
+        ),
+        Lang::Eu => format!(
+            "nubefirma: {code} da helbide elektroniko hau zure kontuan erabiltzeko kodea. {valid} barru iraungiko da. Zuk eskatu ez baduzu, ez egin ezer."
+        ),
+        Lang::Gl => format!(
+            "nubefirma: {code} é o teu código para usar este enderezo de correo na túa conta. Caduca en {valid}. Se non o pediches ti, non fagas nada."
+        ),
+        Lang::En => format!(
+            "nubefirma: {code} is your code to use this email address for your account. It expires in {valid}. If you did not ask for it, do nothing."
+        ),
+    }
+}
+
+/// To her old phone, once the new one took its place.
+pub fn phone_changed(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Es => {
+            "nubefirma: el móvil de tu cuenta ha cambiado; los códigos llegarán al nuevo número. Si no has sido tú, acude a una oficina de registro."
+        }
+        Lang::Ca => {
+            "nubefirma: el mòbil del teu compte ha canviat; els codis arribaran al número nou. Si no has estat tu, ves a una oficina de registre."
+        }
+        Lang::Eu => {
+            "nubefirma: zure kontuko mugikorra aldatu da; kodeak zenbaki berrira iritsiko dira. Zu izan ez bazara, joan erregistro-bulego batera."
+        }
+        Lang::Gl => {
+            "nubefirma: o móbil da túa conta cambiou; os códigos chegarán ao novo número. Se non fuches ti, acude a unha oficina de rexistro."
+        }
+        Lang::En => {
+            "nubefirma: the mobile phone of your account has changed; codes will go to the new number. If this was not you, go to a registry office."
+        }
+    }
+}
+
+/// To her old email address, once the new one took its place.
+pub fn email_changed(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Es => {
+            "nubefirma: el correo de tu cuenta ha cambiado; los avisos llegarán a la nueva dirección. Si no has sido tú, acude a una oficina de registro."
+        }
+        Lang::Ca => {
+            "nubefirma: el correu del teu compte ha canviat; els avisos arribaran a l'adreça nova. Si no has estat tu, ves a una oficina de registre."
+        }
+        Lang::Eu => {
+            "nubefirma: zure kontuko helbide elektronikoa aldatu da; oharrak helbide berrira iritsiko dira. Zu izan ez bazara, joan erregistro-bulego batera."
+        }
+        Lang::Gl => {
+            "nubefirma: o correo da túa conta cambiou; os avisos chegarán ao novo enderezo. Se non fuches ti, acude a unha oficina de rexistro."
+        }
+        Lang::En => {
+            "nubefirma: the email address of your account has changed; notices will go to the new address. If this was not you, go to a registry office."
+        }
+    }
+}
+
 /// The PIN key (R4): identification only, never signing.
 pub fn pin(lang: Lang, code: &str, valid_seconds: i64) -> String {
     let valid = duration(lang, valid_seconds);
@@ -326,6 +456,9 @@ mod tests {
                 operator_login(lang, "482913", 300),
                 pin(lang, "482913", 600),
                 login_code(lang, "482913", 300),
+                new_phone_code(lang, "482913", 300),
+                replace_phone_code(lang, "482913", 300),
+                new_email_code(lang, "482913", 300),
             ] {
                 assert!(text.starts_with("nubefirma: 482913 "), "{text}");
                 assert!(seen.insert(text.clone()), "{text}");
@@ -337,7 +470,13 @@ mod tests {
     fn notices_speak_every_language_and_carry_nothing_typed() {
         let mut seen = std::collections::HashSet::new();
         for lang in Lang::ALL {
-            for text in [password_changed(lang), account_revoked(lang)] {
+            for text in [
+                password_changed(lang),
+                account_revoked(lang),
+                password_changed_by_her(lang),
+                phone_changed(lang),
+                email_changed(lang),
+            ] {
                 assert!(text.starts_with("nubefirma: "), "{text}");
                 assert!(seen.insert(text), "{text}");
             }

@@ -18,6 +18,7 @@ mod credentials;
 mod life_cycle;
 mod operators;
 mod outbox;
+mod panel;
 mod pins;
 mod rate_limits;
 mod sads;
@@ -30,6 +31,7 @@ pub use credentials::Credential;
 pub use life_cycle::Reset;
 pub use operators::{Operator, OperatorLogin};
 pub use outbox::OutboxRow;
+pub use panel::{ContactChange, ContactChanged, PasswordChanged, Rewrapped};
 pub use pins::Pin;
 pub use sads::Sad;
 pub use sessions::{NewSession, Session};
@@ -84,6 +86,8 @@ pub enum SecretRow<'a> {
     OperatorLogin { id: &'a str },
     /// A PIN key (R4).
     Pin { id: &'a str },
+    /// A change of her phone or email (R26): its codes, judged together.
+    ContactChange { id: &'a str },
 }
 
 impl SecretRow<'_> {
@@ -99,6 +103,7 @@ impl SecretRow<'_> {
             Self::Reset { .. } => "SELECT attempts, used FROM resets WHERE id = ?",
             Self::OperatorLogin { .. } => "SELECT attempts, used FROM operator_logins WHERE id = ?",
             Self::Pin { .. } => "SELECT attempts, used FROM pins WHERE id = ?",
+            Self::ContactChange { .. } => "SELECT attempts, used FROM contact_changes WHERE id = ?",
         }
     }
 
@@ -129,6 +134,9 @@ impl SecretRow<'_> {
             Self::Pin { .. } => {
                 "UPDATE pins SET attempts = ?1, used = ?2 WHERE id = ?3 AND attempts = ?4 AND used = ?5"
             }
+            Self::ContactChange { .. } => {
+                "UPDATE contact_changes SET attempts = ?1, used = ?2 WHERE id = ?3 AND attempts = ?4 AND used = ?5"
+            }
         }
     }
 
@@ -146,7 +154,8 @@ impl SecretRow<'_> {
             | Self::Code { id }
             | Self::Reset { id }
             | Self::OperatorLogin { id }
-            | Self::Pin { id } => query.bind(id),
+            | Self::Pin { id }
+            | Self::ContactChange { id } => query.bind(id),
             Self::Sad { hash } => query.bind(hash),
         }
     }
@@ -232,7 +241,7 @@ impl Store {
     /// closed rate windows, and week-old dev outbox rows. Returns the number of rows deleted.
     pub async fn prune(&self, now: i64, session_idle: i64) -> Result<u64, Error> {
         let day = 24 * 3600;
-        let statements: [(&str, i64); 9] = [
+        let statements: [(&str, i64); 10] = [
             (
                 "DELETE FROM sessions WHERE last_used_at < ?",
                 now - session_idle,
@@ -242,6 +251,10 @@ impl Store {
             ("DELETE FROM activations WHERE expires_at < ?", now - day),
             ("DELETE FROM resets WHERE expires_at < ?", now - day),
             ("DELETE FROM pins WHERE expires_at < ?", now - day),
+            (
+                "DELETE FROM contact_changes WHERE expires_at < ?",
+                now - day,
+            ),
             (
                 "DELETE FROM operator_logins WHERE expires_at < ?",
                 now - day,
