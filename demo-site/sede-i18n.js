@@ -126,6 +126,10 @@ export const STRINGS = {
     errLoginCancelled: 'Ha cancelado el acceso.',
     errLoginFailed: 'No se ha podido acceder: {message}',
     errLoginRefused: 'El ayuntamiento no ha aceptado la identificación. Vuelva a intentarlo.',
+    accountTitle: 'Su identidad digital',
+    accountIntro: 'Cambie su contraseña, su móvil o su correo, renueve su cuenta o revoque sus certificados.',
+    manageAccount: 'Gestionar mi cuenta nubefirma',
+    accountRevokedNote: 'Su cuenta y sus certificados están revocados.',
   },
   ca: {
     siteName: "Ajuntament d'Exemple",
@@ -243,6 +247,10 @@ export const STRINGS = {
     errLoginCancelled: 'Heu cancel·lat l’accés.',
     errLoginFailed: 'No s’ha pogut accedir: {message}',
     errLoginRefused: 'L’ajuntament no ha acceptat la identificació. Torneu-ho a provar.',
+    accountTitle: 'La vostra identitat digital',
+    accountIntro: 'Canvieu la contrasenya, el mòbil o el correu, renoveu el compte o revoqueu els certificats.',
+    manageAccount: 'Gestionar el meu compte nubefirma',
+    accountRevokedNote: 'El vostre compte i els vostres certificats estan revocats.',
   },
   eu: {
     siteName: 'Adibideko Udala',
@@ -360,6 +368,10 @@ export const STRINGS = {
     errLoginCancelled: 'Sarbidea bertan behera utzi duzu.',
     errLoginFailed: 'Ezin izan da sartu: {message}',
     errLoginRefused: 'Udalak ez du identifikazioa onartu. Saiatu berriro.',
+    accountTitle: 'Zure identitate digitala',
+    accountIntro: 'Aldatu pasahitza, mugikorra edo posta, berritu kontua edo baliogabetu ziurtagiriak.',
+    manageAccount: 'Kudeatu nire nubefirma kontua',
+    accountRevokedNote: 'Zure kontua eta ziurtagiriak baliogabetuta daude.',
   },
   gl: {
     siteName: 'Concello de Exemplo',
@@ -477,6 +489,10 @@ export const STRINGS = {
     errLoginCancelled: 'Cancelou o acceso.',
     errLoginFailed: 'Non se puido acceder: {message}',
     errLoginRefused: 'O concello non aceptou a identificación. Ténteo de novo.',
+    accountTitle: 'A súa identidade dixital',
+    accountIntro: 'Cambie o seu contrasinal, o seu móbil ou o seu correo, renove a súa conta ou revogue os seus certificados.',
+    manageAccount: 'Xestionar a miña conta nubefirma',
+    accountRevokedNote: 'A súa conta e os seus certificados están revogados.',
   },
   en: {
     siteName: 'Example Town Council',
@@ -594,6 +610,10 @@ export const STRINGS = {
     errLoginCancelled: 'You cancelled signing in.',
     errLoginFailed: 'Signing in failed: {message}',
     errLoginRefused: 'The council did not accept the identification. Please try again.',
+    accountTitle: 'Your digital identity',
+    accountIntro: 'Change your password, mobile or email, renew your account or revoke your certificates.',
+    manageAccount: 'Manage my nubefirma account',
+    accountRevokedNote: 'Your account and your certificates are revoked.',
   },
 };
 

@@ -81,6 +81,25 @@ async function logIn(level) {
   }
 }
 
+// Her nubefirma account's panel (R26): the SDK draws it, and says how it ended.
+$('manage-account').addEventListener('click', async () => {
+  failure = null;
+  status = null;
+  render();
+  $('manage-account').disabled = true;
+  try {
+    const outcome = await client.account();
+    if (outcome.status === 'revoked') {
+      person = null;
+      status = 'accountRevokedNote';
+    }
+  } catch (err) {
+    if (err.code !== 'ERR_NUBEFIRMA_USER_CANCELLED') failure = { key: 'errLoginFailed', values: { message: err.message } };
+  } finally {
+    $('manage-account').disabled = false;
+    render();
+  }
+});
 $('login-low').addEventListener('click', () => logIn('low'));
 $('login-reinforced').addEventListener('click', () => logIn('reinforced'));
 $('logout').addEventListener('click', () => {

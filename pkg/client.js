@@ -282,6 +282,10 @@ class Client {
     return settled(() => this.#wasm.resetPassword());
   }
 
+  account() {
+    return settled(() => this.#wasm.account());
+  }
+
   setLanguage(lang) {
     this.#options.lang = lang;
     this.#wasm.setLanguage(lang);

@@ -155,6 +155,38 @@ export interface CertificateSummary {
 }
 
 /** Who logged in: the DNI/NIE the relay accepted with her password, and her valid certificates. */
+/** One of her certificates as the panel lists it. */
+export interface AccountCertificate {
+  id: string;
+  status: 'valid' | 'suspended' | 'revoked' | 'expired';
+  /** RFC 3339, UTC. */
+  notAfter: string;
+  /** Upper-case hex. */
+  serial: string;
+  /** The certificate's common name. */
+  subject: string;
+}
+
+/** Her account when she closed the panel. */
+export interface AccountSummary {
+  status: 'active';
+  idNumber: string;
+  givenName: string;
+  surname: string;
+  /** Masked by the relay, e.g. `6•••••233`. */
+  phone: string;
+  /** Masked by the relay, e.g. `m•••@example.org`. */
+  email: string;
+  /** RFC 3339, UTC. */
+  expiresAt: string | null;
+  certificates: AccountCertificate[];
+}
+
+/** She revoked her account in the panel (R24). */
+export interface RevokedAccount {
+  status: 'revoked';
+}
+
 /** A level of assurance: `low` (her password, or a PIN by SMS: identification only) or
  * `reinforced` (her password and an SMS code; every signature is made at this level). */
 export type AssuranceLevel = 'low' | 'reinforced';
@@ -244,6 +276,13 @@ export interface NubeFirmaClient {
    * The login widget offers the same journey. Cancel rejects with ERR_NUBEFIRMA_USER_CANCELLED.
    */
   resetPassword(): Promise<void>;
+  /**
+   * The self-service panel: after her password, her account (contacts masked) and what she can
+   * change — password, mobile, email (each proved by codes), renewal, revoking a certificate or
+   * the account. Resolves when she closes it, or with `{ status: 'revoked' }` after she revoked
+   * her account. Cancel at the login rejects with ERR_NUBEFIRMA_USER_CANCELLED.
+   */
+  account(): Promise<AccountSummary | RevokedAccount>;
   /** The widgets' language from the next widget on. */
   setLanguage(lang: Language): void;
 }

@@ -171,6 +171,50 @@ pub enum Msg {
     /// The SMS step to the reinforced level (R1).
     ReinforceTitle,
     ReinforceExplain,
+    /// The self-service panel (R26), `account()`.
+    PanelTitle,
+    PanelMobile,
+    PanelEmail,
+    AccountValidUntil(Date),
+    PanelCertificates,
+    PanelNoCertificates,
+    CertValid,
+    CertRevoked,
+    CertExpired,
+    CertSuspended,
+    RevokeCertificate,
+    ChangePhone,
+    ChangeEmail,
+    RenewAccount,
+    RevokeAccount,
+    CurrentPasswordLabel,
+    PanelPasswordChanged,
+    NewPhoneLabel,
+    NewEmailLabel,
+    SendCode,
+    ContactCodesTitle,
+    CodeToNewPhone,
+    CodeToNewEmail,
+    CodeToCurrentPhone,
+    PhoneChanged,
+    EmailChanged,
+    ConfirmTitle,
+    RevokeCertExplain,
+    RenewExplain,
+    RevokeAccountExplain,
+    CertificateRevoked,
+    AccountRenewed(Date),
+    AccountRevokedDone,
+    /// A wrong password inside the panel: entries left before the account is blocked (R20).
+    WrongPassword {
+        attempts_left: u32,
+    },
+    PhoneInvalid,
+    EmailInvalid,
+    /// The phone or email is on another account (R8, R23).
+    ContactTaken,
+    SameContact,
+    Back,
 }
 
 /// Why a document cannot be signed as asked: each has its own words for the citizen.
@@ -792,6 +836,282 @@ pub fn text(lang: Lang, msg: &Msg) -> String {
         (ReinforceExplain, En) => {
             "This service asks for the reinforced level: enter the code we have sent to your phone."
         }
+        (PanelTitle, Es) => "Tu cuenta",
+        (PanelTitle, Ca) => "El teu compte",
+        (PanelTitle, Eu) => "Zure kontua",
+        (PanelTitle, Gl) => "A túa conta",
+        (PanelTitle, En) => "Your account",
+        (PanelMobile, Es) => "Móvil",
+        (PanelMobile, Ca) => "Mòbil",
+        (PanelMobile, Eu) => "Mugikorra",
+        (PanelMobile, Gl) => "Móbil",
+        (PanelMobile, En) => "Mobile",
+        (PanelEmail, Es) => "Correo electrónico",
+        (PanelEmail, Ca) => "Correu electrònic",
+        (PanelEmail, Eu) => "Posta elektronikoa",
+        (PanelEmail, Gl) => "Correo-e",
+        (PanelEmail, En) => "Email",
+        (AccountValidUntil(date), lang) => {
+            let d = date_text(lang, *date);
+            return match lang {
+                Es => format!("Cuenta válida hasta el {d}"),
+                Ca => format!("Compte vàlid fins al {d}"),
+                Eu => format!("Kontuak {d} arte balio du"),
+                Gl => format!("Conta válida ata o {d}"),
+                En => format!("Account valid until {d}"),
+            };
+        }
+        (PanelCertificates, Es) => "Tus certificados",
+        (PanelCertificates, Ca) => "Els teus certificats",
+        (PanelCertificates, Eu) => "Zure ziurtagiriak",
+        (PanelCertificates, Gl) => "Os teus certificados",
+        (PanelCertificates, En) => "Your certificates",
+        (PanelNoCertificates, Es) => {
+            "Aún no tienes certificado: se crea al firmar por primera vez."
+        }
+        (PanelNoCertificates, Ca) => {
+            "Encara no tens certificat: es crea quan signes per primera vegada."
+        }
+        (PanelNoCertificates, Eu) => {
+            "Oraindik ez duzu ziurtagiririk: lehen aldiz sinatzean sortzen da."
+        }
+        (PanelNoCertificates, Gl) => {
+            "Aínda non tes certificado: créase ao asinar por primeira vez."
+        }
+        (PanelNoCertificates, En) => {
+            "You have no certificate yet: one is made when you first sign."
+        }
+        (CertValid, Es) => "vigente",
+        (CertValid, Ca) => "vigent",
+        (CertValid, Eu) => "indarrean",
+        (CertValid, Gl) => "vixente",
+        (CertValid, En) => "valid",
+        (CertRevoked, Es) => "revocado",
+        (CertRevoked, Ca) => "revocat",
+        (CertRevoked, Eu) => "baliogabetua",
+        (CertRevoked, Gl) => "revogado",
+        (CertRevoked, En) => "revoked",
+        (CertExpired, Es) => "caducado",
+        (CertExpired, Ca) => "caducat",
+        (CertExpired, Eu) => "iraungita",
+        (CertExpired, Gl) => "caducado",
+        (CertExpired, En) => "expired",
+        (CertSuspended, Es) => "suspendido",
+        (CertSuspended, Ca) => "suspès",
+        (CertSuspended, Eu) => "etenda",
+        (CertSuspended, Gl) => "suspendido",
+        (CertSuspended, En) => "suspended",
+        (RevokeCertificate, Es) => "Revocar",
+        (RevokeCertificate, Ca) => "Revoca",
+        (RevokeCertificate, Eu) => "Baliogabetu",
+        (RevokeCertificate, Gl) => "Revogar",
+        (RevokeCertificate, En) => "Revoke",
+        (ChangePhone, Es) => "Cambiar el móvil",
+        (ChangePhone, Ca) => "Canvia el mòbil",
+        (ChangePhone, Eu) => "Aldatu mugikorra",
+        (ChangePhone, Gl) => "Cambiar o móbil",
+        (ChangePhone, En) => "Change mobile",
+        (ChangeEmail, Es) => "Cambiar el correo",
+        (ChangeEmail, Ca) => "Canvia el correu",
+        (ChangeEmail, Eu) => "Aldatu posta",
+        (ChangeEmail, Gl) => "Cambiar o correo",
+        (ChangeEmail, En) => "Change email",
+        (RenewAccount, Es) => "Renovar la cuenta",
+        (RenewAccount, Ca) => "Renova el compte",
+        (RenewAccount, Eu) => "Berritu kontua",
+        (RenewAccount, Gl) => "Renovar a conta",
+        (RenewAccount, En) => "Renew account",
+        (RevokeAccount, Es) => "Revocar la cuenta",
+        (RevokeAccount, Ca) => "Revoca el compte",
+        (RevokeAccount, Eu) => "Baliogabetu kontua",
+        (RevokeAccount, Gl) => "Revogar a conta",
+        (RevokeAccount, En) => "Revoke account",
+        (CurrentPasswordLabel, Es) => "Contraseña actual",
+        (CurrentPasswordLabel, Ca) => "Contrasenya actual",
+        (CurrentPasswordLabel, Eu) => "Oraingo pasahitza",
+        (CurrentPasswordLabel, Gl) => "Contrasinal actual",
+        (CurrentPasswordLabel, En) => "Current password",
+        (PanelPasswordChanged, Es) => "Contraseña cambiada. Tus certificados siguen valiendo.",
+        (PanelPasswordChanged, Ca) => {
+            "Contrasenya canviada. Els teus certificats continuen vàlids."
+        }
+        (PanelPasswordChanged, Eu) => "Pasahitza aldatu da. Zure ziurtagiriek balio dute oraindik.",
+        (PanelPasswordChanged, Gl) => "Contrasinal cambiado. Os teus certificados seguen valendo.",
+        (PanelPasswordChanged, En) => "Password changed. Your certificates still work.",
+        (NewPhoneLabel, Es) => "Nuevo móvil",
+        (NewPhoneLabel, Ca) => "Mòbil nou",
+        (NewPhoneLabel, Eu) => "Mugikor berria",
+        (NewPhoneLabel, Gl) => "Novo móbil",
+        (NewPhoneLabel, En) => "New mobile",
+        (NewEmailLabel, Es) => "Nuevo correo electrónico",
+        (NewEmailLabel, Ca) => "Correu electrònic nou",
+        (NewEmailLabel, Eu) => "Posta elektroniko berria",
+        (NewEmailLabel, Gl) => "Novo correo-e",
+        (NewEmailLabel, En) => "New email",
+        (SendCode, Es) => "Enviar código",
+        (SendCode, Ca) => "Envia el codi",
+        (SendCode, Eu) => "Bidali kodea",
+        (SendCode, Gl) => "Enviar o código",
+        (SendCode, En) => "Send code",
+        (ContactCodesTitle, Es) => "Confirma el cambio",
+        (ContactCodesTitle, Ca) => "Confirma el canvi",
+        (ContactCodesTitle, Eu) => "Berretsi aldaketa",
+        (ContactCodesTitle, Gl) => "Confirma o cambio",
+        (ContactCodesTitle, En) => "Confirm the change",
+        (CodeToNewPhone, Es) => "Código enviado al nuevo móvil",
+        (CodeToNewPhone, Ca) => "Codi enviat al mòbil nou",
+        (CodeToNewPhone, Eu) => "Mugikor berrira bidalitako kodea",
+        (CodeToNewPhone, Gl) => "Código enviado ao novo móbil",
+        (CodeToNewPhone, En) => "Code sent to the new mobile",
+        (CodeToNewEmail, Es) => "Código enviado al nuevo correo",
+        (CodeToNewEmail, Ca) => "Codi enviat al correu nou",
+        (CodeToNewEmail, Eu) => "Posta berrira bidalitako kodea",
+        (CodeToNewEmail, Gl) => "Código enviado ao novo correo",
+        (CodeToNewEmail, En) => "Code sent to the new email",
+        (CodeToCurrentPhone, Es) => "Código enviado a tu móvil actual",
+        (CodeToCurrentPhone, Ca) => "Codi enviat al teu mòbil actual",
+        (CodeToCurrentPhone, Eu) => "Oraingo mugikorrera bidalitako kodea",
+        (CodeToCurrentPhone, Gl) => "Código enviado ao teu móbil actual",
+        (CodeToCurrentPhone, En) => "Code sent to your current mobile",
+        (PhoneChanged, Es) => "Móvil cambiado.",
+        (PhoneChanged, Ca) => "Mòbil canviat.",
+        (PhoneChanged, Eu) => "Mugikorra aldatu da.",
+        (PhoneChanged, Gl) => "Móbil cambiado.",
+        (PhoneChanged, En) => "Mobile changed.",
+        (EmailChanged, Es) => "Correo cambiado.",
+        (EmailChanged, Ca) => "Correu canviat.",
+        (EmailChanged, Eu) => "Posta aldatu da.",
+        (EmailChanged, Gl) => "Correo cambiado.",
+        (EmailChanged, En) => "Email changed.",
+        (ConfirmTitle, Es) => "Confirma con tu contraseña",
+        (ConfirmTitle, Ca) => "Confirma amb la contrasenya",
+        (ConfirmTitle, Eu) => "Berretsi zure pasahitzarekin",
+        (ConfirmTitle, Gl) => "Confirma co teu contrasinal",
+        (ConfirmTitle, En) => "Confirm with your password",
+        (RevokeCertExplain, Es) => {
+            "El certificado dejará de firmar para siempre. Podrás crear otro al firmar."
+        }
+        (RevokeCertExplain, Ca) => {
+            "El certificat deixarà de signar per sempre. En podràs crear un altre quan signis."
+        }
+        (RevokeCertExplain, Eu) => {
+            "Ziurtagiriak ez du berriro sinatuko. Beste bat sor dezakezu sinatzean."
+        }
+        (RevokeCertExplain, Gl) => {
+            "O certificado deixará de asinar para sempre. Poderás crear outro ao asinar."
+        }
+        (RevokeCertExplain, En) => {
+            "The certificate will never sign again. You can make another when you sign."
+        }
+        (RenewExplain, Es) => "Tu cuenta seguirá activa cinco años más desde hoy.",
+        (RenewExplain, Ca) => "El teu compte continuarà actiu cinc anys més des d'avui.",
+        (RenewExplain, Eu) => {
+            "Zure kontuak beste bost urtez jarraituko du aktibo, gaurtik aurrera."
+        }
+        (RenewExplain, Gl) => "A túa conta seguirá activa cinco anos máis desde hoxe.",
+        (RenewExplain, En) => "Your account stays active for five more years from today.",
+        (RevokeAccountExplain, Es) => {
+            "Se revocarán tu cuenta y tus certificados. No se puede deshacer: para volver, tendrás que registrarte de nuevo en una oficina."
+        }
+        (RevokeAccountExplain, Ca) => {
+            "Es revocaran el teu compte i els teus certificats. No es pot desfer: per tornar, t'hauràs de registrar de nou en una oficina."
+        }
+        (RevokeAccountExplain, Eu) => {
+            "Zure kontua eta ziurtagiriak baliogabetuko dira. Ezin da desegin: itzultzeko, berriro erregistratu beharko duzu bulego batean."
+        }
+        (RevokeAccountExplain, Gl) => {
+            "Revogaranse a túa conta e os teus certificados. Non se pode desfacer: para volver, terás que rexistrarte de novo nunha oficina."
+        }
+        (RevokeAccountExplain, En) => {
+            "Your account and your certificates will be revoked. It cannot be undone: to come back, you will have to register again at an office."
+        }
+        (CertificateRevoked, Es) => "Certificado revocado.",
+        (CertificateRevoked, Ca) => "Certificat revocat.",
+        (CertificateRevoked, Eu) => "Ziurtagiria baliogabetu da.",
+        (CertificateRevoked, Gl) => "Certificado revogado.",
+        (CertificateRevoked, En) => "Certificate revoked.",
+        (AccountRenewed(date), lang) => {
+            let d = date_text(lang, *date);
+            return match lang {
+                Es => format!("Cuenta renovada hasta el {d}."),
+                Ca => format!("Compte renovat fins al {d}."),
+                Eu => format!("Kontua {d} arte berritu da."),
+                Gl => format!("Conta renovada ata o {d}."),
+                En => format!("Account renewed until {d}."),
+            };
+        }
+        (AccountRevokedDone, Es) => "Tu cuenta y tus certificados están revocados.",
+        (AccountRevokedDone, Ca) => "El teu compte i els teus certificats estan revocats.",
+        (AccountRevokedDone, Eu) => "Zure kontua eta ziurtagiriak baliogabetuta daude.",
+        (AccountRevokedDone, Gl) => "A túa conta e os teus certificados están revogados.",
+        (AccountRevokedDone, En) => "Your account and your certificates are revoked.",
+        (WrongPassword { attempts_left: n }, lang) => {
+            return match (lang, n) {
+                (Es, 1) => {
+                    "La contraseña no es correcta. Te queda 1 intento antes del bloqueo.".to_owned()
+                }
+                (Es, n) => format!(
+                    "La contraseña no es correcta. Te quedan {n} intentos antes del bloqueo."
+                ),
+                (Ca, 1) => "La contrasenya no és correcta. Et queda 1 intent abans del bloqueig."
+                    .to_owned(),
+                (Ca, n) => format!(
+                    "La contrasenya no és correcta. Et queden {n} intents abans del bloqueig."
+                ),
+                (Eu, 1) => "Pasahitza ez da zuzena. Saiakera 1 geratzen zaizu blokeatu aurretik."
+                    .to_owned(),
+                (Eu, n) => format!(
+                    "Pasahitza ez da zuzena. {n} saiakera geratzen zaizkizu blokeatu aurretik."
+                ),
+                (Gl, 1) => {
+                    "O contrasinal non é correcto. Quédache 1 intento antes do bloqueo.".to_owned()
+                }
+                (Gl, n) => format!(
+                    "O contrasinal non é correcto. Quédanche {n} intentos antes do bloqueo."
+                ),
+                (En, 1) => {
+                    "Wrong password. 1 attempt left before the account is blocked.".to_owned()
+                }
+                (En, n) => {
+                    format!("Wrong password. {n} attempts left before the account is blocked.")
+                }
+            };
+        }
+        (PhoneInvalid, Es) => {
+            "Escribe un móvil español (9 cifras, empieza por 6 o 7) o uno internacional con +."
+        }
+        (PhoneInvalid, Ca) => {
+            "Escriu un mòbil espanyol (9 xifres, comença per 6 o 7) o un d'internacional amb +."
+        }
+        (PhoneInvalid, Eu) => {
+            "Idatzi Espainiako mugikor bat (9 digitu, 6 edo 7rekin hasita) edo nazioarteko bat +-ekin."
+        }
+        (PhoneInvalid, Gl) => {
+            "Escribe un móbil español (9 díxitos, empeza por 6 ou 7) ou un internacional con +."
+        }
+        (PhoneInvalid, En) => {
+            "Enter a Spanish mobile (9 digits starting with 6 or 7) or an international one with +."
+        }
+        (EmailInvalid, Es) => "Esa dirección de correo no es válida.",
+        (EmailInvalid, Ca) => "Aquesta adreça de correu no és vàlida.",
+        (EmailInvalid, Eu) => "Helbide elektroniko hori ez da baliozkoa.",
+        (EmailInvalid, Gl) => "Ese enderezo de correo non é válido.",
+        (EmailInvalid, En) => "That email address is not valid.",
+        (ContactTaken, Es) => "Ese dato ya está en otra cuenta: usa otro.",
+        (ContactTaken, Ca) => "Aquesta dada ja és en un altre compte: fes-ne servir una altra.",
+        (ContactTaken, Eu) => "Datu hori beste kontu batean dago jada: erabili beste bat.",
+        (ContactTaken, Gl) => "Ese dato xa está noutra conta: usa outro.",
+        (ContactTaken, En) => "That is already on another account: use another one.",
+        (SameContact, Es) => "Es el que ya tienes.",
+        (SameContact, Ca) => "És el que ja tens.",
+        (SameContact, Eu) => "Lehendik duzuna da.",
+        (SameContact, Gl) => "É o que xa tes.",
+        (SameContact, En) => "That is the one you already have.",
+        (Back, Es) => "Volver",
+        (Back, Ca) => "Torna",
+        (Back, Eu) => "Itzuli",
+        (Back, Gl) => "Volver",
+        (Back, En) => "Back",
     };
     s.to_owned()
 }
@@ -1082,6 +1402,54 @@ mod tests {
             PinDead,
             ReinforceTitle,
             ReinforceExplain,
+            PanelTitle,
+            PanelMobile,
+            PanelEmail,
+            AccountValidUntil(Date {
+                year: 2031,
+                month: 5,
+                day: 27,
+            }),
+            PanelCertificates,
+            PanelNoCertificates,
+            CertValid,
+            CertRevoked,
+            CertExpired,
+            CertSuspended,
+            RevokeCertificate,
+            ChangePhone,
+            ChangeEmail,
+            RenewAccount,
+            RevokeAccount,
+            CurrentPasswordLabel,
+            PanelPasswordChanged,
+            NewPhoneLabel,
+            NewEmailLabel,
+            SendCode,
+            ContactCodesTitle,
+            CodeToNewPhone,
+            CodeToNewEmail,
+            CodeToCurrentPhone,
+            PhoneChanged,
+            EmailChanged,
+            ConfirmTitle,
+            RevokeCertExplain,
+            RenewExplain,
+            RevokeAccountExplain,
+            CertificateRevoked,
+            AccountRenewed(Date {
+                year: 2031,
+                month: 5,
+                day: 27,
+            }),
+            AccountRevokedDone,
+            WrongPassword { attempts_left: 1 },
+            WrongPassword { attempts_left: 4 },
+            PhoneInvalid,
+            EmailInvalid,
+            ContactTaken,
+            SameContact,
+            Back,
         ]
         .into_iter()
         .chain(

@@ -87,6 +87,25 @@ pub fn generalized_date(text: &str) -> Option<Date> {
     ((1..=12).contains(&date.month) && (1..=31).contains(&date.day)).then_some(date)
 }
 
+/// The UTC date of a Unix time (Howard Hinnant's days-to-civil), for the panel's expiry dates.
+pub fn unix_date(seconds: i64) -> Option<Date> {
+    let days = seconds.div_euclid(86_400);
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    Some(Date {
+        year: u16::try_from(year).ok()?,
+        month: u8::try_from(month).ok()?,
+        day: u8::try_from(day).ok()?,
+    })
+}
+
 /// Seconds to wait after a `429`: the `Retry-After` header (delta-seconds), else the number in
 /// the description's "try again in N s", else `None`.
 pub fn retry_after_seconds(header: Option<&str>, description: &str) -> Option<u32> {
@@ -112,6 +131,25 @@ pub fn code_is_dead(body: &nubefirma_protocol::ErrorBody) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unix_times_become_their_utc_dates() {
+        let date = |y, m, d| {
+            Some(Date {
+                year: y,
+                month: m,
+                day: d,
+            })
+        };
+        assert_eq!(unix_date(0), date(1970, 1, 1));
+        assert_eq!(unix_date(951_782_400), date(2000, 2, 29));
+        assert_eq!(unix_date(1_780_000_000), date(2026, 5, 28));
+        assert_eq!(
+            unix_date(1_780_000_000 + 5 * 365 * 86_400),
+            date(2031, 5, 27)
+        );
+        assert_eq!(unix_date(-86_400 * 366 * 3000), None);
+    }
 
     #[test]
     fn common_name_of_the_relays_subject_dn() {

@@ -5,7 +5,7 @@
 use js_sys::{Array, Uint8Array};
 use nubefirma_sdk::i18n::{Lang, Msg, text};
 use nubefirma_sdk::web::file_hash::Hashing;
-use nubefirma_sdk::web::widgets::{Action, CertificateChoice, WidgetHost};
+use nubefirma_sdk::web::widgets::{Action, CertificateChoice, ContactField, WidgetHost};
 use sha2::{Digest, Sha256};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -341,7 +341,53 @@ fn no_error_moves_the_buttons_at_320_px_in_any_language() {
         Msg::TooManyAttempts { seconds: 59 },
         Msg::RelayUnreachable,
     ];
-    let forms: [(&str, &Show, Vec<Msg>); 8] = [
+    let change_password_errors = vec![
+        Msg::PasswordMissing,
+        Msg::WeakPassword,
+        Msg::WrongPassword { attempts_left: 4 },
+        Msg::WrongPassword { attempts_left: 1 },
+        Msg::TooManyAttempts { seconds: 59 },
+        Msg::RelayUnreachable,
+    ];
+    let contact_errors = vec![
+        Msg::PhoneInvalid,
+        Msg::EmailInvalid,
+        Msg::ContactTaken,
+        Msg::SameContact,
+        Msg::ResendIn { seconds: 29 },
+        Msg::RelayUnreachable,
+    ];
+    let contact_code_errors: Vec<Msg> = code_errors()
+        .into_iter()
+        .chain([Msg::ContactTaken, Msg::TooManyAttempts { seconds: 59 }])
+        .collect();
+    let confirm_errors = vec![
+        Msg::PasswordMissing,
+        Msg::WrongPassword { attempts_left: 2 },
+        Msg::TooManyAttempts { seconds: 59 },
+        Msg::RelayUnreachable,
+    ];
+    let forms: [(&str, &Show, Vec<Msg>); 12] = [
+        (
+            "change password",
+            &|ui| ui.show_change_password(),
+            change_password_errors,
+        ),
+        (
+            "new mobile",
+            &|ui| ui.show_contact_start(ContactField::Phone),
+            contact_errors.clone(),
+        ),
+        (
+            "mobile codes",
+            &|ui| ui.show_contact_codes(ContactField::Phone),
+            contact_code_errors,
+        ),
+        (
+            "confirm with the password",
+            &|ui| ui.show_confirm_password(Msg::RevokeAccountExplain, Msg::RevokeAccount),
+            confirm_errors,
+        ),
         ("login", &|ui| ui.show_login(), login_errors()),
         (
             "login offering a PIN",

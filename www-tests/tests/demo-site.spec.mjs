@@ -205,7 +205,7 @@ test('every sede string exists in all five languages, with the same placeholders
   for (const file of ['sede.js', 'sede-receipt.js', 'sede-login.js']) {
     const source = readFileSync(`${DEMO_SITE}${file}`, 'utf8');
     for (const [, key] of source.matchAll(/(?:t\(lang, |\bs\(|key: |status = |: )'([a-z]\w*)'/g)) {
-      if (/^((err|status|pdf|reason|signature|procedure|login|level|key)[A-Z]\w*|yes|no|unknown)$/.test(key)) used.add(key);
+      if (/^((err|status|pdf|reason|signature|procedure|login|level|key|account)[A-Z]\w*|yes|no|unknown)$/.test(key)) used.add(key);
     }
   }
   expect(used.size).toBeGreaterThan(60);

@@ -64,6 +64,12 @@ export async function everything(): Promise<void> {
   // @ts-expect-error: the levels are 'low' and 'reinforced'
   await client.login({ level: 'high' });
   const reset: void = await client.resetPassword();
+  const panel = await client.account();
+  if (panel.status === 'active') {
+    const masked: string = panel.phone;
+    const until: string | null = panel.expiresAt;
+    for (const certificate of panel.certificates) console.log(masked, until, certificate.serial, certificate.status);
+  }
   console.log(reset);
   const dni: string = identity.idNumber;
   for (const { id, subject, validTo } of identity.certificates) {

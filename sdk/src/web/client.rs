@@ -7,9 +7,12 @@ use gloo_net::http::{Request, RequestBuilder, Response};
 #[cfg(feature = "verify")]
 use js_sys::Uint8Array;
 use nubefirma_protocol::api::{
-    AssertionRequest, AssertionResponse, ConfirmCredentialRequest, ConfirmCredentialResponse,
-    CredentialChallenge, LevelSession, PinLoginRequest, PinRequest, PinStarted, ReinforceRequest,
-    ResetCompleteRequest, ResetStartRequest, ResetStartResponse, SessionLevel,
+    AccountOverview, AssertionRequest, AssertionResponse, ChangePasswordRequest,
+    ConfirmCredentialRequest, ConfirmCredentialResponse, ContactChangeConfirm, ContactChangeDone,
+    ContactChangeRequest, ContactChangeStarted, ContactKind, CredentialChallenge, LevelSession,
+    PinLoginRequest, PinRequest, PinStarted, ReinforceRequest, RenewAccountRequest,
+    RenewAccountResponse, ResetCompleteRequest, ResetStartRequest, ResetStartResponse,
+    RevokeAccountRequest, RevokeOwnCredentialRequest, SessionLevel,
 };
 use nubefirma_protocol::csc::*;
 use nubefirma_protocol::{ErrorBody, ErrorCode};
@@ -326,6 +329,130 @@ impl RelayClient {
             },
         )
         .await
+    }
+
+    /// `GET /api/v1/account`: what her panel shows (contacts masked).
+    pub async fn account(&self, token: &str) -> Result<AccountOverview, RelayError> {
+        let builder = Request::get(&self.api_url("account"))
+            .header("Authorization", &format!("Bearer {token}"));
+        let builder = match self.lang {
+            Some(lang) => builder.header("Accept-Language", lang),
+            None => builder,
+        };
+        let response = builder
+            .send()
+            .await
+            .map_err(|e| RelayError::Unreachable(e.to_string()))?;
+        Self::read(response).await
+    }
+
+    /// `POST /api/v1/account/password`: her current password and the new one.
+    pub async fn change_password(
+        &self,
+        token: &str,
+        current: &str,
+        new: &str,
+    ) -> Result<(), RelayError> {
+        let _: serde_json::Value = self
+            .call_url(
+                &self.api_url("account/password"),
+                token,
+                &ChangePasswordRequest {
+                    current_password: current.to_owned(),
+                    new_password: new.to_owned(),
+                },
+            )
+            .await?;
+        Ok(())
+    }
+
+    /// `POST /api/v1/account/contact`: a code to the new phone or email (and, for a phone, one
+    /// to her current phone). Returns the change's id.
+    pub async fn start_contact_change(
+        &self,
+        token: &str,
+        kind: ContactKind,
+        value: &str,
+    ) -> Result<String, RelayError> {
+        let answer: ContactChangeStarted = self
+            .call_url(
+                &self.api_url("account/contact"),
+                token,
+                &ContactChangeRequest {
+                    kind,
+                    value: value.to_owned(),
+                },
+            )
+            .await?;
+        Ok(answer.change_id)
+    }
+
+    /// `POST /api/v1/account/contact/{id}/confirm`: the codes; the change takes effect.
+    pub async fn confirm_contact_change(
+        &self,
+        token: &str,
+        change_id: &str,
+        code: &str,
+        current_phone_code: Option<&str>,
+    ) -> Result<ContactChangeDone, RelayError> {
+        let id = String::from(js_sys::encode_uri_component(change_id));
+        self.call_url(
+            &self.api_url(&format!("account/contact/{id}/confirm")),
+            token,
+            &ContactChangeConfirm {
+                code: code.to_owned(),
+                current_phone_code: current_phone_code.map(str::to_owned),
+            },
+        )
+        .await
+    }
+
+    /// `POST /api/v1/account/renew`: her password again; returns the new expiry (Unix seconds).
+    pub async fn renew_account(&self, token: &str, password: &str) -> Result<i64, RelayError> {
+        let answer: RenewAccountResponse = self
+            .call_url(
+                &self.api_url("account/renew"),
+                token,
+                &RenewAccountRequest {
+                    password: password.to_owned(),
+                },
+            )
+            .await?;
+        Ok(answer.expires_at)
+    }
+
+    /// `POST /api/v1/account/revoke`: her whole account, final (R24).
+    pub async fn revoke_account(&self, token: &str, password: &str) -> Result<(), RelayError> {
+        let _: serde_json::Value = self
+            .call_url(
+                &self.api_url("account/revoke"),
+                token,
+                &RevokeAccountRequest {
+                    password: password.to_owned(),
+                },
+            )
+            .await?;
+        Ok(())
+    }
+
+    /// `POST /api/v1/credentials/{id}/revoke`: one of her certificates, with her password.
+    pub async fn revoke_credential(
+        &self,
+        token: &str,
+        credential_id: &str,
+        password: &str,
+    ) -> Result<(), RelayError> {
+        let id = String::from(js_sys::encode_uri_component(credential_id));
+        let _: serde_json::Value = self
+            .call_url(
+                &self.api_url(&format!("credentials/{id}/revoke")),
+                token,
+                &RevokeOwnCredentialRequest {
+                    password: password.to_owned(),
+                },
+            )
+            .await?;
+        Ok(())
     }
 
     /// `POST /api/v1/credentials`: asks for a new cloud certificate; the relay sends an SMS code

@@ -172,7 +172,7 @@ pub(super) async fn log_in_offering(
     loop {
         match ui.next_action().await.map_err(|e| dom_failure(ui, e))? {
             Action::Cancel => return Err(cancelled(ui)),
-            Action::Resend | Action::UsePassword => continue,
+            Action::Resend | Action::UsePassword | Action::Panel => continue,
             Action::UsePin if !pin => continue,
             Action::UsePin => {
                 let typed = ui.value("nf-id");
@@ -242,7 +242,11 @@ pub(super) async fn reset_password(
             match ui.next_action().await.map_err(|e| dom_failure(ui, e))? {
                 Action::Cancel => return Ok(false),
                 Action::Submit => {}
-                Action::Resend | Action::Forgot | Action::UsePin | Action::UsePassword => continue,
+                Action::Resend
+                | Action::Forgot
+                | Action::UsePin
+                | Action::UsePassword
+                | Action::Panel => continue,
             }
             id_text = ui.value("nf-id");
             let Some(id_number) = typed_id_number(ui) else {
@@ -262,7 +266,11 @@ pub(super) async fn reset_password(
             match ui.next_action().await.map_err(|e| dom_failure(ui, e))? {
                 Action::Cancel => return Ok(false),
                 Action::Submit => {}
-                Action::Resend | Action::Forgot | Action::UsePin | Action::UsePassword => continue,
+                Action::Resend
+                | Action::Forgot
+                | Action::UsePin
+                | Action::UsePassword
+                | Action::Panel => continue,
             }
             let sms_code = ui.value("nf-sms-code");
             let email_code = ui.value("nf-email-code");
@@ -352,7 +360,7 @@ async fn authorize(
         match ui.next_action().await.map_err(|e| dom_failure(ui, e))? {
             Action::Cancel => return Err(cancelled(ui)),
             // Only the login widget offers it.
-            Action::Forgot | Action::UsePin | Action::UsePassword => continue,
+            Action::Forgot | Action::UsePin | Action::UsePassword | Action::Panel => continue,
             Action::Resend => {
                 ui.set_busy(true);
                 let asked_at = js_sys::Date::now();
@@ -444,7 +452,7 @@ async fn create_credential(
         match ui.next_action().await.map_err(|e| dom_failure(ui, e))? {
             Action::Cancel => return Err(declined(ui)),
             // Only the login widget offers it.
-            Action::Forgot | Action::UsePin | Action::UsePassword => continue,
+            Action::Forgot | Action::UsePin | Action::UsePassword | Action::Panel => continue,
             Action::Resend => continue,
             Action::Submit => {}
         }
@@ -466,7 +474,7 @@ async fn create_credential(
         match ui.next_action().await.map_err(|e| dom_failure(ui, e))? {
             Action::Cancel => return Err(declined(ui)),
             // Only the login widget offers it.
-            Action::Forgot | Action::UsePin | Action::UsePassword => continue,
+            Action::Forgot | Action::UsePin | Action::UsePassword | Action::Panel => continue,
             Action::Resend => {
                 ui.set_busy(true);
                 let asked_at = js_sys::Date::now();
@@ -533,7 +541,7 @@ async fn choose_credential(
         match ui.next_action().await.map_err(|e| dom_failure(ui, e))? {
             Action::Cancel => return Err(cancelled(ui)),
             // Only the login widget offers it.
-            Action::Forgot | Action::UsePin | Action::UsePassword => continue,
+            Action::Forgot | Action::UsePin | Action::UsePassword | Action::Panel => continue,
             Action::Resend => continue,
             Action::Submit => {}
         }

@@ -46,7 +46,7 @@ pub(super) async fn pin_key(
                 Action::Cancel => return Err(cancelled(ui)),
                 Action::UsePassword => return Ok(None),
                 Action::Submit => {}
-                Action::Resend | Action::Forgot | Action::UsePin => continue,
+                Action::Resend | Action::Forgot | Action::UsePin | Action::Panel => continue,
             }
             id_text = ui.value("nf-id");
             let Some(id_number) = typed_id_number(ui) else {
@@ -77,7 +77,7 @@ pub(super) async fn pin_key(
                 // "Send another": back to the first step, her ID kept.
                 Action::Resend => break,
                 Action::Submit => {}
-                Action::Forgot | Action::UsePin | Action::UsePassword => continue,
+                Action::Forgot | Action::UsePin | Action::UsePassword | Action::Panel => continue,
             }
             let pin = ui.value("nf-pin").trim().to_owned();
             if !is_six_digits(&pin) {
@@ -144,7 +144,7 @@ async fn reinforce(ui: &WidgetHost, relay: &RelayClient, token: &str) -> Result<
                 resent(ui, sent, "nf-otp", asked_at)?;
                 continue;
             }
-            Action::Forgot | Action::UsePin | Action::UsePassword => continue,
+            Action::Forgot | Action::UsePin | Action::UsePassword | Action::Panel => continue,
             Action::Submit => {}
         }
         let code = ui.value("nf-otp").trim().to_owned();

@@ -9,6 +9,7 @@ mod client;
 pub mod file_hash;
 mod flow;
 mod identify;
+mod panel;
 pub mod widgets;
 
 use js_sys::{Array, Reflect, Uint8Array};
@@ -185,6 +186,76 @@ impl NubeFirma {
                     .unwrap_or(JsValue::NULL),
             )?;
             Ok(identity.into())
+        })
+    }
+
+    /// The self-service panel (R26): she logs in with her password, then sees her account
+    /// (names, DNI/NIE, her mobile and email masked, until when the account is valid, her
+    /// certificates) and can change her password (her certificates keep working), her mobile
+    /// or email (proved by codes sent to the new one, and for a mobile also to the current
+    /// one), renew the account in its last 90 days, revoke a certificate or revoke the whole
+    /// account (R24), each with her password again. Resolves when she closes it, to `{ status:
+    /// 'active', idNumber, givenName, surname, phone, email, expiresAt, certificates: [{ id,
+    /// status, notAfter, serial, subject }] }` (contacts masked; times RFC 3339, UTC), or to
+    /// `{ status: 'revoked' }` after she revoked her account. Cancel at the login rejects with
+    /// `ERR_NUBEFIRMA_USER_CANCELLED`.
+    pub fn account(&self) -> js_sys::Promise {
+        let relay = self.relay.clone().with_lang(self.lang.tag());
+        let mount = self.mount.clone();
+        let lang = self.lang;
+        future_to_promise(async move {
+            let ui = WidgetHost::attach(&mount, lang)?;
+            let outcome = panel::account(&ui, &relay)
+                .await
+                .map_err(|e| js_error(&e))?;
+            let result = js_sys::Object::new();
+            let overview = match outcome {
+                panel::PanelOutcome::Revoked => {
+                    Reflect::set(&result, &"status".into(), &"revoked".into())?;
+                    return Ok(result.into());
+                }
+                panel::PanelOutcome::Closed(overview) => overview,
+            };
+            let iso = |seconds: i64| -> JsValue {
+                js_sys::Date::new(&JsValue::from_f64(seconds as f64 * 1000.0))
+                    .to_iso_string()
+                    .into()
+            };
+            Reflect::set(&result, &"status".into(), &overview.status.as_str().into())?;
+            Reflect::set(
+                &result,
+                &"idNumber".into(),
+                &overview.id_number.as_str().into(),
+            )?;
+            Reflect::set(
+                &result,
+                &"givenName".into(),
+                &overview.given_name.as_str().into(),
+            )?;
+            Reflect::set(
+                &result,
+                &"surname".into(),
+                &overview.surname.as_str().into(),
+            )?;
+            Reflect::set(&result, &"phone".into(), &overview.phone.as_str().into())?;
+            Reflect::set(&result, &"email".into(), &overview.email.as_str().into())?;
+            Reflect::set(
+                &result,
+                &"expiresAt".into(),
+                &overview.expires_at.map(iso).unwrap_or(JsValue::NULL),
+            )?;
+            let certificates = Array::new();
+            for c in &overview.certificates {
+                let entry = js_sys::Object::new();
+                Reflect::set(&entry, &"id".into(), &c.id.as_str().into())?;
+                Reflect::set(&entry, &"status".into(), &c.status.as_str().into())?;
+                Reflect::set(&entry, &"notAfter".into(), &iso(c.not_after))?;
+                Reflect::set(&entry, &"serial".into(), &c.serial.as_str().into())?;
+                Reflect::set(&entry, &"subject".into(), &c.subject_cn.as_str().into())?;
+                certificates.push(&entry);
+            }
+            Reflect::set(&result, &"certificates".into(), &certificates)?;
+            Ok(result.into())
         })
     }
 

@@ -67,6 +67,11 @@ fieldset { border: 0; margin: 0 0 .4rem; padding: 0; min-width: 0; }
 dl { display: grid; grid-template-columns: minmax(0, max-content) minmax(0, 1fr); gap: .2rem .8rem; margin: 0 0 1rem; }
 dt { font-weight: 600; }
 dd { margin: 0; }
+h3 { font-size: 1.05rem; margin: 1rem 0 .5rem; }
+.nf-certs { list-style: none; padding: 0; }
+.nf-cert { display: flex; flex-wrap: wrap; align-items: center; gap: .3rem .8rem; padding: .5rem 0; border-top: 1px solid var(--nf-border, #8a8a8a); }
+.nf-cert > span { flex: 1 1 12rem; min-width: 0; }
+.nf-panel-actions { display: flex; flex-wrap: wrap; gap: .5rem; margin: 1rem 0 .4rem; }
 "#;
 
 /// An SMS code lives this long at the relay (`OTP_LIFETIME_SECONDS`): the countdown starts when
@@ -109,6 +114,34 @@ pub enum Action {
     UsePin,
     /// Back from the PIN widget to the password.
     UsePassword,
+    /// One of the panel's actions; `WidgetHost::take_choice` says which.
+    Panel,
+}
+
+/// A certificate as the panel lists it, its texts already in the citizen's language.
+pub struct PanelCertificate {
+    pub id: String,
+    pub name: String,
+    pub detail: String,
+    pub revocable: bool,
+}
+
+/// What the panel shows (R26), its texts already in the citizen's language.
+pub struct PanelView {
+    pub name: String,
+    pub id_number: String,
+    pub phone: String,
+    pub email: String,
+    pub valid_until: Option<String>,
+    pub certificates: Vec<PanelCertificate>,
+    pub renewable: bool,
+}
+
+/// The panel's contact forms: which address changes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ContactField {
+    Phone,
+    Email,
 }
 
 /// The clocks of the widget on screen: when its SMS code expires, and when a new code may be
@@ -133,6 +166,8 @@ pub struct WidgetHost {
     listeners: Vec<(&'static str, Listener)>,
     _tick: Closure<dyn FnMut()>,
     interval: Option<i32>,
+    /// The panel action last chosen (`data-panel` of the button pressed).
+    choice: Rc<RefCell<Option<String>>>,
 }
 
 impl Drop for WidgetHost {
@@ -279,6 +314,43 @@ const REINFORCE_ERRORS: [Msg; 7] = [
     Msg::TooManyAttempts { seconds: 3600 },
     Msg::RelayUnreachable,
 ];
+const PANEL_ERRORS: [Msg; 2] = [
+    Msg::TooManyAttempts { seconds: 3600 },
+    Msg::RelayUnreachable,
+];
+const CHANGE_PASSWORD_ERRORS: [Msg; 5] = [
+    Msg::PasswordMissing,
+    Msg::WeakPassword,
+    Msg::WrongPassword { attempts_left: 4 },
+    Msg::TooManyAttempts { seconds: 3600 },
+    Msg::RelayUnreachable,
+];
+const CONTACT_START_ERRORS: [Msg; 6] = [
+    Msg::PhoneInvalid,
+    Msg::EmailInvalid,
+    Msg::ContactTaken,
+    Msg::SameContact,
+    Msg::ResendIn { seconds: 3600 },
+    Msg::RelayUnreachable,
+];
+const CONTACT_CODES_ERRORS: [Msg; 6] = [
+    Msg::OtpFormat,
+    Msg::WrongOtp {
+        attempts_left: Some(4),
+    },
+    Msg::OtpDead {
+        attempts_left: Some(4),
+    },
+    Msg::ContactTaken,
+    Msg::TooManyAttempts { seconds: 3600 },
+    Msg::RelayUnreachable,
+];
+const CONFIRM_ERRORS: [Msg; 4] = [
+    Msg::PasswordMissing,
+    Msg::WrongPassword { attempts_left: 4 },
+    Msg::TooManyAttempts { seconds: 3600 },
+    Msg::RelayUnreachable,
+];
 const OFFER_ERRORS: [Msg; 2] = [Msg::ResendIn { seconds: 3600 }, Msg::RelayUnreachable];
 const CHOOSER_ERRORS: [Msg; 2] = [Msg::ChooseTitle, Msg::RelayUnreachable];
 
@@ -368,7 +440,13 @@ impl WidgetHost {
             listeners,
             _tick: tick,
             interval,
+            choice: Rc::new(RefCell::new(None)),
         })
+    }
+
+    /// The panel action `Action::Panel` stood for, once.
+    pub fn take_choice(&self) -> Option<String> {
+        self.choice.borrow_mut().take()
     }
 
     pub fn t(&self, msg: &Msg) -> String {
@@ -470,6 +548,204 @@ impl WidgetHost {
             id = escape(value),
             id_hint = t(Msg::IdHint),
         )
+    }
+
+    /// The self-service panel (R26): who she is, her contacts (masked), her account's and her
+    /// certificates' validity, and what she can do with them. Close (`data-action=cancel`)
+    /// ends it.
+    pub fn show_panel(&self, view: &PanelView) {
+        let t = |m| escape(&self.t(&m));
+        let certificates = if view.certificates.is_empty() {
+            format!(r#"<p id="nf-no-certs">{}</p>"#, t(Msg::PanelNoCertificates))
+        } else {
+            let items: String = view
+                .certificates
+                .iter()
+                .enumerate()
+                .map(|(i, c)| {
+                    let revoke = if c.revocable {
+                        format!(
+                            r#"<button type="button" data-action="panel" data-panel="revoke-cert:{id}" aria-describedby="nf-cert-{i}">{label}</button>"#,
+                            id = escape(&c.id),
+                            label = t(Msg::RevokeCertificate),
+                        )
+                    } else {
+                        String::new()
+                    };
+                    format!(
+                        r#"<li class="nf-cert"><span id="nf-cert-{i}"><span class="nf-cn">{name}</span><span class="nf-detail">{detail}</span></span>{revoke}</li>"#,
+                        name = escape(&c.name),
+                        detail = escape(&c.detail),
+                    )
+                })
+                .collect();
+            format!(
+                r#"<ul id="nf-certs" class="nf-certs" aria-labelledby="nf-certs-title">{items}</ul>"#
+            )
+        };
+        let renew = if view.renewable {
+            format!(
+                r#"<button type="button" data-action="panel" data-panel="renew" id="nf-renew">{}</button>"#,
+                t(Msg::RenewAccount)
+            )
+        } else {
+            String::new()
+        };
+        let valid_until = view
+            .valid_until
+            .as_deref()
+            .map(|v| format!(r#"<p id="nf-account-validity">{}</p>"#, escape(v)))
+            .unwrap_or_default();
+        self.render(&format!(
+            r#"<form class="nf-card" novalidate lang="{lang}" aria-labelledby="nf-title">
+  <h2 id="nf-title" tabindex="-1">{title}</h2>
+  <p id="nf-holder"><span class="nf-cn">{name}</span> <span class="nf-detail">{id}</span></p>
+  <dl><dt>{mobile}</dt><dd id="nf-phone">{phone}</dd><dt>{email_label}</dt><dd id="nf-email">{email}</dd></dl>
+  {valid_until}
+  <h3 id="nf-certs-title">{certs_title}</h3>
+  {certificates}
+  <div class="nf-panel-actions">
+    <button type="button" data-action="panel" data-panel="password" id="nf-change-password">{change_password}</button>
+    <button type="button" data-action="panel" data-panel="phone" id="nf-change-phone">{change_phone}</button>
+    <button type="button" data-action="panel" data-panel="email" id="nf-change-email">{change_email}</button>
+    {renew}
+    <button type="button" data-action="panel" data-panel="revoke-account" id="nf-revoke-account">{revoke_account}</button>
+  </div>
+  <p id="nf-status" class="nf-status" role="status"></p>
+  {error}
+  <div class="nf-actions"><button type="button" data-action="cancel" id="nf-panel-close" class="nf-primary">{close}</button></div>
+</form>"#,
+            lang = self.lang.tag(),
+            title = t(Msg::PanelTitle),
+            name = escape(&view.name),
+            id = escape(&view.id_number),
+            mobile = t(Msg::PanelMobile),
+            phone = escape(&view.phone),
+            email_label = t(Msg::PanelEmail),
+            email = escape(&view.email),
+            certs_title = t(Msg::PanelCertificates),
+            change_password = t(Msg::ChangePassword),
+            change_phone = t(Msg::ChangePhone),
+            change_email = t(Msg::ChangeEmail),
+            revoke_account = t(Msg::RevokeAccount),
+            error = self.error_line(&PANEL_ERRORS),
+            close = t(Msg::Close),
+        ));
+        self.focus("nf-title");
+    }
+
+    /// Her password changed in the panel: the current one, then the new one.
+    pub fn show_change_password(&self) {
+        let t = |m| escape(&self.t(&m));
+        self.render(&format!(
+            r#"<form class="nf-card" novalidate lang="{lang}" aria-labelledby="nf-title">
+  <h2 id="nf-title">{title}</h2>
+  <div class="nf-field"><label for="nf-current-password">{current}</label><input id="nf-current-password" name="current-password" type="password" autocomplete="current-password" maxlength="128" aria-required="true" aria-describedby="nf-error"></div>
+  <div class="nf-field"><label for="nf-password">{new}</label><div class="nf-password"><input id="nf-password" name="new-password" type="password" autocomplete="new-password" maxlength="128" aria-required="true" aria-describedby="nf-policy nf-caps nf-error"><button type="button" id="nf-show-password" data-action="toggle-password" aria-pressed="false" aria-controls="nf-password">{show}</button></div><p id="nf-policy" class="nf-hint">{policy}</p><p id="nf-caps" class="nf-hint" aria-live="polite"></p></div>
+  {error}
+  <div class="nf-actions"><button type="button" data-action="cancel">{back}</button><button type="submit" id="nf-submit">{go}</button></div>
+</form>"#,
+            lang = self.lang.tag(),
+            title = t(Msg::ChangePassword),
+            current = t(Msg::CurrentPasswordLabel),
+            new = t(Msg::NewPasswordLabel),
+            show = t(Msg::ShowPassword),
+            policy = t(Msg::PasswordPolicyHint),
+            error = self.error_line(&CHANGE_PASSWORD_ERRORS),
+            back = t(Msg::Back),
+            go = t(Msg::ChangePassword),
+        ));
+        self.focus("nf-current-password");
+    }
+
+    /// A new phone or email: the relay sends a code to it (and, for a phone, to the current one).
+    pub fn show_contact_start(&self, field: ContactField) {
+        let t = |m| escape(&self.t(&m));
+        let (title, label, input) = match field {
+            ContactField::Phone => (
+                Msg::ChangePhone,
+                Msg::NewPhoneLabel,
+                r#"type="tel" name="tel" autocomplete="tel" inputmode="tel" maxlength="20""#,
+            ),
+            ContactField::Email => (
+                Msg::ChangeEmail,
+                Msg::NewEmailLabel,
+                r#"type="email" name="email" autocomplete="email" maxlength="254""#,
+            ),
+        };
+        self.render(&format!(
+            r#"<form class="nf-card" novalidate lang="{lang}" aria-labelledby="nf-title">
+  <h2 id="nf-title">{title}</h2>
+  <div class="nf-field"><label for="nf-contact">{label}</label><input id="nf-contact" {input} spellcheck="false" aria-required="true" aria-describedby="nf-error"></div>
+  {error}
+  <div class="nf-actions"><button type="button" data-action="cancel">{back}</button><button type="submit" id="nf-submit">{go}</button></div>
+</form>"#,
+            lang = self.lang.tag(),
+            title = t(title),
+            label = t(label),
+            error = self.error_line(&CONTACT_START_ERRORS),
+            back = t(Msg::Back),
+            go = t(Msg::SendCode),
+        ));
+        self.focus("nf-contact");
+    }
+
+    /// The codes that prove the new address is hers, and for a phone that she still has the
+    /// current one (which receives every signing code, R19).
+    pub fn show_contact_codes(&self, field: ContactField) {
+        let t = |m| escape(&self.t(&m));
+        let code_input = |id: &str, label: Msg| {
+            format!(
+                r#"<div class="nf-field"><label for="{id}">{}</label><input id="{id}" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]*" maxlength="6" spellcheck="false" aria-required="true" aria-describedby="nf-error"></div>"#,
+                t(label)
+            )
+        };
+        let fields = match field {
+            ContactField::Phone => format!(
+                "{}\n  {}",
+                code_input("nf-code-new", Msg::CodeToNewPhone),
+                code_input("nf-code-current", Msg::CodeToCurrentPhone)
+            ),
+            ContactField::Email => code_input("nf-code-new", Msg::CodeToNewEmail),
+        };
+        self.render(&format!(
+            r#"<form class="nf-card" novalidate lang="{lang}" aria-labelledby="nf-title">
+  <h2 id="nf-title">{title}</h2>
+  <p id="nf-status" class="nf-status" role="status">{sent}</p>
+  {fields}
+  {error}
+  <div class="nf-actions"><button type="button" data-action="cancel">{back}</button><button type="submit" id="nf-submit">{go}</button></div>
+</form>"#,
+            lang = self.lang.tag(),
+            title = t(Msg::ContactCodesTitle),
+            sent = t(Msg::CodeSent),
+            error = self.error_line(&CONTACT_CODES_ERRORS),
+            back = t(Msg::Back),
+            go = t(Msg::Confirm),
+        ));
+        self.focus("nf-code-new");
+    }
+
+    /// Her password again before an act that cannot be undone or that extends her account.
+    pub fn show_confirm_password(&self, explain: Msg, submit: Msg) {
+        let t = |m| escape(&self.t(&m));
+        self.render(&format!(
+            r#"<form class="nf-card" novalidate lang="{lang}" aria-labelledby="nf-title" aria-describedby="nf-explain">
+  <h2 id="nf-title">{title}</h2>
+  <p id="nf-explain">{explain}</p>
+  <div class="nf-field"><label for="nf-password">{pw_label}</label><input id="nf-password" name="password" type="password" autocomplete="current-password" maxlength="128" aria-required="true" aria-describedby="nf-error"></div>
+  {error}
+  <div class="nf-actions"><button type="button" data-action="cancel">{back}</button><button type="submit" id="nf-submit">{go}</button></div>
+</form>"#,
+            lang = self.lang.tag(),
+            title = t(Msg::ConfirmTitle),
+            explain = t(explain),
+            pw_label = t(Msg::PasswordLabel),
+            error = self.error_line(&CONFIRM_ERRORS),
+            back = t(Msg::Back),
+            go = t(submit),
+        ));
+        self.focus("nf-password");
     }
 
     /// The PIN key, step one (R4): her DNI/NIE and birth date; the relay sends a PIN by SMS.
@@ -825,6 +1101,19 @@ impl WidgetHost {
         );
     }
 
+    /// The last word of a journey that ended well (she revoked her account): a status line and a
+    /// Close button that clears the widget.
+    pub fn show_final(&self, message: &str) {
+        self.render(&format!(
+            r#"<section class="nf-card" lang="{}"><p id="nf-status" class="nf-status" role="status">{}</p><div class="nf-actions"><button type="button" id="nf-close">{}</button></div></section>"#,
+            self.lang.tag(),
+            escape(message),
+            escape(&self.t(&Msg::Close)),
+        ));
+        self.close_with("nf-close");
+        self.focus("nf-close");
+    }
+
     /// A card with one line of text: progress, or a final error with a Close button.
     pub fn show_message(&self, message: &str, is_error: bool) {
         if is_error {
@@ -966,6 +1255,7 @@ impl WidgetHost {
         let promise = Promise::new(&mut |resolve, _reject| {
             *slot.borrow_mut() = Some(resolve);
         });
+        let choice = self.choice.clone();
         let fire = |resolver: &Rc<RefCell<Option<Function>>>, action: &'static str| {
             if let Some(resolve) = resolver.borrow().as_ref() {
                 let _ = resolve.call1(&JsValue::NULL, &JsValue::from_str(action));
@@ -981,12 +1271,20 @@ impl WidgetHost {
         let on_click = {
             let resolver = resolver.clone();
             Closure::<dyn FnMut(Event)>::new(move |event: Event| {
-                let action = event
+                let button = event
                     .target()
                     .and_then(|t| t.dyn_into::<Element>().ok())
-                    .and_then(|el| el.closest("[data-action]").ok().flatten())
+                    .and_then(|el| el.closest("[data-action]").ok().flatten());
+                let action = button
+                    .as_ref()
                     .and_then(|el| el.get_attribute("data-action"));
                 match action.as_deref() {
+                    Some("panel") => {
+                        *choice.borrow_mut() = button
+                            .as_ref()
+                            .and_then(|el| el.get_attribute("data-panel"));
+                        fire(&resolver, "panel");
+                    }
                     Some("cancel") => fire(&resolver, "cancel"),
                     Some("resend") => fire(&resolver, "resend"),
                     Some("forgot") => fire(&resolver, "forgot"),
@@ -1016,6 +1314,7 @@ impl WidgetHost {
                 Some("forgot") => Action::Forgot,
                 Some("pin") => Action::UsePin,
                 Some("password") => Action::UsePassword,
+                Some("panel") => Action::Panel,
                 _ => Action::Submit,
             })
         }
