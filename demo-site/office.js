@@ -3,7 +3,46 @@
 // revokes an account, and prints the activation letter.
 import { postJson } from '/relay.js';
 const $ = (id) => document.getElementById(id);
-const operator = () => ({ authorization: `Bearer ${$('token').value.trim()}` });
+// A named operator's session (after password and SMS code), else the shared token.
+let session = null;
+const operator = () => ({ authorization: `Bearer ${session ?? $('token').value.trim()}` });
+
+let loginId = null;
+$('operator-login').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const out = $('operator-status');
+  try {
+    const answer = await postJson('/office/v1/login', { name: $('operatorName').value.trim(), password: $('operatorPassword').value });
+    loginId = answer.loginId;
+    $('operatorPassword').value = '';
+    $('operator-confirm').hidden = false;
+    $('operatorCode').focus();
+    out.className = 'ok';
+    out.textContent = 'An SMS code went to your phone.';
+  } catch (err) {
+    out.className = 'error';
+    out.textContent = `Not signed in: ${err.message}`;
+  }
+});
+$('operator-confirm').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const out = $('operator-status');
+  try {
+    const answer = await postJson(`/office/v1/login/${encodeURIComponent(loginId)}/confirm`, { smsCode: $('operatorCode').value.trim() });
+    session = answer.access_token;
+    $('operator-confirm').hidden = true;
+    $('operatorCode').value = '';
+    out.className = 'ok';
+    out.textContent = `Signed in as ${$('operatorName').value.trim()}.`;
+  } catch (err) {
+    out.className = 'error';
+    out.textContent = `Not signed in: ${err.message}`;
+  }
+});
+
+$('idDocument').addEventListener('change', () => {
+  $('passport-field').hidden = $('idDocument').value !== 'passport';
+});
 
 /** Says the code once and fills the printable letter with it. */
 function showCode(where, what, id, idNumber, activationCode) {
@@ -49,6 +88,10 @@ $('revoke').addEventListener('submit', async (event) => {
 $('register').addEventListener('submit', async (event) => {
   event.preventDefault();
   const body = Object.fromEntries(['idNumber', 'givenName', 'surname', 'birthDate', 'phone', 'email'].map((k) => [k, $(k).value]));
+  if ($('idDocument').value === 'passport') {
+    body.idDocument = 'passport';
+    body.passportNumber = $('passportNumber').value.trim();
+  }
   const result = $('result');
   try {
     const answer = await postJson('/office/v1/citizens', body, operator());

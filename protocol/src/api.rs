@@ -14,6 +14,13 @@ pub struct RegisterCitizenRequest {
     pub birth_date: String,
     pub phone: String,
     pub email: String,
+    /// The ID document the officer checked (R7): `dni`, `nie` or `passport`. By default the
+    /// one the ID number is (a DNI or an NIE).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id_document: Option<String>,
+    /// A Spanish passport's number (three letters and six digits), with `idDocument: passport`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub passport_number: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

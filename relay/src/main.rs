@@ -155,6 +155,12 @@ enum OfficeCommand {
         phone: String,
         #[arg(long)]
         email: String,
+        /// The ID document checked at the desk: dni, nie or passport (default: what --id is).
+        #[arg(long)]
+        id_document: Option<String>,
+        /// A Spanish passport's number, with --id-document passport.
+        #[arg(long)]
+        passport_number: Option<String>,
     },
     /// Add a named registry-office operator, who logs in with this password and an SMS code to
     /// her phone. The password comes from NUBEFIRMA_OPERATOR_PASSWORD or, without it, the first
@@ -470,6 +476,8 @@ async fn main() -> Result<(), Failure> {
                     birth_date,
                     phone,
                     email,
+                    id_document,
+                    passport_number,
                 },
         } => {
             let relay = office_relay(&place).await?;
@@ -480,6 +488,8 @@ async fn main() -> Result<(), Failure> {
                 birth_date,
                 phone,
                 email,
+                id_document,
+                passport_number,
             };
             match relay
                 .register_citizen(&req, nubefirma_relay::audit::COMMAND_LINE)

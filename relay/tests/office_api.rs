@@ -162,3 +162,55 @@ async fn a_body_over_64_kib_gets_413_in_csc_shape() {
     let why = assert_error(&answer, StatusCode::BAD_REQUEST, "invalid_request");
     assert!(why.contains("email"), "{why}");
 }
+
+#[tokio::test]
+async fn r7_a_spanish_passport_is_accepted_as_the_id_document_and_recorded() {
+    let relay = relay().await;
+    let mut registration = Citizen::new(70).registration();
+    registration["idDocument"] = json!("passport");
+    registration["passportNumber"] = json!("paa123456");
+    let (status, body) = relay
+        .post(PATH, Some(&bearer(OPERATOR_TOKEN)), registration)
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let citizen_id = body["citizenId"].as_str().expect("citizenId");
+    let entries = relay.store.audit_of(citizen_id, 10).await.expect("audit");
+    let registered = entries
+        .iter()
+        .find(|e| e.kind == "citizen_registered")
+        .expect("registration entry");
+    let detail: Value = serde_json::from_str(&registered.detail).expect("json");
+    assert_eq!(detail["idDocument"], "passport");
+    assert_eq!(detail["passportNumber"], "PAA123456");
+
+    // A passport without its number, with a malformed one, or beside an NIE: refused, nothing
+    // registered.
+    for (n, id_number, passport) in [
+        (71, None, None),
+        (72, None, Some("PA1234567")),
+        (73, Some("X1234567L"), Some("PAA123456")),
+    ] {
+        let mut registration = Citizen::new(n).registration();
+        if let Some(id) = id_number {
+            registration["idNumber"] = json!(id);
+        }
+        registration["idDocument"] = json!("passport");
+        if let Some(number) = passport {
+            registration["passportNumber"] = json!(number);
+        }
+        let answer = relay
+            .post(PATH, Some(&bearer(OPERATOR_TOKEN)), registration)
+            .await;
+        let why = assert_error(&answer, StatusCode::BAD_REQUEST, "invalid_request");
+        assert!(why.contains("passport"), "{why}");
+        // Nothing was registered: the same person registers once the document is right.
+        let (status, body) = relay
+            .post(
+                PATH,
+                Some(&bearer(OPERATOR_TOKEN)),
+                Citizen::new(n).registration(),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+    }
+}

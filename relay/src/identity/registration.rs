@@ -114,6 +114,73 @@ fn check_name(field: &str, value: &str) -> Result<String, Error> {
     Ok(value.to_owned())
 }
 
+/// The ID document an officer checked at the desk (R7), as the audit trail records it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IdDocument {
+    Dni,
+    Nie,
+    /// A Spanish passport, with its number. Spanish nationals hold a DNI too, whose number is
+    /// her identifier (R1); the passport only proves who she is at the desk.
+    Passport(String),
+}
+
+impl IdDocument {
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::Dni => "dni",
+            Self::Nie => "nie",
+            Self::Passport(_) => "passport",
+        }
+    }
+}
+
+/// The document the officer names, checked against the ID number: a DNI number goes with a
+/// DNI or a Spanish passport (three letters and six digits), an NIE with an NIE card.
+pub fn check_id_document(
+    id_number: &IdNumber,
+    kind: Option<&str>,
+    passport_number: Option<&str>,
+) -> Result<IdDocument, Error> {
+    let bad = |why: &str| Error::InvalidRequest(why.to_owned());
+    let kind = kind
+        .map(str::trim)
+        .filter(|k| !k.is_empty())
+        .unwrap_or(if id_number.is_nie() { "nie" } else { "dni" });
+    let passport = passport_number.map(str::trim).filter(|p| !p.is_empty());
+    match (kind, id_number.is_nie(), passport) {
+        ("dni", false, None) => Ok(IdDocument::Dni),
+        ("nie", true, None) => Ok(IdDocument::Nie),
+        ("dni" | "nie", _, Some(_)) => Err(bad("passportNumber: only with idDocument passport")),
+        ("dni", true, _) => Err(bad(
+            "idDocument: an NIE number goes with an NIE card, not a DNI",
+        )),
+        ("nie", false, _) => Err(bad(
+            "idDocument: a DNI number goes with a DNI, not an NIE card",
+        )),
+        ("passport", true, _) => Err(bad(
+            "idDocument: a Spanish passport belongs to a Spanish national, whose identifier is her DNI number, not an NIE",
+        )),
+        ("passport", false, None) => Err(bad(
+            "passportNumber: a Spanish passport's number is required with idDocument passport",
+        )),
+        ("passport", false, Some(number)) => {
+            let number = number.to_ascii_uppercase();
+            let b = number.as_bytes();
+            if b.len() == 9
+                && b[..3].iter().all(u8::is_ascii_uppercase)
+                && b[3..].iter().all(u8::is_ascii_digit)
+            {
+                Ok(IdDocument::Passport(number))
+            } else {
+                Err(bad(
+                    "passportNumber: a Spanish passport's number is three letters and six digits (PAA123456)",
+                ))
+            }
+        }
+        _ => Err(bad("idDocument: dni, nie or passport")),
+    }
+}
+
 /// `YYYY-MM-DD` as a calendar date (also the shape a PIN request's birth date is compared in).
 pub(crate) fn parse_date(text: &str) -> Option<Date> {
     let mut parts = text.trim().splitn(3, '-');
@@ -154,6 +221,11 @@ impl Relay {
             .id_number
             .parse()
             .map_err(|e| Error::InvalidRequest(format!("idNumber: {e}")))?;
+        let document = check_id_document(
+            &id_number,
+            req.id_document.as_deref(),
+            req.passport_number.as_deref(),
+        )?;
         let now = self.now();
         let activation_code = new_activation_code();
         let citizen = NewCitizen {
@@ -194,7 +266,14 @@ impl Relay {
             Event::new("citizen_registered")
                 .citizen(&citizen.id)
                 .operator(operator)
-                .detail(json!({ "idNumber": citizen.id_number })),
+                .detail(json!({
+                    "idNumber": citizen.id_number,
+                    "idDocument": document.kind(),
+                    "passportNumber": match &document {
+                        IdDocument::Passport(number) => Some(number.as_str()),
+                        _ => None,
+                    },
+                })),
         )
         .await?;
         Ok(RegisterCitizenResponse {
@@ -313,6 +392,39 @@ mod tests {
             "a@b",
         ] {
             assert!(check_email(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn r7_the_checked_document_must_fit_the_id_number() {
+        let dni: IdNumber = "12345678Z".parse().expect("dni");
+        let nie: IdNumber = "X1234567L".parse().expect("nie");
+        assert_eq!(
+            check_id_document(&dni, None, None).ok(),
+            Some(IdDocument::Dni)
+        );
+        assert_eq!(
+            check_id_document(&nie, None, None).ok(),
+            Some(IdDocument::Nie)
+        );
+        assert_eq!(
+            check_id_document(&dni, Some("passport"), Some(" paa123456 ")).ok(),
+            Some(IdDocument::Passport("PAA123456".into()))
+        );
+        for (id, kind, passport) in [
+            (&dni, Some("passport"), None),
+            (&dni, Some("passport"), Some("PA123456")),
+            (&dni, Some("passport"), Some("PAA12345X")),
+            (&nie, Some("passport"), Some("PAA123456")),
+            (&dni, Some("nie"), None),
+            (&nie, Some("dni"), None),
+            (&dni, Some("dni"), Some("PAA123456")),
+            (&dni, Some("driving licence"), None),
+        ] {
+            assert!(
+                check_id_document(id, kind, passport).is_err(),
+                "{id:?} {kind:?} {passport:?}"
+            );
         }
     }
 
