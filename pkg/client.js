@@ -286,6 +286,10 @@ class Client {
     return settled(() => this.#wasm.account());
   }
 
+  activate() {
+    return settled(() => this.#wasm.activate());
+  }
+
   setLanguage(lang) {
     this.#options.lang = lang;
     this.#wasm.setLanguage(lang);

@@ -283,6 +283,12 @@ export interface NubeFirmaClient {
    * her account. Cancel at the login rejects with ERR_NUBEFIRMA_USER_CANCELLED.
    */
   account(): Promise<AccountSummary | RevokedAccount>;
+  /**
+   * Activation: her DNI/NIE and the activation code of the office's letter, then the SMS code,
+   * her password (or a first one by SMS, changed at her first login) and the terms. Resolves
+   * once the account is active. Cancel rejects with ERR_NUBEFIRMA_USER_CANCELLED.
+   */
+  activate(): Promise<{ idNumber: string; passwordBySms: boolean }>;
   /** The widgets' language from the next widget on. */
   setLanguage(lang: Language): void;
 }

@@ -53,7 +53,12 @@ pub struct ActivationStartResponse {
 pub struct ActivationCompleteRequest {
     pub activation_id: String,
     pub sms_code: String,
-    pub password: String,
+    /// The password she chose; or none, with `passwordBySms`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password: Option<String>,
+    /// Send her a first password by SMS instead, which she must change at first use (R14).
+    #[serde(default)]
+    pub password_by_sms: bool,
     pub accept_terms: bool,
 }
 
@@ -284,9 +289,13 @@ pub struct ReinforceRequest {
 /// The session's level now.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
 pub struct SessionLevel {
     pub key: crate::AuthKey,
     pub level: crate::Level,
+    /// Her first password came by SMS: she must change it before anything else (R14).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub must_change_password: bool,
 }
 
 /// `POST /api/v1/identity/assertion`: a signed statement of who she is, for the portal whose

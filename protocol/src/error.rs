@@ -35,6 +35,8 @@ pub enum ErrorCode {
     /// The session's key or level does not allow this: a PIN session cannot sign or open the
     /// panel, and a service asked for a higher level than the session reached (R2–R4).
     InsufficientLevel,
+    /// Her password came by SMS at activation and must be changed before anything else (R14).
+    PasswordChangeRequired,
     /// Too many requests (SMS per account, calls per address); see `Retry-After`.
     RateLimited,
     /// Something failed on the server; details are in the server log only.
@@ -57,6 +59,7 @@ impl ErrorCode {
             Self::Conflict => "conflict",
             Self::CredentialUnusable => "credential_unusable",
             Self::InsufficientLevel => "insufficient_level",
+            Self::PasswordChangeRequired => "password_change_required",
             Self::RateLimited => "rate_limited",
             Self::ServerError => "server_error",
         }
@@ -102,6 +105,7 @@ mod tests {
             ErrorCode::Conflict,
             ErrorCode::CredentialUnusable,
             ErrorCode::InsufficientLevel,
+            ErrorCode::PasswordChangeRequired,
             ErrorCode::RateLimited,
             ErrorCode::ServerError,
         ] {

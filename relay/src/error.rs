@@ -49,6 +49,8 @@ pub enum Error {
     },
     /// The session's key or level does not allow this (R2–R4).
     InsufficientLevel(&'static str),
+    /// Her first password came by SMS: she changes it before anything else (R14).
+    PasswordChangeRequired,
     InvalidSad(&'static str),
     InvalidActivationCode {
         attempts_left: u32,
@@ -135,6 +137,9 @@ impl fmt::Display for Error {
                 ),
             },
             Self::InsufficientLevel(why) => write!(f, "{why}"),
+            Self::PasswordChangeRequired => f.write_str(
+                "your first password came by SMS: change it (POST /api/v1/account/password) before anything else",
+            ),
             Self::InvalidSad(why) => write!(f, "invalid SAD: {why}"),
             Self::InvalidActivationCode { attempts_left } => write!(
                 f,

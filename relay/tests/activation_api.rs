@@ -201,3 +201,109 @@ async fn login_before_activation_answers_like_a_wrong_password() {
     let why = assert_error(&answer, StatusCode::UNAUTHORIZED, "authentication_failed");
     assert!(why.contains("wrong identifier or password"), "{why}");
 }
+
+/// The password in a first-password SMS: the word the text sets apart with spaces.
+fn password_in(sms: &str) -> String {
+    sms.split_whitespace()
+        .find(|w| w.len() == 12 && w.chars().all(|c| c.is_ascii_alphanumeric()))
+        .unwrap_or_else(|| panic!("no first password in {sms:?}"))
+        .to_owned()
+}
+
+#[tokio::test]
+async fn r14_a_first_password_sent_by_sms_must_be_changed_before_anything_else() {
+    use axum::http::Method;
+    use common::{bearer, str_field};
+    let relay = relay().await;
+    let lucia = Citizen::new(14);
+    let (_, activation_code) = relay.register(&lucia).await;
+    let activation_id = relay.start_activation(&lucia, &activation_code).await;
+    let code = otp_in(&relay.last_sms(&lucia.phone).await);
+    // Exactly one of a chosen password and one by SMS.
+    for body in [
+        json!({ "activationId": activation_id, "smsCode": code, "acceptTerms": true }),
+        json!({ "activationId": activation_id, "smsCode": code, "password": lucia.password, "passwordBySms": true, "acceptTerms": true }),
+    ] {
+        let answer = relay.post("/api/v1/activation/complete", None, body).await;
+        assert!(
+            assert_error(&answer, StatusCode::BAD_REQUEST, "invalid_request").contains("password")
+        );
+    }
+    let (status, body) = relay
+        .call(
+            Method::POST,
+            "/api/v1/activation/complete",
+            &[("accept-language", "gl")],
+            Some(json!({ "activationId": activation_id, "smsCode": code, "passwordBySms": true, "acceptTerms": true })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let sms = relay.last_sms(&lucia.phone).await;
+    assert!(sms.contains("primeiro contrasinal"), "{sms}");
+    let first = password_in(&sms);
+
+    let (status, body) = relay.try_login(&lucia.id_number, &first).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let token = str_field(&body, "access_token");
+    let (_, level) = relay
+        .call(
+            Method::GET,
+            "/api/v1/session",
+            &[("authorization", &bearer(&token))],
+            None,
+        )
+        .await;
+    assert_eq!(level["mustChangePassword"], true, "{level}");
+    // Nothing else until it is changed: certificates, signing, identity assertions.
+    for (path, body) in [
+        ("/csc/v2/credentials/list", json!({})),
+        ("/api/v1/credentials", json!({})),
+        ("/api/v1/session/otp", json!({})),
+    ] {
+        let answer = relay.post(path, Some(&bearer(&token)), body).await;
+        assert_error(&answer, StatusCode::FORBIDDEN, "password_change_required");
+    }
+    let answer = relay
+        .call(
+            Method::POST,
+            "/api/v1/identity/assertion",
+            &[
+                ("authorization", &bearer(&token)),
+                ("origin", common::PORTAL_ORIGIN),
+            ],
+            Some(json!({ "level": "low", "nonce": "portal-nonce-0123456789" })),
+        )
+        .await;
+    assert_error(&answer, StatusCode::FORBIDDEN, "password_change_required");
+
+    let (status, body) = relay
+        .post(
+            "/api/v1/account/password",
+            Some(&bearer(&token)),
+            json!({ "currentPassword": first, "newPassword": lucia.password }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (_, level) = relay
+        .call(
+            Method::GET,
+            "/api/v1/session",
+            &[("authorization", &bearer(&token))],
+            None,
+        )
+        .await;
+    assert!(level.get("mustChangePassword").is_none(), "{level}");
+    let (status, body) = relay
+        .post("/csc/v2/credentials/list", Some(&bearer(&token)), json!({}))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    // The SMS password opens nothing any more; hers does.
+    assert_eq!(
+        relay.try_login(&lucia.id_number, &first).await.0,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        relay.try_login(&lucia.id_number, lucia.password).await.0,
+        StatusCode::OK
+    );
+}

@@ -215,6 +215,32 @@ pub enum Msg {
     ContactTaken,
     SameContact,
     Back,
+    /// Her first password came by SMS (R14): she chooses her own before anything else.
+    FirstPasswordTitle,
+    FirstPasswordExplain,
+    /// Activation (R12, R14), `activate()`.
+    ActivateTitle,
+    ActivationCodeLabel,
+    ActivationCodeHint,
+    ActivationCodeMissing,
+    ActivationCodeBlocked,
+    AlreadyActive,
+    ActivateCodesTitle,
+    PasswordBySmsLabel,
+    TermsLabel,
+    TermsMissing,
+    Activate,
+    Activated,
+    ActivatedBySms,
+    ActivationDead,
+    /// A wrong SMS code with a budget of its own (activation): entries left.
+    WrongCode {
+        attempts_left: u32,
+    },
+    /// A wrong activation code: entries left before it is blocked.
+    WrongActivationCode {
+        attempts_left: u32,
+    },
 }
 
 /// Why a document cannot be signed as asked: each has its own words for the citizen.
@@ -1112,6 +1138,166 @@ pub fn text(lang: Lang, msg: &Msg) -> String {
         (Back, Eu) => "Itzuli",
         (Back, Gl) => "Volver",
         (Back, En) => "Back",
+        (FirstPasswordTitle, Es) => "Elige tu contraseña",
+        (FirstPasswordTitle, Ca) => "Tria la teva contrasenya",
+        (FirstPasswordTitle, Eu) => "Aukeratu zure pasahitza",
+        (FirstPasswordTitle, Gl) => "Escolle o teu contrasinal",
+        (FirstPasswordTitle, En) => "Choose your password",
+        (FirstPasswordExplain, Es) => {
+            "Tu primera contraseña llegó por SMS. Para seguir, elige una tuya."
+        }
+        (FirstPasswordExplain, Ca) => {
+            "La teva primera contrasenya va arribar per SMS. Per continuar, tria'n una de teva."
+        }
+        (FirstPasswordExplain, Eu) => {
+            "Zure lehen pasahitza SMS bidez iritsi zen. Jarraitzeko, aukeratu zurea."
+        }
+        (FirstPasswordExplain, Gl) => {
+            "O teu primeiro contrasinal chegou por SMS. Para seguir, escolle un teu."
+        }
+        (FirstPasswordExplain, En) => "Your first password came by SMS. To go on, choose your own.",
+        (ActivateTitle, Es) => "Activa tu cuenta",
+        (ActivateTitle, Ca) => "Activa el teu compte",
+        (ActivateTitle, Eu) => "Aktibatu zure kontua",
+        (ActivateTitle, Gl) => "Activa a túa conta",
+        (ActivateTitle, En) => "Activate your account",
+        (ActivationCodeLabel, Es) => "Código de activación",
+        (ActivationCodeLabel, Ca) => "Codi d'activació",
+        (ActivationCodeLabel, Eu) => "Aktibazio-kodea",
+        (ActivationCodeLabel, Gl) => "Código de activación",
+        (ActivationCodeLabel, En) => "Activation code",
+        (ActivationCodeHint, Es) => {
+            "El de la carta de la oficina de registro, como XXXX-XXXX-XXXX."
+        }
+        (ActivationCodeHint, Ca) => "El de la carta de l'oficina de registre, com XXXX-XXXX-XXXX.",
+        (ActivationCodeHint, Eu) => "Erregistro-bulegoko gutunekoa, XXXX-XXXX-XXXX bezalakoa.",
+        (ActivationCodeHint, Gl) => "O da carta da oficina de rexistro, como XXXX-XXXX-XXXX.",
+        (ActivationCodeHint, En) => "The one in the registry office's letter, like XXXX-XXXX-XXXX.",
+        (ActivationCodeMissing, Es) => "Escribe el código de activación.",
+        (ActivationCodeMissing, Ca) => "Escriu el codi d'activació.",
+        (ActivationCodeMissing, Eu) => "Idatzi aktibazio-kodea.",
+        (ActivationCodeMissing, Gl) => "Escribe o código de activación.",
+        (ActivationCodeMissing, En) => "Enter the activation code.",
+        (ActivationCodeBlocked, Es) => {
+            "Ese código de activación ya no sirve: pide uno nuevo en una oficina de registro."
+        }
+        (ActivationCodeBlocked, Ca) => {
+            "Aquest codi d'activació ja no serveix: demana'n un de nou en una oficina de registre."
+        }
+        (ActivationCodeBlocked, Eu) => {
+            "Aktibazio-kode horrek ez du balio jada: eskatu berri bat erregistro-bulego batean."
+        }
+        (ActivationCodeBlocked, Gl) => {
+            "Ese código de activación xa non serve: pide un novo nunha oficina de rexistro."
+        }
+        (ActivationCodeBlocked, En) => {
+            "That activation code no longer works: ask a registry office for a new one."
+        }
+        (AlreadyActive, Es) => "Esta cuenta ya está activa: entra con tu contraseña.",
+        (AlreadyActive, Ca) => "Aquest compte ja és actiu: entra amb la contrasenya.",
+        (AlreadyActive, Eu) => "Kontu hau aktibo dago jada: sartu zure pasahitzarekin.",
+        (AlreadyActive, Gl) => "Esta conta xa está activa: entra co teu contrasinal.",
+        (AlreadyActive, En) => "This account is already active: sign in with your password.",
+        (ActivateCodesTitle, Es) => "Código SMS y contraseña",
+        (ActivateCodesTitle, Ca) => "Codi SMS i contrasenya",
+        (ActivateCodesTitle, Eu) => "SMS kodea eta pasahitza",
+        (ActivateCodesTitle, Gl) => "Código SMS e contrasinal",
+        (ActivateCodesTitle, En) => "SMS code and password",
+        (PasswordBySmsLabel, Es) => {
+            "Prefiero recibir una primera contraseña por SMS (la cambiaré al entrar)"
+        }
+        (PasswordBySmsLabel, Ca) => {
+            "Prefereixo rebre una primera contrasenya per SMS (la canviaré en entrar)"
+        }
+        (PasswordBySmsLabel, Eu) => {
+            "Nahiago dut lehen pasahitz bat SMS bidez jaso (sartzean aldatuko dut)"
+        }
+        (PasswordBySmsLabel, Gl) => {
+            "Prefiro recibir un primeiro contrasinal por SMS (cambiareino ao entrar)"
+        }
+        (PasswordBySmsLabel, En) => {
+            "I would rather get a first password by SMS (I will change it when I sign in)"
+        }
+        (TermsLabel, Es) => "Acepto las condiciones de uso",
+        (TermsLabel, Ca) => "Accepto les condicions d'ús",
+        (TermsLabel, Eu) => "Erabilera-baldintzak onartzen ditut",
+        (TermsLabel, Gl) => "Acepto as condicións de uso",
+        (TermsLabel, En) => "I accept the terms of use",
+        (TermsMissing, Es) => "Para activar la cuenta tienes que aceptar las condiciones de uso.",
+        (TermsMissing, Ca) => "Per activar el compte has d'acceptar les condicions d'ús.",
+        (TermsMissing, Eu) => "Kontua aktibatzeko erabilera-baldintzak onartu behar dituzu.",
+        (TermsMissing, Gl) => "Para activar a conta tes que aceptar as condicións de uso.",
+        (TermsMissing, En) => "To activate the account you must accept the terms of use.",
+        (Activate, Es) => "Activar",
+        (Activate, Ca) => "Activa",
+        (Activate, Eu) => "Aktibatu",
+        (Activate, Gl) => "Activar",
+        (Activate, En) => "Activate",
+        (Activated, Es) => "Tu cuenta está activa. Ya puedes entrar con tu contraseña.",
+        (Activated, Ca) => "El teu compte és actiu. Ja pots entrar amb la contrasenya.",
+        (Activated, Eu) => "Zure kontua aktibo dago. Orain zure pasahitzarekin sar zaitezke.",
+        (Activated, Gl) => "A túa conta está activa. Xa podes entrar co teu contrasinal.",
+        (Activated, En) => "Your account is active. You can sign in with your password now.",
+        (ActivatedBySms, Es) => {
+            "Tu cuenta está activa. Tu primera contraseña va por SMS: al entrar elegirás la tuya."
+        }
+        (ActivatedBySms, Ca) => {
+            "El teu compte és actiu. La primera contrasenya va per SMS: en entrar triaràs la teva."
+        }
+        (ActivatedBySms, Eu) => {
+            "Zure kontua aktibo dago. Lehen pasahitza SMS bidez doa: sartzean zurea aukeratuko duzu."
+        }
+        (ActivatedBySms, Gl) => {
+            "A túa conta está activa. O primeiro contrasinal vai por SMS: ao entrar escollerás o teu."
+        }
+        (ActivatedBySms, En) => {
+            "Your account is active. Your first password is on its way by SMS: you will choose your own when you sign in."
+        }
+        (ActivationDead, Es) => {
+            "Esta activación caducó o tuvo demasiados códigos erróneos: empieza de nuevo."
+        }
+        (ActivationDead, Ca) => {
+            "Aquesta activació ha caducat o ha tingut massa codis erronis: torna a començar."
+        }
+        (ActivationDead, Eu) => {
+            "Aktibazio hau iraungi da edo kode oker gehiegi izan ditu: hasi berriro."
+        }
+        (ActivationDead, Gl) => {
+            "Esta activación caducou ou tivo demasiados códigos erróneos: comeza de novo."
+        }
+        (ActivationDead, En) => "This activation expired or had too many wrong codes: start again.",
+        (WrongCode { attempts_left: n }, lang) => {
+            return match (lang, n) {
+                (Es, 1) => "Código incorrecto. Te queda 1 intento.".to_owned(),
+                (Es, n) => format!("Código incorrecto. Te quedan {n} intentos."),
+                (Ca, 1) => "Codi incorrecte. Et queda 1 intent.".to_owned(),
+                (Ca, n) => format!("Codi incorrecte. Et queden {n} intents."),
+                (Eu, 1) => "Kodea ez da zuzena. Saiakera 1 geratzen zaizu.".to_owned(),
+                (Eu, n) => format!("Kodea ez da zuzena. {n} saiakera geratzen zaizkizu."),
+                (Gl, 1) => "Código incorrecto. Quédache 1 intento.".to_owned(),
+                (Gl, n) => format!("Código incorrecto. Quédanche {n} intentos."),
+                (En, 1) => "Wrong code. 1 attempt left.".to_owned(),
+                (En, n) => format!("Wrong code. {n} attempts left."),
+            };
+        }
+        (WrongActivationCode { attempts_left: n }, lang) => {
+            return match (lang, n) {
+                (Es, 1) => "El código de activación no es correcto. Te queda 1 intento.".to_owned(),
+                (Es, n) => {
+                    format!("El código de activación no es correcto. Te quedan {n} intentos.")
+                }
+                (Ca, 1) => "El codi d'activació no és correcte. Et queda 1 intent.".to_owned(),
+                (Ca, n) => format!("El codi d'activació no és correcte. Et queden {n} intents."),
+                (Eu, 1) => "Aktibazio-kodea ez da zuzena. Saiakera 1 geratzen zaizu.".to_owned(),
+                (Eu, n) => format!("Aktibazio-kodea ez da zuzena. {n} saiakera geratzen zaizkizu."),
+                (Gl, 1) => "O código de activación non é correcto. Quédache 1 intento.".to_owned(),
+                (Gl, n) => {
+                    format!("O código de activación non é correcto. Quédanche {n} intentos.")
+                }
+                (En, 1) => "Wrong activation code. 1 attempt left.".to_owned(),
+                (En, n) => format!("Wrong activation code. {n} attempts left."),
+            };
+        }
     };
     s.to_owned()
 }
@@ -1450,6 +1636,26 @@ mod tests {
             ContactTaken,
             SameContact,
             Back,
+            FirstPasswordTitle,
+            FirstPasswordExplain,
+            ActivateTitle,
+            ActivationCodeLabel,
+            ActivationCodeHint,
+            ActivationCodeMissing,
+            ActivationCodeBlocked,
+            AlreadyActive,
+            ActivateCodesTitle,
+            PasswordBySmsLabel,
+            TermsLabel,
+            TermsMissing,
+            Activate,
+            Activated,
+            ActivatedBySms,
+            ActivationDead,
+            WrongCode { attempts_left: 1 },
+            WrongCode { attempts_left: 4 },
+            WrongActivationCode { attempts_left: 1 },
+            WrongActivationCode { attempts_left: 3 },
         ]
         .into_iter()
         .chain(

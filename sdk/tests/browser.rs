@@ -367,7 +367,47 @@ fn no_error_moves_the_buttons_at_320_px_in_any_language() {
         Msg::TooManyAttempts { seconds: 59 },
         Msg::RelayUnreachable,
     ];
-    let forms: [(&str, &Show, Vec<Msg>); 12] = [
+    let activation_errors = vec![
+        Msg::IdMalformed,
+        Msg::IdWrongLetter('W'),
+        Msg::ActivationCodeMissing,
+        Msg::WrongActivationCode { attempts_left: 4 },
+        Msg::WrongActivationCode { attempts_left: 1 },
+        Msg::ActivationCodeBlocked,
+        Msg::AlreadyActive,
+        Msg::TooManyAttempts { seconds: 59 },
+        Msg::RelayUnreachable,
+    ];
+    let activation_code_errors = vec![
+        Msg::OtpFormat,
+        Msg::WrongCode { attempts_left: 4 },
+        Msg::WrongCode { attempts_left: 1 },
+        Msg::WeakPassword,
+        Msg::TermsMissing,
+        Msg::ActivationDead,
+        Msg::TooManyAttempts { seconds: 59 },
+        Msg::RelayUnreachable,
+    ];
+    let forms: [(&str, &Show, Vec<Msg>); 15] = [
+        (
+            "activation",
+            &|ui| ui.show_activation_start(""),
+            activation_errors,
+        ),
+        (
+            "activation code and password",
+            &|ui| ui.show_activation_complete(),
+            activation_code_errors,
+        ),
+        (
+            "first password",
+            &|ui| ui.show_first_password(),
+            vec![
+                Msg::WeakPassword,
+                Msg::TooManyAttempts { seconds: 59 },
+                Msg::RelayUnreachable,
+            ],
+        ),
         (
             "change password",
             &|ui| ui.show_change_password(),

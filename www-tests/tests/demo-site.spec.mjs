@@ -405,7 +405,11 @@ test('screenshots of every page at 320 px and 1280 px (the procedure in Galician
   await page.goto('/office.html');
   await shootBoth(page, testInfo, 'office');
   await page.goto('/activate.html');
+  await expect(page.locator('#nf-activation-code')).toBeVisible();
   await shootBoth(page, testInfo, 'activate');
+  await page.goto('/sede-login.html?lang=gl');
+  await expect(page.locator('#login-low')).toBeVisible();
+  await shootBoth(page, testInfo, 'sede-login');
   await page.goto(`/phone.html?to=${applied.citizen.phone}`);
   await expect(page.locator('#messages .sms')).toHaveCount(3);
   await shootBoth(page, testInfo, 'phone');
@@ -420,7 +424,7 @@ test('screenshots of every page at 320 px and 1280 px (the procedure in Galician
   await expect(page.locator('#sign[data-ready=true]')).toBeAttached();
   await shootBoth(page, testInfo, 'index');
 
-  expect(testInfo.attachments.filter((a) => a.contentType === 'image/png')).toHaveLength(14);
+  expect(testInfo.attachments.filter((a) => a.contentType === 'image/png')).toHaveLength(16);
   expect(violations).toEqual([]);
 });
 

@@ -100,14 +100,14 @@ test('at the office: a new activation letter resets a forgotten password, and an
   // activation SMS per 30 s).
   await waitForSmsWindow(page, activationSmsSent);
   await page.goto('/activate.html');
-  await page.locator('#idNumber').fill(citizen.idNumber);
-  await page.locator('#activationCode').fill(letter);
-  await page.locator('#start button[type=submit]').click();
-  await expect(page.locator('#complete')).toBeVisible();
-  await page.locator('#smsCode').fill(codeIn(await nthSms(request, citizen.phone, 1)));
-  await page.locator('#password').fill(NEW_PASSWORD);
-  await page.locator('#acceptTerms').check();
-  await page.locator('#complete button[type=submit]').click();
+  await page.locator('#nf-id').fill(citizen.idNumber);
+  await page.locator('#nf-activation-code').fill(letter);
+  await page.locator('#nf-submit').click();
+  await expect(page.locator('#nf-sms-code')).toBeVisible();
+  await page.locator('#nf-sms-code').fill(codeIn(await nthSms(request, citizen.phone, 1)));
+  await page.locator('#nf-password').fill(NEW_PASSWORD);
+  await page.locator('#nf-terms').check();
+  await page.locator('#nf-submit').click();
   await expect(page.locator('#result')).toContainText('active');
   const login = (password) => postFromAddress(citizen.address, '/csc/v2/auth/login', {}, {
     authorization: `Basic ${Buffer.from(`${citizen.idNumber}:${password}`).toString('base64')}`,

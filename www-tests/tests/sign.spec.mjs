@@ -81,14 +81,17 @@ test('a citizen creates her certificate at her first signature and openssl verif
 
   // Activation as the citizen does it, in the demo's activation page.
   await page.goto('/activate.html');
-  await page.locator('#idNumber').fill(citizen.idNumber.toLowerCase());
-  await page.locator('#activationCode').fill(activationCode);
-  await page.locator('#start button[type=submit]').click();
-  await expect(page.locator('#complete')).toBeVisible();
-  await page.locator('#smsCode').fill(codeIn(await nthSms(request, citizen.phone, 0)));
-  await page.locator('#password').fill(citizen.password);
-  await page.locator('#acceptTerms').check();
-  await page.locator('#complete button[type=submit]').click();
+  await page.locator('#nf-id').fill(citizen.idNumber.toLowerCase());
+  await page.locator('#nf-activation-code').fill(activationCode);
+  await page.locator('#nf-submit').click();
+  await expect(page.locator('#nf-sms-code')).toBeVisible();
+  await page.locator('#nf-sms-code').fill(codeIn(await nthSms(request, citizen.phone, 0)));
+  await page.locator('#nf-password').fill(citizen.password);
+  // The terms must be accepted: said in the widget, nothing sent.
+  await page.locator('#nf-submit').click();
+  await expect(page.locator('#nf-error')).toContainText('terms');
+  await page.locator('#nf-terms').check();
+  await page.locator('#nf-submit').click();
   await expect(page.locator('#result')).toContainText('active');
 
   // A document with a recognisable random payload, to look for in the traffic.

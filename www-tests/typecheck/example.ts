@@ -64,6 +64,9 @@ export async function everything(): Promise<void> {
   // @ts-expect-error: the levels are 'low' and 'reinforced'
   await client.login({ level: 'high' });
   const reset: void = await client.resetPassword();
+  const activated = await client.activate();
+  const bySms: boolean = activated.passwordBySms;
+  console.log(activated.idNumber, bySms);
   const panel = await client.account();
   if (panel.status === 'active') {
     const masked: string = panel.phone;

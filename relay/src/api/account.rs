@@ -13,7 +13,9 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::Relay;
-use crate::http::{ApiError, CitizenSession, ClientAddress, Json, PreferredLang};
+use crate::http::{
+    ApiError, CitizenSession, ClientAddress, Json, PasswordChangeSession, PreferredLang,
+};
 use crate::identity::rate::AddressBucket;
 
 type Shared = State<Arc<Relay>>;
@@ -41,7 +43,7 @@ async fn overview(
 #[utoipa::path(post, path = "/api/v1/account/password", operation_id = "account_password", tag = "account", request_body = ChangePasswordRequest, responses((status = 200, description = "Changed; her certificates keep working; every other session ended", body = AccountStatusResponse), (status = 400, description = "Invalid request or unacceptable new password (CSC error body)", body = ErrorBody), (status = 401, description = "Missing, unknown or expired token", body = ErrorBody), (status = 403, description = "Wrong current password, or account blocked", body = ErrorBody), (status = 409, description = "The password or the account changed meanwhile", body = ErrorBody), (status = 429, description = "Too many requests; see Retry-After", body = ErrorBody)), security(("bearer" = [])))]
 async fn change_password(
     State(relay): Shared,
-    CitizenSession(session): CitizenSession,
+    PasswordChangeSession(session): PasswordChangeSession,
     PreferredLang(lang): PreferredLang,
     Json(req): Json<ChangePasswordRequest>,
 ) -> Result<Json<AccountStatusResponse>, ApiError> {

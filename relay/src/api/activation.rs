@@ -10,6 +10,7 @@ use utoipa_axum::routes;
 
 use crate::Relay;
 use crate::http::{ApiError, ClientAddress, Json, PreferredLang};
+use crate::identity::activation::FirstPassword;
 use crate::identity::rate::AddressBucket;
 
 type Shared = State<Arc<Relay>>;
@@ -40,17 +41,20 @@ async fn start(
 async fn complete(
     State(relay): Shared,
     ClientAddress(address): ClientAddress,
+    PreferredLang(lang): PreferredLang,
     Json(req): Json<ActivationCompleteRequest>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
     relay
         .limit_address(AddressBucket::Activation, address)
         .await?;
+    let first_password = FirstPassword::from_request(req.password.as_deref(), req.password_by_sms)?;
     relay
         .complete_activation(
             &req.activation_id,
             &req.sms_code,
-            &req.password,
+            first_password,
             req.accept_terms,
+            lang,
         )
         .await?;
     Ok(Json(serde_json::json!({ "status": "active" })))

@@ -74,6 +74,7 @@ async fn session_level(IdentifiedSession(session): IdentifiedSession) -> Json<Se
     Json(SessionLevel {
         key: session.key,
         level: session.level,
+        must_change_password: session.must_change_password,
     })
 }
 
@@ -97,6 +98,7 @@ async fn reinforce(
     Ok(Json(SessionLevel {
         key: session.key,
         level,
+        must_change_password: false,
     }))
 }
 

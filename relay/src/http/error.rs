@@ -52,6 +52,11 @@ fn wire(err: &Error) -> (StatusCode, ErrorCode, Option<u32>) {
             Some(*attempts_left),
         ),
         Error::InsufficientLevel(_) => (StatusCode::FORBIDDEN, ErrorCode::InsufficientLevel, None),
+        Error::PasswordChangeRequired => (
+            StatusCode::FORBIDDEN,
+            ErrorCode::PasswordChangeRequired,
+            None,
+        ),
         Error::InvalidSad(_) => (StatusCode::BAD_REQUEST, ErrorCode::InvalidSad, None),
         Error::InvalidActivationCode { attempts_left } => (
             StatusCode::BAD_REQUEST,

@@ -81,6 +81,22 @@ impl FromRequestParts<Arc<Relay>> for CitizenSession {
     }
 }
 
+/// A citizen's password session, even one whose first password (sent by SMS) must still be
+/// changed: for changing it (R14).
+pub struct PasswordChangeSession(pub Session);
+
+impl FromRequestParts<Arc<Relay>> for PasswordChangeSession {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        relay: &Arc<Relay>,
+    ) -> Result<Self, Self::Rejection> {
+        let token = bearer(parts).ok_or(Error::InvalidToken)?;
+        Ok(Self(relay.authenticate_for_password_change(token).await?))
+    }
+}
+
 /// A citizen's live session of any key, the PIN key included: for what only identifies her.
 pub struct IdentifiedSession(pub Session);
 

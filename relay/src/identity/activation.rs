@@ -19,6 +19,47 @@ use crate::store::{Activation, SecretRow};
 use crate::{Error, OtpFailure, Relay};
 use nubefirma_protocol::Lang;
 
+/// Her first password: the one she chose, or one the relay makes and sends by SMS, which she
+/// must change at first use (R14).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FirstPassword {
+    Chosen(String),
+    BySms,
+}
+
+impl FirstPassword {
+    /// From the request: exactly one of a password and `passwordBySms`.
+    pub fn from_request(password: Option<&str>, by_sms: bool) -> Result<Self, Error> {
+        match (password, by_sms) {
+            (Some(p), false) => Ok(Self::Chosen(p.to_owned())),
+            (None, true) => Ok(Self::BySms),
+            (Some(_), true) => Err(Error::InvalidRequest(
+                "password: either choose one or ask for it by SMS (passwordBySms), not both".into(),
+            )),
+            (None, false) => Err(Error::InvalidRequest(
+                "password: choose one, or ask for a first password by SMS (passwordBySms)".into(),
+            )),
+        }
+    }
+}
+
+/// Letters and digits that cannot be misread for each other, for a password read off an SMS.
+const SMS_PASSWORD_ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+
+/// 12 characters of the alphabet above (about 69 bits), drawn without modulo bias.
+fn sms_password() -> String {
+    let mut out = String::new();
+    while out.len() < 12 {
+        let byte = random_bytes::<1>()[0];
+        let n = SMS_PASSWORD_ALPHABET.len();
+        if usize::from(byte) >= 256 - 256 % n {
+            continue;
+        }
+        out.push(char::from(SMS_PASSWORD_ALPHABET[usize::from(byte) % n]));
+    }
+    out
+}
+
 fn sms_context(activation_id: &str) -> String {
     super::codes::code_context(Purpose::Activation, activation_id)
 }
@@ -122,8 +163,9 @@ impl Relay {
         &self,
         activation_id: &str,
         sms_code: &str,
-        password_text: &str,
+        first_password: FirstPassword,
         accept_terms: bool,
+        lang: Lang,
     ) -> Result<(), Error> {
         if !accept_terms {
             return Err(Error::InvalidRequest(
@@ -144,8 +186,12 @@ impl Relay {
             .await?
             .ok_or_else(|| Error::Internal("activation without citizen".into()))?;
         // The password policy is checked first: a weak password costs no SMS-code entry.
+        let (password_text, by_sms) = match first_password {
+            FirstPassword::Chosen(text) => (text, false),
+            FirstPassword::BySms => (sms_password(), true),
+        };
         password::check_policy(
-            password_text,
+            &password_text,
             &citizen.id_number,
             &citizen.given_name,
             &citizen.surname,
@@ -176,13 +222,20 @@ impl Relay {
             });
         }
 
-        let given = password_text.to_owned();
+        let given = password_text.clone();
         let kek_salt = random_bytes::<16>();
         let password_hash = self.argon2(move |h| h.hash_password(&given)).await?;
         let reserved_activation = Activation {
             state: reserved,
             ..activation
         };
+        if citizen.state.status != AccountStatus::PendingActivation && by_sms {
+            // The letter's reset sets a password she chooses: an SMS must not carry one to
+            // whoever holds her phone now.
+            return Err(Error::InvalidRequest(
+                "passwordBySms: a reset by activation letter needs a password you choose".into(),
+            ));
+        }
         if citizen.state.status != AccountStatus::PendingActivation {
             // The letter's reset: like a forgotten password's, certificates and sessions go.
             let Some(credentials) = self
@@ -218,13 +271,29 @@ impl Relay {
                 &kek_salt,
                 &reserved_activation,
                 now + crate::limits::ACCOUNT_LIFETIME_SECONDS,
+                by_sms,
             )
             .await?
         {
             return Err(dead());
         }
         tracing::info!(citizen_id = %citizen.id, "citizen activated");
-        self.audit(Event::new("citizen_activated").citizen(&citizen.id))
-            .await
+        self.audit(
+            Event::new("citizen_activated")
+                .citizen(&citizen.id)
+                .detail(serde_json::json!({ "passwordBySms": by_sms })),
+        )
+        .await?;
+        if by_sms {
+            self.notifier
+                .send(
+                    Channel::Sms,
+                    &citizen.phone,
+                    &crate::notify::texts::first_password(lang, &password_text),
+                    now,
+                )
+                .await?;
+        }
+        Ok(())
     }
 }

@@ -96,6 +96,9 @@ impl Relay {
         origin: Option<&str>,
     ) -> Result<(String, i64), Error> {
         check_nonce(nonce)?;
+        if session.must_change_password {
+            return Err(Error::PasswordChangeRequired);
+        }
         let audience = origin
             .filter(|o| self.cors_origins().iter().any(|allowed| allowed == o))
             .ok_or(Error::AccessDenied(

@@ -25,6 +25,8 @@ pub struct Session {
     pub citizen_id: String,
     pub key: AuthKey,
     pub level: Level,
+    /// Her first password came by SMS and is not changed yet (R14).
+    pub must_change_password: bool,
     token: String,
     pub(crate) token_hash: Vec<u8>,
     sealed_kek: Vec<u8>,
@@ -239,7 +241,18 @@ impl Relay {
 
     /// Checks a bearer token of the permanent key (password): what signing, certificates and
     /// the panel need. A PIN session is refused here (R4: identification only).
+    /// A session whose first password came by SMS is refused too, until she changes it (R14).
     pub async fn authenticate(&self, token: &str) -> Result<Session, Error> {
+        let session = self.authenticate_for_password_change(token).await?;
+        if session.must_change_password {
+            return Err(Error::PasswordChangeRequired);
+        }
+        Ok(session)
+    }
+
+    /// A password session, even one that must change its first password: what changing the
+    /// password needs (R14, R26).
+    pub async fn authenticate_for_password_change(&self, token: &str) -> Result<Session, Error> {
         let session = self.authenticate_any_key(token).await?;
         if session.key != AuthKey::Password {
             return Err(Error::InsufficientLevel(
@@ -284,6 +297,7 @@ impl Relay {
             citizen_id: stored.citizen_id,
             key: stored.key,
             level: stored.level,
+            must_change_password: citizen.must_change_password,
             token: token.to_owned(),
             token_hash,
             sealed_kek: stored.sealed_kek,

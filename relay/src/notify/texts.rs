@@ -390,6 +390,27 @@ pub fn email_changed(lang: Lang) -> &'static str {
     }
 }
 
+/// A first password sent at activation (R14): she must change it at first use.
+pub fn first_password(lang: Lang, password: &str) -> String {
+    match lang {
+        Lang::Es => format!(
+            "nubefirma: tu primera contraseña es {password} . Tendrás que cambiarla al entrar por primera vez. No la compartas nunca."
+        ),
+        Lang::Ca => format!(
+            "nubefirma: la teva primera contrasenya és {password} . L'hauràs de canviar quan entris per primera vegada. No la comparteixis mai."
+        ),
+        Lang::Eu => format!(
+            "nubefirma: zure lehen pasahitza {password} da. Lehen aldiz sartzean aldatu beharko duzu. Ez partekatu inoiz."
+        ),
+        Lang::Gl => format!(
+            "nubefirma: o teu primeiro contrasinal é {password} . Terás que cambialo ao entrar por primeira vez. Non o compartas nunca."
+        ),
+        Lang::En => format!(
+            "nubefirma: your first password is {password} . You will have to change it when you first sign in. Never share it."
+        ),
+    }
+}
+
 /// The PIN key (R4): identification only, never signing.
 pub fn pin(lang: Lang, code: &str, valid_seconds: i64) -> String {
     let valid = duration(lang, valid_seconds);
@@ -480,6 +501,17 @@ mod tests {
                 assert!(text.starts_with("nubefirma: "), "{text}");
                 assert!(seen.insert(text), "{text}");
             }
+        }
+    }
+
+    #[test]
+    fn r14_a_first_password_reads_apart_and_says_it_must_be_changed() {
+        let mut seen = std::collections::HashSet::new();
+        for lang in Lang::ALL {
+            let text = first_password(lang, "Kx7mP2qRt9aB");
+            // Spaces around it: a phone that links words must not swallow the full stop.
+            assert!(text.contains(" Kx7mP2qRt9aB "), "{text}");
+            assert!(seen.insert(text));
         }
     }
 

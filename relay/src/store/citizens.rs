@@ -41,6 +41,8 @@ pub struct Citizen {
     pub expires_at: Option<i64>,
     /// The language she activated in, for notices she is sent unasked.
     pub lang: Option<String>,
+    /// Her password came by SMS (R14): she must change it before anything else.
+    pub must_change_password: bool,
 }
 
 impl Citizen {
@@ -106,6 +108,7 @@ impl Store {
             activation_expires_at: row.try_get("activation_expires_at")?,
             expires_at: row.try_get("expires_at")?,
             lang: row.try_get("lang")?,
+            must_change_password: flag(row, "must_change_password")?,
         })
     }
 
@@ -157,6 +160,7 @@ impl Store {
         kek_salt: &[u8],
         activation: &Activation,
         expires_at: i64,
+        must_change_password: bool,
     ) -> Result<bool, Error> {
         let mut tx = self.pool.begin().await?;
         let used = sqlx::query(
@@ -168,13 +172,15 @@ impl Store {
         .await?;
         let activated = sqlx::query(
             "UPDATE citizens SET status = ?, password_failures = 0, otp_failures = 0,
-                password_hash = ?, kek_salt = ?, activation_code_hash = NULL, expires_at = ?
+                password_hash = ?, kek_salt = ?, activation_code_hash = NULL, expires_at = ?,
+                must_change_password = ?
              WHERE id = ? AND status = ?",
         )
         .bind(AccountStatus::Active.as_str())
         .bind(password_hash)
         .bind(kek_salt)
         .bind(expires_at)
+        .bind(i64::from(must_change_password))
         .bind(citizen_id)
         .bind(AccountStatus::PendingActivation.as_str())
         .execute(&mut *tx)

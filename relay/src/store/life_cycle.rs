@@ -90,12 +90,12 @@ async fn set_new_password(
 ) -> Result<bool, Error> {
     let sql = if spend_letter {
         "UPDATE citizens SET status = 'active', password_failures = 0, otp_failures = 0,
-            password_hash = ?, kek_salt = ?, activation_code_hash = NULL
+            password_hash = ?, kek_salt = ?, activation_code_hash = NULL, must_change_password = 0
          WHERE id = ? AND status = ? AND password_failures = ? AND otp_failures = ?
            AND activation_code_hash IS NOT NULL"
     } else {
         "UPDATE citizens SET status = 'active', password_failures = 0, otp_failures = 0,
-            password_hash = ?, kek_salt = ?
+            password_hash = ?, kek_salt = ?, must_change_password = 0
          WHERE id = ? AND status = ? AND password_failures = ? AND otp_failures = ?"
     };
     let done = sqlx::query(sql)

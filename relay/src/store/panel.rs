@@ -240,7 +240,7 @@ impl Store {
         let mut tx = self.pool.begin().await?;
         // A write first, so the transaction holds the write lock before it reads anything.
         let done = sqlx::query(
-            "UPDATE citizens SET password_hash = ?, kek_salt = ?
+            "UPDATE citizens SET password_hash = ?, kek_salt = ?, must_change_password = 0
              WHERE id = ? AND password_hash = ? AND status = 'active'",
         )
         .bind(new_hash)

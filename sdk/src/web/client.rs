@@ -7,12 +7,13 @@ use gloo_net::http::{Request, RequestBuilder, Response};
 #[cfg(feature = "verify")]
 use js_sys::Uint8Array;
 use nubefirma_protocol::api::{
-    AccountOverview, AssertionRequest, AssertionResponse, ChangePasswordRequest,
-    ConfirmCredentialRequest, ConfirmCredentialResponse, ContactChangeConfirm, ContactChangeDone,
-    ContactChangeRequest, ContactChangeStarted, ContactKind, CredentialChallenge, LevelSession,
-    PinLoginRequest, PinRequest, PinStarted, ReinforceRequest, RenewAccountRequest,
-    RenewAccountResponse, ResetCompleteRequest, ResetStartRequest, ResetStartResponse,
-    RevokeAccountRequest, RevokeOwnCredentialRequest, SessionLevel,
+    AccountOverview, ActivationCompleteRequest, ActivationStartRequest, ActivationStartResponse,
+    AssertionRequest, AssertionResponse, ChangePasswordRequest, ConfirmCredentialRequest,
+    ConfirmCredentialResponse, ContactChangeConfirm, ContactChangeDone, ContactChangeRequest,
+    ContactChangeStarted, ContactKind, CredentialChallenge, LevelSession, PinLoginRequest,
+    PinRequest, PinStarted, ReinforceRequest, RenewAccountRequest, RenewAccountResponse,
+    ResetCompleteRequest, ResetStartRequest, ResetStartResponse, RevokeAccountRequest,
+    RevokeOwnCredentialRequest, SessionLevel,
 };
 use nubefirma_protocol::csc::*;
 use nubefirma_protocol::{ErrorBody, ErrorCode};
@@ -256,6 +257,54 @@ impl RelayClient {
         Ok(())
     }
 
+    /// `POST /api/v1/activation/start`: her ID and the activation code; an SMS code goes to
+    /// her phone. Returns the activation's id.
+    pub async fn start_activation(
+        &self,
+        id_number: &str,
+        activation_code: &str,
+    ) -> Result<String, RelayError> {
+        let builder = self.post(&self.api_url("activation/start"));
+        let answer: ActivationStartResponse = Self::read(
+            Self::send(
+                builder,
+                &ActivationStartRequest {
+                    id_number: id_number.to_owned(),
+                    activation_code: activation_code.to_owned(),
+                },
+            )
+            .await?,
+        )
+        .await?;
+        Ok(answer.activation_id)
+    }
+
+    /// `POST /api/v1/activation/complete`: the SMS code and her password, or a first one by
+    /// SMS (`password` `None`, R14), with the terms accepted.
+    pub async fn complete_activation(
+        &self,
+        activation_id: &str,
+        sms_code: &str,
+        password: Option<&str>,
+    ) -> Result<(), RelayError> {
+        let builder = self.post(&self.api_url("activation/complete"));
+        let _: serde_json::Value = Self::read(
+            Self::send(
+                builder,
+                &ActivationCompleteRequest {
+                    activation_id: activation_id.to_owned(),
+                    sms_code: sms_code.to_owned(),
+                    password: password.map(str::to_owned),
+                    password_by_sms: password.is_none(),
+                    accept_terms: true,
+                },
+            )
+            .await?,
+        )
+        .await?;
+        Ok(())
+    }
+
     /// `POST /api/v1/pin`: a PIN by SMS when the ID and birth date name an active account (the
     /// answer never says). Returns the PIN's id.
     pub async fn start_pin(&self, id_number: &str, birth_date: &str) -> Result<String, RelayError> {
@@ -340,6 +389,17 @@ impl RelayClient {
             None => builder,
         };
         let response = builder
+            .send()
+            .await
+            .map_err(|e| RelayError::Unreachable(e.to_string()))?;
+        Self::read(response).await
+    }
+
+    /// `GET /api/v1/session`: the key and level of this session, and whether her first password
+    /// (sent by SMS) must still be changed (R14).
+    pub async fn session_level(&self, token: &str) -> Result<SessionLevel, RelayError> {
+        let response = Request::get(&self.api_url("session"))
+            .header("Authorization", &format!("Bearer {token}"))
             .send()
             .await
             .map_err(|e| RelayError::Unreachable(e.to_string()))?;

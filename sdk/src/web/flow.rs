@@ -207,6 +207,7 @@ pub(super) async fn log_in_offering(
         ui.set_busy(false);
         match answer {
             Ok(token) => {
+                first_password(ui, relay, &token, &password).await?;
                 return Ok(LoggedIn {
                     token,
                     id_number,
@@ -217,6 +218,50 @@ pub(super) async fn log_in_offering(
             Err(RelayError::Refused(body)) if body.error == Wire::AuthenticationFailed => {
                 ui.clear("nf-password");
                 ui.set_field_error("nf-password", &ui.t(&Msg::WrongCredentials));
+            }
+            Err(other) => say_and_stay(ui, other)?,
+        }
+    }
+}
+
+/// Her first password came by SMS at activation (R14): before anything else she chooses her
+/// own, with the one she just typed as the current one. Nothing to do otherwise.
+async fn first_password(
+    ui: &WidgetHost,
+    relay: &RelayClient,
+    token: &str,
+    current: &str,
+) -> Result<(), SdkError> {
+    let level = relay
+        .session_level(token)
+        .await
+        .map_err(|e| relay_failure(ui, &e))?;
+    if !level.must_change_password {
+        return Ok(());
+    }
+    ui.show_first_password();
+    loop {
+        match ui.next_action().await.map_err(|e| dom_failure(ui, e))? {
+            Action::Cancel => {
+                let _ = relay.revoke(token).await;
+                return Err(cancelled(ui));
+            }
+            Action::Submit => {}
+            _ => continue,
+        }
+        let new = ui.value("nf-password");
+        if new.chars().count() < 8 || new == current {
+            ui.set_field_error("nf-password", &ui.t(&Msg::WeakPassword));
+            continue;
+        }
+        ui.set_error("");
+        ui.set_busy(true);
+        let answer = relay.change_password(token, current, &new).await;
+        ui.set_busy(false);
+        match answer {
+            Ok(()) => return Ok(()),
+            Err(RelayError::Refused(body)) if body.error == Wire::WeakPassword => {
+                ui.set_field_error("nf-password", &ui.t(&Msg::WeakPassword));
             }
             Err(other) => say_and_stay(ui, other)?,
         }

@@ -5,6 +5,7 @@
 //! are `Error`s with a stable `code` (see `errors.rs`). `pkg/index.d.ts` types this surface by
 //! hand: a change here is a change there.
 
+mod activate;
 mod client;
 pub mod file_hash;
 mod flow;
@@ -255,6 +256,36 @@ impl NubeFirma {
                 certificates.push(&entry);
             }
             Reflect::set(&result, &"certificates".into(), &certificates)?;
+            Ok(result.into())
+        })
+    }
+
+    /// Activation (R12): her DNI/NIE and the activation code from the registry office's
+    /// letter, then the SMS code, her new password (or, if she prefers, a first password by
+    /// SMS that she changes at her first login, R14) and the terms. Resolves to `{ idNumber,
+    /// passwordBySms }` once the account is active (the widget then says so, with a Close
+    /// button). A new letter from the office resets a forgotten password the same way. Cancel
+    /// rejects with `ERR_NUBEFIRMA_USER_CANCELLED`.
+    pub fn activate(&self) -> js_sys::Promise {
+        let relay = self.relay.clone().with_lang(self.lang.tag());
+        let mount = self.mount.clone();
+        let lang = self.lang;
+        future_to_promise(async move {
+            let ui = WidgetHost::attach(&mount, lang)?;
+            let activated = activate::activate(&ui, &relay)
+                .await
+                .map_err(|e| js_error(&e))?;
+            let result = js_sys::Object::new();
+            Reflect::set(
+                &result,
+                &"idNumber".into(),
+                &activated.id_number.as_str().into(),
+            )?;
+            Reflect::set(
+                &result,
+                &"passwordBySms".into(),
+                &activated.password_by_sms.into(),
+            )?;
             Ok(result.into())
         })
     }

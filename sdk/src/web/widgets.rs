@@ -71,6 +71,8 @@ h3 { font-size: 1.05rem; margin: 1rem 0 .5rem; }
 .nf-certs { list-style: none; padding: 0; }
 .nf-cert { display: flex; flex-wrap: wrap; align-items: center; gap: .3rem .8rem; padding: .5rem 0; border-top: 1px solid var(--nf-border, #8a8a8a); }
 .nf-cert > span { flex: 1 1 12rem; min-width: 0; }
+.nf-check { display: flex; gap: .6rem; align-items: flex-start; font-weight: 400; margin: 0 0 .6rem; }
+.nf-check input { flex: none; width: 1.2rem; height: 1.2rem; min-height: 0; margin: .15rem 0 0; padding: 0; accent-color: var(--nf-accent, #1f4e9c); }
 .nf-panel-actions { display: flex; flex-wrap: wrap; gap: .5rem; margin: 1rem 0 .4rem; }
 "#;
 
@@ -342,6 +344,25 @@ const CONTACT_CODES_ERRORS: [Msg; 6] = [
         attempts_left: Some(4),
     },
     Msg::ContactTaken,
+    Msg::TooManyAttempts { seconds: 3600 },
+    Msg::RelayUnreachable,
+];
+const ACTIVATION_START_ERRORS: [Msg; 8] = [
+    Msg::IdMalformed,
+    Msg::IdWrongLetter('W'),
+    Msg::ActivationCodeMissing,
+    Msg::WrongActivationCode { attempts_left: 4 },
+    Msg::ActivationCodeBlocked,
+    Msg::AlreadyActive,
+    Msg::TooManyAttempts { seconds: 3600 },
+    Msg::RelayUnreachable,
+];
+const ACTIVATION_COMPLETE_ERRORS: [Msg; 7] = [
+    Msg::OtpFormat,
+    Msg::WrongCode { attempts_left: 4 },
+    Msg::WeakPassword,
+    Msg::TermsMissing,
+    Msg::ActivationDead,
     Msg::TooManyAttempts { seconds: 3600 },
     Msg::RelayUnreachable,
 ];
@@ -632,6 +653,90 @@ impl WidgetHost {
             close = t(Msg::Close),
         ));
         self.focus("nf-title");
+    }
+
+    /// Activation, step one (R12): her DNI/NIE and the activation code of the office's letter.
+    pub fn show_activation_start(&self, id_number: &str) {
+        let t = |m| escape(&self.t(&m));
+        self.render(&format!(
+            r#"<form class="nf-card" novalidate lang="{lang}" aria-labelledby="nf-title">
+  <h2 id="nf-title">{title}</h2>
+  {id_field}
+  <div class="nf-field"><label for="nf-activation-code">{code_label}</label><input id="nf-activation-code" name="activation-code" autocomplete="off" autocapitalize="characters" spellcheck="false" maxlength="20" aria-required="true" aria-describedby="nf-code-hint nf-error"><p id="nf-code-hint" class="nf-hint">{code_hint}</p></div>
+  {error}
+  <div class="nf-actions"><button type="button" data-action="cancel">{cancel}</button><button type="submit" id="nf-submit">{go}</button></div>
+</form>"#,
+            lang = self.lang.tag(),
+            title = t(Msg::ActivateTitle),
+            id_field = self.id_field(id_number),
+            code_label = t(Msg::ActivationCodeLabel),
+            code_hint = t(Msg::ActivationCodeHint),
+            error = self.error_line(&ACTIVATION_START_ERRORS),
+            cancel = t(Msg::Cancel),
+            go = t(Msg::Continue),
+        ));
+        self.focus("nf-id");
+    }
+
+    /// Activation, step two: the SMS code, her password (or one by SMS, R14) and the terms.
+    pub fn show_activation_complete(&self) {
+        let t = |m| escape(&self.t(&m));
+        self.render(&format!(
+            r#"<form class="nf-card" novalidate lang="{lang}" aria-labelledby="nf-title">
+  <h2 id="nf-title">{title}</h2>
+  <p id="nf-status" class="nf-status" role="status">{sent}</p>
+  <div class="nf-field"><label for="nf-sms-code">{sms}</label><input id="nf-sms-code" name="sms-code" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]*" maxlength="6" spellcheck="false" aria-required="true" aria-describedby="nf-error"></div>
+  <div class="nf-field"><label for="nf-password">{new}</label><div class="nf-password"><input id="nf-password" name="new-password" type="password" autocomplete="new-password" maxlength="128" aria-describedby="nf-policy nf-caps nf-error"><button type="button" id="nf-show-password" data-action="toggle-password" aria-pressed="false" aria-controls="nf-password">{show}</button></div><p id="nf-policy" class="nf-hint">{policy}</p><p id="nf-caps" class="nf-hint" aria-live="polite"></p></div>
+  <label class="nf-check"><input type="checkbox" id="nf-password-by-sms"><span>{by_sms}</span></label>
+  <label class="nf-check"><input type="checkbox" id="nf-terms" aria-required="true"><span>{terms}</span></label>
+  {error}
+  <div class="nf-actions"><button type="button" data-action="cancel">{cancel}</button><button type="submit" id="nf-submit">{go}</button></div>
+</form>"#,
+            lang = self.lang.tag(),
+            title = t(Msg::ActivateCodesTitle),
+            sent = t(Msg::CodeSent),
+            sms = t(Msg::SmsCodeLabel),
+            new = t(Msg::NewPasswordLabel),
+            show = t(Msg::ShowPassword),
+            policy = t(Msg::PasswordPolicyHint),
+            by_sms = t(Msg::PasswordBySmsLabel),
+            terms = t(Msg::TermsLabel),
+            error = self.error_line(&ACTIVATION_COMPLETE_ERRORS),
+            cancel = t(Msg::Cancel),
+            go = t(Msg::Activate),
+        ));
+        self.focus("nf-sms-code");
+    }
+
+    /// Whether the checkbox `id` is checked.
+    pub fn is_checked(&self, id: &str) -> bool {
+        self.element(id)
+            .and_then(|el| el.dyn_into::<HtmlInputElement>().ok())
+            .is_some_and(|input| input.checked())
+    }
+
+    /// Her first password came by SMS (R14): she chooses her own to go on.
+    pub fn show_first_password(&self) {
+        let t = |m| escape(&self.t(&m));
+        self.render(&format!(
+            r#"<form class="nf-card" novalidate lang="{lang}" aria-labelledby="nf-title" aria-describedby="nf-explain">
+  <h2 id="nf-title">{title}</h2>
+  <p id="nf-explain">{explain}</p>
+  <div class="nf-field"><label for="nf-password">{new}</label><div class="nf-password"><input id="nf-password" name="new-password" type="password" autocomplete="new-password" maxlength="128" aria-required="true" aria-describedby="nf-policy nf-caps nf-error"><button type="button" id="nf-show-password" data-action="toggle-password" aria-pressed="false" aria-controls="nf-password">{show}</button></div><p id="nf-policy" class="nf-hint">{policy}</p><p id="nf-caps" class="nf-hint" aria-live="polite"></p></div>
+  {error}
+  <div class="nf-actions"><button type="button" data-action="cancel">{cancel}</button><button type="submit" id="nf-submit">{go}</button></div>
+</form>"#,
+            lang = self.lang.tag(),
+            title = t(Msg::FirstPasswordTitle),
+            explain = t(Msg::FirstPasswordExplain),
+            new = t(Msg::NewPasswordLabel),
+            show = t(Msg::ShowPassword),
+            policy = t(Msg::PasswordPolicyHint),
+            error = self.error_line(&CHANGE_PASSWORD_ERRORS),
+            cancel = t(Msg::Cancel),
+            go = t(Msg::Continue),
+        ));
+        self.focus("nf-password");
     }
 
     /// Her password changed in the panel: the current one, then the new one.
