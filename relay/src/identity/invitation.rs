@@ -187,8 +187,12 @@ pub fn transition(
         (RegistrationCodeSent, Right) => Ok(state.at(RegistrationCodeChecked)),
         (RegistrationCodeChecked, Right) => Ok(state.at(IdentityChecked)),
         (IssuanceCodeSent, Right) => Ok(state.at(Issued)),
+        // The entries stay counted in the void state: the trail of what was tried.
         (RegistrationCodeChecked, Wrong) if state.attempts >= MAX_IDENTITY_ATTEMPTS => {
-            Ok(state.at(Void))
+            Ok(InvitationState {
+                step: Void,
+                ..state
+            })
         }
         (RegistrationCodeSent | RegistrationCodeChecked | IssuanceCodeSent, Wrong) => Ok(state),
         (IdentityChecked, Password) => Ok(state.at(PasswordSet)),
@@ -322,6 +326,7 @@ mod tests {
             state = transition(state, Wrong).expect("wrong");
             assert_eq!(state.step == Void, n == MAX_IDENTITY_ATTEMPTS, "entry {n}");
         }
+        assert_eq!(state, st(Void, MAX_IDENTITY_ATTEMPTS, 1));
         // Codes, both steps together.
         let spent = st(RegistrationCodeSent, 0, MAX_INVITATION_CODES);
         assert_eq!(transition(spent, SendRegistrationCode), Err(NoCodesLeft));
