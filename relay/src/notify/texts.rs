@@ -456,7 +456,7 @@ pub fn invitation_email(lang: Lang, entity: &str, link: &str, valid_seconds: i64
             "nubefirma: {entity} et convida a obtenir el teu certificat professional d'empleat (només t'identifica com a empleat; no et dona poders de representació). Segueix aquest enllaç, vàlid {valid} i d'un sol ús: {link} Et demanarem un codi per SMS, la data de caducitat del teu DNI, la contrasenya i l'acceptació de les condicions. Si no ho esperaves, ignora aquest correu."
         ),
         Lang::Eu => format!(
-            "nubefirma: {entity} erakundeak zure langile-ziurtagiri profesionala lortzera gonbidatzen zaitu (langile gisa identifikatzen zaitu soilik; ez dizu ordezkaritza-ahalmenik ematen). Jarraitu esteka hau, {valid}z baliozkoa eta behin erabiltzekoa: {link} SMS bidezko kode bat, zure NANaren iraungitze-data, pasahitza eta baldintzen onarpena eskatuko dizkizugu. Espero ez bazenuen, ez egin kasurik mezu honi."
+            "nubefirma: {entity} erakundeak zure langile-ziurtagiri profesionala lortzera gonbidatzen zaitu (langile gisa identifikatzen zaitu soilik; ez dizu ordezkaritza-ahalmenik ematen). Jarraitu esteka hau; behin bakarrik erabil daiteke eta {valid} barru iraungiko da: {link} SMS bidezko kode bat, zure NANaren iraungitze-data, pasahitza eta baldintzen onarpena eskatuko dizkizugu. Espero ez bazenuen, ez egin kasurik mezu honi."
         ),
         Lang::Gl => format!(
             "nubefirma: {entity} invítate a obter o teu certificado profesional de empregado (só te identifica como empregado; non che dá poderes de representación). Segue esta ligazón, válida {valid} e dun só uso: {link} Pedirémosche un código por SMS, a data de caducidade do teu DNI, o contrasinal e a aceptación das condicións. Se non o agardabas, ignora este correo."
