@@ -833,6 +833,45 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn a_professional_certificate_chains_and_carries_the_entity_and_the_policy() {
+        let t = TestCa::new().await;
+        let (public, _) = t.custody.generate_ca_key("employee").expect("key");
+        let subject = ProfessionalSubject {
+            citizen: CitizenSubject {
+                id_number: "12345678Z",
+                given_name: "Marta",
+                surname: "Ruiz Sanz",
+            },
+            organization: "Ayuntamiento de Ejemplo",
+            organization_identifier: "VATES-P2000000J",
+            role: "Técnica de urbanismo",
+        };
+        let issued =
+            t.ca.issue_professional(&subject, &public, t.now, 365 * 86400)
+                .expect("issue");
+        let dir = tempfile::tempdir().expect("tempdir");
+        let leaf = pem_file(dir.path(), "leaf.pem", "CERTIFICATE", &issued.der);
+        let chain = t.chain_pem(dir.path());
+        let leaf_path = leaf.to_str().expect("path");
+        // Path validation reads the policy extension and accepts it. (The CA certificates name
+        // no policy, so a relying party that demands an explicit policy on the whole path
+        // would need anyPolicy in them: not made yet.)
+        let out = openssl(&[
+            "verify",
+            "-policy_check",
+            "-CAfile",
+            chain.to_str().expect("path"),
+            leaf_path,
+        ]);
+        assert!(out.contains(": OK"), "{out}");
+        let out = openssl(&["x509", "-in", leaf_path, "-noout", "-text"]);
+        assert!(out.contains("organizationIdentifier"), "{out}");
+        assert!(out.contains("Policy: 1.3.6.1.4.1.32473.1.2"), "{out}");
+        assert!(out.contains(EMPLOYEE_POLICY_NOTICE), "{out}");
+        assert!(EMPLOYEE_POLICY_NOTICE.len() <= 200, "RFC 5280 DisplayText");
+    }
+
+    #[tokio::test]
     async fn the_tsa_is_kept_and_added_to_a_ca_that_predates_it() {
         let custody = crate::keys::SoftCustody::new([1u8; 32]);
         let store = Store::in_memory().await.expect("store");
