@@ -415,3 +415,139 @@ pub struct ContactChangeDone {
     pub kind: ContactKind,
     pub value: String,
 }
+
+/// `POST /entity/v1/invitations`: an entity's administrator invites an employee to a
+/// professional certificate (R6, R13). The names and birth date make her account when she has
+/// none (one account per person, R5: when she has one, its own names go into the certificate
+/// and `phone` must be its phone); `idDocumentExpiry` is what step 3 asks her.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct InvitationRequest {
+    /// DNI or NIE.
+    pub id_number: String,
+    pub given_name: String,
+    pub surname: String,
+    /// YYYY-MM-DD.
+    pub birth_date: String,
+    /// The expiry date of her DNI/NIE, YYYY-MM-DD.
+    pub id_document_expiry: String,
+    /// Where the invitation's link goes (may differ from her account's email).
+    pub email: String,
+    /// Her mobile: her account's, when she has one.
+    pub phone: String,
+    /// Her role, the certificate's title (e.g. "Técnica de urbanismo"): identification only.
+    pub role: String,
+    /// The email's language (es, ca, eu, gl, en); the request's `Accept-Language` otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lang: Option<String>,
+}
+
+/// The invitation made: its email went out with the link.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct InvitationCreated {
+    pub invitation_id: String,
+    /// When the link stops working (Unix seconds).
+    pub expires_at: i64,
+}
+
+/// One of the entity's invitations, as its administrator sees it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct InvitationSummary {
+    pub invitation_id: String,
+    pub id_number: String,
+    pub role: String,
+    /// "pending", "issued", "void" or "expired".
+    pub status: String,
+    /// The last step done (`invited`, `registration_code_sent`, … `issued`, `void`).
+    pub step: String,
+    pub created_at: i64,
+    pub expires_at: i64,
+    /// The certificate issued, once issued.
+    #[serde(
+        rename = "credentialID",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub credential_id: Option<String>,
+}
+
+/// `GET /entity/v1/invitations`: the administrator's entity's invitations, newest first.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct InvitationList {
+    pub invitations: Vec<InvitationSummary>,
+}
+
+/// A step of a professional certificate's issuance (R13) that asks nothing but the link's
+/// token: `start` (step 2's SMS code) and `complete` (step 6's).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ProfessionalToken {
+    /// The token from the invitation's link.
+    pub token: String,
+}
+
+/// Steps 2 and 6: the SMS code.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ProfessionalCode {
+    pub token: String,
+    pub code: String,
+}
+
+/// Step 3: the expiry date of her DNI/NIE.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct ProfessionalIdentity {
+    pub token: String,
+    /// YYYY-MM-DD.
+    pub id_document_expiry: String,
+}
+
+/// Step 4: a new account's password, or her account's current password.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ProfessionalPassword {
+    pub token: String,
+    pub password: String,
+}
+
+/// Step 5: the terms of use.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ProfessionalTerms {
+    pub token: String,
+    pub accepted: bool,
+}
+
+/// Where the issuance stands after a step: the step done and the call that comes next.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct ProfessionalProgress {
+    /// The step now done (`registration_code_sent`, `registration_code_checked`,
+    /// `identity_checked`, `password_set`, `terms_accepted`, `issuance_code_sent`, `issued`).
+    pub step: String,
+    /// The next call under `/api/v1/professional/{id}/` (`sms`, `identity`, …), or `nothing`.
+    pub next: String,
+    /// Whether step 4 asks for a new password (no account yet) or her current one. Only in
+    /// the answer of step 3.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub new_account: Option<bool>,
+    /// Seconds the SMS code just sent stays valid.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_in: Option<i64>,
+    /// The professional certificate issued (step 6): it signs over the CSC API like any other.
+    #[serde(
+        rename = "credentialID",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub credential_id: Option<String>,
+}

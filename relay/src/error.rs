@@ -47,6 +47,17 @@ pub enum Error {
         why: OtpFailure,
         attempts_left: u32,
     },
+    /// A professional invitation's SMS code was wrong (R13): entries left for this code (the
+    /// invitation's own budget, not the account's), or none when it is dead.
+    InvalidInvitationCode {
+        why: OtpFailure,
+        attempts_left: u32,
+    },
+    /// A professional invitation's ID document expiry date was wrong (R13, step 3): entries
+    /// left before the invitation is void.
+    WrongIdentity {
+        attempts_left: u32,
+    },
     /// The session's key or level does not allow this (R2–R4).
     InsufficientLevel(&'static str),
     /// Her first password came by SMS: she changes it before anything else (R14).
@@ -136,6 +147,23 @@ impl fmt::Display for Error {
                     "no valid PIN: it expired, was used or had too many wrong entries; ask for a new one"
                 ),
             },
+            Self::InvalidInvitationCode { why, attempts_left } => match why {
+                OtpFailure::Wrong => write!(
+                    f,
+                    "wrong code; {attempts_left} entries left for this code"
+                ),
+                OtpFailure::WrongAndDead | OtpFailure::NoValidCode => write!(
+                    f,
+                    "no valid code: it expired, was used, was replaced by a newer one or had too many wrong entries; ask for a new one"
+                ),
+            },
+            Self::WrongIdentity { attempts_left: 0 } => f.write_str(
+                "the ID document's expiry date is not the one your entity gave; the invitation is now void: ask your entity for a new one",
+            ),
+            Self::WrongIdentity { attempts_left } => write!(
+                f,
+                "the ID document's expiry date is not the one your entity gave; {attempts_left} entries left before the invitation is void"
+            ),
             Self::InsufficientLevel(why) => write!(f, "{why}"),
             Self::PasswordChangeRequired => f.write_str(
                 "your first password came by SMS: change it (POST /api/v1/account/password) before anything else",

@@ -43,6 +43,13 @@ pub const ACCOUNT_LIFETIME_SECONDS: i64 = 5 * 365 * 24 * 3600;
 pub const EXPIRY_NOTICE_SECONDS: i64 = 30 * 24 * 3600;
 /// Renewal is open this long before expiry.
 pub const RENEWAL_WINDOW_SECONDS: i64 = 90 * 24 * 3600;
+/// A professional certificate's invitation (R13) lives this long: the link in its email.
+pub const INVITATION_LIFETIME_SECONDS: i64 = 7 * 24 * 3600;
+/// Wrong ID document expiry dates (R13, step 3) before the invitation is void.
+pub const MAX_IDENTITY_ATTEMPTS: u32 = 3;
+/// SMS codes one invitation sends, its two SMS steps together (each code takes
+/// `MAX_CODE_ATTEMPTS` entries), so its codes cannot be guessed by asking for new ones.
+pub const MAX_INVITATION_CODES: u32 = 6;
 /// Activation codes expire after this long (30 days).
 pub const ACTIVATION_CODE_LIFETIME_SECONDS: i64 = 30 * 24 * 3600;
 /// SMS: a new code for the same purpose at most this often, per account.

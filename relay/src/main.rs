@@ -174,6 +174,48 @@ enum OfficeCommand {
         #[arg(long)]
         phone: String,
     },
+    /// Add an entity (an employer) whose employees may be invited to a professional certificate
+    /// (R6): its name and organizationIdentifier go into their certificates as O and
+    /// 2.5.4.97.
+    AddEntity {
+        #[command(flatten)]
+        place: Place,
+        /// The entity's name, e.g. "Ayuntamiento de Ejemplo".
+        #[arg(long)]
+        name: String,
+        /// ETSI EN 319 412-1 form: VAT (or NTR), the country, '-', the identifier, e.g.
+        /// VATES-P2000000J.
+        #[arg(long)]
+        org_identifier: String,
+    },
+    /// Add an administrator of an entity, who logs in as operators do (this password and an SMS
+    /// code) and may only invite that entity's employees. The password comes as for
+    /// add-operator: NUBEFIRMA_OPERATOR_PASSWORD or the first line of standard input.
+    AddEntityAdmin {
+        #[command(flatten)]
+        place: Place,
+        /// The entity's organizationIdentifier (see add-entity).
+        #[arg(long)]
+        entity: String,
+        /// 3 to 40 of a-z, 0-9, '.', '_', '-': the name she logs in with and the audit trail shows.
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        phone: String,
+    },
+}
+
+/// An operator's password: NUBEFIRMA_OPERATOR_PASSWORD or, without it, the first line of
+/// standard input (never an argument, which other users could read).
+fn operator_password() -> Result<String, Failure> {
+    match std::env::var("NUBEFIRMA_OPERATOR_PASSWORD") {
+        Ok(p) => Ok(p),
+        Err(_) => {
+            let mut line = String::new();
+            std::io::stdin().read_line(&mut line)?;
+            Ok(line.trim_end_matches(['\r', '\n']).to_owned())
+        }
+    }
 }
 
 /// Calls per minute per client address (defaults: docs/security-model.md).
@@ -451,20 +493,45 @@ async fn main() -> Result<(), Failure> {
         Command::Office {
             command: OfficeCommand::AddOperator { place, name, phone },
         } => {
-            let password = match std::env::var("NUBEFIRMA_OPERATOR_PASSWORD") {
-                Ok(p) => p,
-                Err(_) => {
-                    let mut line = String::new();
-                    std::io::stdin().read_line(&mut line)?;
-                    line.trim_end_matches(['\r', '\n']).to_owned()
-                }
-            };
+            let password = operator_password()?;
             let relay = office_relay(&place).await?;
             relay
                 .add_operator(&name, &phone, &password)
                 .await
                 .map_err(|e| e.to_string())?;
             println!("operator {name} added");
+        }
+        Command::Office {
+            command:
+                OfficeCommand::AddEntity {
+                    place,
+                    name,
+                    org_identifier,
+                },
+        } => {
+            let relay = office_relay(&place).await?;
+            let entity = relay
+                .add_entity(&name, &org_identifier)
+                .await
+                .map_err(|e| e.to_string())?;
+            println!("entity {} added", entity.org_identifier);
+        }
+        Command::Office {
+            command:
+                OfficeCommand::AddEntityAdmin {
+                    place,
+                    entity,
+                    name,
+                    phone,
+                },
+        } => {
+            let password = operator_password()?;
+            let relay = office_relay(&place).await?;
+            relay
+                .add_entity_admin(&entity, &name, &phone, &password)
+                .await
+                .map_err(|e| e.to_string())?;
+            println!("administrator {name} of {entity} added");
         }
         Command::Office {
             command:

@@ -27,7 +27,9 @@ pub fn api() -> (Router<Arc<Relay>>, OpenApi) {
         .merge(crate::api::account::routes())
         .merge(crate::api::identity::routes())
         .merge(crate::api::credentials::routes())
+        .merge(crate::api::professional::routes())
         .merge(crate::api::office::routes())
+        .merge(crate::api::entity::routes())
         .merge(crate::api::pki::routes())
         .merge(crate::api::service::routes())
         .split_for_parts();

@@ -46,9 +46,15 @@ fn wire(err: &Error) -> (StatusCode, ErrorCode, Option<u32>) {
         Error::AccessDenied(_) => (StatusCode::FORBIDDEN, ErrorCode::AccessDenied, None),
         Error::InvalidOtp { attempts_left, .. }
         | Error::InvalidResetCodes { attempts_left, .. }
-        | Error::InvalidPin { attempts_left, .. } => (
+        | Error::InvalidPin { attempts_left, .. }
+        | Error::InvalidInvitationCode { attempts_left, .. } => (
             StatusCode::BAD_REQUEST,
             ErrorCode::InvalidOtp,
+            Some(*attempts_left),
+        ),
+        Error::WrongIdentity { attempts_left } => (
+            StatusCode::BAD_REQUEST,
+            ErrorCode::InvalidRequest,
             Some(*attempts_left),
         ),
         Error::InsufficientLevel(_) => (StatusCode::FORBIDDEN, ErrorCode::InsufficientLevel, None),
@@ -90,7 +96,8 @@ impl IntoResponse for ApiError {
         let code_live = match &self.0 {
             Error::InvalidOtp { why, .. }
             | Error::InvalidResetCodes { why, .. }
-            | Error::InvalidPin { why, .. } => Some(*why == OtpFailure::Wrong),
+            | Error::InvalidPin { why, .. }
+            | Error::InvalidInvitationCode { why, .. } => Some(*why == OtpFailure::Wrong),
             _ => None,
         };
         let body = ErrorBody {

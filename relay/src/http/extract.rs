@@ -1,6 +1,6 @@
 //! Who is calling, as axum extractors: a citizen's session (bearer token), a registry-office
-//! operator, HTTP Basic credentials, the client's address. Handlers name what they need in
-//! their arguments instead of repeating the checks.
+//! operator, an entity's administrator, HTTP Basic credentials, the client's address. Handlers
+//! name what they need in their arguments instead of repeating the checks.
 
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
@@ -12,6 +12,7 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 
 use super::ApiError;
+use crate::identity::operators::OfficeCaller;
 use crate::identity::rate::AddressBucket;
 use crate::identity::session::Session;
 use crate::{Error, Relay};
@@ -131,9 +132,23 @@ impl<S: Send + Sync> FromRequestParts<S> for RequestOrigin {
 
 /// A registry-office operator, from `Authorization: Bearer` with an operator's session token
 /// (`/office/v1/login`) or the shared operator token; counted against the office calls allowed
-/// per address. `name` is who the audit trail records.
+/// per address. `name` is who the audit trail records. An entity's administrator logs in the
+/// same way but is not the registry office: refused here (R6).
 pub struct Operator {
     pub name: String,
+}
+
+/// Whoever holds an operator's bearer token, counted against the office calls per address.
+async fn office_caller(
+    parts: &mut Parts,
+    relay: &Arc<Relay>,
+) -> Result<Option<OfficeCaller>, ApiError> {
+    let ClientAddress(address) = ClientAddress::from_request_parts(parts, relay).await?;
+    relay.limit_address(AddressBucket::Office, address).await?;
+    Ok(match bearer(parts) {
+        Some(token) => relay.operator_for_token(token).await?,
+        None => None,
+    })
 }
 
 impl FromRequestParts<Arc<Relay>> for Operator {
@@ -143,15 +158,52 @@ impl FromRequestParts<Arc<Relay>> for Operator {
         parts: &mut Parts,
         relay: &Arc<Relay>,
     ) -> Result<Self, Self::Rejection> {
-        let ClientAddress(address) = ClientAddress::from_request_parts(parts, relay).await?;
-        relay.limit_address(AddressBucket::Office, address).await?;
-        let name = match bearer(parts) {
-            Some(token) => relay.operator_for_token(token).await?,
-            None => None,
-        };
-        name.map(|name| Self { name }).ok_or_else(|| {
-            Error::AccessDenied("a registry-office operator's session or token is required").into()
-        })
+        match office_caller(parts, relay).await? {
+            Some(OfficeCaller {
+                name,
+                entity_id: None,
+                ..
+            }) => Ok(Self { name }),
+            Some(_) => Err(Error::AccessDenied(
+                "an entity's administrator cannot act for the registry office",
+            )
+            .into()),
+            None => Err(Error::AccessDenied(
+                "a registry-office operator's session or token is required",
+            )
+            .into()),
+        }
+    }
+}
+
+/// An entity's administrator (R6), from `Authorization: Bearer` with her operator session:
+/// she invites her entity's employees, and sees only her entity's invitations. Registry-office
+/// operators and the shared operator token are refused: they act for no entity.
+pub struct EntityAdmin {
+    pub operator_id: String,
+    pub name: String,
+    pub entity_id: String,
+}
+
+impl FromRequestParts<Arc<Relay>> for EntityAdmin {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        relay: &Arc<Relay>,
+    ) -> Result<Self, Self::Rejection> {
+        match office_caller(parts, relay).await? {
+            Some(OfficeCaller {
+                id: Some(operator_id),
+                name,
+                entity_id: Some(entity_id),
+            }) => Ok(Self {
+                operator_id,
+                name,
+                entity_id,
+            }),
+            _ => Err(Error::AccessDenied("an entity administrator's session is required").into()),
+        }
     }
 }
 

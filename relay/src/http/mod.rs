@@ -8,7 +8,7 @@ pub mod json;
 
 pub use error::ApiError;
 pub use extract::{
-    BasicCredentials, CitizenSession, ClientAddress, IdentifiedSession, Operator,
+    BasicCredentials, CitizenSession, ClientAddress, EntityAdmin, IdentifiedSession, Operator,
     PasswordChangeSession, PreferredLang, RequestOrigin,
 };
 pub use json::Json;

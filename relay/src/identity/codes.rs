@@ -28,6 +28,10 @@ pub enum Purpose {
     Contact,
     /// A change of her phone: the code sent to her current phone, the second factor (R19).
     ReplacePhone,
+    /// A professional certificate's SMS registration code (R13, step 2).
+    ProfessionalRegistration,
+    /// A professional certificate's final SMS code (R13, step 6).
+    ProfessionalIssuance,
 }
 
 impl Purpose {
@@ -40,6 +44,8 @@ impl Purpose {
             Self::Login => "login",
             Self::Contact => "contact",
             Self::ReplacePhone => "replace-phone",
+            Self::ProfessionalRegistration => "professional-registration",
+            Self::ProfessionalIssuance => "professional-issuance",
         }
     }
 }

@@ -17,6 +17,17 @@ use crate::notify::{Channel, texts};
 use crate::store::{Operator, OperatorLogin, SecretRow};
 use crate::{Error, OtpFailure, Relay};
 
+/// Who called with an operator's bearer token.
+#[derive(Debug, Clone)]
+pub struct OfficeCaller {
+    /// The operator's id; `None` for the shared operator token.
+    pub id: Option<String>,
+    /// What the audit trail records.
+    pub name: String,
+    /// `Some`: an entity's administrator (R6); `None`: the registry office.
+    pub entity_id: Option<String>,
+}
+
 fn login_context(login_id: &str) -> String {
     format!("operator-login:{login_id}")
 }
@@ -46,6 +57,26 @@ impl Relay {
         phone: &str,
         password_text: &str,
     ) -> Result<(), Error> {
+        let name = self
+            .insert_named_operator(name, phone, password_text, None)
+            .await?;
+        self.audit(
+            Event::new("operator_added")
+                .operator(crate::audit::COMMAND_LINE)
+                .detail(json!({ "name": name })),
+        )
+        .await
+    }
+
+    /// A named operator (of the registry office, or of `entity_id` as its administrator);
+    /// her checked name.
+    pub(crate) async fn insert_named_operator(
+        &self,
+        name: &str,
+        phone: &str,
+        password_text: &str,
+        entity_id: Option<&str>,
+    ) -> Result<String, Error> {
         let name = check_name(name)?;
         let phone = normalize_phone(phone)?;
         if password_text.chars().count() < 12 {
@@ -64,16 +95,12 @@ impl Relay {
                     password_hash,
                     phone,
                     failures: 0,
+                    entity_id: entity_id.map(str::to_owned),
                 },
                 self.now(),
             )
             .await?;
-        self.audit(
-            Event::new("operator_added")
-                .operator(crate::audit::COMMAND_LINE)
-                .detail(json!({ "name": name })),
-        )
-        .await
+        Ok(name)
     }
 
     /// `POST /office/v1/login`: name and password; the right ones send an SMS code. Unknown
@@ -211,10 +238,15 @@ impl Relay {
         Ok(token)
     }
 
-    /// Who a bearer token belongs to at the office: an operator's session, or the shared token.
-    pub async fn operator_for_token(&self, token: &str) -> Result<Option<String>, Error> {
+    /// Who a bearer token belongs to at the office: an operator's session (of the registry
+    /// office or an entity's administrator), or the shared token.
+    pub async fn operator_for_token(&self, token: &str) -> Result<Option<OfficeCaller>, Error> {
         if self.is_operator_token(token) {
-            return Ok(Some(crate::audit::SHARED_OPERATOR_TOKEN.to_owned()));
+            return Ok(Some(OfficeCaller {
+                id: None,
+                name: crate::audit::SHARED_OPERATOR_TOKEN.to_owned(),
+                entity_id: None,
+            }));
         }
         Ok(self
             .store
@@ -224,6 +256,10 @@ impl Relay {
                 SESSION_IDLE_SECONDS,
             )
             .await?
-            .map(|o| o.name))
+            .map(|o| OfficeCaller {
+                id: Some(o.id),
+                name: o.name,
+                entity_id: o.entity_id,
+            }))
     }
 }

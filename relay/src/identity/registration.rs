@@ -99,7 +99,7 @@ fn is_bidi_control(c: char) -> bool {
 
 /// A name as it goes into her certificate: letters of any script (with combining accents),
 /// spaces, apostrophes, hyphens and periods; nothing that could be markup or reorder text.
-fn check_name(field: &str, value: &str) -> Result<String, Error> {
+pub(crate) fn check_name(field: &str, value: &str) -> Result<String, Error> {
     let value = value.trim();
     let allowed = |c: char| {
         c.is_alphabetic()
@@ -194,7 +194,7 @@ pub(crate) fn parse_date(text: &str) -> Option<Date> {
 }
 
 /// `YYYY-MM-DD`, and at least 16 years before `now` (R9).
-fn check_birth_date(birth_date: &str, now: i64) -> Result<String, Error> {
+pub(crate) fn check_birth_date(birth_date: &str, now: i64) -> Result<String, Error> {
     let bad = || Error::InvalidRequest("birthDate: a date as YYYY-MM-DD".into());
     let born = parse_date(birth_date).ok_or_else(bad)?;
     let today = time::OffsetDateTime::from_unix_timestamp(now)

@@ -7,7 +7,9 @@ use nubefirma_protocol::Lang;
 
 /// "5 minutos", "1 minut", "5 minutu", …: a lifetime as each language says it.
 pub fn duration(lang: Lang, seconds: i64) -> String {
-    let (n, unit) = if seconds % 3600 == 0 && seconds >= 3600 {
+    let (n, unit) = if seconds % 86400 == 0 && seconds >= 86400 {
+        (seconds / 86400, 3)
+    } else if seconds % 3600 == 0 && seconds >= 3600 {
         (seconds / 3600, 2)
     } else if seconds % 60 == 0 && seconds >= 60 {
         (seconds / 60, 1)
@@ -16,6 +18,13 @@ pub fn duration(lang: Lang, seconds: i64) -> String {
     };
     let one = n == 1;
     let word = match (lang, unit, one) {
+        (Lang::Es | Lang::Gl, 3, true) => "día",
+        (Lang::Es | Lang::Gl, 3, false) => "días",
+        (Lang::Ca, 3, true) => "dia",
+        (Lang::Ca, 3, false) => "dies",
+        (Lang::Eu, 3, _) => "egun",
+        (Lang::En, 3, true) => "day",
+        (Lang::En, 3, false) => "days",
         (Lang::Es | Lang::Gl, 2, true) => "hora",
         (Lang::Es | Lang::Gl, 2, false) => "horas",
         (Lang::Es | Lang::Gl, 1, true) => "minuto",
@@ -455,6 +464,74 @@ pub fn login_code(lang: Lang, code: &str, valid_seconds: i64) -> String {
     }
 }
 
+/// The email of a professional certificate's invitation (R13, step 1). It carries the entity's
+/// name (given by the registry office, never typed by the entity's administrator), the link with
+/// its single-use token, and how long it is valid: nothing else the administrator typed.
+pub fn invitation_email(lang: Lang, entity: &str, link: &str, valid_seconds: i64) -> String {
+    let valid = duration(lang, valid_seconds);
+    match lang {
+        Lang::Es => format!(
+            "nubefirma: {entity} te invita a obtener tu certificado profesional de empleado (solo te identifica como empleado; no te da poderes de representación). Sigue este enlace, válido {valid} y de un solo uso: {link} Te pediremos un código por SMS, la fecha de caducidad de tu DNI, tu contraseña y la aceptación de las condiciones. Si no lo esperabas, ignora este correo."
+        ),
+        Lang::Ca => format!(
+            "nubefirma: {entity} et convida a obtenir el teu certificat professional d'empleat (només t'identifica com a empleat; no et dona poders de representació). Segueix aquest enllaç, vàlid {valid} i d'un sol ús: {link} Et demanarem un codi per SMS, la data de caducitat del teu DNI, la contrasenya i l'acceptació de les condicions. Si no ho esperaves, ignora aquest correu."
+        ),
+        Lang::Eu => format!(
+            "nubefirma: {entity} erakundeak zure langile-ziurtagiri profesionala lortzera gonbidatzen zaitu (langile gisa identifikatzen zaitu soilik; ez dizu ordezkaritza-ahalmenik ematen). Jarraitu esteka hau; behin bakarrik erabil daiteke eta {valid} barru iraungiko da: {link} SMS bidezko kode bat, zure NANaren iraungitze-data, pasahitza eta baldintzen onarpena eskatuko dizkizugu. Espero ez bazenuen, ez egin kasurik mezu honi."
+        ),
+        Lang::Gl => format!(
+            "nubefirma: {entity} invítate a obter o teu certificado profesional de empregado (só te identifica como empregado; non che dá poderes de representación). Segue esta ligazón, válida {valid} e dun só uso: {link} Pedirémosche un código por SMS, a data de caducidade do teu DNI, o contrasinal e a aceptación das condicións. Se non o agardabas, ignora este correo."
+        ),
+        Lang::En => format!(
+            "nubefirma: {entity} invites you to get your professional employee certificate (it only identifies you as an employee; it gives you no powers of representation). Follow this link, valid {valid} and for one use only: {link} We will ask for a code sent by SMS, the expiry date of your ID card, your password and your acceptance of the terms. If you did not expect this, ignore this email."
+        ),
+    }
+}
+
+/// A professional certificate's SMS registration code (R13, step 2).
+pub fn professional_registration(lang: Lang, code: &str, valid_seconds: i64) -> String {
+    let valid = duration(lang, valid_seconds);
+    match lang {
+        Lang::Es => format!(
+            "nubefirma: {code} es tu código de registro para tu certificado profesional. Válido {valid}. No lo compartas nunca."
+        ),
+        Lang::Ca => format!(
+            "nubefirma: {code} és el teu codi de registre per al teu certificat professional. Vàlid {valid}. No el comparteixis mai."
+        ),
+        Lang::Eu => format!(
+            "nubefirma: {code} da zure ziurtagiri profesionalerako erregistro-kodea. {valid}z balio du. Ez partekatu inoiz."
+        ),
+        Lang::Gl => format!(
+            "nubefirma: {code} é o teu código de rexistro para o teu certificado profesional. Válido {valid}. Non o compartas nunca."
+        ),
+        Lang::En => format!(
+            "nubefirma: {code} is your registration code for your professional certificate. Valid {valid}. Never share it."
+        ),
+    }
+}
+
+/// A professional certificate's final SMS code, which issues it (R13, step 6).
+pub fn professional_issuance(lang: Lang, code: &str, valid_seconds: i64) -> String {
+    let valid = duration(lang, valid_seconds);
+    match lang {
+        Lang::Es => format!(
+            "nubefirma: {code} es tu código para emitir tu certificado profesional. Válido {valid}. No lo compartas nunca."
+        ),
+        Lang::Ca => format!(
+            "nubefirma: {code} és el teu codi per emetre el teu certificat professional. Vàlid {valid}. No el comparteixis mai."
+        ),
+        Lang::Eu => format!(
+            "nubefirma: {code} da zure ziurtagiri profesionala jaulkitzeko kodea. {valid}z balio du. Ez partekatu inoiz."
+        ),
+        Lang::Gl => format!(
+            "nubefirma: {code} é o teu código para emitir o teu certificado profesional. Válido {valid}. Non o compartas nunca."
+        ),
+        Lang::En => format!(
+            "nubefirma: {code} is your code to issue your professional certificate. Valid {valid}. Never share it."
+        ),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -480,6 +557,8 @@ mod tests {
                 new_phone_code(lang, "482913", 300),
                 replace_phone_code(lang, "482913", 300),
                 new_email_code(lang, "482913", 300),
+                professional_registration(lang, "482913", 300),
+                professional_issuance(lang, "482913", 300),
             ] {
                 assert!(text.starts_with("nubefirma: 482913 "), "{text}");
                 assert!(seen.insert(text.clone()), "{text}");
@@ -513,6 +592,28 @@ mod tests {
             assert!(text.contains(" Kx7mP2qRt9aB "), "{text}");
             assert!(seen.insert(text));
         }
+    }
+
+    #[test]
+    fn the_invitation_email_speaks_every_language_and_carries_only_the_entity_and_the_link() {
+        let link = "https://relay.example/professional#invitation=abc&token=xyz";
+        let mut seen = std::collections::HashSet::new();
+        for lang in Lang::ALL {
+            let text = invitation_email(lang, "Ayuntamiento de Ejemplo", link, 7 * 24 * 3600);
+            assert!(
+                text.starts_with("nubefirma: Ayuntamiento de Ejemplo "),
+                "{text}"
+            );
+            assert!(
+                text.contains(&format!(" {link} ")),
+                "the link stands alone: {text}"
+            );
+            assert!(text.contains(&duration(lang, 7 * 24 * 3600)), "{text}");
+            assert!(text.contains("DNI") || text.contains("NAN") || text.contains("ID card"));
+            assert!(seen.insert(text), "each language its own words");
+        }
+        assert_eq!(duration(Lang::Es, 7 * 24 * 3600), "7 días");
+        assert_eq!(duration(Lang::Eu, 24 * 3600), "1 egun");
     }
 
     #[test]

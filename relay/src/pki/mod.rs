@@ -1,6 +1,8 @@
 //! The relay's certification authority: a root and an issuing CA, created at first start with
 //! their keys sealed under the master key, and the citizen certificate profile
-//! (C=ES, serialNumber IDCES-<DNI>, givenName, surname, CN; digitalSignature + nonRepudiation).
+//! (C=ES, serialNumber IDCES-<DNI>, givenName, surname, CN; digitalSignature + nonRepudiation)
+//! and its professional variant (R6: plus O, organizationIdentifier and title, under a policy of
+//! identification only, with no powers of representation).
 //! Beside it, the revocation services the certificates point to (`crl`, `ocsp`), and the
 //! time-stamping authority (`tsa`) with its own key and certificate under the issuing CA;
 //! `upstream` is the client of an outside TSA that CSC `signatures/timestamp` may use instead.
@@ -20,6 +22,9 @@ use spki::SubjectPublicKeyInfoOwned;
 use x509_cert::Certificate;
 use x509_cert::attr::AttributeTypeAndValue;
 use x509_cert::builder::{Builder, CertificateBuilder, Profile};
+use x509_cert::ext::pkix::certpolicy::{
+    CertificatePolicies, DisplayText, PolicyInformation, PolicyQualifierInfo, UserNotice,
+};
 use x509_cert::ext::pkix::crl::dp::DistributionPoint;
 use x509_cert::ext::pkix::name::{DistributionPointName, GeneralName};
 use x509_cert::ext::pkix::{
@@ -47,6 +52,32 @@ pub struct CitizenSubject<'a> {
     pub given_name: &'a str,
     pub surname: &'a str,
 }
+
+/// A professional certificate's subject (R6): she, as an employee of an entity. Nothing here
+/// reads as a power to act for the entity: the policy says so in the certificate itself.
+pub struct ProfessionalSubject<'a> {
+    pub citizen: CitizenSubject<'a>,
+    /// O: the entity's name.
+    pub organization: &'a str,
+    /// organizationIdentifier (2.5.4.97), ETSI EN 319 412-1 form: `VATES-P2000000J`.
+    pub organization_identifier: &'a str,
+    /// title (2.5.4.12): her role, e.g. "Técnica de urbanismo".
+    pub role: &'a str,
+}
+
+/// organizationIdentifier (X.520, 2.5.4.97).
+pub const OID_ORGANIZATION_IDENTIFIER: const_oid::ObjectIdentifier =
+    const_oid::ObjectIdentifier::new_unwrap("2.5.4.97");
+
+/// The policy of professional certificates: an employee's certificate for identification only,
+/// granting no powers of representation. An arc under the enterprise number IANA keeps for
+/// documentation (32473, RFC 5612), a placeholder until nubefirma has a number of its own:
+/// `1.3.6.1.4.1.32473.1` is nubefirma's certificate policies, `.2` this one.
+pub const OID_POLICY_EMPLOYEE_IDENTIFICATION_ONLY: const_oid::ObjectIdentifier =
+    const_oid::ObjectIdentifier::new_unwrap("1.3.6.1.4.1.32473.1.2");
+
+/// The user notice that policy carries (RFC 5280 DisplayText: at most 200 characters).
+pub const EMPLOYEE_POLICY_NOTICE: &str = "Employee certificate for identification only: it names the holder as an employee of the organization and grants no powers of representation.";
 
 /// A certificate just issued: its DER and its serial number (hex, for CRL and OCSP lookups).
 pub struct IssuedCertificate {
@@ -269,6 +300,29 @@ fn tsa_certificate(
             builder.add_extension(&ocsp_pointer)
         },
     )
+}
+
+/// certificatePolicies of a professional certificate: the employee policy, with a user notice
+/// (RFC 5280 §4.2.1.4) saying in words what it means. Not critical: a relying party that does
+/// not know the policy still reads the certificate, and the subject alone grants nothing.
+fn employee_policy() -> Result<CertificatePolicies, Error> {
+    let notice = UserNotice {
+        notice_ref: None,
+        explicit_text: Some(DisplayText::Utf8String(EMPLOYEE_POLICY_NOTICE.to_owned())),
+    };
+    let qualifier = Any::from_der(
+        &notice
+            .to_der()
+            .map_err(|e| Error::internal("user notice", e))?,
+    )
+    .map_err(|e| Error::internal("user notice", e))?;
+    Ok(CertificatePolicies(vec![PolicyInformation {
+        policy_identifier: OID_POLICY_EMPLOYEE_IDENTIFICATION_ONLY,
+        policy_qualifiers: Some(vec![PolicyQualifierInfo {
+            policy_qualifier_id: const_oid::db::rfc5280::ID_QT_UNOTICE,
+            qualifier: Some(qualifier),
+        }]),
+    }]))
 }
 
 /// The CA before its TSA is loaded or made.
@@ -504,7 +558,31 @@ impl Ca {
         now: i64,
         lifetime: i64,
     ) -> Result<IssuedCertificate, Error> {
-        use const_oid::db::rfc4519::{C, CN, GIVEN_NAME, SERIAL_NUMBER, SN};
+        self.issue_leaf(subject, None, key, now, lifetime)
+    }
+
+    /// A professional certificate (R6) for `key`: the citizen profile plus O,
+    /// organizationIdentifier and title, and the employee policy (identification only, no
+    /// powers of representation) with its user notice.
+    pub fn issue_professional(
+        &self,
+        subject: &ProfessionalSubject<'_>,
+        key: &VerifyingKey,
+        now: i64,
+        lifetime: i64,
+    ) -> Result<IssuedCertificate, Error> {
+        self.issue_leaf(&subject.citizen, Some(subject), key, now, lifetime)
+    }
+
+    fn issue_leaf(
+        &self,
+        subject: &CitizenSubject<'_>,
+        professional: Option<&ProfessionalSubject<'_>>,
+        key: &VerifyingKey,
+        now: i64,
+        lifetime: i64,
+    ) -> Result<IssuedCertificate, Error> {
+        use const_oid::db::rfc4519::{C, CN, GIVEN_NAME, O, SERIAL_NUMBER, SN, TITLE};
         let serial = format!("IDCES-{}", subject.id_number);
         let common_name = format!(
             "{} {} - {}",
@@ -512,13 +590,25 @@ impl Ca {
         )
         .to_uppercase();
         let (crl_pointer, ocsp_pointer) = revocation_pointers(&self.crl_url, &self.ocsp_url)?;
-        let subject_name = name(&[
-            (C, AttrValue::Printable("ES")),
+        let mut attrs = vec![(C, AttrValue::Printable("ES"))];
+        if let Some(p) = professional {
+            attrs.push((O, AttrValue::Utf8(p.organization)));
+            attrs.push((
+                OID_ORGANIZATION_IDENTIFIER,
+                AttrValue::Utf8(p.organization_identifier),
+            ));
+        }
+        attrs.extend([
             (SERIAL_NUMBER, AttrValue::Printable(&serial)),
             (SN, AttrValue::Utf8(subject.surname)),
             (GIVEN_NAME, AttrValue::Utf8(subject.given_name)),
-            (CN, AttrValue::Utf8(&common_name)),
-        ])?;
+        ]);
+        if let Some(p) = professional {
+            attrs.push((TITLE, AttrValue::Utf8(p.role)));
+        }
+        attrs.push((CN, AttrValue::Utf8(&common_name)));
+        let subject_name = name(&attrs)?;
+        let policies = professional.map(|_| employee_policy()).transpose()?;
         build(
             Profile::Leaf {
                 issuer: self.issuing_name.clone(),
@@ -531,7 +621,11 @@ impl Ca {
             &self.issuing_key,
             &|builder| {
                 builder.add_extension(&crl_pointer)?;
-                builder.add_extension(&ocsp_pointer)
+                builder.add_extension(&ocsp_pointer)?;
+                if let Some(policies) = &policies {
+                    builder.add_extension(policies)?;
+                }
+                Ok(())
             },
         )
     }
@@ -736,6 +830,45 @@ mod tests {
             tsa_path,
         ]);
         assert!(out.contains(": OK"), "{out}");
+    }
+
+    #[tokio::test]
+    async fn a_professional_certificate_chains_and_carries_the_entity_and_the_policy() {
+        let t = TestCa::new().await;
+        let (public, _) = t.custody.generate_ca_key("employee").expect("key");
+        let subject = ProfessionalSubject {
+            citizen: CitizenSubject {
+                id_number: "12345678Z",
+                given_name: "Marta",
+                surname: "Ruiz Sanz",
+            },
+            organization: "Ayuntamiento de Ejemplo",
+            organization_identifier: "VATES-P2000000J",
+            role: "Técnica de urbanismo",
+        };
+        let issued =
+            t.ca.issue_professional(&subject, &public, t.now, 365 * 86400)
+                .expect("issue");
+        let dir = tempfile::tempdir().expect("tempdir");
+        let leaf = pem_file(dir.path(), "leaf.pem", "CERTIFICATE", &issued.der);
+        let chain = t.chain_pem(dir.path());
+        let leaf_path = leaf.to_str().expect("path");
+        // Path validation reads the policy extension and accepts it. (The CA certificates name
+        // no policy, so a relying party that demands an explicit policy on the whole path
+        // would need anyPolicy in them: not made yet.)
+        let out = openssl(&[
+            "verify",
+            "-policy_check",
+            "-CAfile",
+            chain.to_str().expect("path"),
+            leaf_path,
+        ]);
+        assert!(out.contains(": OK"), "{out}");
+        let out = openssl(&["x509", "-in", leaf_path, "-noout", "-text"]);
+        assert!(out.contains("organizationIdentifier"), "{out}");
+        assert!(out.contains("Policy: 1.3.6.1.4.1.32473.1.2"), "{out}");
+        assert!(out.contains(EMPLOYEE_POLICY_NOTICE), "{out}");
+        assert!(EMPLOYEE_POLICY_NOTICE.len() <= 200, "RFC 5280 DisplayText");
     }
 
     #[tokio::test]

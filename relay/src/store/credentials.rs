@@ -19,24 +19,34 @@ pub struct Credential {
     pub revocation_reason: Option<String>,
 }
 
+/// Inserts `c`, made at `now`, through `conn` (the pool, or a transaction it belongs to).
+pub(super) async fn insert_credential_on(
+    conn: &mut sqlx::SqliteConnection,
+    c: &Credential,
+    now: i64,
+) -> Result<(), Error> {
+    sqlx::query(
+        "INSERT INTO credentials (id, citizen_id, cert_der, wrapped_key, status, not_after,
+            created_at, serial_hex)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(c.id.as_str())
+    .bind(&c.citizen_id)
+    .bind(&c.cert_der)
+    .bind(&c.wrapped_key)
+    .bind(c.status.as_str())
+    .bind(c.not_after)
+    .bind(now)
+    .bind(&c.serial_hex)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
 impl Store {
     pub async fn insert_credential(&self, c: &Credential, now: i64) -> Result<(), Error> {
-        sqlx::query(
-            "INSERT INTO credentials (id, citizen_id, cert_der, wrapped_key, status, not_after,
-                created_at, serial_hex)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(c.id.as_str())
-        .bind(&c.citizen_id)
-        .bind(&c.cert_der)
-        .bind(&c.wrapped_key)
-        .bind(c.status.as_str())
-        .bind(c.not_after)
-        .bind(now)
-        .bind(&c.serial_hex)
-        .execute(&self.pool)
-        .await?;
-        Ok(())
+        let mut conn = self.pool.acquire().await?;
+        insert_credential_on(&mut conn, c, now).await
     }
 
     fn credential_from_row(r: &SqliteRow) -> Result<Credential, Error> {

@@ -20,6 +20,7 @@ mod operators;
 mod outbox;
 mod panel;
 mod pins;
+mod professional;
 mod rate_limits;
 mod sads;
 mod sessions;
@@ -33,6 +34,7 @@ pub use operators::{Operator, OperatorLogin};
 pub use outbox::OutboxRow;
 pub use panel::{ContactChange, ContactChanged, PasswordChanged, Rewrapped};
 pub use pins::Pin;
+pub use professional::{Entity, Invitation, InvitationWrite, Issuance, PendingCitizen};
 pub use sads::Sad;
 pub use sessions::{NewSession, Session};
 

@@ -14,6 +14,9 @@ pub struct Operator {
     pub phone: String,
     /// Wrong passwords in a row; at `MAX_FAILED_ATTEMPTS` the operator is locked out.
     pub failures: u32,
+    /// `Some`: an entity's administrator (R6), who may only invite its employees; `None`: a
+    /// registry-office operator.
+    pub entity_id: Option<String>,
 }
 
 /// An operator's login between the right password and the SMS code.
@@ -33,18 +36,21 @@ fn operator_from_row(r: &SqliteRow) -> Result<Operator, Error> {
         password_hash: r.try_get("password_hash")?,
         phone: r.try_get("phone")?,
         failures: count(r, "failures")?,
+        entity_id: r.try_get("entity_id")?,
     })
 }
 
 impl Store {
     pub async fn insert_operator(&self, o: &Operator, now: i64) -> Result<(), Error> {
         let done = sqlx::query(
-            "INSERT INTO operators (id, name, password_hash, phone, created_at) VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO operators (id, name, password_hash, phone, entity_id, created_at)
+             VALUES (?, ?, ?, ?, ?, ?)",
         )
         .bind(&o.id)
         .bind(&o.name)
         .bind(&o.password_hash)
         .bind(&o.phone)
+        .bind(&o.entity_id)
         .bind(now)
         .execute(&self.pool)
         .await;
