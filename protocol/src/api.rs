@@ -395,6 +395,10 @@ pub struct ContactChangeStarted {
     pub change_id: String,
     /// Seconds the codes stay valid.
     pub expires_in: i64,
+    /// The new phone is on another account (R22): confirming proves it is hers, and that
+    /// account is then revoked and its holder told by email.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub taken_from_another_account: bool,
 }
 
 /// `POST /api/v1/account/contact/{changeId}/confirm`: the code sent to the new address and,

@@ -35,6 +35,8 @@ pub enum ErrorCode {
     /// The session's key or level does not allow this: a PIN session cannot sign or open the
     /// panel, and a service asked for a higher level than the session reached (R2–R4).
     InsufficientLevel,
+    /// Her email is also on another account: she changes it before renewing (R23).
+    EmailShared,
     /// Her password came by SMS at activation and must be changed before anything else (R14).
     PasswordChangeRequired,
     /// Too many requests (SMS per account, calls per address); see `Retry-After`.
@@ -60,6 +62,7 @@ impl ErrorCode {
             Self::CredentialUnusable => "credential_unusable",
             Self::InsufficientLevel => "insufficient_level",
             Self::PasswordChangeRequired => "password_change_required",
+            Self::EmailShared => "email_shared",
             Self::RateLimited => "rate_limited",
             Self::ServerError => "server_error",
         }
@@ -106,6 +109,7 @@ mod tests {
             ErrorCode::CredentialUnusable,
             ErrorCode::InsufficientLevel,
             ErrorCode::PasswordChangeRequired,
+            ErrorCode::EmailShared,
             ErrorCode::RateLimited,
             ErrorCode::ServerError,
         ] {

@@ -62,6 +62,8 @@ pub enum Error {
     InsufficientLevel(&'static str),
     /// Her first password came by SMS: she changes it before anything else (R14).
     PasswordChangeRequired,
+    /// Her email is also another account's: she changes it before renewing (R23).
+    EmailShared,
     InvalidSad(&'static str),
     InvalidActivationCode {
         attempts_left: u32,
@@ -165,6 +167,9 @@ impl fmt::Display for Error {
                 "the ID document's expiry date is not the one your entity gave; {attempts_left} entries left before the invitation is void"
             ),
             Self::InsufficientLevel(why) => write!(f, "{why}"),
+            Self::EmailShared => f.write_str(
+                "your email address is also on another account; an address belongs to one person only (R23): change it in your panel, then renew",
+            ),
             Self::PasswordChangeRequired => f.write_str(
                 "your first password came by SMS: change it (POST /api/v1/account/password) before anything else",
             ),

@@ -574,7 +574,7 @@ async fn parallel_reset_guesses_judge_three_entries_and_one_completion_wins() {
     assert_eq!(started.status, StatusCode::ACCEPTED, "{:?}", started.body);
     let reset = started.body["resetId"].as_str().expect("id").to_owned();
     let sms = relay.last_code(&ane.phone).await;
-    let email = relay.last_code("ane@example.eus").await;
+    let email = relay.last_code(&ane.email).await;
     let path = format!("/api/v1/password-reset/{reset}/complete");
     let complete = |sms: String, email: String, password: String| {
         relay.post(
@@ -617,7 +617,7 @@ async fn parallel_reset_guesses_judge_three_entries_and_one_completion_wins() {
         .await;
     let reset = started.body["resetId"].as_str().expect("id").to_owned();
     let sms = relay.last_code(&bea.phone).await;
-    let email = relay.last_code("ane@example.eus").await;
+    let email = relay.last_code(&bea.email).await;
     let path = format!("/api/v1/password-reset/{reset}/complete");
     let answers = join_all((0..5).map(|i| {
         relay.post(

@@ -109,7 +109,7 @@ async fn office_register_writes_into_a_running_dev_relay_and_the_citizen_can_act
             "--birth-date",
             "1988-11-30",
         ])
-        .args(["--phone", &ane.phone, "--email", "ane@example.eus"])
+        .args(["--phone", &ane.phone, "--email", &ane.email])
         .env_remove("NUBEFIRMA_MASTER_KEY")
         .output()
         .expect("runs");

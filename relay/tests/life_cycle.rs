@@ -66,8 +66,6 @@ impl TestRelay {
     }
 }
 
-const EMAIL: &str = "lucia@example.es";
-
 async fn block(relay: &TestRelay, citizen: &Citizen) {
     for _ in 0..5 {
         let (status, _) = relay
@@ -92,7 +90,11 @@ async fn r20_reset_unblocks_and_retires_the_certificate_the_old_password_wrapped
 
     let reset = relay.start_reset(&s.citizen.id_number).await;
     let sms = relay.last_sms(&s.citizen.phone).await;
-    let email = relay.emails_to(EMAIL).await.pop().expect("an email");
+    let email = relay
+        .emails_to(&s.citizen.email)
+        .await
+        .pop()
+        .expect("an email");
     assert!(sms.contains("restablecer la contraseña"), "{sms}");
     let (sms_code, email_code) = (otp_in(&sms), otp_in(&email));
 
@@ -218,7 +220,7 @@ async fn r20_reset_codes_die_after_three_wrong_entries() {
     relay.activate(&ana).await;
     let reset = relay.start_reset(&ana.id_number).await;
     let sms_code = otp_in(&relay.last_sms(&ana.phone).await);
-    let email_code = otp_in(&relay.emails_to(EMAIL).await.pop().expect("email"));
+    let email_code = otp_in(&relay.emails_to(&ana.email).await.pop().expect("email"));
     let wrong = if sms_code == "000000" {
         "111111"
     } else {
@@ -284,7 +286,7 @@ async fn r24_she_revokes_her_account_then_cannot_log_in_or_sign() {
     assert!(relay.last_sms(&s.citizen.phone).await.contains("revocados"));
     assert!(
         relay
-            .emails_to(EMAIL)
+            .emails_to(&s.citizen.email)
             .await
             .iter()
             .any(|e| e.contains("revocados"))
@@ -475,7 +477,7 @@ async fn r25_an_email_30_days_before_expiry_explains_how_to_renew_once() {
         0,
         "once"
     );
-    let emails = relay.emails_to(EMAIL).await;
+    let emails = relay.emails_to(&ana.email).await;
     assert_eq!(emails.len(), 1, "{emails:?}");
     // In the language she activated in (the test client names none: Spanish), with the date.
     assert!(emails[0].contains("tu cuenta caduca el"), "{}", emails[0]);
@@ -547,4 +549,60 @@ async fn r25_after_expiry_she_cannot_log_in_and_registers_again() {
             .await
             .contains(&"expired_account_retired".to_owned())
     );
+}
+
+#[tokio::test]
+async fn r23_an_email_belongs_to_one_person_at_registration_and_a_shared_one_must_change_before_renewal()
+ {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("relay.sqlite");
+    let relay = relay_on_file(&path).await;
+    let (ana, bea) = (Citizen::new(30), Citizen::new(31));
+    relay.activate(&ana).await;
+    // At the office: Ana's address, in other letter case, is refused for Bea (R23).
+    let mut registration = bea.registration();
+    registration["email"] = json!(ana.email.to_uppercase());
+    let answer = relay
+        .post(
+            "/office/v1/citizens",
+            Some(&bearer(OPERATOR_TOKEN)),
+            registration,
+        )
+        .await;
+    assert!(assert_error(&answer, StatusCode::CONFLICT, "conflict").contains("R23"));
+    relay.activate(&bea).await;
+
+    // Accounts from before addresses were checked may share one: renewal then asks for a
+    // change first, and costs no password entry.
+    let db = sqlx::SqlitePool::connect(&format!("sqlite://{}", path.display()))
+        .await
+        .expect("the file database");
+    sqlx::query("UPDATE citizens SET email = ? WHERE id_number = ?")
+        .bind(&ana.email)
+        .bind(&bea.id_number)
+        .execute(&db)
+        .await
+        .expect("legacy data");
+    relay.clock.advance(LIFETIME - 10 * DAY);
+    let token = relay.login(&ana).await;
+    let answer = relay.renew(&token, ana.password).await;
+    assert!(assert_error(&answer, StatusCode::CONFLICT, "email_shared").contains("change it"));
+    let (status, body) = relay
+        .call(
+            Method::GET,
+            "/api/v1/account",
+            &[("authorization", &bearer(&token))],
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    // Once her address is her own, the same renewal goes through.
+    sqlx::query("UPDATE citizens SET email = ? WHERE id_number = ?")
+        .bind(&bea.email)
+        .bind(&bea.id_number)
+        .execute(&db)
+        .await
+        .expect("fixed");
+    let (status, body) = relay.renew(&token, ana.password).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
 }

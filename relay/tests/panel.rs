@@ -16,7 +16,6 @@ use p256::ecdsa::{Signature, VerifyingKey};
 use serde_json::{Value, json};
 
 const NEW_PASSWORD: &str = "Caracola-roja-2026";
-const EMAIL: &str = "lucia@example.es";
 
 impl TestRelay {
     async fn outbox_to(&self, address: &str, channel: &str) -> Vec<String> {
@@ -254,7 +253,7 @@ async fn r26_the_panel_shows_her_account_with_phone_and_email_masked() {
     );
     let text = body.to_string();
     assert!(
-        !text.contains("600000001") && !text.contains("lucia@"),
+        !text.contains("600000001") && !text.contains("lucia."),
         "{text}"
     );
 
@@ -634,7 +633,7 @@ async fn r26_contact_codes_open_nothing_else_and_other_codes_open_no_contact_cha
 }
 
 #[tokio::test]
-async fn r8_new_phone_of_another_account_is_refused() {
+async fn r8_a_phone_is_on_one_account_only_and_a_race_for_a_free_one_has_one_winner() {
     let relay = relay().await;
     let (ana, bea) = (Citizen::new(11), Citizen::new(12));
     relay.activate(&ana).await;
@@ -642,15 +641,6 @@ async fn r8_new_phone_of_another_account_is_refused() {
     let ana_auth = bearer(&relay.login(&ana).await);
     let bea_auth = bearer(&relay.login(&bea).await);
 
-    // Bea's number, typed the national way: the same number (R8).
-    let national = bea.phone.trim_start_matches("+34");
-    let answer = relay.start_contact(&ana_auth, "phone", national).await;
-    let description = assert_error(&answer, StatusCode::CONFLICT, "conflict");
-    assert!(description.contains("another account"), "{description}");
-    assert!(
-        relay.sms_to(&bea.phone).await.len() == 1,
-        "no code went to Bea's phone (only her activation code)"
-    );
     // Her own number, or no mobile number at all: 400.
     let answer = relay.start_contact(&ana_auth, "phone", &ana.phone).await;
     assert_error(&answer, StatusCode::BAD_REQUEST, "invalid_request");
@@ -683,6 +673,85 @@ async fn r8_new_phone_of_another_account_is_refused() {
     assert!(description.contains("R8"), "{description}");
     let (_, account) = relay.account(&ana_auth).await;
     assert_eq!(account["phone"], "6•••••011", "Ana keeps hers");
+}
+
+#[tokio::test]
+async fn r22_she_keeps_a_phone_another_account_holds_by_proving_it_and_that_account_is_revoked() {
+    let relay = relay().await;
+    let (ana, bea) = (Citizen::new(21), Citizen::new(22));
+    relay.activate(&ana).await;
+    relay.activate(&bea).await;
+    let bea_session = relay.login(&bea).await;
+    let ana_auth = bearer(&relay.login(&ana).await);
+
+    // Bea's number, typed the national way: the same number. Ana says it is hers now.
+    let national = bea.phone.trim_start_matches("+34");
+    relay.clock.advance(31);
+    let (status, body) = relay.start_contact(&ana_auth, "phone", national).await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{body}");
+    assert_eq!(body["takenFromAnotherAccount"], true, "{body}");
+    let change = str_field(&body, "changeId");
+    // The code went to the phone itself: whoever holds it now gets it.
+    let code = otp_in(&relay.last_sms(&bea.phone).await);
+    let current = otp_in(&relay.last_sms(&ana.phone).await);
+    // A wrong code changes nothing: Bea keeps her account.
+    let answer = relay
+        .confirm_contact(
+            &ana_auth,
+            &change,
+            json!({ "code": wrong_code(&code), "currentPhoneCode": current }),
+        )
+        .await;
+    assert_error(&answer, StatusCode::BAD_REQUEST, "invalid_otp");
+    assert_eq!(
+        relay.try_login(&bea.id_number, bea.password).await.0,
+        StatusCode::OK
+    );
+
+    let (status, body) = relay
+        .confirm_contact(
+            &ana_auth,
+            &change,
+            json!({ "code": code, "currentPhoneCode": current }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (_, account) = relay.account(&ana_auth).await;
+    assert!(
+        account["phone"]
+            .as_str()
+            .is_some_and(|p| p.ends_with(&bea.phone[bea.phone.len() - 3..])),
+        "{account}"
+    );
+    // Bea's account is revoked: no login, her session ended, and an email told her why.
+    assert_eq!(
+        relay.try_login(&bea.id_number, bea.password).await.0,
+        StatusCode::UNAUTHORIZED
+    );
+    let (status, _) = relay
+        .post(
+            "/csc/v2/credentials/list",
+            Some(&bearer(&bea_session)),
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let notice = relay.last_email(&bea.email).await;
+    assert!(notice.contains("otra persona ha demostrado"), "{notice}");
+    let revoked = relay.audit_entries("account_revoked").await;
+    assert!(revoked.iter().any(|d| d.contains("R22")), "{revoked:?}");
+    // She may register again, with her current mobile.
+    let (status, body) = relay
+        .post(
+            "/office/v1/citizens",
+            Some(&bearer(OPERATOR_TOKEN)),
+            json!({
+                "idNumber": bea.id_number, "givenName": "Bea", "surname": "Ruiz",
+                "birthDate": "1990-02-03", "phone": "+34699000111", "email": bea.email,
+            }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
 }
 
 #[tokio::test]
@@ -734,7 +803,7 @@ async fn r26_email_change_needs_the_code_sent_to_the_new_address_and_tells_the_o
         body,
         json!({ "kind": "email", "value": "l•••@correo.example" })
     );
-    let notice = relay.last_email(EMAIL).await;
+    let notice = relay.last_email(&citizen.email).await;
     assert!(
         notice.contains("el correo de tu cuenta ha cambiado"),
         "{notice}"

@@ -233,6 +233,10 @@ pub enum Msg {
     Activated,
     ActivatedBySms,
     ActivationDead,
+    /// Renewal refused until her email is her own (R23).
+    RenewNeedsNewEmail,
+    /// The new mobile is on another account (R22): confirming takes it from that account.
+    PhoneOnAnotherAccount,
     /// A wrong SMS code with a budget of its own (activation): entries left.
     WrongCode {
         attempts_left: u32,
@@ -1266,6 +1270,36 @@ pub fn text(lang: Lang, msg: &Msg) -> String {
             "Esta activación caducou ou tivo demasiados códigos erróneos: comeza de novo."
         }
         (ActivationDead, En) => "This activation expired or had too many wrong codes: start again.",
+        (RenewNeedsNewEmail, Es) => {
+            "Tu correo también está en otra cuenta: cámbialo primero y después renueva."
+        }
+        (RenewNeedsNewEmail, Ca) => {
+            "El teu correu també és en un altre compte: canvia'l primer i després renova."
+        }
+        (RenewNeedsNewEmail, Eu) => {
+            "Zure posta beste kontu batean ere badago: aldatu lehenik, eta gero berritu."
+        }
+        (RenewNeedsNewEmail, Gl) => {
+            "O teu correo tamén está noutra conta: cámbiao primeiro e despois renova."
+        }
+        (RenewNeedsNewEmail, En) => {
+            "Your email is also on another account: change it first, then renew."
+        }
+        (PhoneOnAnotherAccount, Es) => {
+            "Este móvil está en otra cuenta. Si es tuyo, confírmalo con el código: esa cuenta se revocará y se avisará a su titular por correo."
+        }
+        (PhoneOnAnotherAccount, Ca) => {
+            "Aquest mòbil és en un altre compte. Si és teu, confirma-ho amb el codi: aquell compte es revocarà i se n'avisarà el titular per correu."
+        }
+        (PhoneOnAnotherAccount, Eu) => {
+            "Mugikor hau beste kontu batean dago. Zurea bada, berretsi kodearekin: kontu hori baliogabetu egingo da eta titularrari posta bidez jakinaraziko zaio."
+        }
+        (PhoneOnAnotherAccount, Gl) => {
+            "Este móbil está noutra conta. Se é teu, confírmao co código: esa conta revogarase e avisarase o seu titular por correo."
+        }
+        (PhoneOnAnotherAccount, En) => {
+            "This mobile is on another account. If it is yours, confirm with the code: that account will be revoked and its holder told by email."
+        }
         (WrongCode { attempts_left: n }, lang) => {
             return match (lang, n) {
                 (Es, 1) => "Código incorrecto. Te queda 1 intento.".to_owned(),
@@ -1652,6 +1686,8 @@ mod tests {
             Activated,
             ActivatedBySms,
             ActivationDead,
+            RenewNeedsNewEmail,
+            PhoneOnAnotherAccount,
             WrongCode { attempts_left: 1 },
             WrongCode { attempts_left: 4 },
             WrongActivationCode { attempts_left: 1 },

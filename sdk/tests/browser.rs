@@ -362,6 +362,7 @@ fn no_error_moves_the_buttons_at_320_px_in_any_language() {
         .chain([Msg::ContactTaken, Msg::TooManyAttempts { seconds: 59 }])
         .collect();
     let confirm_errors = vec![
+        Msg::RenewNeedsNewEmail,
         Msg::PasswordMissing,
         Msg::WrongPassword { attempts_left: 2 },
         Msg::TooManyAttempts { seconds: 59 },
@@ -420,7 +421,7 @@ fn no_error_moves_the_buttons_at_320_px_in_any_language() {
         ),
         (
             "mobile codes",
-            &|ui| ui.show_contact_codes(ContactField::Phone),
+            &|ui| ui.show_contact_codes(ContactField::Phone, true),
             contact_code_errors,
         ),
         (

@@ -62,7 +62,7 @@ async fn contact_start(
     PreferredLang(lang): PreferredLang,
     Json(req): Json<ContactChangeRequest>,
 ) -> Result<(StatusCode, Json<ContactChangeStarted>), ApiError> {
-    let (change_id, expires_in) = relay
+    let (change_id, expires_in, taken_from_another_account) = relay
         .start_contact_change(&session, req.kind, &req.value, lang)
         .await?;
     Ok((
@@ -70,6 +70,7 @@ async fn contact_start(
         Json(ContactChangeStarted {
             change_id,
             expires_in,
+            taken_from_another_account,
         }),
     ))
 }

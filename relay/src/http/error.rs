@@ -58,6 +58,7 @@ fn wire(err: &Error) -> (StatusCode, ErrorCode, Option<u32>) {
             Some(*attempts_left),
         ),
         Error::InsufficientLevel(_) => (StatusCode::FORBIDDEN, ErrorCode::InsufficientLevel, None),
+        Error::EmailShared => (StatusCode::CONFLICT, ErrorCode::EmailShared, None),
         Error::PasswordChangeRequired => (
             StatusCode::FORBIDDEN,
             ErrorCode::PasswordChangeRequired,

@@ -187,6 +187,15 @@ impl Relay {
                 "renewal opens 90 days before the account expires",
             ));
         }
+        // An address shared with another account (from before addresses were checked) must be
+        // changed first (R23); asked before her password, so it costs no entry.
+        if self
+            .store
+            .email_on_another_account(&citizen.id, &citizen.email, now)
+            .await?
+        {
+            return Err(Error::EmailShared);
+        }
         self.check_password_again(&citizen, password_text).await?;
         let renewed = now + ACCOUNT_LIFETIME_SECONDS;
         if !self

@@ -278,14 +278,16 @@ impl Relay {
     }
 
     /// `POST /api/v1/account/contact`: a code to the new phone or email; for a phone, one more
-    /// to her current phone. Returns the change's id and how long its codes live.
+    /// to her current phone. Returns the change's id, how long its codes live, and whether the
+    /// new phone is on another account (R22: the code to it proves it is hers, and that account
+    /// is revoked when she confirms). An email on another account is refused (R23).
     pub async fn start_contact_change(
         &self,
         session: &Session,
         kind: ContactKind,
         value: &str,
         lang: Lang,
-    ) -> Result<(String, i64), Error> {
+    ) -> Result<(String, i64, bool), Error> {
         let citizen = self.citizen_of(session).await?;
         let (new_value, old_value) = match kind {
             ContactKind::Phone => (normalize_phone(value)?, citizen.phone.clone()),
@@ -300,21 +302,23 @@ impl Relay {
         // Counted before the check, so asking which addresses are taken costs as a code does.
         self.limit_sms(&citizen.id, Purpose::Contact).await?;
         let now = self.now();
-        let on_another = match kind {
+        let takes_from = match kind {
             ContactKind::Phone => {
                 self.store
                     .phone_on_another_account(&citizen.id, &new_value)
                     .await?
             }
             ContactKind::Email => {
-                self.store
+                if self
+                    .store
                     .email_on_another_account(&citizen.id, &new_value, now)
                     .await?
+                {
+                    return Err(taken(kind));
+                }
+                None
             }
         };
-        if on_another {
-            return Err(taken(kind));
-        }
         if kind == ContactKind::Phone {
             self.limit_sms(&citizen.id, Purpose::ReplacePhone).await?;
         }
@@ -342,6 +346,7 @@ impl Relay {
                         .code_mac(&code_context(Purpose::Contact, &id), &code)?
                         .to_vec(),
                     current_code_mac,
+                    takes_from: takes_from.clone(),
                     state: SecretState::FRESH,
                     expires_at: now + OTP_LIFETIME_SECONDS,
                 },
@@ -385,9 +390,10 @@ impl Relay {
             "changeId": id,
             "kind": kind_name(kind),
             "to": mask(kind, &new_value),
+            "heldByAnotherAccount": takes_from.is_some(),
         })))
         .await?;
-        Ok((id, OTP_LIFETIME_SECONDS))
+        Ok((id, OTP_LIFETIME_SECONDS, takes_from.is_some()))
     }
 
     /// `POST /api/v1/account/contact/{changeId}/confirm`: the right code(s) make the change;
@@ -481,6 +487,11 @@ impl Relay {
             state: reserved,
             ..change
         };
+        // Who held the phone she proves is hers (R22), read before it is revoked, to tell them.
+        let previous_holder = match &change.takes_from {
+            Some(other) => self.store.citizen_by_id(other).await?,
+            None => None,
+        };
         match self.store.apply_contact_change(&change, now).await? {
             ContactChanged::Done => {}
             ContactChanged::Taken => return Err(taken(kind)),
@@ -502,6 +513,35 @@ impl Relay {
                 })),
         )
         .await?;
+        if let Some(other) = previous_holder
+            .as_ref()
+            .filter(|o| o.phone == change.new_value)
+        {
+            tracing::info!(citizen_id = %other.id, "account revoked: its phone was proved by another holder");
+            self.audit(
+                Event::new("account_revoked")
+                    .citizen(&other.id)
+                    .detail(json!({
+                        "reason": "superseded",
+                        "why": "its phone was proved to be another person's (R22)",
+                        "provedBy": citizen.id,
+                    })),
+            )
+            .await?;
+            let other_lang = other
+                .lang
+                .as_deref()
+                .and_then(Lang::from_tag)
+                .unwrap_or_default();
+            self.notifier
+                .send(
+                    Channel::Email,
+                    &other.email,
+                    texts::phone_taken_over(other_lang),
+                    now,
+                )
+                .await?;
+        }
         let (channel, notice) = match kind {
             ContactKind::Phone => (Channel::Sms, texts::phone_changed(lang)),
             ContactKind::Email => (Channel::Email, texts::email_changed(lang)),

@@ -399,6 +399,27 @@ pub fn email_changed(lang: Lang) -> &'static str {
     }
 }
 
+/// To the holder of an account whose phone another person proved to be theirs (R22).
+pub fn phone_taken_over(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Es => {
+            "nubefirma: otra persona ha demostrado que el móvil de tu cuenta es suyo, así que tu cuenta y tus certificados se han revocado. Para volver a usar el servicio, regístrate de nuevo en una oficina con tu móvil actual."
+        }
+        Lang::Ca => {
+            "nubefirma: una altra persona ha demostrat que el mòbil del teu compte és seu, així que el teu compte i els teus certificats s'han revocat. Per tornar a fer servir el servei, registra't de nou en una oficina amb el teu mòbil actual."
+        }
+        Lang::Eu => {
+            "nubefirma: beste pertsona batek frogatu du zure kontuko mugikorra berea dela; beraz, zure kontua eta ziurtagiriak baliogabetu dira. Zerbitzua berriro erabiltzeko, erregistratu berriro bulego batean zure oraingo mugikorrarekin."
+        }
+        Lang::Gl => {
+            "nubefirma: outra persoa demostrou que o móbil da túa conta é seu, así que a túa conta e os teus certificados foron revogados. Para volver usar o servizo, rexístrate de novo nunha oficina co teu móbil actual."
+        }
+        Lang::En => {
+            "nubefirma: another person has proved that your account's mobile number is theirs, so your account and your certificates have been revoked. To use the service again, register again at an office with your current mobile."
+        }
+    }
+}
+
 /// A first password sent at activation (R14): she must change it at first use.
 pub fn first_password(lang: Lang, password: &str) -> String {
     match lang {
@@ -573,6 +594,7 @@ mod tests {
             for text in [
                 password_changed(lang),
                 account_revoked(lang),
+                phone_taken_over(lang),
                 password_changed_by_her(lang),
                 phone_changed(lang),
                 email_changed(lang),

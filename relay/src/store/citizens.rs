@@ -53,11 +53,16 @@ impl Citizen {
 }
 
 impl Store {
+    /// A new pending account. Refused when the ID number or phone is taken (R5, R8), or when
+    /// another live account has the email in any letter case (R23): checked in the statement
+    /// that writes, so two registrations with one address cannot both pass.
     pub async fn insert_citizen(&self, c: &NewCitizen) -> Result<(), Error> {
         let result = sqlx::query(
             "INSERT INTO citizens (id, id_number, given_name, surname, birth_date, phone, email, status,
                 activation_code_hash, activation_expires_at, created_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
+             WHERE NOT EXISTS (SELECT 1 FROM citizens WHERE lower(email) = lower(?)
+                 AND status <> 'revoked' AND (expires_at IS NULL OR expires_at > ?))",
         )
         .bind(&c.id)
         .bind(&c.id_number)
@@ -70,10 +75,15 @@ impl Store {
         .bind(&c.activation_code_hash)
         .bind(c.activation_expires_at)
         .bind(c.created_at)
+        .bind(&c.email)
+        .bind(c.created_at)
         .execute(&self.pool)
         .await;
         match result {
-            Ok(_) => Ok(()),
+            Ok(done) if done.rows_affected() == 1 => Ok(()),
+            Ok(_) => Err(Error::Conflict(
+                "this email address is on another account; an address can belong to one person only (R23)",
+            )),
             Err(e) if is_unique_violation(&e) => Err(Error::Conflict(
                 "this ID number or mobile phone is already registered (one account per person, one phone per account)",
             )),

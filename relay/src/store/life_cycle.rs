@@ -34,7 +34,7 @@ fn reset_from_row(r: &SqliteRow) -> Result<Reset, Error> {
 }
 
 /// Revokes every credential of `citizen_id` not yet revoked, inside `tx`; returns their ids.
-async fn revoke_credentials_of(
+pub(super) async fn revoke_credentials_of(
     tx: &mut sqlx::SqliteConnection,
     citizen_id: &str,
     now: i64,
@@ -62,7 +62,7 @@ async fn revoke_credentials_of(
 }
 
 /// Ends every session of `citizen_id` and retires her live codes, inside `tx`.
-async fn end_sessions_and_codes(
+pub(super) async fn end_sessions_and_codes(
     tx: &mut sqlx::SqliteConnection,
     citizen_id: &str,
 ) -> Result<(), Error> {

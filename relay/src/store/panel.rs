@@ -20,6 +20,8 @@ pub struct ContactChange {
     pub code_mac: Vec<u8>,
     /// The code sent to her current phone (phone changes only).
     pub current_code_mac: Option<Vec<u8>>,
+    /// The account that holds the new phone now, when she proves it is hers (R22).
+    pub takes_from: Option<String>,
     pub state: SecretState,
     pub expires_at: i64,
 }
@@ -33,6 +35,7 @@ fn contact_change_from_row(r: &SqliteRow) -> Result<ContactChange, Error> {
         new_value: r.try_get("new_value")?,
         code_mac: r.try_get("code_mac")?,
         current_code_mac: r.try_get("current_code_mac")?,
+        takes_from: r.try_get("takes_from")?,
         state: SecretState {
             attempts: count(r, "attempts")?,
             used: flag(r, "used")?,
@@ -92,20 +95,19 @@ impl Store {
         flag(&row, "taken")
     }
 
-    /// Whether another account holds this phone (R8; revoked accounts gave theirs up).
+    /// The other account that holds this phone, if one does (R8; revoked accounts gave
+    /// theirs up).
     pub async fn phone_on_another_account(
         &self,
         citizen_id: &str,
         phone: &str,
-    ) -> Result<bool, Error> {
-        let row = sqlx::query(
-            "SELECT EXISTS (SELECT 1 FROM citizens WHERE phone = ? AND id <> ?) AS taken",
-        )
-        .bind(phone)
-        .bind(citizen_id)
-        .fetch_one(&self.pool)
-        .await?;
-        flag(&row, "taken")
+    ) -> Result<Option<String>, Error> {
+        let row = sqlx::query("SELECT id FROM citizens WHERE phone = ? AND id <> ?")
+            .bind(phone)
+            .bind(citizen_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|r| r.try_get("id")).transpose().map_err(Into::into)
     }
 
     /// A new contact change; the ones she had pending die with it (one at a time, as codes).
@@ -117,8 +119,8 @@ impl Store {
             .await?;
         sqlx::query(
             "INSERT INTO contact_changes (id, citizen_id, kind, old_value, new_value, code_mac,
-                current_code_mac, expires_at, created_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                current_code_mac, takes_from, expires_at, created_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(&c.id)
         .bind(&c.citizen_id)
@@ -127,6 +129,7 @@ impl Store {
         .bind(&c.new_value)
         .bind(&c.code_mac)
         .bind(&c.current_code_mac)
+        .bind(&c.takes_from)
         .bind(c.expires_at)
         .bind(now)
         .execute(&mut *tx)
@@ -164,6 +167,26 @@ impl Store {
         .await?;
         if spent.rows_affected() != 1 {
             return Ok(ContactChanged::Lost);
+        }
+        // She proved the phone is hers (R22): the account that held it is revoked first, so
+        // the number is free; the phone's check makes sure it still held this one.
+        if let Some(other) = &change.takes_from {
+            let revoked = sqlx::query(
+                "UPDATE citizens SET status = 'revoked', password_failures = 0, otp_failures = 0,
+                    retired_id_number = id_number, id_number = 'revoked:' || id,
+                    retired_phone = phone, phone = 'revoked:' || id,
+                    activation_code_hash = NULL, revoked_at = ?
+                 WHERE id = ? AND phone = ? AND status <> 'revoked'",
+            )
+            .bind(now)
+            .bind(other)
+            .bind(&change.new_value)
+            .execute(&mut *tx)
+            .await?;
+            if revoked.rows_affected() == 1 {
+                super::life_cycle::revoke_credentials_of(&mut tx, other, now, "superseded").await?;
+                super::life_cycle::end_sessions_and_codes(&mut tx, other).await?;
+            }
         }
         let updated = match change.kind.as_str() {
             "phone" => sqlx::query(

@@ -239,7 +239,9 @@ impl Store {
             let done = sqlx::query(
                 "INSERT INTO citizens (id, id_number, given_name, surname, birth_date, phone, email,
                     status, activation_code_hash, activation_expires_at, created_at)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, 'pending_activation', NULL, ?, ?)",
+                 SELECT ?, ?, ?, ?, ?, ?, ?, 'pending_activation', NULL, ?, ?
+                 WHERE NOT EXISTS (SELECT 1 FROM citizens WHERE lower(email) = lower(?)
+                     AND status <> 'revoked' AND (expires_at IS NULL OR expires_at > ?))",
             )
             .bind(&c.id)
             .bind(&c.id_number)
@@ -250,9 +252,17 @@ impl Store {
             .bind(&c.email)
             .bind(i.expires_at)
             .bind(c.created_at)
+            .bind(&c.email)
+            .bind(c.created_at)
             .execute(&mut *tx)
             .await;
             match done {
+                // Another live account has this email (R23).
+                Ok(done) if done.rows_affected() == 0 => {
+                    return Err(Error::Conflict(
+                        "this email address is on another account; an address can belong to one person only (R23)",
+                    ));
+                }
                 Ok(_) => {}
                 Err(e) if is_unique_violation(&e) => {
                     return Err(Error::Conflict(

@@ -103,6 +103,8 @@ pub struct Citizen {
     pub given_name: &'static str,
     pub surname: &'static str,
     pub phone: String,
+    /// Her own address: an email belongs to one person (R23).
+    pub email: String,
     pub password: &'static str,
 }
 
@@ -113,6 +115,7 @@ impl Citizen {
             given_name: "Lucía",
             surname: "García Pérez",
             phone: format!("+3460000{n:04}"),
+            email: format!("lucia.{n}@example.es"),
             password: "Tortuga-azul-57",
         }
     }
@@ -124,7 +127,7 @@ impl Citizen {
             "surname": self.surname,
             "birthDate": "1990-02-03",
             "phone": self.phone,
-            "email": "lucia@example.es",
+            "email": self.email,
         })
     }
 }

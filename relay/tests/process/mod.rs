@@ -337,6 +337,8 @@ impl Drop for RelayProcess {
 pub struct TestCitizen {
     pub id_number: String,
     pub phone: String,
+    /// Her own address: an email belongs to one person (R23).
+    pub email: String,
     pub password: String,
 }
 
@@ -347,6 +349,7 @@ impl TestCitizen {
         Self {
             id_number: format!("{number:08}{}", char::from(LETTERS[(number % 23) as usize])),
             phone: format!("+3461000{n:04}"),
+            email: format!("ane.{n}@example.eus"),
             password: format!("Caracol-verde-{n}-x"),
         }
     }
@@ -354,7 +357,7 @@ impl TestCitizen {
     pub fn registration(&self) -> Value {
         json!({
             "idNumber": self.id_number, "givenName": "Ane", "surname": "Etxeberria Goñi",
-            "birthDate": "1988-11-30", "phone": self.phone, "email": "ane@example.eus",
+            "birthDate": "1988-11-30", "phone": self.phone, "email": self.email,
         })
     }
 }

@@ -427,24 +427,23 @@ impl RelayClient {
     }
 
     /// `POST /api/v1/account/contact`: a code to the new phone or email (and, for a phone, one
-    /// to her current phone). Returns the change's id.
+    /// to her current phone). Returns the change's id, and whether the phone is on another
+    /// account (R22).
     pub async fn start_contact_change(
         &self,
         token: &str,
         kind: ContactKind,
         value: &str,
-    ) -> Result<String, RelayError> {
-        let answer: ContactChangeStarted = self
-            .call_url(
-                &self.api_url("account/contact"),
-                token,
-                &ContactChangeRequest {
-                    kind,
-                    value: value.to_owned(),
-                },
-            )
-            .await?;
-        Ok(answer.change_id)
+    ) -> Result<ContactChangeStarted, RelayError> {
+        self.call_url(
+            &self.api_url("account/contact"),
+            token,
+            &ContactChangeRequest {
+                kind,
+                value: value.to_owned(),
+            },
+        )
+        .await
     }
 
     /// `POST /api/v1/account/contact/{id}/confirm`: the codes; the change takes effect.

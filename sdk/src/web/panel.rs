@@ -211,7 +211,7 @@ async fn change_contact(
         ContactField::Email => (ContactKind::Email, Msg::EmailInvalid, Msg::EmailChanged),
     };
     ui.show_contact_start(field);
-    let change_id = loop {
+    let started = loop {
         match ui.next_action().await.map_err(|e| dom_failure(ui, e))? {
             Action::Cancel => return Ok(None),
             Action::Submit => {}
@@ -227,7 +227,7 @@ async fn change_contact(
         let answer = relay.start_contact_change(token, kind, &value).await;
         ui.set_busy(false);
         match answer {
-            Ok(id) => break id,
+            Ok(started) => break started,
             Err(RelayError::Refused(body)) if body.error == Wire::Conflict => {
                 ui.set_field_error("nf-contact", &ui.t(&Msg::ContactTaken));
             }
@@ -245,7 +245,8 @@ async fn change_contact(
             Err(other) => say_and_stay(ui, other)?,
         }
     };
-    ui.show_contact_codes(field);
+    ui.show_contact_codes(field, started.taken_from_another_account);
+    let change_id = started.change_id;
     loop {
         match ui.next_action().await.map_err(|e| dom_failure(ui, e))? {
             Action::Cancel => return Ok(None),
@@ -343,6 +344,9 @@ async fn confirm(
             }
             Err(RelayError::Refused(body)) if body.error == Wire::AccountBlocked => {
                 return Err(fail(ui, ErrorCode::AccountBlocked, Msg::AccountBlocked));
+            }
+            Err(RelayError::Refused(body)) if body.error == Wire::EmailShared => {
+                ui.set_error(&ui.t(&Msg::RenewNeedsNewEmail));
             }
             Err(other) => say_and_stay(ui, other)?,
         }

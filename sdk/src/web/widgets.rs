@@ -366,7 +366,8 @@ const ACTIVATION_COMPLETE_ERRORS: [Msg; 7] = [
     Msg::TooManyAttempts { seconds: 3600 },
     Msg::RelayUnreachable,
 ];
-const CONFIRM_ERRORS: [Msg; 4] = [
+const CONFIRM_ERRORS: [Msg; 5] = [
+    Msg::RenewNeedsNewEmail,
     Msg::PasswordMissing,
     Msg::WrongPassword { attempts_left: 4 },
     Msg::TooManyAttempts { seconds: 3600 },
@@ -797,7 +798,7 @@ impl WidgetHost {
 
     /// The codes that prove the new address is hers, and for a phone that she still has the
     /// current one (which receives every signing code, R19).
-    pub fn show_contact_codes(&self, field: ContactField) {
+    pub fn show_contact_codes(&self, field: ContactField, held_by_another_account: bool) {
         let t = |m| escape(&self.t(&m));
         let code_input = |id: &str, label: Msg| {
             format!(
@@ -813,10 +814,19 @@ impl WidgetHost {
             ),
             ContactField::Email => code_input("nf-code-new", Msg::CodeToNewEmail),
         };
+        let notice = if held_by_another_account {
+            format!(
+                r#"<p id="nf-phone-taken">{}</p>"#,
+                t(Msg::PhoneOnAnotherAccount)
+            )
+        } else {
+            String::new()
+        };
         self.render(&format!(
             r#"<form class="nf-card" novalidate lang="{lang}" aria-labelledby="nf-title">
   <h2 id="nf-title">{title}</h2>
   <p id="nf-status" class="nf-status" role="status">{sent}</p>
+  {notice}
   {fields}
   {error}
   <div class="nf-actions"><button type="button" data-action="cancel">{back}</button><button type="submit" id="nf-submit">{go}</button></div>
