@@ -87,6 +87,19 @@ pub struct StartCredentialRequest {}
 #[serde(rename_all = "camelCase")]
 pub struct CredentialChallenge {
     pub challenge_id: String,
+    /// For an account with a coordinate card: the position whose number confirms, instead of
+    /// an SMS code (R21).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub card_position: Option<String>,
+}
+
+/// `credentials/sendOTP` for an account with a coordinate card (R21): no SMS went; the number
+/// at this position of her card is the one-time code.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct CardChallenge {
+    pub card_position: String,
 }
 
 /// `POST /api/v1/credentials/{challengeId}/confirm`.
@@ -277,6 +290,25 @@ pub struct LevelSession {
 #[serde(rename_all = "camelCase")]
 pub struct SessionOtpSent {
     pub expires_in: i64,
+    /// For an account with a coordinate card: the position asked instead of an SMS (R21).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub card_position: Option<String>,
+}
+
+/// `POST /api/v1/account/second-factor`: she drops her coordinate card for SMS codes (R21),
+/// with her password again.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SwitchToSmsRequest {
+    pub password: String,
+}
+
+/// Her second factor now: "sms".
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct SecondFactorResponse {
+    pub second_factor: String,
 }
 
 /// `POST /api/v1/session/reinforce`: the SMS code.
@@ -337,7 +369,7 @@ pub struct AccountOverview {
     pub expires_at: Option<i64>,
     /// From when `POST /api/v1/account/renew` renews it (Unix seconds).
     pub renewable_from: Option<i64>,
-    /// "sms": the only second factor (R21).
+    /// "sms", or "card" for a legacy coordinate card she can switch from (R21).
     pub second_factor: String,
     /// Her certificates, oldest first, revoked and expired ones included.
     pub certificates: Vec<AccountCertificate>,

@@ -174,6 +174,14 @@ enum OfficeCommand {
         #[arg(long)]
         phone: String,
     },
+    /// Give an active account a coordinate card (R21: a legacy account brought over, or a
+    /// replacement) and print its 16 numbers once, as JSON, for the printed card.
+    IssueCard {
+        #[command(flatten)]
+        place: Place,
+        #[arg(long)]
+        id: String,
+    },
     /// Add an entity (an employer) whose employees may be invited to a professional certificate
     /// (R6): its name and organizationIdentifier go into their certificates as O and
     /// 2.5.4.97.
@@ -488,6 +496,24 @@ async fn main() -> Result<(), Failure> {
             println!(
                 "audit trail intact: {count} entries; head hash {}",
                 hex::encode(head)
+            );
+        }
+        Command::Office {
+            command: OfficeCommand::IssueCard { place, id },
+        } => {
+            let relay = office_relay(&place).await?;
+            let card = relay
+                .issue_card(&id, nubefirma_relay::audit::COMMAND_LINE)
+                .await
+                .map_err(|e| e.to_string())?;
+            let numbers: serde_json::Map<String, serde_json::Value> = card
+                .numbers
+                .into_iter()
+                .map(|(position, number)| (position.to_owned(), number.into()))
+                .collect();
+            println!(
+                "{}",
+                serde_json::json!({ "serial": card.serial, "numbers": numbers })
             );
         }
         Command::Office {

@@ -42,6 +42,7 @@ const ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/credentials"),
     ("post", "/api/v1/credentials/{id}/confirm"),
     ("post", "/api/v1/credentials/{id}/revoke"),
+    ("post", "/api/v1/account/second-factor"),
     ("post", "/api/v1/pin"),
     ("post", "/api/v1/pin/{id}/login"),
     ("get", "/api/v1/session"),

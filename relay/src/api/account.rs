@@ -24,6 +24,7 @@ pub fn routes() -> OpenApiRouter<Arc<Relay>> {
     OpenApiRouter::new()
         .routes(routes!(revoke))
         .routes(routes!(renew))
+        .routes(routes!(second_factor))
         .routes(routes!(reset_start))
         .routes(routes!(reset_complete))
         .routes(routes!(overview))
@@ -120,6 +121,18 @@ async fn renew(
     Ok(Json(RenewAccountResponse {
         status: "active".into(),
         expires_at,
+    }))
+}
+
+#[utoipa::path(post, path = "/api/v1/account/second-factor", operation_id = "account_second_factor", tag = "account", request_body = SwitchToSmsRequest, responses((status = 200, description = "Her coordinate card is dropped: SMS codes from now on (R21)", body = SecondFactorResponse), (status = 400, description = "Invalid request (CSC error body)", body = ErrorBody), (status = 401, description = "Missing, unknown or expired token", body = ErrorBody), (status = 403, description = "Wrong password, or account blocked", body = ErrorBody), (status = 409, description = "Her second factor is SMS codes already", body = ErrorBody)), security(("bearer" = [])))]
+async fn second_factor(
+    State(relay): Shared,
+    CitizenSession(session): CitizenSession,
+    Json(req): Json<SwitchToSmsRequest>,
+) -> Result<Json<SecondFactorResponse>, ApiError> {
+    relay.switch_to_sms(&session, &req.password).await?;
+    Ok(Json(SecondFactorResponse {
+        second_factor: "sms".into(),
     }))
 }
 

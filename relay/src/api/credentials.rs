@@ -30,10 +30,13 @@ async fn start(
     PreferredLang(lang): PreferredLang,
     Json(_): Json<StartCredentialRequest>,
 ) -> Result<(StatusCode, Json<CredentialChallenge>), ApiError> {
-    let challenge_id = relay.start_credential(&session, lang).await?;
+    let sent = relay.start_credential(&session, lang).await?;
     Ok((
         StatusCode::ACCEPTED,
-        Json(CredentialChallenge { challenge_id }),
+        Json(CredentialChallenge {
+            challenge_id: sent.id,
+            card_position: sent.card_position.map(str::to_owned),
+        }),
     ))
 }
 

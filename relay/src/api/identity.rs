@@ -84,8 +84,14 @@ async fn session_otp(
     CitizenSession(session): CitizenSession,
     PreferredLang(lang): PreferredLang,
 ) -> Result<(StatusCode, Json<SessionOtpSent>), ApiError> {
-    let expires_in = relay.send_session_otp(&session, lang).await?;
-    Ok((StatusCode::ACCEPTED, Json(SessionOtpSent { expires_in })))
+    let (expires_in, card_position) = relay.send_session_otp(&session, lang).await?;
+    Ok((
+        StatusCode::ACCEPTED,
+        Json(SessionOtpSent {
+            expires_in,
+            card_position: card_position.map(str::to_owned),
+        }),
+    ))
 }
 
 #[utoipa::path(post, path = "/api/v1/session/reinforce", operation_id = "session_reinforce", tag = "identity", request_body = ReinforceRequest, responses((status = 200, description = "The session is at the reinforced level", body = SessionLevel), (status = 400, description = "Wrong or dead code (CSC error body)", body = ErrorBody), (status = 401, description = "Missing, unknown or expired token", body = ErrorBody), (status = 403, description = "A PIN session, or the account is blocked", body = ErrorBody)), security(("bearer" = [])))]

@@ -2,6 +2,8 @@
 //! name the documents, so the SMS says plainly that no document list was given (and a relay
 //! setting refuses that path); the SAD still binds the exact hashes sent to `authorize`.
 
+use axum::response::IntoResponse;
+use nubefirma_protocol::api::CardChallenge;
 use std::sync::Arc;
 
 use axum::extract::State;
@@ -138,18 +140,30 @@ async fn credentials_info(
     }))
 }
 
-#[utoipa::path(post, path = "/credentials/sendOTP", operation_id = "v1_send_otp", tag = "csc", request_body = SendOtpRequest, responses((status = 204, description = "Done"), (status = 400, description = "Invalid request (CSC error body)", body = ErrorBody), (status = 401, description = "Missing, unknown or expired token", body = ErrorBody), (status = 403, description = "Access denied, account blocked or credential unusable", body = ErrorBody), (status = 429, description = "Too many requests; see Retry-After", body = ErrorBody)), security(("bearer" = [])))]
+#[utoipa::path(post, path = "/credentials/sendOTP", operation_id = "v1_send_otp", tag = "csc", request_body = SendOtpRequest, responses((status = 204, description = "The SMS code went"), (status = 200, description = "A coordinate card account: the position whose number is the code, no SMS (R21)", body = CardChallenge), (status = 400, description = "Invalid request (CSC error body)", body = ErrorBody), (status = 401, description = "Missing, unknown or expired token", body = ErrorBody), (status = 403, description = "Access denied, account blocked or credential unusable", body = ErrorBody), (status = 429, description = "Too many requests; see Retry-After", body = ErrorBody)), security(("bearer" = [])))]
 async fn send_otp(
     State(relay): Shared,
     CitizenSession(session): CitizenSession,
     PreferredLang(lang): PreferredLang,
     Json(req): Json<SendOtpRequest>,
-) -> Result<StatusCode, ApiError> {
+) -> Result<axum::response::Response, ApiError> {
     let id = credential_id(&req.credential_id)?;
-    relay
-        .send_signing_otp(&session, &id, DocumentBinding::NotGiven, lang)
-        .await?;
-    Ok(StatusCode::NO_CONTENT)
+    // A coordinate card account gets the position to answer instead of an SMS (R21).
+    Ok(
+        match relay
+            .send_signing_otp(&session, &id, DocumentBinding::NotGiven, lang)
+            .await?
+        {
+            Some(position) => (
+                StatusCode::OK,
+                Json(CardChallenge {
+                    card_position: position.into(),
+                }),
+            )
+                .into_response(),
+            None => StatusCode::NO_CONTENT.into_response(),
+        },
+    )
 }
 
 #[utoipa::path(post, path = "/credentials/authorize", operation_id = "v1_authorize", tag = "csc", request_body = AuthorizeRequest, responses((status = 200, description = "SAD bound to the hashes", body = AuthorizeResponse), (status = 400, description = "Invalid request (CSC error body)", body = ErrorBody), (status = 401, description = "Missing, unknown or expired token", body = ErrorBody), (status = 403, description = "Access denied, account blocked or credential unusable", body = ErrorBody), (status = 429, description = "Too many requests; see Retry-After", body = ErrorBody)), security(("bearer" = [])))]

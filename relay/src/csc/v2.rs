@@ -2,6 +2,8 @@
 //! authorization: the client collects the SMS OTP and sends it to `credentials/authorize`,
 //! which returns a SAD bound to the hashes; `signatures/signHash` signs only those.
 
+use axum::response::IntoResponse;
+use nubefirma_protocol::api::CardChallenge;
 use std::sync::Arc;
 
 use axum::extract::State;
@@ -161,13 +163,13 @@ async fn credentials_info(
     )?))
 }
 
-#[utoipa::path(post, path = "/credentials/sendOTP", operation_id = "v2_send_otp", tag = "csc", request_body = SendOtpRequest, responses((status = 204, description = "Done"), (status = 400, description = "Invalid request (CSC error body)", body = ErrorBody), (status = 401, description = "Missing, unknown or expired token", body = ErrorBody), (status = 403, description = "Access denied, account blocked or credential unusable", body = ErrorBody), (status = 429, description = "Too many requests; see Retry-After", body = ErrorBody)), security(("bearer" = [])))]
+#[utoipa::path(post, path = "/credentials/sendOTP", operation_id = "v2_send_otp", tag = "csc", request_body = SendOtpRequest, responses((status = 204, description = "The SMS code went"), (status = 200, description = "A coordinate card account: the position whose number is the code, no SMS (R21)", body = CardChallenge), (status = 400, description = "Invalid request (CSC error body)", body = ErrorBody), (status = 401, description = "Missing, unknown or expired token", body = ErrorBody), (status = 403, description = "Access denied, account blocked or credential unusable", body = ErrorBody), (status = 429, description = "Too many requests; see Retry-After", body = ErrorBody)), security(("bearer" = [])))]
 async fn send_otp(
     State(relay): Shared,
     CitizenSession(session): CitizenSession,
     PreferredLang(lang): PreferredLang,
     Json(req): Json<SendOtpRequest>,
-) -> Result<StatusCode, ApiError> {
+) -> Result<axum::response::Response, ApiError> {
     let id = credential_id(&req.credential_id)?;
     // On this wire a signing code is always bound to the documents it signs.
     let hashes = req.hashes.as_deref().ok_or_else(|| {
@@ -177,10 +179,22 @@ async fn send_otp(
     })?;
     check_hash_algorithm(req.hash_algorithm_oid.as_deref())?;
     let digests = digests(hashes)?;
-    relay
-        .send_signing_otp(&session, &id, DocumentBinding::Hashes(&digests), lang)
-        .await?;
-    Ok(StatusCode::NO_CONTENT)
+    // A coordinate card account gets the position to answer instead of an SMS (R21).
+    Ok(
+        match relay
+            .send_signing_otp(&session, &id, DocumentBinding::Hashes(&digests), lang)
+            .await?
+        {
+            Some(position) => (
+                StatusCode::OK,
+                Json(CardChallenge {
+                    card_position: position.into(),
+                }),
+            )
+                .into_response(),
+            None => StatusCode::NO_CONTENT.into_response(),
+        },
+    )
 }
 
 #[utoipa::path(post, path = "/credentials/authorize", operation_id = "v2_authorize", tag = "csc", request_body = AuthorizeRequest, responses((status = 200, description = "SAD bound to the hashes", body = AuthorizeResponse), (status = 400, description = "Invalid request (CSC error body)", body = ErrorBody), (status = 401, description = "Missing, unknown or expired token", body = ErrorBody), (status = 403, description = "Access denied, account blocked or credential unusable", body = ErrorBody), (status = 429, description = "Too many requests; see Retry-After", body = ErrorBody)), security(("bearer" = [])))]

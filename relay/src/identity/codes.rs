@@ -50,6 +50,12 @@ impl Purpose {
     }
 }
 
+/// A code just sent: its id, and the coordinate card position it asks when there was no SMS.
+pub struct SentCode {
+    pub id: String,
+    pub card_position: Option<&'static str>,
+}
+
 /// The MAC context of a code: its purpose and its row, so a code is bound to both.
 pub(crate) fn code_context(purpose: Purpose, id: &str) -> String {
     format!("{}:{id}", purpose.as_str())
@@ -89,7 +95,8 @@ impl Relay {
         Err(Error::Internal("a secret kept changing under us".into()))
     }
 
-    /// Sends a new code for `purpose` (retiring the previous one); returns its id.
+    /// Sends a new code for `purpose` (retiring the previous one); returns its id, and for an
+    /// account with a coordinate card the position asked instead of an SMS (R21).
     pub(crate) async fn send_code(
         &self,
         citizen: &Citizen,
@@ -97,11 +104,38 @@ impl Relay {
         credential_id: Option<CredentialId>,
         hashes: Option<Digests>,
         text: impl FnOnce(&str) -> String,
-    ) -> Result<String, Error> {
+    ) -> Result<SentCode, Error> {
         self.limit_sms(&citizen.id, purpose).await?;
         let now = self.now();
-        let code = random_digits(OTP_DIGITS);
         let id = random_id();
+        if citizen.second_factor == "card" {
+            let (code_mac, position) = self.card_challenge(citizen).await?;
+            self.store
+                .replace_code(
+                    &Code {
+                        code_mac,
+                        id: id.clone(),
+                        citizen_id: citizen.id.clone(),
+                        purpose: purpose.as_str().to_owned(),
+                        credential_id,
+                        hashes,
+                        card_position: Some(position.to_owned()),
+                        state: SecretState::FRESH,
+                        expires_at: now + OTP_LIFETIME_SECONDS,
+                    },
+                    now,
+                )
+                .await?;
+            self.audit(Event::new("code_sent").citizen(&citizen.id).detail(
+                json!({ "purpose": purpose.as_str(), "codeId": id, "cardPosition": position }),
+            ))
+            .await?;
+            return Ok(SentCode {
+                id,
+                card_position: Some(position),
+            });
+        }
+        let code = random_digits(OTP_DIGITS);
         self.store
             .replace_code(
                 &Code {
@@ -114,6 +148,7 @@ impl Relay {
                     purpose: purpose.as_str().to_owned(),
                     credential_id,
                     hashes,
+                    card_position: None,
                     state: SecretState::FRESH,
                     expires_at: now + OTP_LIFETIME_SECONDS,
                 },
@@ -129,7 +164,10 @@ impl Relay {
                 .detail(json!({ "purpose": purpose.as_str(), "codeId": id })),
         )
         .await?;
-        Ok(id)
+        Ok(SentCode {
+            id,
+            card_position: None,
+        })
     }
 
     /// The code a citizen is answering: the newest live one for `purpose`, or exactly `id`.
@@ -180,9 +218,11 @@ impl Relay {
         let account = self
             .apply_account_event(citizen, AccountEvent::OtpTry)
             .await?;
-        let expected = self
-            .custody
-            .code_mac(&code_context(purpose, &code.id), given.trim())?;
+        let context = match &code.card_position {
+            Some(position) => super::card::card_context(&citizen.id, position),
+            None => code_context(purpose, &code.id),
+        };
+        let expected = self.custody.code_mac(&context, given.trim())?;
         if !secrets_equal(&code.code_mac, &expected) {
             let after = self
                 .apply_account_event_from(&citizen.id, account, AccountEvent::OtpRejected)

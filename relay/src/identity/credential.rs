@@ -155,8 +155,12 @@ impl Relay {
     }
 
     /// `POST /api/v1/credentials`: starts generating a cloud certificate (R15); an SMS code
-    /// confirms it (R16). Returns the challenge id.
-    pub async fn start_credential(&self, session: &Session, lang: Lang) -> Result<String, Error> {
+    /// confirms it (R16), or the number at a position of her coordinate card (R21).
+    pub async fn start_credential(
+        &self,
+        session: &Session,
+        lang: Lang,
+    ) -> Result<super::codes::SentCode, Error> {
         let citizen = self.citizen_of(session).await?;
         let text = |code: &str| {
             crate::notify::texts::certificate(lang, code, crate::limits::OTP_LIFETIME_SECONDS)

@@ -219,13 +219,18 @@ impl Relay {
 
     /// `POST /api/v1/session/otp`: an SMS code to raise this password session to the
     /// reinforced level. Returns the code's lifetime.
-    pub async fn send_session_otp(&self, session: &Session, lang: Lang) -> Result<i64, Error> {
+    pub async fn send_session_otp(
+        &self,
+        session: &Session,
+        lang: Lang,
+    ) -> Result<(i64, Option<&'static str>), Error> {
         let citizen = self.citizen_of(session).await?;
-        self.send_code(&citizen, Purpose::Login, None, None, |code| {
-            texts::login_code(lang, code, OTP_LIFETIME_SECONDS)
-        })
-        .await?;
-        Ok(OTP_LIFETIME_SECONDS)
+        let sent = self
+            .send_code(&citizen, Purpose::Login, None, None, |code| {
+                texts::login_code(lang, code, OTP_LIFETIME_SECONDS)
+            })
+            .await?;
+        Ok((OTP_LIFETIME_SECONDS, sent.card_position))
     }
 
     /// `POST /api/v1/session/reinforce`: the SMS code raises the session to the reinforced

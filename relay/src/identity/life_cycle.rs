@@ -205,6 +205,15 @@ impl Relay {
         {
             return Err(Error::Conflict("the account changed meanwhile; try again"));
         }
+        // Renewal replaces a coordinate card with SMS codes (R21).
+        if citizen.second_factor == "card" && self.store.drop_card(&citizen.id).await? {
+            self.audit(
+                Event::new("second_factor_changed")
+                    .citizen(&citizen.id)
+                    .detail(json!({ "from": "card", "to": "sms", "why": "renewal" })),
+            )
+            .await?;
+        }
         self.audit(
             Event::new("account_renewed")
                 .citizen(&citizen.id)

@@ -6,6 +6,7 @@
 pub mod account;
 pub mod activation;
 pub mod assertion;
+pub mod card;
 pub mod codes;
 pub mod credential;
 pub mod invitation;

@@ -146,7 +146,7 @@ impl Relay {
             status: citizen.state.status.as_str().into(),
             renewable_from: citizen.expires_at.map(|at| at - RENEWAL_WINDOW_SECONDS),
             expires_at: citizen.expires_at,
-            second_factor: "sms".into(),
+            second_factor: citizen.second_factor.clone(),
             certificates,
             given_name: citizen.given_name,
             surname: citizen.surname,

@@ -25,14 +25,15 @@ pub enum DocumentBinding<'a> {
 }
 
 impl Relay {
-    /// `credentials/sendOTP` for signing.
+    /// `credentials/sendOTP` for signing. For an account with a coordinate card no SMS goes:
+    /// returns the position whose number is the code (R21).
     pub async fn send_signing_otp(
         &self,
         session: &Session,
         credential_id: &CredentialId,
         binding: DocumentBinding<'_>,
         lang: Lang,
-    ) -> Result<(), Error> {
+    ) -> Result<Option<&'static str>, Error> {
         let credential = self.own_credential(session, credential_id).await?;
         credential.ensure_usable(self.now())?;
         let citizen = self.citizen_of(session).await?;
@@ -53,15 +54,16 @@ impl Relay {
             Some((count, vc)) => texts::signing(lang, code, *count, vc, OTP_LIFETIME_SECONDS),
             None => texts::signing_unbound(lang, code, OTP_LIFETIME_SECONDS),
         };
-        self.send_code(
-            &citizen,
-            Purpose::Signing,
-            Some(credential.id),
-            hashes,
-            text,
-        )
-        .await?;
-        Ok(())
+        let sent = self
+            .send_code(
+                &citizen,
+                Purpose::Signing,
+                Some(credential.id),
+                hashes,
+                text,
+            )
+            .await?;
+        Ok(sent.card_position)
     }
 
     /// `credentials/authorize` (explicit mode): OTP → SAD for exactly `digests`.

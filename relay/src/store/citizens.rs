@@ -43,6 +43,8 @@ pub struct Citizen {
     pub lang: Option<String>,
     /// Her password came by SMS (R14): she must change it before anything else.
     pub must_change_password: bool,
+    /// Her second factor: "sms", or "card" for a legacy coordinate card (R21).
+    pub second_factor: String,
 }
 
 impl Citizen {
@@ -119,6 +121,7 @@ impl Store {
             expires_at: row.try_get("expires_at")?,
             lang: row.try_get("lang")?,
             must_change_password: flag(row, "must_change_password")?,
+            second_factor: row.try_get("second_factor")?,
         })
     }
 

@@ -15,6 +15,8 @@ pub struct Code {
     pub credential_id: Option<CredentialId>,
     pub code_mac: Vec<u8>,
     pub hashes: Option<Digests>,
+    /// The coordinate card position this code asks for instead of an SMS code (R21).
+    pub card_position: Option<String>,
     pub state: SecretState,
     pub expires_at: i64,
 }
@@ -31,8 +33,8 @@ impl Store {
             .await?;
         sqlx::query(
             "INSERT INTO codes (id, citizen_id, purpose, credential_id, code_mac, hashes, attempts,
-                used, expires_at, created_at)
-             VALUES (?, ?, ?, ?, ?, ?, 0, 0, ?, ?)",
+                used, expires_at, created_at, card_position)
+             VALUES (?, ?, ?, ?, ?, ?, 0, 0, ?, ?, ?)",
         )
         .bind(&code.id)
         .bind(&code.citizen_id)
@@ -42,6 +44,7 @@ impl Store {
         .bind(code.hashes.as_ref().map(Digests::to_canonical))
         .bind(code.expires_at)
         .bind(now)
+        .bind(&code.card_position)
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
@@ -58,6 +61,7 @@ impl Store {
             credential_id: credential_id.map(CredentialId::from_stored),
             code_mac: r.try_get("code_mac")?,
             hashes: hashes.as_deref().map(digests).transpose()?,
+            card_position: r.try_get("card_position")?,
             state: SecretState {
                 attempts: count(r, "attempts")?,
                 used: flag(r, "used")?,

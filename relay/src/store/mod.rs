@@ -12,6 +12,7 @@ use std::str::FromStr;
 mod activations;
 mod audit;
 mod ca;
+mod cards;
 mod citizens;
 mod codes;
 mod credentials;
@@ -26,6 +27,7 @@ mod sads;
 mod sessions;
 
 pub use activations::Activation;
+pub use cards::StoredCard;
 pub use citizens::{Citizen, NewCitizen};
 pub use codes::Code;
 pub use credentials::Credential;
