@@ -233,6 +233,19 @@ pub enum Msg {
     Activated,
     ActivatedBySms,
     ActivationDead,
+    /// The coordinate card (R21): the position asked instead of an SMS code.
+    CardAsked {
+        position: String,
+    },
+    CardNumberLabel {
+        position: String,
+    },
+    /// A card number is 3 digits.
+    CardNumberFormat,
+    SecondFactorCard,
+    SwitchToSms,
+    SwitchToSmsExplain,
+    SwitchedToSms,
     /// Renewal refused until her email is her own (R23).
     RenewNeedsNewEmail,
     /// The new mobile is on another account (R22): confirming takes it from that account.
@@ -1270,6 +1283,65 @@ pub fn text(lang: Lang, msg: &Msg) -> String {
             "Esta activación caducou ou tivo demasiados códigos erróneos: comeza de novo."
         }
         (ActivationDead, En) => "This activation expired or had too many wrong codes: start again.",
+        (CardAsked { position }, lang) => {
+            return match lang {
+                Es => format!(
+                    "Escribe el número de la posición {position} de tu tarjeta de coordenadas."
+                ),
+                Ca => format!(
+                    "Escriu el número de la posició {position} de la teva targeta de coordenades."
+                ),
+                Eu => format!("Idatzi zure koordenatu-txartelaren {position} posizioko zenbakia."),
+                Gl => format!(
+                    "Escribe o número da posición {position} da túa tarxeta de coordenadas."
+                ),
+                En => format!("Enter the number at position {position} of your coordinate card."),
+            };
+        }
+        (CardNumberLabel { position }, lang) => {
+            return match lang {
+                Es => format!("Número en {position} (3 cifras)"),
+                Ca => format!("Número a {position} (3 xifres)"),
+                Eu => format!("{position} posizioko zenbakia (3 digitu)"),
+                Gl => format!("Número en {position} (3 díxitos)"),
+                En => format!("Number at {position} (3 digits)"),
+            };
+        }
+        (CardNumberFormat, Es) => "El número de la tarjeta tiene 3 cifras.",
+        (CardNumberFormat, Ca) => "El número de la targeta té 3 xifres.",
+        (CardNumberFormat, Eu) => "Txartelaren zenbakiak 3 digitu ditu.",
+        (CardNumberFormat, Gl) => "O número da tarxeta ten 3 díxitos.",
+        (CardNumberFormat, En) => "The card number has 3 digits.",
+        (SecondFactorCard, Es) => "Segundo factor: tarjeta de coordenadas",
+        (SecondFactorCard, Ca) => "Segon factor: targeta de coordenades",
+        (SecondFactorCard, Eu) => "Bigarren faktorea: koordenatu-txartela",
+        (SecondFactorCard, Gl) => "Segundo factor: tarxeta de coordenadas",
+        (SecondFactorCard, En) => "Second factor: coordinate card",
+        (SwitchToSms, Es) => "Usar códigos SMS",
+        (SwitchToSms, Ca) => "Fer servir codis SMS",
+        (SwitchToSms, Eu) => "Erabili SMS kodeak",
+        (SwitchToSms, Gl) => "Usar códigos SMS",
+        (SwitchToSms, En) => "Use SMS codes",
+        (SwitchToSmsExplain, Es) => {
+            "Dejarás de usar la tarjeta de coordenadas: los códigos te llegarán por SMS a tu móvil."
+        }
+        (SwitchToSmsExplain, Ca) => {
+            "Deixaràs d'usar la targeta de coordenades: els codis t'arribaran per SMS al mòbil."
+        }
+        (SwitchToSmsExplain, Eu) => {
+            "Koordenatu-txartela erabiltzeari utziko diozu: kodeak SMS bidez iritsiko zaizkizu mugikorrera."
+        }
+        (SwitchToSmsExplain, Gl) => {
+            "Deixarás de usar a tarxeta de coordenadas: os códigos chegarán por SMS ao teu móbil."
+        }
+        (SwitchToSmsExplain, En) => {
+            "You will stop using the coordinate card: codes will come by SMS to your mobile."
+        }
+        (SwitchedToSms, Es) => "Desde ahora los códigos llegan por SMS.",
+        (SwitchedToSms, Ca) => "A partir d'ara els codis arriben per SMS.",
+        (SwitchedToSms, Eu) => "Aurrerantzean kodeak SMS bidez iritsiko dira.",
+        (SwitchedToSms, Gl) => "Desde agora os códigos chegan por SMS.",
+        (SwitchedToSms, En) => "From now on codes come by SMS.",
         (RenewNeedsNewEmail, Es) => {
             "Tu correo también está en otra cuenta: cámbialo primero y después renueva."
         }
@@ -1686,6 +1758,17 @@ mod tests {
             Activated,
             ActivatedBySms,
             ActivationDead,
+            CardAsked {
+                position: "C3".into(),
+            },
+            CardNumberLabel {
+                position: "C3".into(),
+            },
+            CardNumberFormat,
+            SecondFactorCard,
+            SwitchToSms,
+            SwitchToSmsExplain,
+            SwitchedToSms,
             RenewNeedsNewEmail,
             PhoneOnAnotherAccount,
             WrongCode { attempts_left: 1 },

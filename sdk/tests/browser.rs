@@ -288,6 +288,7 @@ fn login_errors() -> Vec<Msg> {
 fn code_errors() -> Vec<Msg> {
     vec![
         Msg::OtpFormat,
+        Msg::CardNumberFormat,
         Msg::WrongOtp {
             attempts_left: Some(4),
         },

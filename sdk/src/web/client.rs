@@ -8,12 +8,13 @@ use gloo_net::http::{Request, RequestBuilder, Response};
 use js_sys::Uint8Array;
 use nubefirma_protocol::api::{
     AccountOverview, ActivationCompleteRequest, ActivationStartRequest, ActivationStartResponse,
-    AssertionRequest, AssertionResponse, ChangePasswordRequest, ConfirmCredentialRequest,
-    ConfirmCredentialResponse, ContactChangeConfirm, ContactChangeDone, ContactChangeRequest,
-    ContactChangeStarted, ContactKind, CredentialChallenge, LevelSession, PinLoginRequest,
-    PinRequest, PinStarted, ReinforceRequest, RenewAccountRequest, RenewAccountResponse,
-    ResetCompleteRequest, ResetStartRequest, ResetStartResponse, RevokeAccountRequest,
-    RevokeOwnCredentialRequest, SessionLevel,
+    AssertionRequest, AssertionResponse, CardChallenge, ChangePasswordRequest,
+    ConfirmCredentialRequest, ConfirmCredentialResponse, ContactChangeConfirm, ContactChangeDone,
+    ContactChangeRequest, ContactChangeStarted, ContactKind, CredentialChallenge, LevelSession,
+    PinLoginRequest, PinRequest, PinStarted, ReinforceRequest, RenewAccountRequest,
+    RenewAccountResponse, ResetCompleteRequest, ResetStartRequest, ResetStartResponse,
+    RevokeAccountRequest, RevokeOwnCredentialRequest, SessionLevel, SessionOtpSent,
+    SwitchToSmsRequest,
 };
 use nubefirma_protocol::csc::*;
 use nubefirma_protocol::{ErrorBody, ErrorCode};
@@ -341,9 +342,25 @@ impl RelayClient {
     }
 
     /// `POST /api/v1/session/otp`: an SMS code to raise this session to the reinforced level.
-    pub async fn session_otp(&self, token: &str) -> Result<(), RelayError> {
-        self.call_no_content_url(&self.api_url("session/otp"), token, &serde_json::json!({}))
-            .await
+    pub async fn session_otp(&self, token: &str) -> Result<Option<String>, RelayError> {
+        let answer: SessionOtpSent = self
+            .call_url(&self.api_url("session/otp"), token, &serde_json::json!({}))
+            .await?;
+        Ok(answer.card_position)
+    }
+
+    /// `POST /api/v1/account/second-factor`: her coordinate card dropped for SMS codes (R21).
+    pub async fn switch_to_sms(&self, token: &str, password: &str) -> Result<(), RelayError> {
+        let _: serde_json::Value = self
+            .call_url(
+                &self.api_url("account/second-factor"),
+                token,
+                &SwitchToSmsRequest {
+                    password: password.to_owned(),
+                },
+            )
+            .await?;
+        Ok(())
     }
 
     /// `POST /api/v1/session/reinforce`: the SMS code; the session is then at the reinforced
@@ -516,11 +533,14 @@ impl RelayClient {
 
     /// `POST /api/v1/credentials`: asks for a new cloud certificate; the relay sends an SMS code
     /// to confirm it. Returns the challenge id.
-    pub async fn start_credential(&self, token: &str) -> Result<String, RelayError> {
+    pub async fn start_credential(
+        &self,
+        token: &str,
+    ) -> Result<(String, Option<String>), RelayError> {
         let answer: CredentialChallenge = self
             .call_url(&self.api_url("credentials"), token, &serde_json::json!({}))
             .await?;
-        Ok(answer.challenge_id)
+        Ok((answer.challenge_id, answer.card_position))
     }
 
     /// `POST /api/v1/credentials/{challengeId}/confirm`: the SMS code makes the credential.
@@ -568,19 +588,28 @@ impl RelayClient {
             .collect()
     }
 
+    /// `credentials/sendOTP`: an SMS code (`None`), or for an account with a coordinate card
+    /// the position whose number is the code (R21).
     pub async fn send_otp(
         &self,
         token: &str,
         credential_id: &str,
         hashes: &[String],
-    ) -> Result<(), RelayError> {
+    ) -> Result<Option<String>, RelayError> {
         let req = SendOtpRequest {
             credential_id: credential_id.to_owned(),
             hashes: Some(hashes.to_vec()),
             hash_algorithm_oid: Some(OID_SHA256.into()),
         };
-        self.call_no_content("credentials/sendOTP", token, &req)
-            .await
+        let builder = self
+            .post(&self.url("credentials/sendOTP"))
+            .header("Authorization", &format!("Bearer {token}"));
+        let response = Self::send(builder, &req).await?;
+        if response.status() == 204 {
+            return Ok(None);
+        }
+        let challenge: CardChallenge = Self::read(response).await?;
+        Ok(Some(challenge.card_position))
     }
 
     pub async fn authorize(

@@ -26,6 +26,30 @@ pub(super) fn is_six_digits(code: &str) -> bool {
     code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit())
 }
 
+/// A code as asked: six digits by SMS, or three from her coordinate card (R21). `None` when it
+/// is well formed; otherwise what to say.
+pub(super) fn code_format_problem(code: &str, card: Option<&str>) -> Option<Msg> {
+    match card {
+        Some(_) if code.len() == 3 && code.bytes().all(|b| b.is_ascii_digit()) => None,
+        Some(_) => Some(Msg::CardNumberFormat),
+        None if is_six_digits(code) => None,
+        None => Some(Msg::OtpFormat),
+    }
+}
+
+/// After a code was asked: a card position changes the field to ask for it (R21).
+pub(super) fn asked(
+    ui: &WidgetHost,
+    input_id: &str,
+    card: &mut Option<String>,
+    position: Option<String>,
+) {
+    if let Some(position) = position {
+        ui.ask_card_position(input_id, &position);
+        *card = Some(position);
+    }
+}
+
 /// Shows the message of a failure that ends the journey and turns it into the SDK error.
 pub(super) fn fail(ui: &WidgetHost, code: ErrorCode, msg: Msg) -> SdkError {
     let text = ui.t(&msg);
@@ -392,8 +416,12 @@ async fn authorize(
         done: 0.0,
         total: documents.len() as f64,
     });
+    let mut card: Option<String> = None;
     match first {
-        Ok(()) => ui.set_code_sent_at(asked_at),
+        Ok(position) => {
+            ui.set_code_sent_at(asked_at);
+            asked(ui, "nf-otp", &mut card, position);
+        }
         // Too soon after the previous code: the widget stays, and the citizen asks again later.
         Err(RelayError::RateLimited(seconds)) => {
             ui.set_status("");
@@ -411,14 +439,16 @@ async fn authorize(
                 let asked_at = js_sys::Date::now();
                 let sent = relay.send_otp(token, credential_id, hashes).await;
                 ui.set_busy(false);
-                resent(ui, sent, "nf-otp", asked_at)?;
+                if let Some(position) = resent(ui, sent, "nf-otp", asked_at)? {
+                    asked(ui, "nf-otp", &mut card, position);
+                }
                 continue;
             }
             Action::Submit => {}
         }
         let code = ui.value("nf-otp").trim().to_owned();
-        if !is_six_digits(&code) {
-            ui.set_field_error("nf-otp", &ui.t(&Msg::OtpFormat));
+        if let Some(problem) = code_format_problem(&code, card.as_deref()) {
+            ui.set_field_error("nf-otp", &ui.t(&problem));
             continue;
         }
         ui.set_error("");
@@ -493,7 +523,7 @@ async fn create_credential(
     token: &str,
 ) -> Result<String, SdkError> {
     ui.show_certificate_offer();
-    let (mut challenge, asked_at) = loop {
+    let ((mut challenge, position), asked_at) = loop {
         match ui.next_action().await.map_err(|e| dom_failure(ui, e))? {
             Action::Cancel => return Err(declined(ui)),
             // Only the login widget offers it.
@@ -515,6 +545,8 @@ async fn create_credential(
     };
     ui.show_certificate_code();
     ui.set_code_sent_at(asked_at);
+    let mut card: Option<String> = None;
+    asked(ui, "nf-cert-code", &mut card, position);
     loop {
         match ui.next_action().await.map_err(|e| dom_failure(ui, e))? {
             Action::Cancel => return Err(declined(ui)),
@@ -525,16 +557,17 @@ async fn create_credential(
                 let asked_at = js_sys::Date::now();
                 let started = relay.start_credential(token).await;
                 ui.set_busy(false);
-                if let Some(next) = resent(ui, started, "nf-cert-code", asked_at)? {
+                if let Some((next, position)) = resent(ui, started, "nf-cert-code", asked_at)? {
                     challenge = next;
+                    asked(ui, "nf-cert-code", &mut card, position);
                 }
                 continue;
             }
             Action::Submit => {}
         }
         let code = ui.value("nf-cert-code").trim().to_owned();
-        if !is_six_digits(&code) {
-            ui.set_field_error("nf-cert-code", &ui.t(&Msg::OtpFormat));
+        if let Some(problem) = code_format_problem(&code, card.as_deref()) {
+            ui.set_field_error("nf-cert-code", &ui.t(&problem));
             continue;
         }
         ui.set_error("");

@@ -8,8 +8,9 @@ use nubefirma_protocol::{AuthKey, ErrorCode as Wire, Level};
 
 use super::client::{CredentialSummary, RelayClient, RelayError};
 use super::flow::{
-    LoggedIn, cancelled, dom_failure, entries_left, fail_with, is_six_digits, log_in_offering,
-    relay_failure, resent, say_and_stay, typed_id_number, wrong_code,
+    LoggedIn, asked, cancelled, code_format_problem, dom_failure, entries_left, fail_with,
+    is_six_digits, log_in_offering, relay_failure, resent, say_and_stay, typed_id_number,
+    wrong_code,
 };
 use super::widgets::{Action, WidgetHost};
 use crate::errors::{ErrorCode, SdkError};
@@ -125,8 +126,12 @@ async fn reinforce(ui: &WidgetHost, relay: &RelayClient, token: &str) -> Result<
     let asked_at = js_sys::Date::now();
     let first = relay.session_otp(token).await;
     ui.show_reinforce();
+    let mut card: Option<String> = None;
     match first {
-        Ok(()) => ui.set_code_sent_at(asked_at),
+        Ok(position) => {
+            ui.set_code_sent_at(asked_at);
+            asked(ui, "nf-otp", &mut card, position);
+        }
         Err(RelayError::RateLimited(seconds)) => {
             ui.set_status("");
             ui.wait_before_new_code(seconds);
@@ -141,15 +146,17 @@ async fn reinforce(ui: &WidgetHost, relay: &RelayClient, token: &str) -> Result<
                 let asked_at = js_sys::Date::now();
                 let sent = relay.session_otp(token).await;
                 ui.set_busy(false);
-                resent(ui, sent, "nf-otp", asked_at)?;
+                if let Some(position) = resent(ui, sent, "nf-otp", asked_at)? {
+                    asked(ui, "nf-otp", &mut card, position);
+                }
                 continue;
             }
             Action::Forgot | Action::UsePin | Action::UsePassword | Action::Panel => continue,
             Action::Submit => {}
         }
         let code = ui.value("nf-otp").trim().to_owned();
-        if !is_six_digits(&code) {
-            ui.set_field_error("nf-otp", &ui.t(&Msg::OtpFormat));
+        if let Some(problem) = code_format_problem(&code, card.as_deref()) {
+            ui.set_field_error("nf-otp", &ui.t(&problem));
             continue;
         }
         ui.set_error("");

@@ -29,6 +29,7 @@ enum Confirmed {
     RevokeCertificate(String),
     Renew,
     RevokeAccount,
+    SwitchToSms,
 }
 
 fn now_seconds() -> i64 {
@@ -70,6 +71,7 @@ fn view(ui: &WidgetHost, overview: &AccountOverview) -> PanelView {
         renewable: overview
             .renewable_from
             .is_some_and(|from| from <= now_seconds()),
+        card: overview.second_factor == "card",
     }
 }
 
@@ -136,6 +138,7 @@ async fn panel(
             "phone" => change_contact(ui, relay, token, ContactField::Phone).await?,
             "email" => change_contact(ui, relay, token, ContactField::Email).await?,
             "renew" => confirm(ui, relay, token, Confirmed::Renew).await?,
+            "sms" => confirm(ui, relay, token, Confirmed::SwitchToSms).await?,
             "revoke-account" => match confirm(ui, relay, token, Confirmed::RevokeAccount).await? {
                 Some(msg) => {
                     ui.show_final(&ui.t(&msg));
@@ -302,6 +305,7 @@ async fn confirm(
         Confirmed::RevokeCertificate(_) => (Msg::RevokeCertExplain, Msg::RevokeCertificate),
         Confirmed::Renew => (Msg::RenewExplain, Msg::RenewAccount),
         Confirmed::RevokeAccount => (Msg::RevokeAccountExplain, Msg::RevokeAccount),
+        Confirmed::SwitchToSms => (Msg::SwitchToSmsExplain, Msg::SwitchToSms),
     };
     ui.show_confirm_password(explain, submit);
     loop {
@@ -333,6 +337,10 @@ async fn confirm(
                     .revoke_account(token, &password)
                     .await
                     .map(|()| Msg::AccountRevokedDone),
+                Confirmed::SwitchToSms => relay
+                    .switch_to_sms(token, &password)
+                    .await
+                    .map(|()| Msg::SwitchedToSms),
             };
         ui.set_busy(false);
         match answer {

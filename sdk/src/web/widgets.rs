@@ -137,6 +137,8 @@ pub struct PanelView {
     pub valid_until: Option<String>,
     pub certificates: Vec<PanelCertificate>,
     pub renewable: bool,
+    /// Her second factor is a legacy coordinate card she may switch from (R21).
+    pub card: bool,
 }
 
 /// The panel's contact forms: which address changes.
@@ -263,8 +265,9 @@ const LOGIN_ERRORS: [Msg; 6] = [
     Msg::TooManyAttempts { seconds: 60 },
     Msg::RelayUnreachable,
 ];
-const CODE_ERRORS: [Msg; 6] = [
+const CODE_ERRORS: [Msg; 7] = [
     Msg::OtpFormat,
+    Msg::CardNumberFormat,
     Msg::WrongOtp {
         attempts_left: Some(4),
     },
@@ -303,8 +306,9 @@ const PIN_CODE_ERRORS: [Msg; 5] = [
     Msg::RelayUnreachable,
 ];
 /// The SMS code errors, and the per-address limit the reinforced level's code is under.
-const REINFORCE_ERRORS: [Msg; 7] = [
+const REINFORCE_ERRORS: [Msg; 8] = [
     Msg::OtpFormat,
+    Msg::CardNumberFormat,
     Msg::WrongOtp {
         attempts_left: Some(4),
     },
@@ -613,6 +617,20 @@ impl WidgetHost {
         } else {
             String::new()
         };
+        let (card_line, switch) = if view.card {
+            (
+                format!(
+                    r#"<p id="nf-second-factor">{}</p>"#,
+                    t(Msg::SecondFactorCard)
+                ),
+                format!(
+                    r#"<button type="button" data-action="panel" data-panel="sms" id="nf-switch-sms">{}</button>"#,
+                    t(Msg::SwitchToSms)
+                ),
+            )
+        } else {
+            (String::new(), String::new())
+        };
         let valid_until = view
             .valid_until
             .as_deref()
@@ -624,12 +642,14 @@ impl WidgetHost {
   <p id="nf-holder"><span class="nf-cn">{name}</span> <span class="nf-detail">{id}</span></p>
   <dl><dt>{mobile}</dt><dd id="nf-phone">{phone}</dd><dt>{email_label}</dt><dd id="nf-email">{email}</dd></dl>
   {valid_until}
+  {card_line}
   <h3 id="nf-certs-title">{certs_title}</h3>
   {certificates}
   <div class="nf-panel-actions">
     <button type="button" data-action="panel" data-panel="password" id="nf-change-password">{change_password}</button>
     <button type="button" data-action="panel" data-panel="phone" id="nf-change-phone">{change_phone}</button>
     <button type="button" data-action="panel" data-panel="email" id="nf-change-email">{change_email}</button>
+    {switch}
     {renew}
     <button type="button" data-action="panel" data-panel="revoke-account" id="nf-revoke-account">{revoke_account}</button>
   </div>
@@ -707,6 +727,26 @@ impl WidgetHost {
             go = t(Msg::Activate),
         ));
         self.focus("nf-sms-code");
+    }
+
+    /// The code field `input_id` asks for the number at a position of her coordinate card
+    /// instead of an SMS code (R21): its label, the status line, three digits; no "send
+    /// another code" (asking again draws a new position, which she may still do).
+    pub fn ask_card_position(&self, input_id: &str, position: &str) {
+        let position = position.to_owned();
+        if let Ok(Some(label)) = self
+            .shadow
+            .query_selector(&format!("label[for={input_id}]"))
+        {
+            label.set_text_content(Some(&self.t(&Msg::CardNumberLabel {
+                position: position.clone(),
+            })));
+        }
+        if let Some(input) = self.element(input_id) {
+            let _ = input.set_attribute("maxlength", "3");
+            let _ = input.set_attribute("autocomplete", "off");
+        }
+        self.set_status(&self.t(&Msg::CardAsked { position }));
     }
 
     /// Whether the checkbox `id` is checked.
