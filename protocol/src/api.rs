@@ -12,6 +12,9 @@ pub struct RegisterCitizenRequest {
     pub surname: String,
     /// YYYY-MM-DD
     pub birth_date: String,
+    /// Her mobile; empty or absent when she has none, and then what would go by SMS goes to
+    /// her email (R11).
+    #[serde(default)]
     pub phone: String,
     pub email: String,
     /// The ID document the officer checked (R7): `dni`, `nie` or `passport`. By default the

@@ -151,7 +151,8 @@ enum OfficeCommand {
         /// YYYY-MM-DD
         #[arg(long)]
         birth_date: String,
-        #[arg(long)]
+        /// Her mobile; leave it out when she has none (R11: SMS texts then go to her email).
+        #[arg(long, default_value = "")]
         phone: String,
         #[arg(long)]
         email: String,

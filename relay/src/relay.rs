@@ -125,6 +125,17 @@ impl Relay {
         self.options.dev
     }
 
+    /// Sends what goes to her phone: by SMS, or to her email when she gave no mobile (R11).
+    pub(crate) async fn send_sms(
+        &self,
+        citizen: &crate::store::Citizen,
+        text: &str,
+        now: i64,
+    ) -> Result<(), Error> {
+        let (channel, to) = crate::notify::sms_route(&citizen.phone, &citizen.email);
+        self.notifier.send(channel, to, text, now).await
+    }
+
     /// The relay's base URL as portals reach it (the `iss` of its identity assertions).
     pub fn public_url(&self) -> &str {
         self.options.public_url.trim_end_matches('/')

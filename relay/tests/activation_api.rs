@@ -307,3 +307,85 @@ async fn r14_a_first_password_sent_by_sms_must_be_changed_before_anything_else()
         StatusCode::OK
     );
 }
+
+#[tokio::test]
+async fn r11_without_a_mobile_every_text_goes_to_her_email() {
+    use axum::http::Method;
+    use common::{OPERATOR_TOKEN, bearer, digits_in, str_field};
+    let relay = relay().await;
+    let lucia = Citizen::new(11);
+    let mut registration = lucia.registration();
+    registration["phone"] = json!("");
+    let (status, body) = relay
+        .post(
+            "/office/v1/citizens",
+            Some(&bearer(OPERATOR_TOKEN)),
+            registration,
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let activation_code = str_field(&body, "activationCode");
+    // Activation: its code comes by email.
+    let (status, body) = relay
+        .post(
+            "/api/v1/activation/start",
+            None,
+            json!({ "idNumber": lucia.id_number, "activationCode": activation_code }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let text = emails_to(&relay, &lucia.email)
+        .await
+        .pop()
+        .expect("the activation code by email");
+    let code = digits_in(&text, 6).expect("a code");
+    let (status, body) = relay
+        .complete_activation(&str_field(&body, "activationId"), &code, lucia.password)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    // A signature's code too, and her panel shows no mobile.
+    let token = relay.login(&lucia).await;
+    let (status, body) = relay.start_credential(&token).await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{body}");
+    let text = emails_to(&relay, &lucia.email)
+        .await
+        .pop()
+        .expect("the certificate code by email");
+    assert!(text.contains("certificado"), "{text}");
+    let (status, body) = relay
+        .confirm_credential(
+            &token,
+            &str_field(&body, "challengeId"),
+            &digits_in(&text, 6).expect("code"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let (_, account) = relay
+        .call(
+            Method::GET,
+            "/api/v1/account",
+            &[("authorization", &bearer(&token))],
+            None,
+        )
+        .await;
+    assert_eq!(account["phone"], "", "{account}");
+    // A second account without a mobile is fine: "no mobile" is no shared number (R8).
+    let mut other = Citizen::new(12).registration();
+    other["phone"] = json!("  ");
+    let (status, body) = relay
+        .post("/office/v1/citizens", Some(&bearer(OPERATOR_TOKEN)), other)
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+}
+
+/// Every email the dev outbox holds for `address`, oldest first.
+async fn emails_to(relay: &common::TestRelay, address: &str) -> Vec<String> {
+    let path = format!("/dev/outbox?to={}", address.replace('@', "%40"));
+    let (_, body) = relay.call(axum::http::Method::GET, &path, &[], None).await;
+    body.as_array()
+        .expect("list")
+        .iter()
+        .filter(|m| m["channel"] == "email")
+        .map(|m| m["text"].as_str().expect("text").to_owned())
+        .collect()
+}

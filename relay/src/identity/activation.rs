@@ -14,7 +14,6 @@ use crate::crypto::{random_bytes, random_digits, random_id, secret_hash, secrets
 use crate::limits::{
     MAX_ACTIVATION_CODE_FAILURES, MAX_ACTIVATION_SMS_FAILURES, OTP_DIGITS, OTP_LIFETIME_SECONDS,
 };
-use crate::notify::Channel;
 use crate::store::{Activation, SecretRow};
 use crate::{Error, OtpFailure, Relay};
 use nubefirma_protocol::Lang;
@@ -147,9 +146,7 @@ impl Relay {
         self.store.insert_activation(&activation).await?;
         self.store.set_lang(&citizen.id, lang.tag()).await?;
         let text = crate::notify::texts::activation(lang, &sms_code, OTP_LIFETIME_SECONDS);
-        self.notifier
-            .send(Channel::Sms, &citizen.phone, &text, now)
-            .await?;
+        self.send_sms(&citizen, &text, now).await?;
         self.audit(
             Event::new("code_sent").citizen(&citizen.id).detail(
                 serde_json::json!({ "purpose": "activation", "activationId": activation.id }),
@@ -285,14 +282,12 @@ impl Relay {
         )
         .await?;
         if by_sms {
-            self.notifier
-                .send(
-                    Channel::Sms,
-                    &citizen.phone,
-                    &crate::notify::texts::first_password(lang, &password_text),
-                    now,
-                )
-                .await?;
+            self.send_sms(
+                &citizen,
+                &crate::notify::texts::first_password(lang, &password_text),
+                now,
+            )
+            .await?;
         }
         Ok(())
     }

@@ -9,7 +9,6 @@ use crate::audit::Event;
 use crate::crypto::{random_digits, random_id, secrets_equal};
 use crate::domain::{CredentialId, Digests};
 use crate::limits::{MAX_CODE_ATTEMPTS, OTP_DIGITS, OTP_LIFETIME_SECONDS};
-use crate::notify::Channel;
 use crate::store::{Citizen, Code, SecretRow};
 use crate::{Error, OtpFailure, Relay};
 use serde_json::json;
@@ -155,9 +154,7 @@ impl Relay {
                 now,
             )
             .await?;
-        self.notifier
-            .send(Channel::Sms, &citizen.phone, &text(&code), now)
-            .await?;
+        self.send_sms(&citizen, &text(&code), now).await?;
         self.audit(
             Event::new("code_sent")
                 .citizen(&citizen.id)

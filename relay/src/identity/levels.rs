@@ -23,7 +23,7 @@ use crate::limits::{
     MAX_PIN_ATTEMPTS, MAX_PINS_PER_HOUR, OTP_DIGITS, OTP_LIFETIME_SECONDS, PIN_LIFETIME_SECONDS,
     SESSION_IDLE_SECONDS, SMS_SAME_PURPOSE_INTERVAL_SECONDS,
 };
-use crate::notify::{Channel, texts};
+use crate::notify::texts;
 use crate::store::{NewSession, Pin, SecretRow};
 use crate::{Error, OtpFailure, Relay};
 
@@ -118,13 +118,7 @@ impl Relay {
                 expires_at: now + PIN_LIFETIME_SECONDS,
             })
             .await?;
-        self.notifier
-            .send(
-                Channel::Sms,
-                &citizen.phone,
-                &texts::pin(lang, &pin, PIN_LIFETIME_SECONDS),
-                now,
-            )
+        self.send_sms(&citizen, &texts::pin(lang, &pin, PIN_LIFETIME_SECONDS), now)
             .await?;
         self.audit(
             Event::new("code_sent")

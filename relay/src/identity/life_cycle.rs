@@ -111,10 +111,7 @@ impl Relay {
                 self.notifier
                     .send(Channel::Email, &citizen.email, notice, now)
                     .await?;
-                return self
-                    .notifier
-                    .send(Channel::Sms, &citizen.phone, notice, now)
-                    .await;
+                return self.send_sms(&citizen, notice, now).await;
             }
             citizen = self
                 .store
@@ -274,14 +271,12 @@ impl Relay {
                 expires_at: now + RESET_LIFETIME_SECONDS,
             })
             .await?;
-        self.notifier
-            .send(
-                Channel::Sms,
-                &citizen.phone,
-                &texts::reset_sms(lang, &sms_code, RESET_LIFETIME_SECONDS),
-                now,
-            )
-            .await?;
+        self.send_sms(
+            &citizen,
+            &texts::reset_sms(lang, &sms_code, RESET_LIFETIME_SECONDS),
+            now,
+        )
+        .await?;
         self.notifier
             .send(
                 Channel::Email,
@@ -411,13 +406,7 @@ impl Relay {
                 )
                 .await?;
                 return self
-                    .notifier
-                    .send(
-                        Channel::Sms,
-                        &citizen.phone,
-                        texts::password_changed(lang),
-                        now,
-                    )
+                    .send_sms(&citizen, texts::password_changed(lang), now)
                     .await;
             }
             // The reset was spent by a parallel completion, or the account moved: re-read.

@@ -141,7 +141,12 @@ impl Relay {
             .map(|c| certificate_view(c, now))
             .collect::<Result<_, _>>()?;
         Ok(AccountOverview {
-            phone: mask_phone(&citizen.phone),
+            // No mobile (R11): nothing to show.
+            phone: if citizen.phone.starts_with(crate::notify::NO_MOBILE) {
+                String::new()
+            } else {
+                mask_phone(&citizen.phone)
+            },
             email: mask_email(&citizen.email),
             status: citizen.state.status.as_str().into(),
             renewable_from: citizen.expires_at.map(|at| at - RENEWAL_WINDOW_SECONDS),
@@ -258,13 +263,7 @@ impl Relay {
                     )
                     .await?;
                     return self
-                        .notifier
-                        .send(
-                            Channel::Sms,
-                            &citizen.phone,
-                            texts::password_changed_by_her(lang),
-                            now,
-                        )
+                        .send_sms(&citizen, texts::password_changed_by_her(lang), now)
                         .await;
                 }
                 PasswordChanged::AccountMoved => return Err(moved()),
@@ -364,14 +363,12 @@ impl Relay {
                     )
                     .await?;
                 if let Some(current_code) = &current_code {
-                    self.notifier
-                        .send(
-                            Channel::Sms,
-                            &citizen.phone,
-                            &texts::replace_phone_code(lang, current_code, OTP_LIFETIME_SECONDS),
-                            now,
-                        )
-                        .await?;
+                    self.send_sms(
+                        &citizen,
+                        &texts::replace_phone_code(lang, current_code, OTP_LIFETIME_SECONDS),
+                        now,
+                    )
+                    .await?;
                 }
             }
             ContactKind::Email => {
@@ -542,13 +539,19 @@ impl Relay {
                 )
                 .await?;
         }
-        let (channel, notice) = match kind {
-            ContactKind::Phone => (Channel::Sms, texts::phone_changed(lang)),
-            ContactKind::Email => (Channel::Email, texts::email_changed(lang)),
+        // The old address is told; an old "no mobile" (R11) means her email.
+        let (channel, to, notice) = match kind {
+            ContactKind::Phone => {
+                let (channel, to) = crate::notify::sms_route(&change.old_value, &citizen.email);
+                (channel, to, texts::phone_changed(lang))
+            }
+            ContactKind::Email => (
+                Channel::Email,
+                change.old_value.as_str(),
+                texts::email_changed(lang),
+            ),
         };
-        self.notifier
-            .send(channel, &change.old_value, notice, now)
-            .await?;
+        self.notifier.send(channel, to, notice, now).await?;
         Ok((kind, mask(kind, &change.new_value)))
     }
 }

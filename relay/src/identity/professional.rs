@@ -584,9 +584,7 @@ impl Relay {
         } else {
             texts::professional_registration(lang, &code, OTP_LIFETIME_SECONDS)
         };
-        self.notifier
-            .send(Channel::Sms, &citizen.phone, &text, now)
-            .await?;
+        self.send_sms(&citizen, &text, now).await?;
         self.audit(
             Event::new("code_sent")
                 .citizen(&citizen.id)

@@ -228,13 +228,20 @@ impl Relay {
         )?;
         let now = self.now();
         let activation_code = new_activation_code();
+        let id = random_id();
+        // No mobile number: what would go by SMS goes to her email (R11).
+        let phone = if req.phone.trim().is_empty() {
+            format!("{}{id}", crate::notify::NO_MOBILE)
+        } else {
+            normalize_phone(&req.phone)?
+        };
         let citizen = NewCitizen {
-            id: random_id(),
+            id,
             id_number: id_number.to_string(),
             given_name: check_name("givenName", &req.given_name)?,
             surname: check_name("surname", &req.surname)?,
             birth_date: check_birth_date(&req.birth_date, now)?,
-            phone: normalize_phone(&req.phone)?,
+            phone,
             email: check_email(&req.email)?,
             activation_code_hash: secret_hash(
                 "activation-code",

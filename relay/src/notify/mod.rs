@@ -9,6 +9,20 @@ use std::pin::Pin;
 use crate::Error;
 use crate::store::{OutboxRow, Store};
 
+/// What the phone column holds for a citizen who gave no mobile number (R11), followed by her
+/// account id so the column stays unique: never a number anyone can have.
+pub const NO_MOBILE: &str = "none:";
+
+/// Where what would go to her phone goes: the phone by SMS, or her email when she gave no
+/// mobile number (R11).
+pub fn sms_route<'a>(phone: &'a str, email: &'a str) -> (Channel, &'a str) {
+    if phone.starts_with(NO_MOBILE) {
+        (Channel::Email, email)
+    } else {
+        (Channel::Sms, phone)
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Channel {
     Sms,
