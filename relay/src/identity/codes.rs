@@ -154,7 +154,7 @@ impl Relay {
                 now,
             )
             .await?;
-        self.send_sms(&citizen, &text(&code), now).await?;
+        self.send_sms(citizen, &text(&code), now).await?;
         self.audit(
             Event::new("code_sent")
                 .citizen(&citizen.id)

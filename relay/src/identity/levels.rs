@@ -118,7 +118,7 @@ impl Relay {
                 expires_at: now + PIN_LIFETIME_SECONDS,
             })
             .await?;
-        self.send_sms(&citizen, &texts::pin(lang, &pin, PIN_LIFETIME_SECONDS), now)
+        self.send_sms(citizen, &texts::pin(lang, &pin, PIN_LIFETIME_SECONDS), now)
             .await?;
         self.audit(
             Event::new("code_sent")
