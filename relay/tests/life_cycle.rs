@@ -606,3 +606,34 @@ async fn r23_an_email_belongs_to_one_person_at_registration_and_a_shared_one_mus
     let (status, body) = relay.renew(&token, ana.password).await;
     assert_eq!(status, StatusCode::OK, "{body}");
 }
+
+#[tokio::test]
+async fn r24_an_operator_s_revocation_is_told_in_the_language_she_activated_in() {
+    let relay = relay().await;
+    let ane = Citizen::new(40);
+    let (_, activation_code) = relay.register(&ane).await;
+    let (status, body) = relay
+        .call(
+            Method::POST,
+            "/api/v1/activation/start",
+            &[("accept-language", "eu")],
+            Some(json!({ "idNumber": ane.id_number, "activationCode": activation_code })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let code = otp_in(&relay.last_sms(&ane.phone).await);
+    let (status, body) = relay
+        .complete_activation(&str_field(&body, "activationId"), &code, ane.password)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, body) = relay
+        .post(
+            "/office/v1/accounts/revoke",
+            Some(&bearer(OPERATOR_TOKEN)),
+            json!({ "idNumber": ane.id_number, "reason": "cessationOfOperation" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let sms = relay.last_sms(&ane.phone).await;
+    assert!(sms.contains("baliogabetu"), "in Basque: {sms}");
+}

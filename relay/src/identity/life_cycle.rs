@@ -77,7 +77,13 @@ impl Relay {
             .citizen_by_id_number(id_number.as_str())
             .await?
             .ok_or_else(|| Error::InvalidRequest("idNumber: no account with this ID".into()))?;
-        self.revoke_account(citizen, reason, Some(operator), Lang::default())
+        // Told in the language she activated in: the operator's request names none of hers.
+        let lang = citizen
+            .lang
+            .as_deref()
+            .and_then(Lang::from_tag)
+            .unwrap_or_default();
+        self.revoke_account(citizen, reason, Some(operator), lang)
             .await
     }
 
