@@ -7,7 +7,7 @@ use common::{Citizen, assert_error, otp_in, relay, wrong_code};
 use serde_json::json;
 
 #[tokio::test]
-async fn activation_happy_path_sends_an_sms_code_and_makes_the_account_usable() {
+async fn r12_activation_sends_an_sms_code_and_makes_the_account_usable() {
     let relay = relay().await;
     let lucia = Citizen::new(1);
     let (_, activation_code) = relay.register(&lucia).await;

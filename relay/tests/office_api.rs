@@ -70,7 +70,7 @@ async fn a_wrong_dni_check_letter_is_refused_naming_the_right_letter() {
 }
 
 #[tokio::test]
-async fn one_account_per_id_number_and_one_id_number_per_phone() {
+async fn r5_r8_one_account_per_id_number_and_one_id_number_per_phone() {
     let relay = relay().await;
     let lucia = Citizen::new(1);
     relay.register(&lucia).await;
@@ -102,7 +102,7 @@ async fn one_account_per_id_number_and_one_id_number_per_phone() {
 }
 
 #[tokio::test]
-async fn citizens_under_sixteen_are_refused() {
+async fn r9_citizens_under_sixteen_are_refused() {
     let relay = relay().await;
     let op = bearer(OPERATOR_TOKEN);
     // The clock reads 2026-05-28: born 2010-05-29 is 16 only tomorrow.

@@ -81,8 +81,22 @@ impl Store {
         .bind(c.created_at)
         .execute(&self.pool)
         .await;
+        let taken_id_or_phone = || async {
+            let row = sqlx::query(
+                "SELECT EXISTS (SELECT 1 FROM citizens WHERE id_number = ? OR phone = ?) AS taken",
+            )
+            .bind(&c.id_number)
+            .bind(&c.phone)
+            .fetch_one(&self.pool)
+            .await?;
+            flag(&row, "taken")
+        };
         match result {
             Ok(done) if done.rows_affected() == 1 => Ok(()),
+            // The email stopped it; but a person registering twice is told that first (R5, R8).
+            Ok(_) if taken_id_or_phone().await? => Err(Error::Conflict(
+                "this ID number or mobile phone is already registered (one account per person, one phone per account)",
+            )),
             Ok(_) => Err(Error::Conflict(
                 "this email address is on another account; an address can belong to one person only (R23)",
             )),
