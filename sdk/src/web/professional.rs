@@ -16,6 +16,8 @@ use nubefirma_protocol::api::{
     ProfessionalTerms, ProfessionalToken,
 };
 
+use serde::Serialize;
+
 use super::client::{RelayClient, RelayError};
 use super::flow::{cancelled, dom_failure, entries_left, fail, is_six_digits, relay_failure};
 use super::professional_forms::ProCode;
@@ -46,7 +48,24 @@ struct Invitation<'a> {
 }
 
 impl Invitation<'_> {
-    async fn send_code(&self, which: ProCode) -> Result<ProfessionalProgress, RelayError> {
+    /// One step's call, the form busy (no second submit) meanwhile.
+    async fn call<B: Serialize>(
+        &self,
+        ui: &WidgetHost,
+        step: &str,
+        body: &B,
+    ) -> Result<ProfessionalProgress, RelayError> {
+        ui.set_busy(true);
+        let answer = self.relay.professional_step(self.id, step, body).await;
+        ui.set_busy(false);
+        answer
+    }
+
+    async fn send_code(
+        &self,
+        ui: &WidgetHost,
+        which: ProCode,
+    ) -> Result<ProfessionalProgress, RelayError> {
         let step = match which {
             ProCode::Registration => "start",
             ProCode::Issuance => "complete",
@@ -54,11 +73,12 @@ impl Invitation<'_> {
         let body = ProfessionalToken {
             token: self.token.to_owned(),
         };
-        self.relay.professional_step(self.id, step, &body).await
+        self.call(ui, step, &body).await
     }
 
     async fn check_code(
         &self,
+        ui: &WidgetHost,
         which: ProCode,
         code: &str,
     ) -> Result<ProfessionalProgress, RelayError> {
@@ -70,7 +90,7 @@ impl Invitation<'_> {
             token: self.token.to_owned(),
             code: code.to_owned(),
         };
-        self.relay.professional_step(self.id, step, &body).await
+        self.call(ui, step, &body).await
     }
 }
 
@@ -110,10 +130,7 @@ async fn send_code(
     which: ProCode,
 ) -> Result<(), SdkError> {
     let asked_at = js_sys::Date::now();
-    ui.set_busy(true);
-    let sent = invitation.send_code(which).await;
-    ui.set_busy(false);
-    match sent {
+    match invitation.send_code(ui, which).await {
         Ok(_) => {
             ui.set_error("");
             ui.set_status(&ui.t(&Msg::CodeSent));
@@ -160,10 +177,7 @@ async fn enter_code(
             continue;
         }
         ui.set_error("");
-        ui.set_busy(true);
-        let answer = invitation.check_code(which, &code).await;
-        ui.set_busy(false);
-        match answer {
+        match invitation.check_code(ui, which, &code).await {
             Ok(progress) => return Ok(progress),
             // The code's own budget (3 entries): a dead code needs "send another code".
             Err(RelayError::Refused(body)) if body.error == Wire::InvalidOtp => {
@@ -192,10 +206,7 @@ async fn registration(ui: &WidgetHost, invitation: &Invitation<'_>) -> Result<()
         }
         ui.set_error("");
         let asked_at = js_sys::Date::now();
-        ui.set_busy(true);
-        let sent = invitation.send_code(ProCode::Registration).await;
-        ui.set_busy(false);
-        match sent {
+        match invitation.send_code(ui, ProCode::Registration).await {
             Ok(_) => break asked_at,
             Err(RelayError::RateLimited(seconds)) => ui.wait_before_new_code(seconds),
             Err(other) => step_failed(ui, other)?,
@@ -228,17 +239,11 @@ async fn identity(ui: &WidgetHost, invitation: &Invitation<'_>) -> Result<bool, 
             continue;
         }
         ui.set_error("");
-        ui.set_busy(true);
         let body = ProfessionalIdentity {
             token: invitation.token.to_owned(),
             id_document_expiry: date,
         };
-        let answer = invitation
-            .relay
-            .professional_step(invitation.id, "identity", &body)
-            .await;
-        ui.set_busy(false);
-        match answer {
+        match invitation.call(ui, "identity", &body).await {
             Ok(progress) => return Ok(progress.new_account.unwrap_or(false)),
             // A wrong date counts; the third makes the invitation void.
             Err(RelayError::Refused(body)) if body.error == Wire::InvalidRequest => {
@@ -287,17 +292,11 @@ async fn password(
             continue;
         }
         ui.set_error("");
-        ui.set_busy(true);
         let body = ProfessionalPassword {
             token: invitation.token.to_owned(),
             password,
         };
-        let answer = invitation
-            .relay
-            .professional_step(invitation.id, "password", &body)
-            .await;
-        ui.set_busy(false);
-        match answer {
+        match invitation.call(ui, "password", &body).await {
             Ok(_) => return Ok(()),
             Err(RelayError::Refused(body)) if body.error == Wire::WeakPassword => {
                 ui.set_field_error("nf-password", &ui.t(&Msg::WeakPassword));
@@ -333,17 +332,11 @@ async fn terms(ui: &WidgetHost, invitation: &Invitation<'_>) -> Result<(), SdkEr
             continue;
         }
         ui.set_error("");
-        ui.set_busy(true);
         let body = ProfessionalTerms {
             token: invitation.token.to_owned(),
             accepted: true,
         };
-        let answer = invitation
-            .relay
-            .professional_step(invitation.id, "terms", &body)
-            .await;
-        ui.set_busy(false);
-        match answer {
+        match invitation.call(ui, "terms", &body).await {
             Ok(_) => return Ok(()),
             Err(other) => step_failed(ui, other)?,
         }
