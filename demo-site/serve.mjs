@@ -6,6 +6,7 @@
 // It is also the sede's own registry (sede.html): POST /sede/submissions takes a signed PDF
 // and answers a receipt; GET /sede/submissions/{number}?csv=… gives it back. And the portal
 // server's half of "log in with nubefirma" (sede-login.html): /portal/login/* (portal-login.mjs).
+// /professional is professional.html, where the relay's invitation emails lead.
 // Usage: node demo-site/serve.mjs [--port 8080] [--relay http://127.0.0.1:8787]
 import { createServer } from 'node:http';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
@@ -189,6 +190,9 @@ createServer(async (req, res) => {
     res.end(`export const RELAY_URL = ${JSON.stringify(relayUrl)};\n`);
     return;
   }
+  // The page the relay's invitation emails link to (`serve --professional-page`), without
+  // the .html a link in an email should not carry.
+  if (path === '/professional') path = '/professional.html';
   const prefix = path.startsWith('/pkg/') ? '/pkg/' : '/';
   const root = roots[prefix];
   let file = normalize(join(root, path.slice(prefix.length)));

@@ -13,6 +13,7 @@ export const NUBEFIRMA_ERROR_CODES = Object.freeze([
   'ERR_NUBEFIRMA_UNSUPPORTED_DOCUMENT',
   'ERR_NUBEFIRMA_INVALID_OPTIONS',
   'ERR_NUBEFIRMA_PROTOCOL',
+  'ERR_NUBEFIRMA_INVITATION_INVALID',
 ]);
 
 export class NubeFirmaError extends Error {
@@ -288,6 +289,10 @@ class Client {
 
   activate() {
     return settled(() => this.#wasm.activate());
+  }
+
+  professional(options) {
+    return settled(() => this.#wasm.professional(options));
   }
 
   setLanguage(lang) {

@@ -69,7 +69,8 @@ export type NubeFirmaErrorCode =
   | 'ERR_NUBEFIRMA_FILE_UNREADABLE'
   | 'ERR_NUBEFIRMA_UNSUPPORTED_DOCUMENT'
   | 'ERR_NUBEFIRMA_INVALID_OPTIONS'
-  | 'ERR_NUBEFIRMA_PROTOCOL';
+  | 'ERR_NUBEFIRMA_PROTOCOL'
+  | 'ERR_NUBEFIRMA_INVITATION_INVALID';
 
 export declare const NUBEFIRMA_ERROR_CODES: readonly NubeFirmaErrorCode[];
 
@@ -201,6 +202,22 @@ export interface LoginOptions {
   nonce?: string;
 }
 
+/** What `professional()` takes: the invitation's link fragment, `#invitation=…&token=…`. */
+export interface ProfessionalOptions {
+  /** The invitation id (URL-safe base64, up to 64 characters). */
+  invitation: string;
+  /** The link's single-use token (URL-safe base64, up to 128 characters). */
+  token: string;
+}
+
+/** What `professional()` resolves to. */
+export interface ProfessionalIssued {
+  /** The professional certificate's credential id: it signs like any other (CSC). */
+  credentialId: string;
+  /** Whether the invitation made her account (now active), rather than using her one. */
+  newAccount: boolean;
+}
+
 export interface Identity {
   idNumber: string;
   /** The key she used: her password, or a PIN by SMS. */
@@ -289,6 +306,15 @@ export interface NubeFirmaClient {
    * once the account is active. Cancel rejects with ERR_NUBEFIRMA_USER_CANCELLED.
    */
   activate(): Promise<{ idNumber: string; passwordBySms: boolean }>;
+  /**
+   * A professional certificate (R6, R13): the journey an entity's invitation email leads to.
+   * `invitation` and `token` as the link's fragment carries them (`#invitation=…&token=…`).
+   * Six steps, one form each: the link (done), an SMS registration code, the expiry date of her
+   * DNI/NIE, her password (a new account's, or her account's current one), the terms, and a
+   * final SMS code. Resolves once the certificate is issued. A dead invitation rejects with
+   * ERR_NUBEFIRMA_INVITATION_INVALID; Cancel with ERR_NUBEFIRMA_USER_CANCELLED.
+   */
+  professional(options: ProfessionalOptions): Promise<ProfessionalIssued>;
   /** The widgets' language from the next widget on. */
   setLanguage(lang: Language): void;
 }

@@ -14,7 +14,8 @@ scripts/build-sdk.sh
 cargo build -p nubefirma-relay
 
 "$RELAY_BIN" serve --dev --data "$DATA" --listen "$RELAY_ADDR" \
-  --cors-origin "http://127.0.0.1:$DEMO_PORT" --cors-origin "http://localhost:$DEMO_PORT" &
+  --cors-origin "http://127.0.0.1:$DEMO_PORT" --cors-origin "http://localhost:$DEMO_PORT" \
+  --professional-page "http://127.0.0.1:$DEMO_PORT/professional" &
 relay_pid=$!
 node demo-site/serve.mjs --port "$DEMO_PORT" --relay "http://$RELAY_ADDR" &
 site_pid=$!
@@ -37,6 +38,13 @@ cat <<MSG
   3. Sign a file at http://127.0.0.1:$DEMO_PORT/ : the first time, the SDK offers to create her
      cloud certificate (an SMS code confirms it), then the signing code arrives. Verify the .p7s
      with the command shown there (CA certificate: $DATA/ca.pem).
+
+  4. A professional certificate: add an entity and its administrator
+       $RELAY_BIN office add-entity --data $DATA --name "Ayuntamiento de Ejemplo" --org-identifier VATES-P2000000J
+       $RELAY_BIN office add-entity-admin --data $DATA --entity VATES-P2000000J --name laura.admin --phone 600445566
+     (it reads her password from standard input), sign in at http://127.0.0.1:$DEMO_PORT/entity.html
+     and invite an employee; the email with the link is at
+     http://127.0.0.1:$DEMO_PORT/phone.html?to=<her email> and opens .../professional.
 
   Ctrl-C stops the relay and the site.
 MSG

@@ -34,7 +34,7 @@ export default defineConfig({
   },
   webServer: [
     {
-      command: `rm -rf .work/data && '${relayBin}' serve --dev --data .work/data --listen 127.0.0.1:${RELAY_PORT} --cors-origin http://127.0.0.1:${SITE_PORT} --cors-origin http://127.0.0.1:${VITE_APP_PORT} --cors-origin http://127.0.0.1:${PLAIN_PAGE_PORT}`,
+      command: `rm -rf .work/data && '${relayBin}' serve --dev --data .work/data --listen 127.0.0.1:${RELAY_PORT} --cors-origin http://127.0.0.1:${SITE_PORT} --cors-origin http://127.0.0.1:${VITE_APP_PORT} --cors-origin http://127.0.0.1:${PLAIN_PAGE_PORT} --professional-page http://127.0.0.1:${SITE_PORT}/professional`,
       cwd: here,
       url: `http://127.0.0.1:${RELAY_PORT}/healthz`,
       reuseExistingServer: false,

@@ -64,6 +64,11 @@ enum Command {
         /// instead of the relay's own (or NUBEFIRMA_TSA_URL). /tsa stays the relay's own TSA.
         #[arg(long)]
         tsa_url: Option<String>,
+        /// The portal page where employees complete a professional certificate (R13): the
+        /// invitation email links to it, with the invitation and its token in the fragment.
+        /// Defaults to PUBLIC_URL/professional, which the relay itself does not serve.
+        #[arg(long)]
+        professional_page: Option<String>,
     },
     /// The CA.
     Ca {
@@ -392,12 +397,24 @@ async fn main() -> Result<(), Failure> {
             require_hashes_for_otp,
             operator_token_file,
             tsa_url,
+            professional_page,
         } => {
             let tsa_url = tsa_url.or_else(|| {
                 std::env::var("NUBEFIRMA_TSA_URL")
                     .ok()
                     .filter(|url| !url.trim().is_empty())
             });
+            // The link gets its own fragment: a page with one, or not over http(s), would
+            // break it in every email.
+            if let Some(page) = &professional_page
+                && (!(page.starts_with("https://") || page.starts_with("http://"))
+                    || page.contains(['#', '?']))
+            {
+                return Err(format!(
+                    "--professional-page {page}: an http(s) URL without query or fragment"
+                )
+                .into());
+            }
             if !dev {
                 // The secrets are checked first, so a misconfiguration is told before the rest.
                 custody(&place, false)?;
@@ -419,6 +436,7 @@ async fn main() -> Result<(), Failure> {
                 allow_unbound_otp: !require_hashes_for_otp,
                 public_url: public_url.unwrap_or_else(|| format!("http://{listen}")),
                 tsa_url,
+                professional_page,
                 ..RelayOptions::dev(String::new())
             };
             let relay = open_relay(&place, operator_token_file.as_deref(), options).await?;

@@ -34,6 +34,10 @@ pub struct RelayOptions {
     /// An outside RFC 3161 TSA for CSC `signatures/timestamp` (`serve --tsa-url`); without it
     /// the relay's own TSA answers. `/tsa` is always the relay's own.
     pub tsa_url: Option<String>,
+    /// The portal page where an employee completes a professional certificate's steps (R13):
+    /// the invitation email links to it, the invitation and its token in the fragment
+    /// (`serve --professional-page`). Without it, `{public_url}/professional`.
+    pub professional_page: Option<String>,
 }
 
 impl RelayOptions {
@@ -47,6 +51,7 @@ impl RelayOptions {
             allow_unbound_otp: true,
             public_url: "http://127.0.0.1:8787".into(),
             tsa_url: None,
+            professional_page: None,
         }
     }
 }
@@ -139,6 +144,15 @@ impl Relay {
     /// The relay's base URL as portals reach it (the `iss` of its identity assertions).
     pub fn public_url(&self) -> &str {
         self.options.public_url.trim_end_matches('/')
+    }
+
+    /// The page the invitation email links to (R13): the portal's, or the relay's own URL's
+    /// `/professional`.
+    pub fn professional_page(&self) -> String {
+        match &self.options.professional_page {
+            Some(page) => page.clone(),
+            None => format!("{}/professional", self.public_url()),
+        }
     }
 
     pub fn cors_origins(&self) -> &[String] {

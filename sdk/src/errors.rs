@@ -27,6 +27,10 @@ pub enum ErrorCode {
     InvalidOptions,
     /// The relay answered something the SDK did not expect, or the container could not be built.
     Protocol,
+    /// A professional certificate's invitation cannot go on (R13): unknown, expired, withdrawn,
+    /// already used, its steps left halfway, or made void by three wrong ID expiry dates. Her
+    /// entity has to invite her again.
+    InvitationInvalid,
 }
 
 impl ErrorCode {
@@ -42,6 +46,7 @@ impl ErrorCode {
             Self::UnsupportedDocument => "ERR_NUBEFIRMA_UNSUPPORTED_DOCUMENT",
             Self::InvalidOptions => "ERR_NUBEFIRMA_INVALID_OPTIONS",
             Self::Protocol => "ERR_NUBEFIRMA_PROTOCOL",
+            Self::InvitationInvalid => "ERR_NUBEFIRMA_INVITATION_INVALID",
         }
     }
 }

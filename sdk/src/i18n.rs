@@ -258,6 +258,38 @@ pub enum Msg {
     WrongActivationCode {
         attempts_left: u32,
     },
+    // The professional certificate's six steps (R13), `professional()`.
+    ProTitle,
+    /// "Step n of 6": where she is in the six steps.
+    ProStep(u8),
+    ProExplain,
+    SendMeTheCode,
+    ProCodeTitle,
+    ProExpiryTitle,
+    ProExpiryLabel,
+    ProExpiryHint,
+    ProExpiryMissing,
+    /// A wrong expiry date: entries left before the invitation is void.
+    WrongExpiry {
+        attempts_left: u32,
+    },
+    InvitationVoided,
+    InvitationDead,
+    ProNewPasswordTitle,
+    ProNewPasswordExplain,
+    ProCurrentPasswordTitle,
+    ProCurrentPasswordExplain,
+    ProTermsTitle,
+    ProTermsExplain,
+    ProTermsMissing,
+    ProFinalTitle,
+    /// Issued; `new_account`: her account was made by this invitation and is active now.
+    ProIssued {
+        new_account: bool,
+    },
+    ProCodeExplain,
+    ProExpiryExplain,
+    ProFinalExplain,
 }
 
 /// Why a document cannot be signed as asked: each has its own words for the citizen.
@@ -1404,6 +1436,235 @@ pub fn text(lang: Lang, msg: &Msg) -> String {
                 (En, n) => format!("Wrong activation code. {n} attempts left."),
             };
         }
+        (ProTitle, Es) => "Tu certificado profesional",
+        (ProTitle, Ca) => "El teu certificat professional",
+        (ProTitle, Eu) => "Zure ziurtagiri profesionala",
+        (ProTitle, Gl) => "O teu certificado profesional",
+        (ProTitle, En) => "Your professional certificate",
+        (ProStep(n), lang) => {
+            return match lang {
+                Es | Gl => format!("Paso {n} de 6"),
+                Ca => format!("Pas {n} de 6"),
+                Eu => format!("{n}. urratsa (6tik)"),
+                En => format!("Step {n} of 6"),
+            };
+        }
+        (ProExplain, Es) => {
+            "Tu entidad te ha invitado a obtener un certificado profesional. Primero te enviaremos un código por SMS al móvil."
+        }
+        (ProExplain, Ca) => {
+            "La teva entitat t'ha convidat a obtenir un certificat professional. Primer t'enviarem un codi per SMS al mòbil."
+        }
+        (ProExplain, Eu) => {
+            "Zure erakundeak ziurtagiri profesional bat lortzera gonbidatu zaitu. Lehenik, kode bat bidaliko dizugu SMS bidez mugikorrera."
+        }
+        (ProExplain, Gl) => {
+            "A túa entidade convidoute a obter un certificado profesional. Primeiro enviarémosche un código por SMS ao móbil."
+        }
+        (ProExplain, En) => {
+            "Your entity has invited you to get a professional certificate. First we will send a code by SMS to your mobile."
+        }
+        (SendMeTheCode, Es) => "Envíame el código",
+        (SendMeTheCode, Ca) => "Envia'm el codi",
+        (SendMeTheCode, Eu) => "Bidali kodea",
+        (SendMeTheCode, Gl) => "Envíame o código",
+        (SendMeTheCode, En) => "Send me the code",
+        (ProCodeTitle, Es) => "Código de registro",
+        (ProCodeTitle, Ca) => "Codi de registre",
+        (ProCodeTitle, Eu) => "Erregistro-kodea",
+        (ProCodeTitle, Gl) => "Código de rexistro",
+        (ProCodeTitle, En) => "Registration code",
+        (ProExpiryTitle, Es) => "Tu documento de identidad",
+        (ProExpiryTitle, Ca) => "El teu document d'identitat",
+        (ProExpiryTitle, Eu) => "Zure nortasun-agiria",
+        (ProExpiryTitle, Gl) => "O teu documento de identidade",
+        (ProExpiryTitle, En) => "Your ID document",
+        (ProExpiryLabel, Es) => "Fecha de caducidad de tu DNI o NIE",
+        (ProExpiryLabel, Ca) => "Data de caducitat del teu DNI o NIE",
+        (ProExpiryLabel, Eu) => "Zure NANaren edo AIZaren iraungitze-data",
+        (ProExpiryLabel, Gl) => "Data de caducidade do teu DNI ou NIE",
+        (ProExpiryLabel, En) => "Expiry date of your DNI or NIE",
+        (ProExpiryHint, Es) => "Tal como figura en el documento.",
+        (ProExpiryHint, Ca) => "Tal com figura al document.",
+        (ProExpiryHint, Eu) => "Agirian agertzen den bezala.",
+        (ProExpiryHint, Gl) => "Tal como figura no documento.",
+        (ProExpiryHint, En) => "As printed on the document.",
+        (ProExpiryMissing, Es) => "Escribe la fecha de caducidad.",
+        (ProExpiryMissing, Ca) => "Escriu la data de caducitat.",
+        (ProExpiryMissing, Eu) => "Idatzi iraungitze-data.",
+        (ProExpiryMissing, Gl) => "Escribe a data de caducidade.",
+        (ProExpiryMissing, En) => "Enter the expiry date.",
+        (WrongExpiry { attempts_left: n }, lang) => {
+            return match (lang, n) {
+                (Es, 1) => "No es la fecha que dio tu entidad. Te queda 1 intento antes de que se anule la invitación.".to_owned(),
+                (Es, n) => format!("No es la fecha que dio tu entidad. Te quedan {n} intentos antes de que se anule la invitación."),
+                (Ca, 1) => "No és la data que va donar la teva entitat. Et queda 1 intent abans que s'anul·li la invitació.".to_owned(),
+                (Ca, n) => format!("No és la data que va donar la teva entitat. Et queden {n} intents abans que s'anul·li la invitació."),
+                (Eu, 1) => "Ez da zure erakundeak emandako data. Saiakera 1 geratzen zaizu gonbidapena baliogabetu aurretik.".to_owned(),
+                (Eu, n) => format!("Ez da zure erakundeak emandako data. {n} saiakera geratzen zaizkizu gonbidapena baliogabetu aurretik."),
+                (Gl, 1) => "Non é a data que deu a túa entidade. Quédache 1 intento antes de que se anule o convite.".to_owned(),
+                (Gl, n) => format!("Non é a data que deu a túa entidade. Quédanche {n} intentos antes de que se anule o convite."),
+                (En, 1) => "That is not the date your entity gave. 1 attempt left before the invitation is cancelled.".to_owned(),
+                (En, n) => format!("That is not the date your entity gave. {n} attempts left before the invitation is cancelled."),
+            };
+        }
+        (InvitationVoided, Es) => {
+            "La fecha no era la correcta por tercera vez y la invitación se ha anulado. Pide una nueva a tu entidad."
+        }
+        (InvitationVoided, Ca) => {
+            "La data no era la correcta per tercera vegada i la invitació s'ha anul·lat. Demana'n una de nova a la teva entitat."
+        }
+        (InvitationVoided, Eu) => {
+            "Hirugarren aldiz ez da data zuzena izan, eta gonbidapena baliogabetu da. Eskatu beste bat zure erakundeari."
+        }
+        (InvitationVoided, Gl) => {
+            "A data non era a correcta por terceira vez e o convite anulouse. Pídelle un novo á túa entidade."
+        }
+        (InvitationVoided, En) => {
+            "That date was wrong for the third time, so the invitation has been cancelled. Ask your entity for a new one."
+        }
+        (InvitationDead, Es) => {
+            "Esta invitación ya no se puede usar: caducó, se retiró, ya se usó o sus pasos quedaron a medias. Pide una nueva a tu entidad."
+        }
+        (InvitationDead, Ca) => {
+            "Aquesta invitació ja no es pot fer servir: ha caducat, s'ha retirat, ja s'ha fet servir o els passos van quedar a mitges. Demana'n una de nova a la teva entitat."
+        }
+        (InvitationDead, Eu) => {
+            "Gonbidapen hau ezin da gehiago erabili: iraungi da, erretiratu dute, erabili da edo urratsak erdizka geratu dira. Eskatu beste bat zure erakundeari."
+        }
+        (InvitationDead, Gl) => {
+            "Este convite xa non se pode usar: caducou, retirouse, xa se usou ou os seus pasos quedaron a medias. Pídelle un novo á túa entidade."
+        }
+        (InvitationDead, En) => {
+            "This invitation can no longer be used: it expired, was withdrawn, was used, or its steps were left halfway. Ask your entity for a new one."
+        }
+        (ProNewPasswordTitle, Es) => "Elige tu contraseña",
+        (ProNewPasswordTitle, Ca) => "Tria la teva contrasenya",
+        (ProNewPasswordTitle, Eu) => "Aukeratu zure pasahitza",
+        (ProNewPasswordTitle, Gl) => "Escolle o teu contrasinal",
+        (ProNewPasswordTitle, En) => "Choose your password",
+        (ProNewPasswordExplain, Es) => {
+            "Aún no tienes cuenta en nubefirma. Esta será la contraseña de tu cuenta nueva."
+        }
+        (ProNewPasswordExplain, Ca) => {
+            "Encara no tens compte a nubefirma. Aquesta serà la contrasenya del teu compte nou."
+        }
+        (ProNewPasswordExplain, Eu) => {
+            "Oraindik ez duzu nubefirma konturik. Hau izango da zure kontu berriaren pasahitza."
+        }
+        (ProNewPasswordExplain, Gl) => {
+            "Aínda non tes conta en nubefirma. Este será o contrasinal da túa conta nova."
+        }
+        (ProNewPasswordExplain, En) => {
+            "You do not have a nubefirma account yet. This will be your new account's password."
+        }
+        (ProCurrentPasswordTitle, Es) => "La contraseña de tu cuenta",
+        (ProCurrentPasswordTitle, Ca) => "La contrasenya del teu compte",
+        (ProCurrentPasswordTitle, Eu) => "Zure kontuaren pasahitza",
+        (ProCurrentPasswordTitle, Gl) => "O contrasinal da túa conta",
+        (ProCurrentPasswordTitle, En) => "Your account's password",
+        (ProCurrentPasswordExplain, Es) => {
+            "Ya tienes cuenta en nubefirma: escribe su contraseña actual. El certificado irá a esa cuenta."
+        }
+        (ProCurrentPasswordExplain, Ca) => {
+            "Ja tens compte a nubefirma: escriu-ne la contrasenya actual. El certificat anirà a aquest compte."
+        }
+        (ProCurrentPasswordExplain, Eu) => {
+            "Baduzu nubefirma kontu bat: idatzi haren oraingo pasahitza. Ziurtagiria kontu horretan egongo da."
+        }
+        (ProCurrentPasswordExplain, Gl) => {
+            "Xa tes conta en nubefirma: escribe o seu contrasinal actual. O certificado irá a esa conta."
+        }
+        (ProCurrentPasswordExplain, En) => {
+            "You already have a nubefirma account: enter its current password. The certificate will go on that account."
+        }
+        (ProTermsTitle, Es) => "Condiciones de uso",
+        (ProTermsTitle, Ca) => "Condicions d'ús",
+        (ProTermsTitle, Eu) => "Erabilera-baldintzak",
+        (ProTermsTitle, Gl) => "Condicións de uso",
+        (ProTermsTitle, En) => "Terms of use",
+        (ProTermsExplain, Es) => {
+            "El certificado profesional te identifica como parte del personal de tu entidad. No te da poder para actuar en su nombre."
+        }
+        (ProTermsExplain, Ca) => {
+            "El certificat professional t'identifica com a part del personal de la teva entitat. No et dona poder per actuar en nom seu."
+        }
+        (ProTermsExplain, Eu) => {
+            "Ziurtagiri profesionalak zure erakundeko langile gisa identifikatzen zaitu. Ez dizu haren izenean jarduteko ahalmenik ematen."
+        }
+        (ProTermsExplain, Gl) => {
+            "O certificado profesional identifícate como parte do persoal da túa entidade. Non che dá poder para actuar no seu nome."
+        }
+        (ProTermsExplain, En) => {
+            "The professional certificate identifies you as one of your entity's staff. It gives you no power to act on its behalf."
+        }
+        (ProTermsMissing, Es) => {
+            "Para obtener el certificado tienes que aceptar las condiciones de uso."
+        }
+        (ProTermsMissing, Ca) => "Per obtenir el certificat has d'acceptar les condicions d'ús.",
+        (ProTermsMissing, Eu) => "Ziurtagiria lortzeko erabilera-baldintzak onartu behar dituzu.",
+        (ProTermsMissing, Gl) => "Para obter o certificado tes que aceptar as condicións de uso.",
+        (ProTermsMissing, En) => "To get the certificate you must accept the terms of use.",
+        (ProFinalTitle, Es) => "Confirma el certificado",
+        (ProFinalTitle, Ca) => "Confirma el certificat",
+        (ProFinalTitle, Eu) => "Berretsi ziurtagiria",
+        (ProFinalTitle, Gl) => "Confirma o certificado",
+        (ProFinalTitle, En) => "Confirm the certificate",
+        (ProIssued { new_account: false }, Es) => {
+            "Tu certificado profesional está listo. Ya puedes firmar con él."
+        }
+        (ProIssued { new_account: false }, Ca) => {
+            "El teu certificat professional és a punt. Ja pots signar-hi."
+        }
+        (ProIssued { new_account: false }, Eu) => {
+            "Zure ziurtagiri profesionala prest dago. Orain harekin sina dezakezu."
+        }
+        (ProIssued { new_account: false }, Gl) => {
+            "O teu certificado profesional está listo. Xa podes asinar con el."
+        }
+        (ProIssued { new_account: false }, En) => {
+            "Your professional certificate is ready. You can sign with it now."
+        }
+        (ProIssued { new_account: true }, Es) => {
+            "Tu cuenta está activa y tu certificado profesional, listo. Entra con tu contraseña para firmar con él."
+        }
+        (ProIssued { new_account: true }, Ca) => {
+            "El teu compte és actiu i el certificat professional, a punt. Entra amb la contrasenya per signar-hi."
+        }
+        (ProIssued { new_account: true }, Eu) => {
+            "Zure kontua aktibo dago eta ziurtagiri profesionala prest. Sartu zure pasahitzarekin harekin sinatzeko."
+        }
+        (ProIssued { new_account: true }, Gl) => {
+            "A túa conta está activa e o certificado profesional, listo. Entra co teu contrasinal para asinar con el."
+        }
+        (ProIssued { new_account: true }, En) => {
+            "Your account is active and your professional certificate is ready. Sign in with your password to sign with it."
+        }
+        (ProCodeExplain, Es) => "Así comprobamos que el móvil que dio tu entidad es el tuyo.",
+        (ProCodeExplain, Ca) => {
+            "Així comprovem que el mòbil que va donar la teva entitat és el teu."
+        }
+        (ProCodeExplain, Eu) => {
+            "Horrela egiaztatzen dugu zure erakundeak emandako mugikorra zurea dela."
+        }
+        (ProCodeExplain, Gl) => "Así comprobamos que o móbil que deu a túa entidade é o teu.",
+        (ProCodeExplain, En) => "This shows that the mobile your entity gave is yours.",
+        (ProExpiryExplain, Es) => "Así comprobamos que eres la persona a quien invitó tu entidad.",
+        (ProExpiryExplain, Ca) => {
+            "Així comprovem que ets la persona que va convidar la teva entitat."
+        }
+        (ProExpiryExplain, Eu) => {
+            "Horrela egiaztatzen dugu zure erakundeak gonbidatutako pertsona zarela."
+        }
+        (ProExpiryExplain, Gl) => "Así comprobamos que es a persoa á que convidou a túa entidade.",
+        (ProExpiryExplain, En) => "This shows that you are the person your entity invited.",
+        (ProFinalExplain, Es) => "Último paso: este código confirma la emisión del certificado.",
+        (ProFinalExplain, Ca) => "Darrer pas: aquest codi confirma l'emissió del certificat.",
+        (ProFinalExplain, Eu) => {
+            "Azken urratsa: kode honek ziurtagiriaren jaulkipena berresten du."
+        }
+        (ProFinalExplain, Gl) => "Último paso: este código confirma a emisión do certificado.",
+        (ProFinalExplain, En) => "Last step: this code confirms that the certificate is issued.",
     };
     s.to_owned()
 }
@@ -1775,6 +2036,33 @@ mod tests {
             WrongCode { attempts_left: 4 },
             WrongActivationCode { attempts_left: 1 },
             WrongActivationCode { attempts_left: 3 },
+            ProTitle,
+            ProStep(1),
+            ProStep(6),
+            ProExplain,
+            SendMeTheCode,
+            ProCodeTitle,
+            ProExpiryTitle,
+            ProExpiryLabel,
+            ProExpiryHint,
+            ProExpiryMissing,
+            WrongExpiry { attempts_left: 1 },
+            WrongExpiry { attempts_left: 2 },
+            InvitationVoided,
+            InvitationDead,
+            ProNewPasswordTitle,
+            ProNewPasswordExplain,
+            ProCurrentPasswordTitle,
+            ProCurrentPasswordExplain,
+            ProTermsTitle,
+            ProTermsExplain,
+            ProTermsMissing,
+            ProFinalTitle,
+            ProIssued { new_account: false },
+            ProIssued { new_account: true },
+            ProCodeExplain,
+            ProExpiryExplain,
+            ProFinalExplain,
         ]
         .into_iter()
         .chain(

@@ -5,6 +5,7 @@
 use js_sys::{Array, Uint8Array};
 use nubefirma_sdk::i18n::{Lang, Msg, text};
 use nubefirma_sdk::web::file_hash::Hashing;
+use nubefirma_sdk::web::professional_forms::ProCode;
 use nubefirma_sdk::web::widgets::{Action, CertificateChoice, ContactField, WidgetHost};
 use sha2::{Digest, Sha256};
 use wasm_bindgen::JsCast;
@@ -390,7 +391,27 @@ fn no_error_moves_the_buttons_at_320_px_in_any_language() {
         Msg::TooManyAttempts { seconds: 59 },
         Msg::RelayUnreachable,
     ];
-    let forms: [(&str, &Show, Vec<Msg>); 15] = [
+    let pro_code_errors = vec![
+        Msg::OtpFormat,
+        Msg::WrongCode { attempts_left: 2 },
+        Msg::WrongCode { attempts_left: 1 },
+        Msg::OtpDead {
+            attempts_left: None,
+        },
+        Msg::ResendIn { seconds: 59 },
+        Msg::CodeExpired,
+        Msg::TooManyAttempts { seconds: 59 },
+        Msg::RelayUnreachable,
+    ];
+    let pro_password_errors = vec![
+        Msg::PasswordMissing,
+        Msg::WeakPassword,
+        Msg::WrongPassword { attempts_left: 4 },
+        Msg::WrongPassword { attempts_left: 1 },
+        Msg::TooManyAttempts { seconds: 59 },
+        Msg::RelayUnreachable,
+    ];
+    let forms: [(&str, &Show, Vec<Msg>); 22] = [
         (
             "activation",
             &|ui| ui.show_activation_start(""),
@@ -461,6 +482,55 @@ fn no_error_moves_the_buttons_at_320_px_in_any_language() {
             code_errors(),
         ),
         ("password reset", &|ui| ui.show_reset_codes(), reset_errors),
+        (
+            "professional: send me the code",
+            &|ui| ui.show_pro_start(),
+            vec![
+                Msg::ResendIn { seconds: 59 },
+                Msg::TooManyAttempts { seconds: 59 },
+                Msg::RelayUnreachable,
+            ],
+        ),
+        (
+            "professional: registration code",
+            &|ui| ui.show_pro_code(ProCode::Registration),
+            pro_code_errors.clone(),
+        ),
+        (
+            "professional: ID expiry date",
+            &|ui| ui.show_pro_expiry(),
+            vec![
+                Msg::ProExpiryMissing,
+                Msg::WrongExpiry { attempts_left: 2 },
+                Msg::WrongExpiry { attempts_left: 1 },
+                Msg::TooManyAttempts { seconds: 59 },
+                Msg::RelayUnreachable,
+            ],
+        ),
+        (
+            "professional: new password",
+            &|ui| ui.show_pro_password(true),
+            pro_password_errors.clone(),
+        ),
+        (
+            "professional: current password",
+            &|ui| ui.show_pro_password(false),
+            pro_password_errors,
+        ),
+        (
+            "professional: terms",
+            &|ui| ui.show_pro_terms(),
+            vec![
+                Msg::ProTermsMissing,
+                Msg::TooManyAttempts { seconds: 59 },
+                Msg::RelayUnreachable,
+            ],
+        ),
+        (
+            "professional: final code",
+            &|ui| ui.show_pro_code(ProCode::Issuance),
+            pro_code_errors,
+        ),
     ];
     let mut moved = Vec::new();
     for lang in Lang::ALL {

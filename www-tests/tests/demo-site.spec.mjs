@@ -407,6 +407,12 @@ test('screenshots of every page at 320 px and 1280 px (the procedure in Galician
   await page.goto('/activate.html');
   await expect(page.locator('#nf-activation-code')).toBeVisible();
   await shootBoth(page, testInfo, 'activate');
+  await page.goto('/entity.html');
+  await shootBoth(page, testInfo, 'entity');
+  // The page an invitation's link opens (its first form asks nothing of the relay yet).
+  await page.goto('/professional?lang=gl#invitation=aW52aXRhdGlvbg&token=dG9rZW4');
+  await expect(page.locator('#nf-step')).toBeVisible();
+  await shootBoth(page, testInfo, 'professional');
   await page.goto('/sede-login.html?lang=gl');
   await expect(page.locator('#login-low')).toBeVisible();
   await shootBoth(page, testInfo, 'sede-login');
@@ -424,7 +430,7 @@ test('screenshots of every page at 320 px and 1280 px (the procedure in Galician
   await expect(page.locator('#sign[data-ready=true]')).toBeAttached();
   await shootBoth(page, testInfo, 'index');
 
-  expect(testInfo.attachments.filter((a) => a.contentType === 'image/png')).toHaveLength(16);
+  expect(testInfo.attachments.filter((a) => a.contentType === 'image/png')).toHaveLength(20);
   expect(violations).toEqual([]);
 });
 

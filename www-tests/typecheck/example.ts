@@ -67,6 +67,11 @@ export async function everything(): Promise<void> {
   const activated = await client.activate();
   const bySms: boolean = activated.passwordBySms;
   console.log(activated.idNumber, bySms);
+  const issued = await client.professional({ invitation: 'aW52aXRhdGlvbg', token: 'dG9rZW4' });
+  const onNewAccount: boolean = issued.newAccount;
+  console.log(issued.credentialId, onNewAccount);
+  // @ts-expect-error: both the invitation and its token are required
+  await client.professional({ invitation: 'aW52aXRhdGlvbg' });
   const panel = await client.account();
   if (panel.status === 'active') {
     const masked: string = panel.phone;

@@ -344,8 +344,8 @@ impl Relay {
         // The token rides in the fragment: browsers do not send it to any server or in a
         // Referer, so only the page that reads it does (in a request body).
         let link = format!(
-            "{}/professional#invitation={}&token={token}",
-            self.public_url(),
+            "{}#invitation={}&token={token}",
+            self.professional_page(),
             invitation.id
         );
         self.notifier

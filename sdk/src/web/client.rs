@@ -713,4 +713,17 @@ impl RelayClient {
             })
             .collect()
     }
+
+    /// `POST /api/v1/professional/{invitation}/{step}` (R13). `invitation` is checked by the
+    /// caller to be URL-safe; the link's token rides in `body`, never in the URL, so no server
+    /// log or Referer sees it.
+    pub async fn professional_step<B: Serialize>(
+        &self,
+        invitation: &str,
+        step: &str,
+        body: &B,
+    ) -> Result<nubefirma_protocol::api::ProfessionalProgress, RelayError> {
+        let builder = self.post(&self.api_url(&format!("professional/{invitation}/{step}")));
+        Self::read(Self::send(builder, body).await?).await
+    }
 }

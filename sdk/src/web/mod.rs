@@ -11,6 +11,8 @@ pub mod file_hash;
 mod flow;
 mod identify;
 mod panel;
+mod professional;
+pub mod professional_forms;
 pub mod widgets;
 
 use js_sys::{Array, Reflect, Uint8Array};
@@ -400,6 +402,50 @@ impl NubeFirma {
                 outputs.push(&output_file(output)?.into());
             }
             Ok(outputs.into())
+        })
+    }
+
+    /// A professional certificate (R6, R13): the widget journey an entity's invitation email
+    /// leads to. `options`: `invitation` and `token`, as the link's fragment carries them
+    /// (`#invitation=…&token=…`; the portal reads them and should clear the fragment). Six
+    /// steps, one form each: the link (done), an SMS registration code ("send me the code"),
+    /// the expiry date of her DNI/NIE, her password (a new account's, or her account's current
+    /// one; the widget says which), the terms, and a final SMS code. Resolves to
+    /// `{ credentialId, newAccount }` once the certificate is issued (the widget then says so,
+    /// with a Close button). An invitation that cannot go on (unknown, expired, withdrawn, used,
+    /// its steps left halfway, or void after three wrong dates) rejects with
+    /// `ERR_NUBEFIRMA_INVITATION_INVALID`; Cancel with `ERR_NUBEFIRMA_USER_CANCELLED`; bad
+    /// options with `ERR_NUBEFIRMA_INVALID_OPTIONS`, before any widget shows. The token goes
+    /// only in request bodies, never in a URL.
+    pub fn professional(&self, options: JsValue) -> js_sys::Promise {
+        // The SMS codes go out in the widgets' language.
+        let relay = self.relay.clone().with_lang(self.lang.tag());
+        let mount = self.mount.clone();
+        let lang = self.lang;
+        future_to_promise(async move {
+            let invalid = |why: &str| js_error(&SdkError::new(ErrorCode::InvalidOptions, why));
+            let link_value = |key: &str, max_len: usize| {
+                option(&options, key)
+                    .as_string()
+                    .filter(|v| professional::is_link_value(v, max_len))
+            };
+            let invitation = link_value("invitation", 64).ok_or_else(|| {
+                invalid("invitation: the invitation id from the link's #invitation=")
+            })?;
+            let token = link_value("token", 128)
+                .ok_or_else(|| invalid("token: the token from the link's &token="))?;
+            let ui = WidgetHost::attach(&mount, lang)?;
+            let issued = professional::professional(&ui, &relay, &invitation, &token)
+                .await
+                .map_err(|e| js_error(&e))?;
+            let result = js_sys::Object::new();
+            Reflect::set(
+                &result,
+                &"credentialId".into(),
+                &issued.credential_id.into(),
+            )?;
+            Reflect::set(&result, &"newAccount".into(), &issued.new_account.into())?;
+            Ok(result.into())
         })
     }
 }

@@ -479,7 +479,12 @@ impl WidgetHost {
         text(self.lang, msg)
     }
 
-    fn render(&self, body: &str) {
+    /// The language tag the forms carry in `lang`.
+    pub(super) fn lang_tag(&self) -> &'static str {
+        self.lang.tag()
+    }
+
+    pub(super) fn render(&self, body: &str) {
         *self.clocks.borrow_mut() = Clocks::default();
         self.cancel_requested.set(false);
         self.shadow.set_inner_html(body);
@@ -493,7 +498,7 @@ impl WidgetHost {
     /// when it fills — exactly: in the same grid cell, hidden, lie every error this widget can
     /// show while she stays in it, in her language, so the line is as tall as the tallest of
     /// them at whatever width the portal gives.
-    fn error_line(&self, possible: &[Msg]) -> String {
+    pub(super) fn error_line(&self, possible: &[Msg]) -> String {
         let sizers: String = possible
             .iter()
             .map(|msg| format!("<span>{}</span>", escape(&self.t(msg))))
@@ -546,7 +551,7 @@ impl WidgetHost {
 
     /// The SMS code field, its hint (time left) and the line that says when a new code may be
     /// asked for: shared by the signing and the certificate code widgets.
-    fn code_field(&self, input_id: &str) -> String {
+    pub(super) fn code_field(&self, input_id: &str) -> String {
         let t = |m| escape(&self.t(&m));
         format!(
             r#"<div class="nf-field"><label for="{input_id}">{otp_label}</label><input id="{input_id}" name="otp" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]*" maxlength="6" spellcheck="false" aria-required="true" aria-describedby="nf-expiry nf-error"><p id="nf-expiry" class="nf-timer" role="timer"></p></div>"#,
@@ -554,7 +559,7 @@ impl WidgetHost {
         )
     }
 
-    fn code_actions(&self, submit: Msg) -> String {
+    pub(super) fn code_actions(&self, submit: Msg) -> String {
         let t = |m| escape(&self.t(&m));
         format!(
             r#"<div class="nf-actions"><button type="button" data-action="cancel">{cancel}</button><button type="button" id="nf-resend" data-action="resend" data-limited aria-describedby="nf-resend-wait">{resend}</button><button type="submit" id="nf-submit">{submit}</button></div>
