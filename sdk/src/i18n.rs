@@ -1445,7 +1445,7 @@ pub fn text(lang: Lang, msg: &Msg) -> String {
             return match lang {
                 Es | Gl => format!("Paso {n} de 6"),
                 Ca => format!("Pas {n} de 6"),
-                Eu => format!("{n}. urratsa (6tik)"),
+                Eu => format!("{n}/6 urratsa"),
                 En => format!("Step {n} of 6"),
             };
         }
