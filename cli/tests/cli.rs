@@ -156,7 +156,7 @@ impl Relay {
             Some(&format!("Bearer {}", self.operator_token())),
             json!({
                 "idNumber": citizen.id_number, "givenName": "Ane", "surname": "Etxeberria Goñi",
-                "birthDate": "1988-11-30", "phone": citizen.phone, "email": "ane@example.eus",
+                "birthDate": "1988-11-30", "phone": citizen.phone, "email": format!("ane.{}@example.eus", citizen.id_number),
             }),
         );
         assert_eq!(answer.status, StatusCode::CREATED, "{:?}", answer.body);

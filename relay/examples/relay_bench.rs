@@ -331,7 +331,7 @@ async fn make_citizen(http: &Http, operator: &str, i: usize) -> Fallible<Citizen
             "/office/v1/citizens",
             Some(&office),
             &json!({ "idNumber": id_number, "givenName": "Carmen", "surname": "Prueba Ruiz",
-                     "birthDate": "1990-02-03", "phone": phone, "email": "bench@example.es" }),
+                     "birthDate": "1990-02-03", "phone": phone, "email": format!("bench.{i}@example.es") }),
             201,
         )
         .await?;
