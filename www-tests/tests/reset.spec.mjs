@@ -122,5 +122,7 @@ test('at the office: a new activation letter resets a forgotten password, and an
   await page.locator('#revoke button[type=submit]').click();
   await expect(page.locator('#revoked')).toContainText('Revoked');
   expect((await login(NEW_PASSWORD)).status).toBe(401);
-  expect(await nthSms(request, citizen.phone, 2)).toContain('revocados');
+  // In the language she last activated in (the widget's: this browser's English), not the
+  // operator's.
+  expect(await nthSms(request, citizen.phone, 2)).toContain('have been revoked');
 });
