@@ -73,6 +73,19 @@ $('regenerate').addEventListener('submit', async (event) => {
   }
 });
 
+$('phone-change').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const out = $('phone-changed');
+  try {
+    await postJson('/office/v1/citizens/phone', { idNumber: $('phoneChangeId').value.trim(), phone: $('newPhone').value.trim() }, operator());
+    out.className = 'ok';
+    out.textContent = 'New mobile set: her codes go there now.';
+  } catch (err) {
+    out.className = 'error';
+    out.textContent = `Not changed: ${err.message}`;
+  }
+});
+
 $('revoke').addEventListener('submit', async (event) => {
   event.preventDefault();
   const out = $('revoked');

@@ -201,6 +201,16 @@ pub struct RegenerateActivationCodeRequest {
     pub id_number: String,
 }
 
+/// `POST /office/v1/citizens/phone`: a new mobile for the person in front of the operator, ID
+/// in hand — the way out for a lost phone, whose codes can no longer prove a change (R7, R26).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct OperatorPhoneChangeRequest {
+    pub id_number: String,
+    pub phone: String,
+}
+
 /// `POST /api/v1/account/renew`: her password again, before the account expires (R25).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

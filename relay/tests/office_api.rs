@@ -214,3 +214,58 @@ async fn r7_a_spanish_passport_is_accepted_as_the_id_document_and_recorded() {
         assert_eq!(status, StatusCode::CREATED, "{body}");
     }
 }
+
+/// A lost phone cannot receive the code her panel asks of the current one: at the office,
+/// ID in hand, an operator gives her account a new mobile (R7, R26).
+#[tokio::test]
+async fn r7_an_operator_gives_a_new_mobile_to_a_citizen_who_lost_hers() {
+    let relay = relay().await;
+    let (lucia, other) = (Citizen::new(80), Citizen::new(81));
+    relay.activate(&lucia).await;
+    relay.activate(&other).await;
+    let token = relay.login(&lucia).await;
+    let op = bearer(OPERATOR_TOKEN);
+    let change = |phone: &str| {
+        relay.post(
+            "/office/v1/citizens/phone",
+            Some(&op),
+            json!({ "idNumber": lucia.id_number, "phone": phone }),
+        )
+    };
+    // Another account's number is refused (R8); a bad one gets a clear error; nothing changes.
+    assert_error(
+        &change(&other.phone).await,
+        StatusCode::CONFLICT,
+        "conflict",
+    );
+    assert_error(
+        &change("12ab").await,
+        StatusCode::BAD_REQUEST,
+        "invalid_request",
+    );
+    let (status, body) = change("699 11 22 33").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    // The new phone receives her codes, and was told; a citizen's token is no operator's.
+    let (status, _) = relay
+        .post("/api/v1/session/otp", Some(&bearer(&token)), json!({}))
+        .await;
+    assert_eq!(status, StatusCode::ACCEPTED);
+    let sms = relay.sms_to("+34699112233").await;
+    assert!(
+        sms.iter()
+            .any(|t| t.contains("móvil de tu cuenta ha cambiado")),
+        "{sms:?}"
+    );
+    assert!(
+        sms.last().is_some_and(|t| t.contains("nivel reforzado")),
+        "{sms:?}"
+    );
+    let refused = relay
+        .post(
+            "/office/v1/citizens/phone",
+            Some(&bearer(&token)),
+            json!({ "idNumber": lucia.id_number, "phone": "+34699000000" }),
+        )
+        .await;
+    assert_error(&refused, StatusCode::FORBIDDEN, "access_denied");
+}

@@ -54,6 +54,7 @@ const ROUTES: &[(&str, &str)] = &[
     ("post", "/office/v1/credentials/{credential_id}/revoke"),
     ("post", "/office/v1/accounts/revoke"),
     ("post", "/office/v1/citizens/activation-code"),
+    ("post", "/office/v1/citizens/phone"),
     ("post", "/office/v1/login"),
     ("post", "/office/v1/login/{id}/confirm"),
     ("post", "/entity/v1/invitations"),

@@ -24,6 +24,7 @@ pub fn routes() -> OpenApiRouter<Arc<Relay>> {
         .routes(routes!(revoke_credential))
         .routes(routes!(revoke_account))
         .routes(routes!(regenerate_activation_code))
+        .routes(routes!(change_phone))
         .routes(routes!(login))
         .routes(routes!(login_confirm))
 }
@@ -71,6 +72,20 @@ async fn regenerate_activation_code(
             .regenerate_activation_code(&req.id_number, &operator.name)
             .await?,
     ))
+}
+
+#[utoipa::path(post, path = "/office/v1/citizens/phone", operation_id = "office_phone", tag = "office", request_body = OperatorPhoneChangeRequest, responses((status = 200, description = "Her new mobile is set; codes sent to the old one stop working; her email and the new phone are told", body = AccountStatusResponse), (status = 400, description = "Invalid request (CSC error body)", body = ErrorBody), (status = 401, description = "Missing, unknown or expired token", body = ErrorBody), (status = 403, description = "Access denied", body = ErrorBody), (status = 409, description = "The phone is on another account (R8), or the account is revoked", body = ErrorBody), (status = 429, description = "Too many requests; see Retry-After", body = ErrorBody)), security(("operator" = [])))]
+async fn change_phone(
+    State(relay): Shared,
+    operator: Operator,
+    Json(req): Json<OperatorPhoneChangeRequest>,
+) -> Result<Json<AccountStatusResponse>, ApiError> {
+    relay
+        .change_phone_by_operator(&req.id_number, &req.phone, &operator.name)
+        .await?;
+    Ok(Json(AccountStatusResponse {
+        status: "changed".into(),
+    }))
 }
 
 #[utoipa::path(post, path = "/office/v1/accounts/revoke", operation_id = "office_revoke_account", tag = "office", request_body = OperatorRevokeAccountRequest, responses((status = 200, description = "The account and every certificate revoked; every session ended", body = AccountStatusResponse), (status = 400, description = "Invalid request (CSC error body)", body = ErrorBody), (status = 401, description = "Missing, unknown or expired token", body = ErrorBody), (status = 403, description = "Access denied", body = ErrorBody), (status = 409, description = "Already revoked", body = ErrorBody), (status = 429, description = "Too many requests; see Retry-After", body = ErrorBody)), security(("operator" = [])))]

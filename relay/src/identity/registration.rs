@@ -291,6 +291,58 @@ impl Relay {
 }
 
 impl Relay {
+    /// `POST /office/v1/citizens/phone`: a new mobile for the person in front of the operator,
+    /// ID in hand (R7): a lost phone cannot receive the code her panel would ask of it (R26).
+    /// Her email is told, and the new phone too; codes sent to the old one stop working.
+    pub async fn change_phone_by_operator(
+        &self,
+        identifier: &str,
+        phone: &str,
+        operator: &str,
+    ) -> Result<(), Error> {
+        let id_number: IdNumber = identifier
+            .parse()
+            .map_err(|e| Error::InvalidRequest(format!("idNumber: {e}")))?;
+        let phone = normalize_phone(phone)?;
+        let citizen = self
+            .store
+            .citizen_by_id_number(id_number.as_str())
+            .await?
+            .ok_or_else(|| Error::InvalidRequest("idNumber: no account with this ID".into()))?;
+        if citizen.phone == phone {
+            return Err(Error::InvalidRequest(
+                "phone: this is already her mobile".into(),
+            ));
+        }
+        if !self.store.set_phone(&citizen.id, &phone).await? {
+            return Err(Error::Conflict("this account is revoked"));
+        }
+        self.audit(
+            Event::new("contact_changed")
+                .citizen(&citizen.id)
+                .operator(operator)
+                .detail(json!({
+                    "kind": "phone",
+                    "by": "office",
+                    "to": crate::identity::panel::mask_phone(&phone),
+                })),
+        )
+        .await?;
+        let lang = citizen
+            .lang
+            .as_deref()
+            .and_then(nubefirma_protocol::Lang::from_tag)
+            .unwrap_or_default();
+        let now = self.now();
+        let notice = crate::notify::texts::phone_changed(lang);
+        self.notifier
+            .send(crate::notify::Channel::Email, &citizen.email, notice, now)
+            .await?;
+        self.notifier
+            .send(crate::notify::Channel::Sms, &phone, notice, now)
+            .await
+    }
+
     /// `POST /office/v1/citizens/activation-code`: a new activation code for the person in
     /// front of the operator, ID in hand (R10): a lost letter before activation, or — for an
     /// active or blocked account — the letter that resets her password (R20). The old code

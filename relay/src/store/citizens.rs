@@ -139,6 +139,37 @@ impl Store {
         })
     }
 
+    /// A new phone for a live account, set at the office; the codes that went to the old one
+    /// stop working. `Ok(false)`: no such live account. A phone another account holds is a
+    /// conflict (R8).
+    pub async fn set_phone(&self, citizen_id: &str, phone: &str) -> Result<bool, Error> {
+        let mut tx = self.pool.begin().await?;
+        let done =
+            sqlx::query("UPDATE citizens SET phone = ? WHERE id = ? AND status <> 'revoked'")
+                .bind(phone)
+                .bind(citizen_id)
+                .execute(&mut *tx)
+                .await;
+        let done = match done {
+            Ok(done) => done.rows_affected() == 1,
+            Err(e) if is_unique_violation(&e) => {
+                return Err(Error::Conflict(
+                    "this mobile phone is on another account (one phone per account, R8)",
+                ));
+            }
+            Err(e) => return Err(e.into()),
+        };
+        if !done {
+            return Ok(false);
+        }
+        sqlx::query("UPDATE codes SET used = 1 WHERE citizen_id = ? AND used = 0")
+            .bind(citizen_id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
     pub async fn citizen_by_id_number(&self, id_number: &str) -> Result<Option<Citizen>, Error> {
         let row = sqlx::query("SELECT * FROM citizens WHERE id_number = ?")
             .bind(id_number)
