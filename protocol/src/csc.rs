@@ -43,6 +43,14 @@ pub struct LoginRequest {
 pub struct LoginResponse {
     pub access_token: String,
     pub expires_in: u64,
+    /// Ours, beside the CSC fields (clients ignore it): her first password came by SMS and
+    /// must be changed before anything else (R14). Present only when true.
+    #[serde(
+        default,
+        rename = "mustChangePassword",
+        skip_serializing_if = "std::ops::Not::not"
+    )]
+    pub must_change_password: bool,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]

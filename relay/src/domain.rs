@@ -92,6 +92,8 @@ pub struct IssuedSad {
 pub struct IssuedToken {
     pub access_token: String,
     pub expires_in: i64,
+    /// Her first password came by SMS: the session can only change it (R14).
+    pub must_change_password: bool,
 }
 
 #[cfg(test)]

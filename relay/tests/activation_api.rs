@@ -244,6 +244,8 @@ async fn r14_a_first_password_sent_by_sms_must_be_changed_before_anything_else()
 
     let (status, body) = relay.try_login(&lucia.id_number, &first).await;
     assert_eq!(status, StatusCode::OK, "{body}");
+    // The login's answer says it at once, so a client needs no second call to know.
+    assert_eq!(body["mustChangePassword"], true, "{body}");
     let token = str_field(&body, "access_token");
     let (_, level) = relay
         .call(
@@ -302,10 +304,9 @@ async fn r14_a_first_password_sent_by_sms_must_be_changed_before_anything_else()
         relay.try_login(&lucia.id_number, &first).await.0,
         StatusCode::UNAUTHORIZED
     );
-    assert_eq!(
-        relay.try_login(&lucia.id_number, lucia.password).await.0,
-        StatusCode::OK
-    );
+    let (status, body) = relay.try_login(&lucia.id_number, lucia.password).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(body.get("mustChangePassword").is_none(), "{body}");
 }
 
 #[tokio::test]

@@ -52,6 +52,7 @@ pub(crate) async fn login(
     Ok(Json(LoginResponse {
         access_token: issued.access_token,
         expires_in: issued.expires_in.unsigned_abs(),
+        must_change_password: issued.must_change_password,
     }))
 }
 

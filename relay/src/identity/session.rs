@@ -201,6 +201,7 @@ impl Relay {
         Ok(IssuedToken {
             access_token: token,
             expires_in: SESSION_IDLE_SECONDS,
+            must_change_password: citizen.must_change_password,
         })
     }
 

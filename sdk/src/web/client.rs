@@ -170,13 +170,19 @@ impl RelayClient {
     }
 
     /// `auth/login` with HTTP Basic; returns the bearer token.
-    pub async fn login(&self, id_number: &str, password: &str) -> Result<String, RelayError> {
+    /// Returns the bearer token, and whether her first password (sent by SMS) must be changed
+    /// before anything else (R14).
+    pub async fn login(
+        &self,
+        id_number: &str,
+        password: &str,
+    ) -> Result<(String, bool), RelayError> {
         let basic = STANDARD.encode(format!("{id_number}:{password}"));
         let builder = Request::post(&self.url("auth/login"))
             .header("Authorization", &format!("Basic {basic}"));
         let answer: LoginResponse =
             Self::read(Self::send(builder, &LoginRequest::default()).await?).await?;
-        Ok(answer.access_token)
+        Ok((answer.access_token, answer.must_change_password))
     }
 
     pub async fn revoke(&self, token: &str) -> Result<(), RelayError> {
@@ -406,17 +412,6 @@ impl RelayClient {
             None => builder,
         };
         let response = builder
-            .send()
-            .await
-            .map_err(|e| RelayError::Unreachable(e.to_string()))?;
-        Self::read(response).await
-    }
-
-    /// `GET /api/v1/session`: the key and level of this session, and whether her first password
-    /// (sent by SMS) must still be changed (R14).
-    pub async fn session_level(&self, token: &str) -> Result<SessionLevel, RelayError> {
-        let response = Request::get(&self.api_url("session"))
-            .header("Authorization", &format!("Bearer {token}"))
             .send()
             .await
             .map_err(|e| RelayError::Unreachable(e.to_string()))?;

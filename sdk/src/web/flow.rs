@@ -230,8 +230,10 @@ pub(super) async fn log_in_offering(
         let answer = relay.login(id_number.as_str(), &password).await;
         ui.set_busy(false);
         match answer {
-            Ok(token) => {
-                first_password(ui, relay, &token, &password).await?;
+            Ok((token, must_change_password)) => {
+                if must_change_password {
+                    first_password(ui, relay, &token, &password).await?;
+                }
                 return Ok(LoggedIn {
                     token,
                     id_number,
@@ -249,20 +251,13 @@ pub(super) async fn log_in_offering(
 }
 
 /// Her first password came by SMS at activation (R14): before anything else she chooses her
-/// own, with the one she just typed as the current one. Nothing to do otherwise.
+/// own, with the one she just typed as the current one (the login's answer says so).
 async fn first_password(
     ui: &WidgetHost,
     relay: &RelayClient,
     token: &str,
     current: &str,
 ) -> Result<(), SdkError> {
-    let level = relay
-        .session_level(token)
-        .await
-        .map_err(|e| relay_failure(ui, &e))?;
-    if !level.must_change_password {
-        return Ok(());
-    }
     ui.show_first_password();
     loop {
         match ui.next_action().await.map_err(|e| dom_failure(ui, e))? {
