@@ -750,3 +750,174 @@ async fn parallel_pin_guesses_judge_three_entries_and_one_login_wins() {
         .expect("n");
     assert_eq!(sessions, 1);
 }
+
+/// The coordinate card (R21) under a storm: thirty parallel numbers for one asked position
+/// judge at most the code's three entries, against a real relay whose card the relay's own
+/// `office issue-card` made.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn thirty_parallel_card_numbers_judge_only_the_codes_three_entries() {
+    let _serial = SERIAL.lock().await;
+    let relay = RelayProcess::start(OPEN);
+    let ane = TestCitizen::new(50);
+    relay.activate(&ane).await;
+    let auth = relay.login(&ane).await;
+    let credential = relay.create_credential(&ane, &auth).await;
+    let issued = std::process::Command::new(binary())
+        .args(["office", "issue-card", "--data"])
+        .arg(&relay.dir)
+        .args(["--id", &ane.id_number])
+        .output()
+        .expect("runs");
+    assert!(issued.status.success(), "{issued:?}");
+    let card: serde_json::Value = serde_json::from_slice(&issued.stdout).expect("json");
+    let hashes = vec![STANDARD.encode(Sha256::digest(b"contrato"))];
+    let sent = relay
+        .post(
+            "/csc/v2/credentials/sendOTP",
+            Some(&auth),
+            json!({ "credentialID": credential, "hashes": hashes }),
+        )
+        .await;
+    assert_eq!(sent.status, StatusCode::OK, "{:?}", sent.body);
+    let position = sent.body["cardPosition"].as_str().expect("position");
+    let right: u32 = card["numbers"][position]
+        .as_str()
+        .expect("number")
+        .parse()
+        .expect("digits");
+    let answers = join_all((1..=PARALLEL as u32).map(|i| {
+        relay.post(
+            "/csc/v2/credentials/authorize",
+            Some(&auth),
+            json!({ "credentialID": credential, "numSignatures": 1, "hashes": hashes,
+                    "hashAlgorithmOID": "2.16.840.1.101.3.4.2.1",
+                    "OTP": format!("{:03}", (right + i) % 1000) }),
+        )
+    }))
+    .await;
+    let judged = answers
+        .iter()
+        .filter(|a| {
+            a.body["error_description"]
+                .as_str()
+                .is_some_and(|d| d.starts_with("wrong code"))
+        })
+        .count();
+    assert!((1..=3).contains(&judged), "{judged} judged: {answers:?}");
+    assert!(answers.iter().all(|a| a.error() == Some("invalid_otp")));
+}
+
+/// R23 against a real relay: five registrations with one email address at once, each with its
+/// own ID and phone: exactly one account gets it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn five_parallel_registrations_with_one_email_make_one_account() {
+    let _serial = SERIAL.lock().await;
+    let relay = RelayProcess::start(OPEN);
+    let operator = format!("Bearer {}", relay.operator_token());
+    let answers = join_all((60..65).map(|n| {
+        let mut registration = TestCitizen::new(n).registration();
+        registration["email"] = json!("compartido@example.eus");
+        relay.post("/office/v1/citizens", Some(&operator), registration)
+    }))
+    .await;
+    let created = answers
+        .iter()
+        .filter(|a| a.status == StatusCode::CREATED)
+        .count();
+    assert_eq!(created, 1, "{answers:?}");
+    assert!(
+        answers
+            .iter()
+            .filter(|a| a.status != StatusCode::CREATED)
+            .all(|a| a.status == StatusCode::CONFLICT),
+        "{answers:?}"
+    );
+    let db = relay.db().await;
+    let holders: i64 =
+        sqlx::query("SELECT COUNT(*) FROM citizens WHERE email = 'compartido@example.eus'")
+            .fetch_one(&db)
+            .await
+            .expect("count")
+            .get(0);
+    assert_eq!(holders, 1);
+}
+
+/// R22 against a real relay: two citizens each prove, at the same moment, that the number a
+/// third account holds is theirs. One takes it; the third account is revoked once; the other
+/// gets 409 and keeps her own number.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_parallel_take_overs_of_one_held_phone_have_one_winner() {
+    let _serial = SERIAL.lock().await;
+    let relay = RelayProcess::start(OPEN);
+    let (ana, bea, holder) = (
+        TestCitizen::new(70),
+        TestCitizen::new(71),
+        TestCitizen::new(72),
+    );
+    for c in [&ana, &bea, &holder] {
+        relay.activate(c).await;
+    }
+    let mut changes = Vec::new();
+    for c in [&ana, &bea] {
+        let auth = relay.login(c).await;
+        let started = relay
+            .post(
+                "/api/v1/account/contact",
+                Some(&auth),
+                json!({ "kind": "phone", "value": holder.phone }),
+            )
+            .await;
+        assert_eq!(started.status, StatusCode::ACCEPTED, "{:?}", started.body);
+        assert_eq!(started.body["takenFromAnotherAccount"], true);
+        let id = started.body["changeId"].as_str().expect("id").to_owned();
+        // The code to the held number, and the one to her current phone.
+        let to_held = relay.last_code(&holder.phone).await;
+        let to_current = relay.last_code(&c.phone).await;
+        changes.push((
+            auth,
+            format!("/api/v1/account/contact/{id}/confirm"),
+            to_held,
+            to_current,
+        ));
+    }
+    let answers = join_all(changes.iter().map(|(auth, path, to_held, to_current)| {
+        relay.post(
+            path,
+            Some(auth),
+            json!({ "code": to_held, "currentPhoneCode": to_current }),
+        )
+    }))
+    .await;
+    let won = answers
+        .iter()
+        .filter(|a| a.status == StatusCode::OK)
+        .count();
+    assert_eq!(won, 1, "{answers:?}");
+    assert!(
+        answers.iter().any(|a| a.status == StatusCode::CONFLICT),
+        "{answers:?}"
+    );
+    let db = relay.db().await;
+    let with_number: i64 = sqlx::query("SELECT COUNT(*) FROM citizens WHERE phone = ?")
+        .bind(&holder.phone)
+        .fetch_one(&db)
+        .await
+        .expect("count")
+        .get(0);
+    assert_eq!(with_number, 1);
+    let revoked: i64 = sqlx::query(
+        "SELECT COUNT(*) FROM audit_events WHERE kind = 'account_revoked' AND detail LIKE '%R22%'",
+    )
+    .fetch_one(&db)
+    .await
+    .expect("count")
+    .get(0);
+    assert_eq!(revoked, 1, "the holder's account is revoked once");
+    assert_eq!(
+        relay
+            .try_login(&holder.id_number, &holder.password)
+            .await
+            .status,
+        StatusCode::UNAUTHORIZED
+    );
+}
