@@ -28,6 +28,9 @@ pub const OTP_LIFETIME_SECONDS: i64 = 5 * 60;
 pub const SAD_LIFETIME_SECONDS: i64 = 5 * 60;
 /// Bearer tokens expire after this long unused.
 pub const SESSION_IDLE_SECONDS: i64 = 15 * 60;
+/// A session's last use is written at most this often: a signing call then commits once, not
+/// twice. An idle session may so end up to this much early, never late.
+pub const SESSION_TOUCH_INTERVAL_SECONDS: i64 = 60;
 /// Passwords: length bounds (the upper one bounds the work argon2 is asked to do).
 pub const PASSWORD_MIN_CHARS: usize = 8;
 pub const PASSWORD_MAX_CHARS: usize = 128;

@@ -273,6 +273,18 @@ async fn a_sad_spent_by_ten_parallel_sign_hash_calls_signs_exactly_once() {
             .iter()
             .all(|a| a.status == StatusCode::OK || a.error() == Some("invalid_sad"))
     );
+    // The SAD is spent in the transaction that records it: one entry, none for the refusals.
+    let db = relay.db().await;
+    let entries: i64 = sqlx::query(
+        "SELECT COUNT(*) AS n FROM audit_events WHERE kind = 'signature' AND detail LIKE ?",
+    )
+    .bind(format!("%{credential}%"))
+    .fetch_one(&db)
+    .await
+    .expect("count")
+    .get("n");
+    db.close().await;
+    assert_eq!(entries, 1);
 }
 
 /// Peak resident memory of a process, from /proc (Linux).

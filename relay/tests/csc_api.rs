@@ -132,6 +132,28 @@ async fn a_token_idle_for_more_than_15_minutes_is_invalid() {
 }
 
 #[tokio::test]
+async fn a_session_s_use_is_recorded_once_a_minute_so_it_ends_early_never_late() {
+    let relay = relay().await;
+    let lucia = signer(&relay, 1).await;
+    let list = || lucia.post("credentials/list", json!({}));
+
+    // A use 59 s after the last recorded one is not written down: 15 minutes after that
+    // recorded use the session ends, 59 s early.
+    relay.clock.advance(59);
+    assert_eq!(list().await.0, StatusCode::OK);
+    relay.clock.advance(842);
+    assert_error(&list().await, StatusCode::UNAUTHORIZED, "invalid_token");
+
+    // A use a minute or more after the last recorded one is: 15 minutes after it, still alive.
+    let ana = signer(&relay, 2).await;
+    let list = || ana.post("credentials/list", json!({}));
+    relay.clock.advance(60);
+    assert_eq!(list().await.0, StatusCode::OK);
+    relay.clock.advance(900);
+    assert_eq!(list().await.0, StatusCode::OK);
+}
+
+#[tokio::test]
 async fn revoke_kills_the_token() {
     let relay = relay().await;
     let lucia = signer(&relay, 1).await;

@@ -39,7 +39,7 @@ fn mount() -> HtmlElement {
 
 #[wasm_bindgen_test]
 async fn blob_hash_over_several_chunks_equals_sha256_of_the_bytes() {
-    // 2.5 MiB: three 1 MiB slices, the last one partial.
+    // 2.5 MiB: read as a stream of the browser's chunks, progress told every MiB or so.
     let data: Vec<u8> = (0..(5 * 512 * 1024u32))
         .map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8)
         .collect();
@@ -56,7 +56,13 @@ async fn blob_hash_over_several_chunks_equals_sha256_of_the_bytes() {
     assert_eq!(digest.sha256, expected);
     assert_eq!(digest.size, data.len() as u64);
     assert_eq!(digest.crc32, Some(crc32fast::hash(&data)));
-    assert_eq!(seen.len(), 3, "progress after each slice");
+    assert!(
+        seen.len() >= 2,
+        "progress while reading, not only at the end: {seen:?}"
+    );
+    for pair in seen.windows(2) {
+        assert!(pair[1].0 - pair[0].0 >= 1024.0 * 1024.0 || pair[1].0 == data.len() as f64);
+    }
     assert_eq!(
         seen.last().copied(),
         Some((data.len() as f64, data.len() as f64))
@@ -86,7 +92,7 @@ async fn hashing_stops_when_progress_says_so() {
         })
         .await
         .expect("no error");
-    assert_eq!(digest, None, "cancelled after the first slice");
+    assert_eq!(digest, None, "cancelled at the first report, a MiB in");
     assert_eq!(calls, 1);
 }
 

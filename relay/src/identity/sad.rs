@@ -1,14 +1,15 @@
 //! Signature activation data. The custody backend signs a citizen's digests only with a
 //! `VerifiedSad`, and the only way to get one is `verify_sad`, which consumes the SAD: single
 //! use, unexpired, same credential, exactly the authorized hashes, credential still usable.
+//! The SAD is spent in the same transaction that writes its "signature" entry to the audit
+//! trail, so a signing call commits once.
 
-use super::one_time::{SecretEvent, SecretPolicy};
+use super::one_time::{SecretEvent, SecretPolicy, SecretRefused, transition};
 use super::session::Session;
 use crate::audit::Event;
 use crate::crypto::secret_hash;
 use crate::domain::{CredentialId, Digests};
 use crate::keys::StoredKey;
-use crate::store::SecretRow;
 use crate::{Error, Relay};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
@@ -65,26 +66,55 @@ impl Relay {
             expires_at: stored.expires_at,
             max_attempts: 1,
         };
-        let consumed = self
-            .advance_secret(
-                SecretRow::Sad { hash: &sad_hash },
-                stored.state,
-                policy,
-                SecretEvent::Consume { now },
-            )
-            .await?;
-        match consumed {
-            Ok(_) => Ok(VerifiedSad {
-                credential: credential.id,
-                digests: stored.digests,
-            }),
-            Err(super::one_time::SecretRefused::Expired) => Err(Error::InvalidSad("expired")),
-            Err(_) => Err(Error::InvalidSad("already used")),
+        let spent = match transition(stored.state, policy, SecretEvent::Consume { now }) {
+            Ok(spent) => spent,
+            Err(SecretRefused::Expired) => return Err(Error::InvalidSad("expired")),
+            Err(_) => return Err(Error::InvalidSad("already used")),
+        };
+        // Spent and recorded in one commit: the trail names every SAD spent, with its hashes,
+        // before a signature is made (a failure to sign after this is recorded too).
+        let event = Event::new("signature")
+            .citizen(&credential.citizen_id)
+            .detail(json!({
+                "credentialID": credential.id.as_str(),
+                "hashes": stored.digests.as_slice().iter().map(|d| STANDARD.encode(d)).collect::<Vec<_>>(),
+            }));
+        if !self
+            .store
+            .consume_sad_audited(&sad_hash, stored.state, spent, &event, now)
+            .await?
+        {
+            return Err(Error::InvalidSad("already used"));
         }
+        Ok(VerifiedSad {
+            credential: credential.id,
+            digests: stored.digests,
+        })
     }
 
     /// Signs the digests a verified SAD authorized, with the citizen's key.
     pub async fn sign_hashes(
+        &self,
+        session: &Session,
+        sad: VerifiedSad,
+    ) -> Result<Vec<Vec<u8>>, Error> {
+        let credential_id = sad.credential().clone();
+        let signed = self.sign_verified(session, sad).await;
+        if let Err(e) = &signed {
+            // The trail already holds the SAD's "signature" entry: say that none was made.
+            self.audit(
+                Event::new("signature-failed")
+                    .citizen(&session.citizen_id)
+                    .detail(
+                        json!({ "credentialID": credential_id.as_str(), "error": e.to_string() }),
+                    ),
+            )
+            .await?;
+        }
+        signed
+    }
+
+    async fn sign_verified(
         &self,
         session: &Session,
         sad: VerifiedSad,
@@ -94,18 +124,9 @@ impl Relay {
         let kek = session.kek()?;
         let custody = self.custody.clone();
         let key = StoredKey(credential.wrapped_key);
-        let event = Event::new("signature")
-            .citizen(&credential.citizen_id)
-            .detail(json!({
-                "credentialID": credential.id.as_str(),
-                "hashes": sad.digests().iter().map(|d| STANDARD.encode(d)).collect::<Vec<_>>(),
-            }));
         // ECDSA is CPU work: keep it off the async workers.
-        let signatures = tokio::task::spawn_blocking(move || custody.sign_citizen(sad, &key, &kek))
+        tokio::task::spawn_blocking(move || custody.sign_citizen(sad, &key, &kek))
             .await
-            .map_err(|e| Error::internal("signing task", e))??;
-        // No signature leaves the relay without its entry in the trail.
-        self.audit(event).await?;
-        Ok(signatures)
+            .map_err(|e| Error::internal("signing task", e))?
     }
 }

@@ -14,7 +14,7 @@ use crate::audit::Event;
 use crate::crypto::{derive_key, open, random_token, seal, secret_hash};
 use crate::domain::IssuedToken;
 use crate::keys::PasswordKek;
-use crate::limits::SESSION_IDLE_SECONDS;
+use crate::limits::{SESSION_IDLE_SECONDS, SESSION_TOUCH_INTERVAL_SECONDS};
 use crate::store::{Citizen, NewSession};
 use crate::{Error, Relay};
 use serde_json::json;
@@ -293,7 +293,9 @@ impl Relay {
             self.store.delete_session(&token_hash).await?;
             return Err(Error::AccountNotActive);
         }
-        self.store.touch_session(&token_hash, now).await?;
+        if now - stored.last_used_at >= SESSION_TOUCH_INTERVAL_SECONDS {
+            self.store.touch_session(&token_hash, now).await?;
+        }
         Ok(Session {
             citizen_id: stored.citizen_id,
             key: stored.key,

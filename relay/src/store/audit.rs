@@ -1,7 +1,7 @@
 //! The audit trail's table: appended at the end of the chain, read in pages to verify it.
 
 use sqlx::Row;
-use sqlx::sqlite::SqliteRow;
+use sqlx::sqlite::{SqliteConnection, SqliteRow};
 
 use super::*;
 use crate::Error;
@@ -29,50 +29,43 @@ impl Store {
     /// sharing the database took it first, this one reads the new end and tries again.
     pub async fn append_audit(&self, event: &Event, at: i64) -> Result<i64, Error> {
         let _one_at_a_time = self.audit_append.lock().await;
-        let detail = event.detail.to_string();
-        for _ in 0..APPEND_TRIES {
-            let last = sqlx::query("SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1")
-                .fetch_optional(&self.pool)
-                .await?;
-            let (seq, prev) = match last {
-                Some(r) => (
-                    r.try_get::<i64, _>("seq")? + 1,
-                    r.try_get::<Vec<u8>, _>("hash")?,
-                ),
-                None => (1, GENESIS.to_vec()),
-            };
-            let hash = link_hash(
-                &prev,
-                seq,
-                at,
-                event.kind,
-                event.citizen_id.as_deref(),
-                event.operator.as_deref(),
-                &detail,
-            );
-            let inserted = sqlx::query(
-                "INSERT INTO audit_events (seq, at, kind, citizen_id, operator, detail, prev_hash, hash)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            )
-            .bind(seq)
-            .bind(at)
-            .bind(event.kind)
-            .bind(event.citizen_id.as_deref())
-            .bind(event.operator.as_deref())
-            .bind(&detail)
-            .bind(&prev)
-            .bind(hash.as_slice())
-            .execute(&self.pool)
-            .await;
-            match inserted {
-                Ok(_) => return Ok(seq),
-                Err(e) if is_unique_violation(&e) => continue,
-                Err(e) => return Err(e.into()),
-            }
+        let mut conn = self.pool.acquire().await?;
+        append_on(&mut conn, event, at).await
+    }
+
+    /// Consumes a SAD (compare-and-set from `from` to `to`) and appends its `event` in one
+    /// transaction: the hot path of signing pays one commit, and a SAD is never spent without
+    /// its entry in the trail nor recorded without being spent. `false`: it was not in state
+    /// `from` any more (another call spent it first); nothing is written.
+    pub async fn consume_sad_audited(
+        &self,
+        sad_hash: &[u8],
+        from: SecretState,
+        to: SecretState,
+        event: &Event,
+        at: i64,
+    ) -> Result<bool, Error> {
+        let _one_at_a_time = self.audit_append.lock().await;
+        let mut tx = self.pool.begin().await?;
+        // The write comes first, so the transaction holds the database's write lock before
+        // it reads the chain's end: no other writer can take that place meanwhile.
+        let row = SecretRow::Sad { hash: sad_hash };
+        let query = sqlx::query(row.update_sql())
+            .bind(i64::from(to.attempts))
+            .bind(i64::from(to.used));
+        let done = row
+            .bind_key(query)
+            .bind(i64::from(from.attempts))
+            .bind(i64::from(from.used))
+            .execute(&mut *tx)
+            .await?;
+        if done.rows_affected() != 1 {
+            tx.rollback().await?;
+            return Ok(false);
         }
-        Err(Error::Internal(
-            "the audit trail kept moving under us".into(),
-        ))
+        append_on(&mut tx, event, at).await?;
+        tx.commit().await?;
+        Ok(true)
     }
 
     /// Up to `limit` entries after `after`, in order.
@@ -98,4 +91,53 @@ impl Store {
             .map(entry_from_row)
             .collect()
     }
+}
+
+/// Appends `event` at the chain's end using `conn` (a pooled connection, or a transaction that
+/// already holds the write lock).
+async fn append_on(conn: &mut SqliteConnection, event: &Event, at: i64) -> Result<i64, Error> {
+    let detail = event.detail.to_string();
+    for _ in 0..APPEND_TRIES {
+        let last = sqlx::query("SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1")
+            .fetch_optional(&mut *conn)
+            .await?;
+        let (seq, prev) = match last {
+            Some(r) => (
+                r.try_get::<i64, _>("seq")? + 1,
+                r.try_get::<Vec<u8>, _>("hash")?,
+            ),
+            None => (1, GENESIS.to_vec()),
+        };
+        let hash = link_hash(
+            &prev,
+            seq,
+            at,
+            event.kind,
+            event.citizen_id.as_deref(),
+            event.operator.as_deref(),
+            &detail,
+        );
+        let inserted = sqlx::query(
+            "INSERT INTO audit_events (seq, at, kind, citizen_id, operator, detail, prev_hash, hash)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(seq)
+        .bind(at)
+        .bind(event.kind)
+        .bind(event.citizen_id.as_deref())
+        .bind(event.operator.as_deref())
+        .bind(&detail)
+        .bind(&prev)
+        .bind(hash.as_slice())
+        .execute(&mut *conn)
+        .await;
+        match inserted {
+            Ok(_) => return Ok(seq),
+            Err(e) if is_unique_violation(&e) => continue,
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Err(Error::Internal(
+        "the audit trail kept moving under us".into(),
+    ))
 }

@@ -1,0 +1,256 @@
+// Benchmark (scripts/bench.sh; nothing asserts a time): the ways a browser can read a large
+// `File` and hash it, measured rather than assumed, on the page and in a Worker, in one run.
+//   - reading alone: `Blob.slice().arrayBuffer()` one slice at a time (1, 4 and 16 MiB),
+//     the same with the next slice's read started before the current one is used (overlap),
+//     `File.stream()`'s reader, and in the Worker `FileReaderSync`;
+//   - hashing in memory (no reading): the SDK's SHA-256 and hash-wasm's over one 64 MiB buffer,
+//     the kernel's own speed, which bounds any streaming method;
+//   - hashing a file: the SDK's `digestBlob` (what its Worker runs) and hash-wasm's SHA-256,
+//     the usual anchor for streaming hashing in the browser, fed by each reading method
+//     above; its best is the anchor of issue 9's goal.
+// Per run: MB/s and the peak resident memory of Chromium's processes above their level
+// before the run. Figures go to NUBEFIRMA_BENCH_OUT (JSON) for scripts/bench.sh's table.
+import { test, expect } from '@playwright/test';
+import { createServer } from 'node:http';
+import { closeSync, openSync, readdirSync, readFileSync, readSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { createHash, randomFillSync } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join, normalize } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const MIB = 1024 * 1024;
+const SIZES_MIB = (process.env.NUBEFIRMA_BENCH_READ_MIB ?? '256 1024').split(/\s+/).filter(Boolean).map(Number);
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const PORT = 8093;
+const ORIGIN = `http://127.0.0.1:${PORT}`;
+
+// The methods, as source both the page and the Worker run. Each resolves to
+// { bytes, ms, hex? }; `hex` is checked against Node's SHA-256 of the same file.
+const METHODS = String.raw`
+import init, { digestBlob, benchSha256 } from '/pkg/nubefirma.js';
+import { createSHA256 } from '/hash-wasm.js';
+
+export const ready = init({ module_or_path: '/pkg/nubefirma_bg.wasm' });
+
+const toHex = (bytes) => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+
+async function slices(file, size, overlap, each) {
+  let next = file.slice(0, size).arrayBuffer();
+  for (let at = 0; at < file.size; at += size) {
+    const buffer = await next;
+    if (at + size < file.size) {
+      const read = () => file.slice(at + size, at + 2 * size).arrayBuffer();
+      // Overlap: the next read is on its way while this slice is used.
+      next = overlap ? read() : null;
+      each(new Uint8Array(buffer));
+      if (!overlap) next = read();
+    } else {
+      each(new Uint8Array(buffer));
+    }
+  }
+}
+
+async function stream(file, each) {
+  const reader = file.stream().getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return;
+    each(value);
+  }
+}
+
+function readerSync(file, size, each) {
+  const reader = new FileReaderSync();
+  for (let at = 0; at < file.size; at += size) each(new Uint8Array(reader.readAsArrayBuffer(file.slice(at, at + size))));
+}
+
+async function feed(file, how, each) {
+  const [kind, mib] = how.split(':');
+  const size = Number(mib ?? 1) * 1024 * 1024;
+  if (kind === 'slice') return slices(file, size, false, each);
+  if (kind === 'overlap') return slices(file, size, true, each);
+  if (kind === 'stream') return stream(file, each);
+  if (kind === 'sync') return readerSync(file, size, each);
+  throw new Error('unknown reading method ' + how);
+}
+
+export async function run(file, method) {
+  await ready;
+  const start = performance.now();
+  const [what, how] = method.split('/');
+  let bytes = 0;
+  let hex;
+  if (what === 'read') {
+    let sink = 0;
+    await feed(file, how, (chunk) => { bytes += chunk.length; sink ^= chunk[0]; });
+  } else if (what === 'hashwasm') {
+    const hasher = await createSHA256();
+    hasher.init();
+    await feed(file, how, (chunk) => { bytes += chunk.length; hasher.update(chunk); });
+    hex = hasher.digest('hex');
+  } else if (what === 'sdk') {
+    const digest = await digestBlob(file, false, () => {});
+    bytes = digest.size;
+    hex = toHex(digest.sha256);
+  } else if (what === 'kernel-sdk' || what === 'kernel-hashwasm') {
+    const buffer = new Uint8Array(64 * 1024 * 1024);
+    for (let i = 0; i < buffer.length; i += 4096) buffer[i] = i & 255;
+    const begin = performance.now();
+    if (what === 'kernel-sdk') {
+      benchSha256(buffer);
+    } else {
+      const hasher = await createSHA256();
+      hasher.init();
+      hasher.update(buffer);
+      hasher.digest('hex');
+    }
+    return { bytes: buffer.length, ms: performance.now() - begin };
+  } else {
+    throw new Error('unknown method ' + method);
+  }
+  return { bytes, ms: performance.now() - start, hex };
+}
+`;
+
+const WORKER = `import { run } from '/methods.js';
+self.onmessage = async ({ data: { file, method } }) => {
+  try { self.postMessage(await run(file, method)); } catch (err) { self.postMessage({ error: String(err?.message ?? err) }); }
+};`;
+
+const PAGE = `<!doctype html><html lang="en"><meta charset="utf-8"><title>reading</title>
+<input type="file" id="file"><script type="module">
+import { run, ready } from '/methods.js';
+const file = () => document.getElementById('file').files[0];
+window.onPage = (method) => run(file(), method);
+window.inWorker = (method) => new Promise((resolve) => {
+  const worker = new Worker('/worker.js', { type: 'module' });
+  worker.onmessage = ({ data }) => { worker.terminate(); resolve(data); };
+  worker.onerror = (e) => { worker.terminate(); resolve({ error: e.message }); };
+  worker.postMessage({ file: file(), method });
+});
+await ready;
+window.ready = true;
+</script></html>`;
+
+const FILES = {
+  '/': ['text/html', () => PAGE],
+  '/methods.js': ['text/javascript', () => METHODS],
+  '/worker.js': ['text/javascript', () => WORKER],
+  '/hash-wasm.js': ['text/javascript', () => readFileSync(join(root, 'node_modules/hash-wasm/dist/index.esm.min.js'))],
+};
+
+function serve() {
+  const pkgDir = join(root, 'pkg/');
+  const server = createServer((req, res) => {
+    const path = new URL(req.url, ORIGIN).pathname;
+    const known = FILES[path];
+    if (known) return res.writeHead(200, { 'content-type': known[0] }).end(known[1]());
+    const file = normalize(join(pkgDir, path.replace(/^\/pkg\//, '')));
+    if (!path.startsWith('/pkg/') || !file.startsWith(pkgDir)) return res.writeHead(404).end();
+    try {
+      const type = file.endsWith('.wasm') ? 'application/wasm' : 'text/javascript';
+      res.writeHead(200, { 'content-type': type }).end(readFileSync(file));
+    } catch {
+      res.writeHead(404).end();
+    }
+  });
+  return new Promise((resolve) => server.listen(PORT, '127.0.0.1', () => resolve(server)));
+}
+
+/** Resident memory (KiB) of every Chromium process: the page, its Worker, the browser. */
+function chromiumRssKib() {
+  let total = 0;
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+      if (!/^Name:\s+chrom/m.test(status)) continue;
+      total += Number(status.match(/^VmRSS:\s+(\d+)/m)?.[1] ?? 0);
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return total;
+}
+
+/** A file of random bytes, made once per size, and its SHA-256. */
+function bigFile(mib) {
+  const path = join(tmpdir(), `nubefirma-bench-${mib}.bin`);
+  let made = false;
+  try {
+    made = statSync(path).size === mib * MIB;
+  } catch {
+    // made below
+  }
+  if (!made) {
+    const fd = openSync(path, 'w');
+    const chunk = Buffer.alloc(MIB);
+    for (let i = 0; i < mib; i += 1) writeSync(fd, randomFillSync(chunk));
+    closeSync(fd);
+  }
+  const hash = createHash('sha256');
+  const fd = openSync(path, 'r');
+  const chunk = Buffer.alloc(16 * MIB);
+  for (;;) {
+    const n = readSync(fd, chunk);
+    if (n === 0) break;
+    hash.update(chunk.subarray(0, n));
+  }
+  closeSync(fd);
+  return { path, hex: hash.digest('hex') };
+}
+
+// Where: 'page' or 'worker'. What: the method strings `run` knows.
+const READING = ['slice:1', 'slice:4', 'slice:16', 'overlap:1', 'overlap:4', 'overlap:16', 'stream'];
+const PLAN = [
+  ...['page', 'worker'].flatMap((where) => [
+    ...READING.map((how) => [where, `read/${how}`]),
+    ...(where === 'worker' ? [['worker', 'read/sync:4'], ['worker', 'read/sync:16']] : []),
+    [where, 'kernel-sdk/'],
+    [where, 'kernel-hashwasm/'],
+    [where, 'sdk/'],
+    ...['slice:1', 'slice:4', 'overlap:4', 'stream'].map((how) => [where, `hashwasm/${how}`]),
+    ...(where === 'worker' ? [['worker', 'hashwasm/sync:4']] : []),
+  ]),
+];
+
+const results = [];
+let server;
+test.beforeAll(async () => { server = await serve(); });
+test.afterAll(() => {
+  server?.close();
+  if (process.env.NUBEFIRMA_BENCH_OUT) writeFileSync(process.env.NUBEFIRMA_BENCH_OUT, JSON.stringify(results, null, 2));
+});
+
+for (const mib of SIZES_MIB) {
+  test(`reading and hashing a ${mib} MiB file`, async ({ page }) => {
+    test.setTimeout(3_600_000);
+    const file = bigFile(mib);
+    for (const [where, method] of PLAN) {
+      // Kernels do not depend on the file: once, with the first size.
+      if (method.startsWith('kernel') && mib !== SIZES_MIB[0]) continue;
+      await page.goto(`${ORIGIN}/`);
+      await expect.poll(() => page.evaluate(() => window.ready === true)).toBe(true);
+      await page.locator('#file').setInputFiles(file.path);
+      const baseline = chromiumRssKib();
+      let peak = baseline;
+      const sampler = setInterval(() => { peak = Math.max(peak, chromiumRssKib()); }, 100);
+      let answer;
+      try {
+        answer = await page.evaluate(([w, m]) => (w === 'page' ? window.onPage(m) : window.inWorker(m)), [where, method]);
+      } finally {
+        clearInterval(sampler);
+      }
+      expect(answer.error, `${where} ${method}`).toBeUndefined();
+      if (answer.hex !== undefined) expect(answer.hex, `${where} ${method}: the digest`).toBe(file.hex);
+      const figure = {
+        where,
+        method,
+        mib: method.startsWith('kernel') ? 64 : mib,
+        mbPerSecond: answer.bytes / 1e6 / (answer.ms / 1000),
+        peakRssAboveBaselineMiB: (peak - baseline) / 1024,
+      };
+      results.push(figure);
+      console.log(JSON.stringify(figure));
+    }
+  });
+}
