@@ -26,6 +26,14 @@ if [[ " $sections " == *" browser "* ]]; then
   echo "== browser: hashing a ${NUBEFIRMA_BENCH_HASH_MIB:-512} MiB document"
   NUBEFIRMA_BENCH_OUT="$out/hashing.json" npx playwright test --config www-tests/bench.config.mjs hashing
 fi
+# -- browser: PAdES batch and bundle (batchDoc, bundleDoc below) --
+if [[ " $sections " == *" browser "* ]]; then
+  echo "== browser: ten 10 MiB PDFs signed as one PAdES batch, end to end"
+  NUBEFIRMA_BENCH_OUT="$out/pades-batch.json" npx playwright test --config www-tests/bench.config.mjs pades-batch
+  echo "== browser: the SDK's bundle, and page load to the login widget"
+  NUBEFIRMA_BENCH_OUT="$out/bundle.json" npx playwright test --config www-tests/bench.config.mjs bundle
+fi
+# -- end: PAdES batch and bundle --
 if [[ " $sections " == *" relay "* ]]; then
   echo "== relay: signHash, auth/login, resident memory (a few minutes: SMS codes are 30 s apart)"
   # shellcheck disable=SC2086 # extra arguments split on purpose
@@ -75,6 +83,7 @@ ${table}
 `;
 const relayTable = relay && relayRows(relay, relayTmpfs);
 if (relay) doc += relayTable.doc;
+doc += [batchDoc, bundleDoc].map((section) => section(require('path').dirname(process.argv[2]))).join('');
 fs.writeFileSync('BENCHMARKS.md', doc);
 console.log(`\n${[table, relayTable?.table].filter(Boolean).join('\n\n')}\n\nWritten to BENCHMARKS.md`);
 
@@ -124,4 +133,84 @@ login): \`signHash\` 4.7 k hashes/s with one client (0.10× openssl), 39 logins/
 `;
   return { doc, table };
 }
+
+// -- browser: PAdES batch (www-tests/bench/pades-batch.bench.mjs); prints its table too --
+function batchDoc(dir) {
+  const runs = read(`${dir}/pades-batch.json`);
+  if (!runs?.length) return '';
+  const ms = (n) => `${fixed(n)} ms`;
+  // Each level's median run by machine time; its parts add up to its total.
+  const levels = ['B', 'T'].map((level) => {
+    const all = runs.filter((r) => r.level === level).sort((a, b) => a.machineMs - b.machineMs);
+    return all.length ? { ...all[(all.length - 1) >> 1], all } : null;
+  }).filter(Boolean);
+  // The anchor: what it does, and its figure in each level's run (ms).
+  const row = (part, cell, anchor, figure) => `| ${part} | ${levels.map(cell).join(' | ')} | ${anchor ? `${anchor}: ${levels.map((r) => fixed(figure(r))).join(' / ')} ms` : '—'} |`;
+  const endpoints = (r) => Object.entries(r.perEndpoint).map(([name, e]) => `${name} ${e.calls > 1 ? `${e.calls}× ` : ''}${fixed(e.ms)}`).join(', ');
+  const table = [
+    `| part (median run of ${levels.map((l) => `${l.all.length} at level ${l.level}`).join(', ')}) | ${levels.map((l) => `level ${l.level}`).join(' | ')} | anchor, same page after the run (${levels.map((l) => l.level).join(' / ')}) |`,
+    `| --- | ${levels.map(() => '---:').join(' | ')} | --- |`,
+    row('click → ten signed PDFs (total)', (r) => ms(r.totalMs)),
+    row('machine time: the total less (d)', (r) => `**${ms(r.machineMs)}** (all runs ${r.all.map((x) => fixed(x.machineMs)).join(', ')})`),
+    row('(a) preparing the documents', (r) => `${ms(r.preparingMs)}: widget ${fixed(r.widgetMs)}, reading ${fixed(r.readingMs)}, staging ${fixed(r.stagingMs)}`, 'the ten files read whole, each through `crypto.subtle.digest`', (r) => r.anchors.digestMs),
+    row('(b) relay round trips', (r) => `${ms(r.relayMs)} in ${r.relayCalls} calls: ${endpoints(r)}`, 'as many bare `/healthz` round trips as the journey made calls, one after another', (r) => r.anchors.roundTripsMs),
+    row('(c) assembling the signed PDFs', (r) => `${ms(r.assemblyMs)}: finishing ${fixed(r.finishingMs)}, outputs into Files ${fixed(r.outputsMs)}`, 'each file, already in memory, copied into a new File 40 KiB larger', (r) => r.anchors.copyMs),
+    row('(d) waiting for the citizen (Playwright typing, the SMS from the dev outbox)', (r) => `${ms(r.citizenMs)}: login ${fixed(r.citizenLoginMs)}, code ${fixed(r.citizenCodeMs)}`),
+  ].join('\n');
+  console.log(`\n${table}`);
+  return `
+## Browser: ten 10 MiB PDFs signed as one PAdES batch
+
+\`www-tests/bench/pades-batch.bench.mjs\`: ten valid 10 MiB PDFs (a page with a noise image),
+signed in one journey (one login, one SMS code) through the SDK's widgets against the debug relay
+of the end-to-end tests, from the click to the ten signed \`File\`s, each checked after the run
+(ten PDFs, each its input plus a signature; \`pdfsig\` validates the first). The split, on the
+page's clock: (d) from each input the citizen fills appearing to her submit; (b) the union of the
+relay requests' Resource Timing entries; (a) the rest up to the code field (widget: click to the
+login form; reading: the \`hashing\` progress events; staging: between the certificate chain's
+call and sendOTP); (c) the rest after her code (finishing: between each PDF's \`signing\` and
+\`done\` events, less its timestamp call; outputs: after the last \`done\`). Times in ms.
+
+${table}
+`;
+}
+
+// -- browser: bundle (www-tests/bench/bundle.bench.mjs); prints its tables too --
+function bundleDoc(dir) {
+  const b = read(`${dir}/bundle.json`);
+  if (!b) return '';
+  const kib = (n) => `${fixed(n / 1024, 1)} KiB`;
+  const page = ['index.js', 'client.js', 'nubefirma.js', 'nubefirma_bg.wasm', 'hash-worker.js'];
+  const sum = (key) => b.files.filter((f) => page.includes(f.file)).reduce((t, f) => t + f[key], 0);
+  const files = [
+    '| pkg/ file | bytes | gzip (level 6) | brotli (quality 11) |',
+    '| --- | ---: | ---: | ---: |',
+    ...b.files.map((f) => `| \`${f.file}\` | ${kib(f.bytes)} | ${kib(f.gzip)} | ${kib(f.brotli)} |`),
+    `| what a signing page loads (${page.join(', ')}) | ${kib(sum('bytes'))} | ${kib(sum('gzip'))} | ${kib(sum('brotli'))} |`,
+  ].join('\n');
+  const ms = (n) => `${fixed(n)} ms`;
+  const load = (what, s) => `| ${what} | ${s.runs.length} | ${ms(s.widgetMedianMs)} | ${ms(s.widgetMaxMs)} | ${s.clientMedianMs === undefined ? '—' : `wasm fetched ${ms(s.wasmFetchedMedianMs)}, \`createClient\` resolved ${ms(s.clientMedianMs)}`} |`;
+  const times = [
+    '| page load (navigation start →) | runs | login widget drawn, median | max | on the way (medians) |',
+    '| --- | ---: | ---: | ---: | --- |',
+    load('cold: a new browser context each run (empty HTTP cache)', b.cold),
+    load('warm: the same context again (pkg/ from the HTTP cache)', b.warm),
+    load('for scale: the same page with its own plain `<input>`, no SDK (cold)', b.floor),
+  ].join('\n');
+  console.log(`\n${files}\n\n${times}`);
+  return `
+## Browser: the SDK's bundle and page load
+
+\`www-tests/bench/bundle.bench.mjs\`: the bytes of pkg/ (gzip and brotli as a server would send
+them), and, in Chromium, from navigation start to the first animation frame in which the login
+widget's first input is in the DOM and visible, on a page that loads \`pkg/index.js\`, awaits
+\`createClient\` and calls \`signFiles\` (which also starts the hashing Worker). Served
+uncompressed from 127.0.0.1: no network time, the browser's own work.
+
+${files}
+
+${times}
+`;
+}
+// -- end: PAdES batch and bundle --
 JS
