@@ -14,7 +14,7 @@ import { RELAY, citizenWithCertificate } from '../tests/helpers.mjs';
 import { TEST_PAGE_ORIGIN, serveTestPage } from '../tests/test-page.mjs';
 
 const MIB = 1024 * 1024;
-const SIZE_MIB = Number(process.env.NUBEFIRMA_BENCH_HASH_MIB ?? 512);
+const SIZES_MIB = (process.env.NUBEFIRMA_BENCH_HASH_MIB ?? '256 1024').split(/\s+/).filter(Boolean).map(Number);
 
 const HTML = `<!doctype html><html lang="en"><meta charset="utf-8"><title>bench</title>
 <input type="file" id="file"><div id="signing"></div><script type="module" src="/page.js"></script></html>`;
@@ -58,16 +58,16 @@ function chromiumRssKib() {
   return total;
 }
 
-function bigFile() {
-  const path = join(tmpdir(), `nubefirma-bench-${SIZE_MIB}.bin`);
+function bigFile(mib) {
+  const path = join(tmpdir(), `nubefirma-bench-${mib}.bin`);
   try {
-    if (statSync(path).size === SIZE_MIB * MIB) return path;
+    if (statSync(path).size === mib * MIB) return path;
   } catch {
     // made below
   }
   const fd = openSync(path, 'w');
   const chunk = Buffer.alloc(MIB);
-  for (let i = 0; i < SIZE_MIB; i += 1) writeSync(fd, randomFillSync(chunk));
+  for (let i = 0; i < mib; i += 1) writeSync(fd, randomFillSync(chunk));
   closeSync(fd);
   return path;
 }
@@ -83,8 +83,8 @@ test.afterAll(() => {
   if (process.env.NUBEFIRMA_BENCH_OUT) writeFileSync(process.env.NUBEFIRMA_BENCH_OUT, JSON.stringify(results, null, 2));
 });
 
-async function measure(page, request, label, how) {
-  const path = bigFile();
+async function measure(page, mib, label, how) {
+  const path = bigFile(mib);
   await page.goto(`${TEST_PAGE_ORIGIN}/`);
   await expect.poll(() => page.evaluate(() => window.ready === true)).toBe(true);
   await page.locator('#file').setInputFiles(path);
@@ -108,7 +108,7 @@ async function measure(page, request, label, how) {
   const longTasks = watch.longTasks.filter(([t, d]) => t + d >= start && t <= end).map(([, d]) => d);
   const figure = {
     label,
-    mib: SIZE_MIB,
+    mib,
     seconds: (end - start) / 1000,
     mbPerSecond: (lastDone - firstDone) / 1e6 / ((end - start) / 1000),
     longestStallMs: stall,
@@ -132,17 +132,19 @@ async function hashInJourney(page, request) {
   expect(await outcome).toBe('ERR_NUBEFIRMA_USER_CANCELLED');
 }
 
-test('SDK, hashing in its Worker', async ({ page, request }) => {
-  await measure(page, request, 'SDK signFiles, Worker', () => hashInJourney(page, request));
-});
-
-test('SDK, browser without Workers (hashing on the page)', async ({ page, request }) => {
-  await page.addInitScript(() => { delete window.Worker; });
-  await measure(page, request, 'SDK signFiles, on the page (no Worker)', () => hashInJourney(page, request));
-});
-
-test('anchor: crypto.subtle.digest over the whole file', async ({ page, request }) => {
-  await measure(page, request, 'crypto.subtle.digest, one shot (anchor)', async () => {
-    expect(await page.evaluate(() => window.subtleNow())).toBe(32);
+for (const mib of SIZES_MIB) {
+  test(`SDK, hashing ${mib} MiB in its Worker`, async ({ page, request }) => {
+    await measure(page, mib, 'SDK signFiles, Worker', () => hashInJourney(page, request));
   });
-});
+
+  test(`SDK, browser without Workers (hashing ${mib} MiB on the page)`, async ({ page, request }) => {
+    await page.addInitScript(() => { delete window.Worker; });
+    await measure(page, mib, 'SDK signFiles, on the page (no Worker)', () => hashInJourney(page, request));
+  });
+
+  test(`anchor: crypto.subtle.digest over the whole ${mib} MiB file`, async ({ page }) => {
+    await measure(page, mib, 'crypto.subtle.digest, one shot (anchor)', async () => {
+      expect(await page.evaluate(() => window.subtleNow())).toBe(32);
+    });
+  });
+}
