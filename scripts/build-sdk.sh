@@ -14,7 +14,7 @@ build() {
   node_modules/.bin/wasm-opt -Oz \
     --enable-bulk-memory --enable-bulk-memory-opt --enable-nontrapping-float-to-int \
     --enable-sign-ext --enable-reference-types --enable-multivalue --enable-mutable-globals \
-    --enable-call-indirect-overlong \
+    --enable-call-indirect-overlong --enable-simd \
     "pkg/${name}_bg.wasm" -o "pkg/${name}_bg.wasm"
   echo "SDK built: pkg/$name.js ($(wc -c < "pkg/${name}_bg.wasm") bytes of wasm, $(gzip -c "pkg/${name}_bg.wasm" | wc -c) gzipped)"
 }

@@ -28,6 +28,7 @@
 pub mod asic;
 pub mod c14n;
 pub mod cades;
+pub mod document_sha256;
 pub mod ess;
 pub mod format;
 pub mod pades;

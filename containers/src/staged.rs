@@ -5,8 +5,6 @@
 
 use core::fmt;
 
-use sha2::{Digest, Sha256};
-
 use crate::asic::{self, AsicError, DataObject, PreparedAsicCades};
 use crate::cades::{self, CadesDetachedRequest, ContainerError, PreparedCades};
 use crate::format::Format;
@@ -152,7 +150,7 @@ pub fn stage(
             Ok(Staged::CadesDetached(cades(digest)?))
         }
         (Format::CadesAttached, Document::Bytes(bytes)) => {
-            let digest = Sha256::digest(&bytes).into();
+            let digest = crate::document_sha256::sha256_of(&[&bytes]);
             Ok(Staged::CadesAttached(cades(digest)?, bytes))
         }
         (Format::Pades, Document::Bytes(bytes)) => pades::prepare(&PadesRequest {
@@ -249,6 +247,7 @@ mod tests {
     use crate::validation::{validate_cades_attached, validate_cades_detached};
     use p256::ecdsa::DerSignature;
     use p256::ecdsa::signature::hazmat::PrehashSigner;
+    use sha2::{Digest, Sha256};
 
     #[test]
     fn streamed_and_whole_documents_go_to_the_formats_that_take_them() {

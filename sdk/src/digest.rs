@@ -1,7 +1,7 @@
 //! Incremental SHA-256 over a document fed in chunks, so a file is never whole in memory; with
 //! the CRC-32 and size a ZIP entry needs when the document goes into an ASiC-E.
 
-use sha2::{Digest, Sha256};
+use sha2_documents::{Digest, Sha256};
 
 /// What hashing a document gives: its SHA-256, its size, and its CRC-32 when asked for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -349,10 +349,10 @@ pub fn prepare(req: &PadesRequest<'_>) -> Result<PreparedPades, PdfError> {
 fn byte_range_sha256(output: &[u8], contents_at: usize, reserved: usize) -> [u8; 32] {
     let gap_start = contents_at.saturating_sub(1);
     let gap_end = contents_at.saturating_add(2 * reserved + 1);
-    let mut hasher = Sha256::new();
-    hasher.update(output.get(..gap_start).unwrap_or_default());
-    hasher.update(output.get(gap_end..).unwrap_or_default());
-    hasher.finalize().into()
+    crate::document_sha256::sha256_of(&[
+        output.get(..gap_start).unwrap_or_default(),
+        output.get(gap_end..).unwrap_or_default(),
+    ])
 }
 
 impl PreparedPades {
