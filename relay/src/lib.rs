@@ -20,6 +20,7 @@ pub mod keys;
 pub mod limits;
 pub mod notify;
 pub mod pki;
+pub mod records;
 pub mod relay;
 pub mod router;
 pub mod store;

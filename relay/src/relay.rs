@@ -13,7 +13,8 @@ use crate::limits::{MAX_CONCURRENT_ARGON2, MIN_OPERATOR_TOKEN_CHARS};
 use crate::notify::Notifier;
 use crate::pki::Ca;
 use crate::pki::upstream::UpstreamTsa;
-use crate::store::{OutboxRow, Store};
+use crate::records::OutboxRow;
+use crate::store::Store;
 
 pub struct RelayOptions {
     /// Development mode: the outbox and `/dev/*` exist.
@@ -133,7 +134,7 @@ impl Relay {
     /// Sends what goes to her phone: by SMS, or to her email when she gave no mobile (R11).
     pub(crate) async fn send_sms(
         &self,
-        citizen: &crate::store::Citizen,
+        citizen: &crate::records::Citizen,
         text: &str,
         now: i64,
     ) -> Result<(), Error> {

@@ -19,7 +19,7 @@ use crate::domain::{CredentialId, Digests};
 use crate::http::{ApiError, BasicCredentials, CitizenSession, ClientAddress, Json};
 use crate::identity::rate::AddressBucket;
 use crate::limits::MAX_HASHES_PER_CALL;
-use crate::store::Credential;
+use crate::records::Credential;
 use crate::{Error, Relay};
 
 /// `info`: the same on both wires but for the version and the method list.

@@ -20,7 +20,7 @@ use super::{
 };
 use crate::http::{ApiError, BasicCredentials, CitizenSession, ClientAddress, Json, PreferredLang};
 use crate::identity::signing::DocumentBinding;
-use crate::store::Credential;
+use crate::records::Credential;
 use crate::{Error, Relay};
 use nubefirma_protocol::ErrorBody;
 use nubefirma_protocol::csc::LoginResponse;

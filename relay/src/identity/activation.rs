@@ -14,7 +14,8 @@ use crate::crypto::{random_bytes, random_digits, random_id, secret_hash, secrets
 use crate::limits::{
     MAX_ACTIVATION_CODE_FAILURES, MAX_ACTIVATION_SMS_FAILURES, OTP_DIGITS, OTP_LIFETIME_SECONDS,
 };
-use crate::store::{Activation, SecretRow};
+use crate::records::Activation;
+use crate::store::SecretRow;
 use crate::{Error, OtpFailure, Relay};
 use nubefirma_protocol::Lang;
 

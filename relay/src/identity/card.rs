@@ -10,7 +10,7 @@ use serde_json::json;
 use super::session::Session;
 use crate::audit::Event;
 use crate::crypto::{random_bytes, random_digits};
-use crate::store::{Citizen, StoredCard};
+use crate::records::{Citizen, StoredCard};
 use crate::{Error, Relay};
 
 /// The positions, in the order the card prints them and the store keeps their MACs.

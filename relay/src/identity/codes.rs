@@ -9,7 +9,8 @@ use crate::audit::Event;
 use crate::crypto::{random_digits, random_id, secrets_equal};
 use crate::domain::{CredentialId, Digests};
 use crate::limits::{MAX_CODE_ATTEMPTS, OTP_DIGITS, OTP_LIFETIME_SECONDS};
-use crate::store::{Citizen, Code, SecretRow};
+use crate::records::{Citizen, Code};
+use crate::store::SecretRow;
 use crate::{Error, OtpFailure, Relay};
 use serde_json::json;
 

@@ -10,7 +10,7 @@ use crate::domain::CredentialId;
 use crate::keys::PasswordKek;
 use crate::limits::CITIZEN_CERT_LIFETIME_SECONDS;
 use crate::pki::CitizenSubject;
-use crate::store::Credential;
+use crate::records::Credential;
 use crate::{Error, Relay};
 use nubefirma_protocol::Lang;
 use serde_json::json;
@@ -188,7 +188,7 @@ impl Relay {
 
     async fn issue_credential(
         &self,
-        citizen: &crate::store::Citizen,
+        citizen: &crate::records::Citizen,
         kek: &PasswordKek,
     ) -> Result<CredentialId, Error> {
         let now = self.now();

@@ -24,7 +24,8 @@ use crate::limits::{
     SESSION_IDLE_SECONDS, SMS_SAME_PURPOSE_INTERVAL_SECONDS,
 };
 use crate::notify::texts;
-use crate::store::{NewSession, Pin, SecretRow};
+use crate::records::{NewSession, Pin};
+use crate::store::SecretRow;
 use crate::{Error, OtpFailure, Relay};
 
 fn pin_context(pin_id: &str) -> String {

@@ -22,7 +22,8 @@ use crate::limits::{
 };
 use crate::notify::{Channel, texts};
 use crate::pki::services::REVOCATION_REASONS;
-use crate::store::{Citizen, Reset, SecretRow};
+use crate::records::{Citizen, Reset};
+use crate::store::SecretRow;
 use crate::{Error, OtpFailure, Relay};
 
 /// The email half's MAC context (the SMS half's is `code_context(Purpose::Reset, id)`).

@@ -14,7 +14,8 @@ use crate::limits::{
     MAX_CODE_ATTEMPTS, MAX_FAILED_ATTEMPTS, OTP_DIGITS, OTP_LIFETIME_SECONDS, SESSION_IDLE_SECONDS,
 };
 use crate::notify::{Channel, texts};
-use crate::store::{Operator, OperatorLogin, SecretRow};
+use crate::records::{Operator, OperatorLogin};
+use crate::store::SecretRow;
 use crate::{Error, OtpFailure, Relay};
 
 /// Who called with an operator's bearer token.

@@ -30,9 +30,8 @@ use crate::crypto::{random_bytes, random_digits, random_id, secrets_equal};
 use crate::keys::{PasswordKek, StoredKey};
 use crate::limits::{OTP_DIGITS, OTP_LIFETIME_SECONDS, RENEWAL_WINDOW_SECONDS};
 use crate::notify::{Channel, texts};
-use crate::store::{
-    ContactChange, ContactChanged, Credential, PasswordChanged, Rewrapped, SecretRow,
-};
+use crate::records::{ContactChange, Credential};
+use crate::store::{ContactChanged, PasswordChanged, Rewrapped, SecretRow};
 use crate::{Error, OtpFailure, Relay};
 
 /// How many times a password change re-wraps her keys when a credential changed under it.

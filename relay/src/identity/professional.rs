@@ -40,7 +40,8 @@ use crate::limits::{
 };
 use crate::notify::{Channel, texts};
 use crate::pki::{CitizenSubject, ProfessionalSubject};
-use crate::store::{Credential, Entity, Invitation, InvitationWrite, Issuance, PendingCitizen};
+use crate::records::{Credential, Entity, Invitation, PendingCitizen};
+use crate::store::{InvitationWrite, Issuance};
 use crate::{Error, OtpFailure, Relay};
 
 /// The one answer for an unknown invitation, a wrong token, an expired, issued or void one.

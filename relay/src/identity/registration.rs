@@ -8,7 +8,7 @@ use time::{Date, Month};
 use crate::audit::Event;
 use crate::crypto::{random_bytes, random_id, secret_hash};
 use crate::limits::ACTIVATION_CODE_LIFETIME_SECONDS;
-use crate::store::NewCitizen;
+use crate::records::NewCitizen;
 use crate::{Error, Relay};
 use serde_json::json;
 

@@ -15,7 +15,7 @@ use crate::crypto::{derive_key, open, random_token, seal, secret_hash};
 use crate::domain::IssuedToken;
 use crate::keys::PasswordKek;
 use crate::limits::{SESSION_IDLE_SECONDS, SESSION_TOUCH_INTERVAL_SECONDS};
-use crate::store::{Citizen, NewSession};
+use crate::records::{Citizen, NewSession};
 use crate::{Error, Relay};
 use serde_json::json;
 

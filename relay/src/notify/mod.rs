@@ -7,7 +7,8 @@ use std::future::Future;
 use std::pin::Pin;
 
 use crate::Error;
-use crate::store::{OutboxRow, Store};
+use crate::records::OutboxRow;
+use crate::store::Store;
 
 /// What the phone column holds for a citizen who gave no mobile number (R11), followed by her
 /// account id so the column stays unique: never a number anyone can have.

@@ -11,7 +11,7 @@ use super::ocsp::{self, CertStatusAnswer};
 use super::tsa::{self, TsaQuery};
 use crate::crypto::random_bytes;
 use crate::identity::credential::StoredStatus;
-use crate::store::Credential;
+use crate::records::Credential;
 use crate::{Error, Relay};
 
 /// How long a CRL or an OCSP answer may be relied on before fetching a new one.

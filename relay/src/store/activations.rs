@@ -5,15 +5,6 @@ use sqlx::Row;
 use super::*;
 use crate::Error;
 
-#[derive(Debug, Clone)]
-pub struct Activation {
-    pub id: String,
-    pub citizen_id: String,
-    pub sms_code_mac: Vec<u8>,
-    pub state: SecretState,
-    pub expires_at: i64,
-}
-
 impl Store {
     pub async fn insert_activation(&self, a: &Activation) -> Result<(), Error> {
         sqlx::query(

@@ -5,14 +5,6 @@ use sqlx::Row;
 use super::*;
 use crate::Error;
 
-/// A citizen's card as stored.
-#[derive(Debug, Clone)]
-pub struct StoredCard {
-    pub serial: String,
-    /// 16 MACs of 32 bytes, positions A1 … D4 in order.
-    pub value_macs: Vec<u8>,
-}
-
 impl Store {
     /// Gives her this card (replacing any earlier one) and makes it her second factor.
     pub async fn save_card(

@@ -6,21 +6,6 @@ use sqlx::sqlite::SqliteRow;
 use super::*;
 use crate::Error;
 
-/// A one-time SMS code (signing OTP, certificate challenge).
-#[derive(Debug, Clone)]
-pub struct Code {
-    pub id: String,
-    pub citizen_id: String,
-    pub purpose: String,
-    pub credential_id: Option<CredentialId>,
-    pub code_mac: Vec<u8>,
-    pub hashes: Option<Digests>,
-    /// The coordinate card position this code asks for instead of an SMS code (R21).
-    pub card_position: Option<String>,
-    pub state: SecretState,
-    pub expires_at: i64,
-}
-
 impl Store {
     /// Stores a new code and retires any earlier live code of the same citizen and purpose:
     /// only the newest SMS is valid.

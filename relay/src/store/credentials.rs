@@ -6,19 +6,6 @@ use sqlx::sqlite::SqliteRow;
 use super::*;
 use crate::Error;
 
-#[derive(Debug, Clone)]
-pub struct Credential {
-    pub id: CredentialId,
-    pub citizen_id: String,
-    pub cert_der: Vec<u8>,
-    pub wrapped_key: Vec<u8>,
-    pub status: StoredStatus,
-    pub not_after: i64,
-    pub serial_hex: Option<String>,
-    pub revoked_at: Option<i64>,
-    pub revocation_reason: Option<String>,
-}
-
 /// Inserts `c`, made at `now`, through `conn` (the pool, or a transaction it belongs to).
 pub(super) async fn insert_credential_on(
     conn: &mut sqlx::SqliteConnection,

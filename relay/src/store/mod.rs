@@ -26,21 +26,11 @@ mod rate_limits;
 mod sads;
 mod sessions;
 
-pub use activations::Activation;
-pub use cards::StoredCard;
-pub use citizens::{Citizen, NewCitizen};
-pub use codes::Code;
-pub use credentials::Credential;
-pub use life_cycle::Reset;
-pub use operators::{Operator, OperatorLogin};
-pub use outbox::OutboxRow;
-pub use panel::{ContactChange, ContactChanged, PasswordChanged, Rewrapped};
-pub use pins::Pin;
-pub use professional::{Entity, Invitation, InvitationWrite, Issuance, PendingCitizen};
-pub use sads::Sad;
-pub use sessions::{NewSession, Session};
+pub use panel::{ContactChanged, PasswordChanged, Rewrapped};
+pub use professional::{InvitationWrite, Issuance};
 
 use crate::Error;
+use crate::records::*;
 use crate::domain::{CredentialId, Digests};
 use crate::identity::account::{AccountState, AccountStatus};
 use crate::identity::credential::StoredStatus;

@@ -5,14 +5,6 @@ use sqlx::Row;
 use super::*;
 use crate::Error;
 
-#[derive(Debug, Clone)]
-pub struct OutboxRow {
-    pub recipient: String,
-    pub channel: String,
-    pub text: String,
-    pub sent_at: i64,
-}
-
 impl Store {
     pub async fn push_outbox(&self, msg: &OutboxRow) -> Result<(), Error> {
         sqlx::query("INSERT INTO outbox (recipient, channel, text, sent_at) VALUES (?, ?, ?, ?)")

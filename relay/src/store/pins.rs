@@ -6,16 +6,6 @@ use sqlx::Row;
 use super::*;
 use crate::Error;
 
-#[derive(Debug, Clone)]
-pub struct Pin {
-    pub id: String,
-    /// `None`: a decoy.
-    pub citizen_id: Option<String>,
-    pub code_mac: Vec<u8>,
-    pub state: SecretState,
-    pub expires_at: i64,
-}
-
 impl Store {
     pub async fn insert_pin(&self, pin: &Pin) -> Result<(), Error> {
         sqlx::query("INSERT INTO pins (id, citizen_id, code_mac, expires_at) VALUES (?, ?, ?, ?)")

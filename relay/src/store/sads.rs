@@ -5,14 +5,6 @@ use sqlx::Row;
 use super::*;
 use crate::Error;
 
-#[derive(Debug, Clone)]
-pub struct Sad {
-    pub credential_id: CredentialId,
-    pub digests: Digests,
-    pub state: SecretState,
-    pub expires_at: i64,
-}
-
 impl Store {
     pub async fn insert_sad(
         &self,
