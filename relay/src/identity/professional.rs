@@ -960,7 +960,7 @@ impl Relay {
                     next,
                     now + ACCOUNT_LIFETIME_SECONDS,
                     now,
-                    make,
+                    Box::new(make),
                 )
                 .await?
             {

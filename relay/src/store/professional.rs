@@ -1,14 +1,13 @@
 //! Professional certificates (R6, R13): entities, and the invitations whose six steps live in
-//! one row. Every step is a compare-and-set on the invitation's state; the last one issues the
-//! certificate in the same transaction that spends the invitation (and activates a new account).
+//! one record. Every step is a compare-and-set on the invitation's state; the last one issues
+//! the certificate in the same transaction that spends the invitation (and activates a new
+//! account).
 
-use sqlx::Row;
-use sqlx::sqlite::SqliteRow;
+use async_trait::async_trait;
 
-use super::credentials::insert_credential_on;
-use super::*;
 use crate::Error;
-use crate::identity::invitation::{InvitationState, Step};
+use crate::identity::invitation::InvitationState;
+use crate::records::{Credential, Entity, Invitation, PendingCitizen};
 
 /// What a step writes beside the new state.
 #[derive(Debug, Clone, Copy)]
@@ -40,302 +39,53 @@ pub enum Issuance {
     AccountMoved,
 }
 
-fn entity_from_row(r: &SqliteRow) -> Result<Entity, Error> {
-    Ok(Entity {
-        id: r.try_get("id")?,
-        name: r.try_get("name")?,
-        org_identifier: r.try_get("org_identifier")?,
-    })
-}
+/// Builds the credential step 6 issues (key and certificate), called inside the issuing
+/// transaction once the invitation is won. It must not use the store.
+pub type MakeCredential<'a> = Box<dyn FnOnce() -> Result<Credential, Error> + Send + 'a>;
 
-fn invitation_from_row(r: &SqliteRow) -> Result<Invitation, Error> {
-    let step: String = r.try_get("step")?;
-    Ok(Invitation {
-        id: r.try_get("id")?,
-        entity_id: r.try_get("entity_id")?,
-        invited_by: r.try_get("invited_by")?,
-        citizen_id: r.try_get("citizen_id")?,
-        new_account: flag(r, "new_account")?,
-        token_hash: r.try_get("token_hash")?,
-        id_document_expiry: r.try_get("id_document_expiry")?,
-        role: r.try_get("role")?,
-        email: r.try_get("email")?,
-        lang: r.try_get("lang")?,
-        state: InvitationState {
-            step: Step::parse(&step)
-                .ok_or_else(|| Error::Internal(format!("unknown invitation step {step}")))?,
-            attempts: count(r, "attempts")?,
-            codes_sent: count(r, "codes_sent")?,
-        },
-        code_mac: r.try_get("code_mac")?,
-        code_expires_at: r.try_get("code_expires_at")?,
-        password_hash: r.try_get("password_hash")?,
-        kek_salt: r.try_get("kek_salt")?,
-        sealed_kek: r.try_get("sealed_kek")?,
-        kek_of: r.try_get("kek_of")?,
-        credential_id: r.try_get("credential_id")?,
-        expires_at: r.try_get("expires_at")?,
-        created_at: r.try_get("created_at")?,
-        finished_at: r.try_get("finished_at")?,
-    })
-}
+#[async_trait]
+pub trait ProfessionalStore: Send + Sync {
+    /// A new entity; an organization identifier already taken is a conflict.
+    async fn insert_entity(&self, e: &Entity, now: i64) -> Result<(), Error>;
 
-/// Compare-and-set of an invitation's state inside `conn`: true if `from` was still current.
-async fn set_state(
-    conn: &mut sqlx::SqliteConnection,
-    id: &str,
-    from: InvitationState,
-    to: InvitationState,
-    write: InvitationWrite<'_>,
-) -> Result<bool, Error> {
-    // One literal statement per kind of write: what each step may store beside the state.
-    let sql = match write {
-        InvitationWrite::State => {
-            "UPDATE invitations SET step = ?, attempts = ?, codes_sent = ?
-             WHERE id = ? AND step = ? AND attempts = ? AND codes_sent = ?"
-        }
-        InvitationWrite::Code { .. } => {
-            "UPDATE invitations SET step = ?, attempts = ?, codes_sent = ?,
-                code_mac = ?, code_expires_at = ?
-             WHERE id = ? AND step = ? AND attempts = ? AND codes_sent = ?"
-        }
-        InvitationWrite::Password { .. } => {
-            "UPDATE invitations SET step = ?, attempts = ?, codes_sent = ?,
-                password_hash = ?, kek_salt = ?, sealed_kek = ?, kek_of = ?
-             WHERE id = ? AND step = ? AND attempts = ? AND codes_sent = ?"
-        }
-        InvitationWrite::Finished { .. } => {
-            "UPDATE invitations SET step = ?, attempts = ?, codes_sent = ?, finished_at = ?
-             WHERE id = ? AND step = ? AND attempts = ? AND codes_sent = ?"
-        }
-    };
-    let mut query = sqlx::query(sql)
-        .bind(to.step.as_str())
-        .bind(i64::from(to.attempts))
-        .bind(i64::from(to.codes_sent));
-    query = match write {
-        InvitationWrite::State => query,
-        InvitationWrite::Code { mac, expires_at } => query.bind(mac).bind(expires_at),
-        InvitationWrite::Password {
-            password_hash,
-            kek_salt,
-            sealed_kek,
-            kek_of,
-        } => query
-            .bind(password_hash)
-            .bind(kek_salt)
-            .bind(sealed_kek)
-            .bind(kek_of),
-        InvitationWrite::Finished { at } => query.bind(at),
-    };
-    let done = query
-        .bind(id)
-        .bind(from.step.as_str())
-        .bind(i64::from(from.attempts))
-        .bind(i64::from(from.codes_sent))
-        .execute(&mut *conn)
-        .await?;
-    Ok(done.rows_affected() == 1)
-}
+    async fn entity_by_org_identifier(&self, org: &str) -> Result<Option<Entity>, Error>;
 
-impl Store {
-    pub async fn insert_entity(&self, e: &Entity, now: i64) -> Result<(), Error> {
-        let done = sqlx::query(
-            "INSERT INTO entities (id, name, org_identifier, created_at) VALUES (?, ?, ?, ?)",
-        )
-        .bind(&e.id)
-        .bind(&e.name)
-        .bind(&e.org_identifier)
-        .bind(now)
-        .execute(&self.pool)
-        .await;
-        match done {
-            Ok(_) => Ok(()),
-            Err(e) if is_unique_violation(&e) => Err(Error::Conflict(
-                "an entity with this organization identifier exists",
-            )),
-            Err(e) => Err(e.into()),
-        }
-    }
-
-    pub async fn entity_by_org_identifier(&self, org: &str) -> Result<Option<Entity>, Error> {
-        let row = sqlx::query("SELECT * FROM entities WHERE org_identifier = ?")
-            .bind(org)
-            .fetch_optional(&self.pool)
-            .await?;
-        row.as_ref().map(entity_from_row).transpose()
-    }
-
-    pub async fn entity(&self, id: &str) -> Result<Option<Entity>, Error> {
-        let row = sqlx::query("SELECT * FROM entities WHERE id = ?")
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?;
-        row.as_ref().map(entity_from_row).transpose()
-    }
+    async fn entity(&self, id: &str) -> Result<Option<Entity>, Error>;
 
     /// The invitation, and her pending account when the invitation makes it, in one
-    /// transaction. A phone or ID number already taken is a conflict (R5, R8).
-    pub async fn insert_invitation(
+    /// transaction. A phone or ID number already taken (R5, R8), or an email on another live
+    /// account (R23), is a conflict.
+    async fn insert_invitation(
         &self,
         i: &Invitation,
         new_citizen: Option<&PendingCitizen>,
-    ) -> Result<(), Error> {
-        let mut tx = self.pool.begin().await?;
-        if let Some(c) = new_citizen {
-            // No activation code: she activates through the invitation's steps, not the
-            // office's letter (the office can still make her one, R10).
-            let done = sqlx::query(
-                "INSERT INTO citizens (id, id_number, given_name, surname, birth_date, phone, email,
-                    status, activation_code_hash, activation_expires_at, created_at)
-                 SELECT ?, ?, ?, ?, ?, ?, ?, 'pending_activation', NULL, ?, ?
-                 WHERE NOT EXISTS (SELECT 1 FROM citizens WHERE lower(email) = lower(?)
-                     AND status <> 'revoked' AND (expires_at IS NULL OR expires_at > ?))",
-            )
-            .bind(&c.id)
-            .bind(&c.id_number)
-            .bind(&c.given_name)
-            .bind(&c.surname)
-            .bind(&c.birth_date)
-            .bind(&c.phone)
-            .bind(&c.email)
-            .bind(i.expires_at)
-            .bind(c.created_at)
-            .bind(&c.email)
-            .bind(c.created_at)
-            .execute(&mut *tx)
-            .await;
-            match done {
-                // Another live account has this email (R23).
-                Ok(done) if done.rows_affected() == 0 => {
-                    return Err(Error::Conflict(
-                        "this email address is on another account; an address can belong to one person only (R23)",
-                    ));
-                }
-                Ok(_) => {}
-                Err(e) if is_unique_violation(&e) => {
-                    return Err(Error::Conflict(
-                        "this mobile phone belongs to another person's account (one phone per account)",
-                    ));
-                }
-                Err(e) => return Err(e.into()),
-            }
-        }
-        sqlx::query(
-            "INSERT INTO invitations (id, entity_id, invited_by, citizen_id, new_account, token_hash,
-                id_document_expiry, role, email, lang, step, expires_at, created_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(&i.id)
-        .bind(&i.entity_id)
-        .bind(&i.invited_by)
-        .bind(&i.citizen_id)
-        .bind(i64::from(i.new_account))
-        .bind(&i.token_hash)
-        .bind(&i.id_document_expiry)
-        .bind(&i.role)
-        .bind(&i.email)
-        .bind(&i.lang)
-        .bind(i.state.step.as_str())
-        .bind(i.expires_at)
-        .bind(i.created_at)
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        Ok(())
-    }
+    ) -> Result<(), Error>;
 
-    pub async fn invitation(&self, id: &str) -> Result<Option<Invitation>, Error> {
-        let row = sqlx::query("SELECT * FROM invitations WHERE id = ?")
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?;
-        row.as_ref().map(invitation_from_row).transpose()
-    }
+    async fn invitation(&self, id: &str) -> Result<Option<Invitation>, Error>;
 
     /// An entity's invitations, newest first.
-    pub async fn invitations_of_entity(&self, entity_id: &str) -> Result<Vec<Invitation>, Error> {
-        let rows = sqlx::query(
-            "SELECT * FROM invitations WHERE entity_id = ? ORDER BY created_at DESC, id",
-        )
-        .bind(entity_id)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter().map(invitation_from_row).collect()
-    }
+    async fn invitations_of_entity(&self, entity_id: &str) -> Result<Vec<Invitation>, Error>;
 
     /// Compare-and-set of an invitation's state, with what the step writes beside it.
-    pub async fn advance_invitation(
+    async fn advance_invitation(
         &self,
         id: &str,
         from: InvitationState,
         to: InvitationState,
         write: InvitationWrite<'_>,
-    ) -> Result<bool, Error> {
-        let mut conn = self.pool.acquire().await?;
-        set_state(&mut conn, id, from, to, write).await
-    }
+    ) -> Result<bool, Error>;
 
     /// Step 6: in one transaction, the invitation goes from `from` to `to` (issued), her new
     /// account is activated with the password of step 4 (or her existing account is checked
     /// to be as step 4 found it), and the credential `make` builds is stored. `make` runs only
-    /// once the invitation is won, so a parallel call that lost signs no certificate; it must
-    /// not use the store (the transaction holds the write lock).
-    pub async fn issue_professional(
+    /// once the invitation is won, so a parallel call that lost signs no certificate.
+    async fn issue_professional(
         &self,
         invitation: &Invitation,
         from: InvitationState,
         to: InvitationState,
         account_expires_at: i64,
         now: i64,
-        make: impl FnOnce() -> Result<Credential, Error>,
-    ) -> Result<Issuance, Error> {
-        let mut tx = self.pool.begin().await?;
-        if !set_state(
-            &mut tx,
-            &invitation.id,
-            from,
-            to,
-            InvitationWrite::Finished { at: now },
-        )
-        .await?
-        {
-            return Ok(Issuance::Lost);
-        }
-        let account = if invitation.new_account {
-            sqlx::query(
-                "UPDATE citizens SET status = 'active', password_failures = 0, otp_failures = 0,
-                    password_hash = ?, kek_salt = ?, activation_code_hash = NULL, expires_at = ?
-                 WHERE id = ? AND status = 'pending_activation'",
-            )
-            .bind(&invitation.password_hash)
-            .bind(&invitation.kek_salt)
-            .bind(account_expires_at)
-            .bind(&invitation.citizen_id)
-            .execute(&mut *tx)
-            .await?
-        } else {
-            // Her key is sealed under the KEK of the password she gave at step 4: it must still
-            // be her password, and the account still active.
-            sqlx::query(
-                "UPDATE citizens SET id = id WHERE id = ? AND status = 'active' AND password_hash = ?",
-            )
-            .bind(&invitation.citizen_id)
-            .bind(&invitation.kek_of)
-            .execute(&mut *tx)
-            .await?
-        };
-        if account.rows_affected() != 1 {
-            return Ok(Issuance::AccountMoved);
-        }
-        let credential = make()?;
-        insert_credential_on(&mut tx, &credential, now).await?;
-        sqlx::query("UPDATE invitations SET credential_id = ? WHERE id = ?")
-            .bind(credential.id.as_str())
-            .bind(&invitation.id)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        Ok(Issuance::Issued(credential))
-    }
+        make: MakeCredential<'_>,
+    ) -> Result<Issuance, Error>;
 }

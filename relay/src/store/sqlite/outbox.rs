@@ -1,0 +1,51 @@
+//! The development SMS/email outbox (`--dev` only).
+
+use async_trait::async_trait;
+use sqlx::Row;
+use sqlx::sqlite::SqliteRow;
+
+use super::SqliteStore;
+use crate::Error;
+use crate::records::OutboxRow;
+use crate::store::OutboxStore;
+
+fn outbox_from_row(r: &SqliteRow) -> Result<OutboxRow, Error> {
+    Ok(OutboxRow {
+        recipient: r.try_get("recipient")?,
+        channel: r.try_get("channel")?,
+        text: r.try_get("text")?,
+        sent_at: r.try_get("sent_at")?,
+    })
+}
+
+#[async_trait]
+impl OutboxStore for SqliteStore {
+    async fn push_outbox(&self, msg: &OutboxRow) -> Result<(), Error> {
+        sqlx::query("INSERT INTO outbox (recipient, channel, text, sent_at) VALUES (?, ?, ?, ?)")
+            .bind(&msg.recipient)
+            .bind(&msg.channel)
+            .bind(&msg.text)
+            .bind(msg.sent_at)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn outbox(&self, recipient: Option<&str>) -> Result<Vec<OutboxRow>, Error> {
+        let rows = match recipient {
+            Some(to) => {
+                sqlx::query("SELECT * FROM outbox WHERE recipient = ? ORDER BY id")
+                    .bind(to)
+                    .fetch_all(&self.pool)
+                    .await?
+            }
+            None => sqlx::query("SELECT * FROM outbox ORDER BY id DESC LIMIT 200")
+                .fetch_all(&self.pool)
+                .await?
+                .into_iter()
+                .rev()
+                .collect(),
+        };
+        rows.iter().map(outbox_from_row).collect()
+    }
+}
