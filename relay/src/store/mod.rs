@@ -33,6 +33,8 @@ mod secrets;
 mod sessions;
 pub mod sqlite;
 
+#[cfg(test)]
+mod contract_tests;
 
 pub use accounts::{AccountStore, ContactChanged, PasswordChanged, Rewrapped};
 pub use audit::AuditStore;
