@@ -3,9 +3,10 @@
 //! Citizens are registered at a registry office, activate their account, and sign remotely over
 //! the CSC API with a P-256 key the relay holds for them. The rules live in `identity`
 //! (accounts, codes, sessions, credentials, SADs, limits) over the relay's own types in
-//! `domain`; `keys` is the only place a private key is reached; `pki` is the CA; `store` is
-//! SQLite. The HTTP layer is thin: `http` (errors, extractors), the wire modules `csc` and
-//! `api`, and `router` above them all.
+//! `domain` and the records in `records`; `keys` is the only place a private key is reached;
+//! `pki` is the CA; `store` is storage behind traits (SQLite today, in `store::sqlite`). The
+//! HTTP layer is thin: `http` (errors, extractors), the wire modules `csc` and `api`, and
+//! `router` above them all.
 
 pub mod api;
 pub mod audit;
