@@ -50,6 +50,21 @@ const UNUSED: SecretState = SecretState {
     attempts: 0,
     used: false,
 };
+/// One entry tried, the secret still live.
+const TRIED: SecretState = SecretState {
+    attempts: 1,
+    used: false,
+};
+/// One entry tried, and it spent the secret.
+const TRIED_AND_SPENT: SecretState = SecretState {
+    attempts: 1,
+    used: true,
+};
+/// A SAD spent (it has no attempts).
+const SAD_SPENT: SecretState = SecretState {
+    attempts: 0,
+    used: true,
+};
 
 /// A pending account numbered `n`, with its own ID number and phone and `email`.
 fn new_citizen(n: u32, email: &str) -> NewCitizen {
@@ -118,21 +133,19 @@ async fn audit_kinds(store: &Store) -> Vec<String> {
 
 // --- single-use secrets ---
 
-async fn secret_compare_and_set_lets_exactly_one_of_two_parallel_updates_win(store: &Store) {
+/// A citizen with one live signing code, `c1`.
+async fn live_code(store: &Store) -> SecretRow<'static> {
     let who = citizen(store, 1).await;
     store
         .replace_code(&code("c1", &who, NOW + 300), NOW)
         .await
         .expect("code");
-    let row = SecretRow::Code { id: "c1" };
-    let a = SecretState {
-        attempts: 1,
-        used: false,
-    };
-    let b = SecretState {
-        attempts: 1,
-        used: true,
-    };
+    SecretRow::Code { id: "c1" }
+}
+
+async fn secret_compare_and_set_lets_exactly_one_of_two_parallel_updates_win(store: &Store) {
+    let row = live_code(store).await;
+    let (a, b) = (TRIED, TRIED_AND_SPENT);
     let (won_a, won_b) = tokio::join!(
         store.update_secret(row, UNUSED, a),
         store.update_secret(row, UNUSED, b)
@@ -144,31 +157,15 @@ async fn secret_compare_and_set_lets_exactly_one_of_two_parallel_updates_win(sto
 }
 
 async fn secret_compare_and_set_refuses_a_stale_state(store: &Store) {
-    let who = citizen(store, 1).await;
-    store
-        .replace_code(&code("c1", &who, NOW + 300), NOW)
-        .await
-        .expect("code");
-    let row = SecretRow::Code { id: "c1" };
-    let tried = SecretState {
-        attempts: 1,
-        used: false,
-    };
-    assert!(store.update_secret(row, UNUSED, tried).await.expect("cas"));
-    let late = SecretState {
-        attempts: 1,
-        used: true,
-    };
-    assert!(!store.update_secret(row, UNUSED, late).await.expect("cas"));
-    assert_eq!(store.secret_state(row).await.expect("state"), Some(tried));
+    let row = live_code(store).await;
+    assert!(store.update_secret(row, UNUSED, TRIED).await.expect("cas"));
+    let late = store.update_secret(row, UNUSED, TRIED_AND_SPENT).await;
+    assert!(!late.expect("cas"));
+    assert_eq!(store.secret_state(row).await.expect("state"), Some(TRIED));
     let missing = SecretRow::Code { id: "nope" };
     assert_eq!(store.secret_state(missing).await.expect("state"), None);
-    assert!(
-        !store
-            .update_secret(missing, UNUSED, tried)
-            .await
-            .expect("cas")
-    );
+    let missing_tried = store.update_secret(missing, UNUSED, TRIED).await;
+    assert!(!missing_tried.expect("cas"));
 }
 
 async fn replace_code_leaves_only_the_newest_code_live(store: &Store) {
@@ -200,12 +197,9 @@ async fn sad_is_consumed_with_its_audit_entry_exactly_once(store: &Store) {
     let stored = store.sad(&sad_hash).await.expect("read").expect("sad");
     assert_eq!(stored.state, UNUSED);
     assert_eq!(stored.digests, digests());
-    let spent = SecretState {
-        attempts: 0,
-        used: true,
-    };
     let event = Event::new("signature").citizen(&who);
-    let tries = (0..8).map(|_| store.consume_sad_audited(&sad_hash, UNUSED, spent, &event, NOW));
+    let tries =
+        (0..8).map(|_| store.consume_sad_audited(&sad_hash, UNUSED, SAD_SPENT, &event, NOW));
     let won: Vec<bool> = join_all(tries)
         .await
         .into_iter()
@@ -218,13 +212,9 @@ async fn sad_is_consumed_with_its_audit_entry_exactly_once(store: &Store) {
 }
 
 async fn sad_not_consumed_writes_no_audit_entry(store: &Store) {
-    let spent = SecretState {
-        attempts: 0,
-        used: true,
-    };
     let event = Event::new("signature");
     let unknown = store
-        .consume_sad_audited(&[1u8; 32], UNUSED, spent, &event, NOW)
+        .consume_sad_audited(&[1u8; 32], UNUSED, SAD_SPENT, &event, NOW)
         .await
         .expect("consume");
     assert!(!unknown);

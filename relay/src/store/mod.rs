@@ -49,7 +49,8 @@ pub use rate_limits::RateLimitStore;
 pub use secrets::{SecretRow, SecretStore};
 pub use sessions::SessionStore;
 
-/// Everything the relay stores, in one object a backend implements trait by trait.
+/// Everything the relay stores, in one object a backend implements trait by trait (and then
+/// `impl Storage for ItsStore {}`).
 pub trait Storage:
     CitizenStore
     + AccountStore
@@ -65,24 +66,6 @@ pub trait Storage:
     + Housekeeping
     + Send
     + Sync
-{
-}
-
-impl<T> Storage for T where
-    T: CitizenStore
-        + AccountStore
-        + SessionStore
-        + CredentialStore
-        + SecretStore
-        + CaStore
-        + AuditStore
-        + OperatorStore
-        + ProfessionalStore
-        + RateLimitStore
-        + OutboxStore
-        + Housekeeping
-        + Send
-        + Sync
 {
 }
 

@@ -76,6 +76,8 @@ impl SqliteStore {
     }
 }
 
+impl crate::store::Storage for SqliteStore {}
+
 fn is_unique_violation(err: &sqlx::Error) -> bool {
     matches!(err, sqlx::Error::Database(db) if db.is_unique_violation())
 }
