@@ -28,9 +28,12 @@ impl Store {
     /// the place is taken by inserting its `seq` (the primary key), so when another relay
     /// sharing the database took it first, this one reads the new end and tries again.
     pub async fn append_audit(&self, event: &Event, at: i64) -> Result<i64, Error> {
-        let _one_at_a_time = self.audit_append.lock().await;
+        let mut head = self.audit_head.lock().await;
         let mut conn = self.pool.acquire().await?;
-        append_on(&mut conn, event, at).await
+        let appended = append_on(&mut conn, head.take(), event, at).await?;
+        let seq = appended.0;
+        *head = Some(appended);
+        Ok(seq)
     }
 
     /// Consumes a SAD (compare-and-set from `from` to `to`) and appends its `event` in one
@@ -45,7 +48,8 @@ impl Store {
         event: &Event,
         at: i64,
     ) -> Result<bool, Error> {
-        let _one_at_a_time = self.audit_append.lock().await;
+        let mut head = self.audit_head.lock().await;
+        let known_head = head.take();
         let mut tx = self.pool.begin().await?;
         // The write comes first, so the transaction holds the database's write lock before
         // it reads the chain's end: no other writer can take that place meanwhile.
@@ -61,10 +65,13 @@ impl Store {
             .await?;
         if done.rows_affected() != 1 {
             tx.rollback().await?;
+            *head = known_head;
             return Ok(false);
         }
-        append_on(&mut tx, event, at).await?;
+        let appended = append_on(&mut tx, known_head, event, at).await?;
         tx.commit().await?;
+        // Only a committed entry becomes the known end (an error above leaves it unknown).
+        *head = Some(appended);
         Ok(true)
     }
 
@@ -94,19 +101,32 @@ impl Store {
 }
 
 /// Appends `event` at the chain's end using `conn` (a pooled connection, or a transaction that
-/// already holds the write lock).
-async fn append_on(conn: &mut SqliteConnection, event: &Event, at: i64) -> Result<i64, Error> {
+/// already holds the write lock). `known_head` is the end this relay last wrote, which saves
+/// reading it: if another relay has appended since, its `seq` is taken, the insert fails, and
+/// the end is read. Returns the new entry's `seq` and hash.
+async fn append_on(
+    conn: &mut SqliteConnection,
+    mut known_head: Option<(i64, Vec<u8>)>,
+    event: &Event,
+    at: i64,
+) -> Result<(i64, Vec<u8>), Error> {
     let detail = event.detail.to_string();
     for _ in 0..APPEND_TRIES {
-        let last = sqlx::query("SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1")
-            .fetch_optional(&mut *conn)
-            .await?;
-        let (seq, prev) = match last {
-            Some(r) => (
-                r.try_get::<i64, _>("seq")? + 1,
-                r.try_get::<Vec<u8>, _>("hash")?,
-            ),
-            None => (1, GENESIS.to_vec()),
+        let (seq, prev) = match known_head.take() {
+            Some((last, hash)) => (last + 1, hash),
+            None => {
+                let last =
+                    sqlx::query("SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1")
+                        .fetch_optional(&mut *conn)
+                        .await?;
+                match last {
+                    Some(r) => (
+                        r.try_get::<i64, _>("seq")? + 1,
+                        r.try_get::<Vec<u8>, _>("hash")?,
+                    ),
+                    None => (1, GENESIS.to_vec()),
+                }
+            }
         };
         let hash = link_hash(
             &prev,
@@ -132,7 +152,7 @@ async fn append_on(conn: &mut SqliteConnection, event: &Event, at: i64) -> Resul
         .execute(&mut *conn)
         .await;
         match inserted {
-            Ok(_) => return Ok(seq),
+            Ok(_) => return Ok((seq, hash.to_vec())),
             Err(e) if is_unique_violation(&e) => continue,
             Err(e) => return Err(e.into()),
         }

@@ -51,8 +51,9 @@ pub struct Store {
     pool: SqlitePool,
     /// One audit append at a time from this process: its requests queue here instead of
     /// racing each other for the chain's next place (other relays on the database still race,
-    /// and retry; see `append_audit`).
-    audit_append: std::sync::Arc<tokio::sync::Mutex<()>>,
+    /// and retry; see `append_audit`). It holds the chain's end as this relay last committed
+    /// it (`seq`, hash), so an append need not read it first; `None` when unknown.
+    audit_head: std::sync::Arc<tokio::sync::Mutex<Option<(i64, Vec<u8>)>>>,
 }
 
 fn is_unique_violation(err: &sqlx::Error) -> bool {
@@ -200,7 +201,7 @@ impl Store {
             .map_err(|e| Error::internal("migrations", e))?;
         Ok(Self {
             pool,
-            audit_append: Default::default(),
+            audit_head: Default::default(),
         })
     }
 

@@ -2,6 +2,7 @@
 
 use nubefirma_protocol::{AuthKey, Level};
 use sqlx::Row;
+use sqlx::sqlite::SqliteRow;
 
 use super::*;
 use crate::Error;
@@ -44,25 +45,21 @@ impl Store {
         Ok(())
     }
 
-    pub async fn session(&self, token_hash: &[u8]) -> Result<Option<Session>, Error> {
-        let row = sqlx::query("SELECT * FROM sessions WHERE token_hash = ?")
-            .bind(token_hash)
-            .fetch_optional(&self.pool)
-            .await?;
-        row.map(|r| {
-            let key: String = r.try_get("auth_key")?;
-            let level: String = r.try_get("level")?;
-            Ok(Session {
-                citizen_id: r.try_get("citizen_id")?,
-                sealed_kek: r.try_get("sealed_kek")?,
-                last_used_at: r.try_get("last_used_at")?,
-                key: AuthKey::from_name(&key)
-                    .ok_or_else(|| Error::Internal(format!("session key {key:?} unknown")))?,
-                level: Level::from_name(&level)
-                    .ok_or_else(|| Error::Internal(format!("session level {level:?} unknown")))?,
-            })
-        })
-        .transpose()
+    /// A session and its citizen in one query: every authenticated request needs both.
+    pub async fn session_with_citizen(
+        &self,
+        token_hash: &[u8],
+    ) -> Result<Option<(Session, Citizen)>, Error> {
+        let row = sqlx::query(
+            "SELECT c.*, s.citizen_id AS s_citizen_id, s.sealed_kek AS s_sealed_kek,
+                s.last_used_at AS s_last_used_at, s.auth_key AS s_auth_key, s.level AS s_level
+             FROM sessions s JOIN citizens c ON c.id = s.citizen_id WHERE s.token_hash = ?",
+        )
+        .bind(token_hash)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|r| Ok((session_from_row(&r, "s_")?, Self::citizen_from_row(&r)?)))
+            .transpose()
     }
 
     /// Raises a password session to `level` (after its SMS code).
@@ -91,4 +88,20 @@ impl Store {
             .await?;
         Ok(())
     }
+}
+
+/// A session from `row`, its columns named with `prefix` (a join renames them).
+fn session_from_row(r: &SqliteRow, prefix: &str) -> Result<Session, Error> {
+    let column = |name: &str| format!("{prefix}{name}");
+    let key: String = r.try_get(column("auth_key").as_str())?;
+    let level: String = r.try_get(column("level").as_str())?;
+    Ok(Session {
+        citizen_id: r.try_get(column("citizen_id").as_str())?,
+        sealed_kek: r.try_get(column("sealed_kek").as_str())?,
+        last_used_at: r.try_get(column("last_used_at").as_str())?,
+        key: AuthKey::from_name(&key)
+            .ok_or_else(|| Error::Internal(format!("session key {key:?} unknown")))?,
+        level: Level::from_name(&level)
+            .ok_or_else(|| Error::Internal(format!("session level {level:?} unknown")))?,
+    })
 }
