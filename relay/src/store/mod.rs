@@ -46,6 +46,9 @@ use crate::identity::account::{AccountState, AccountStatus};
 use crate::identity::credential::StoredStatus;
 use crate::identity::one_time::SecretState;
 
+/// The audit chain's last entry: its `seq` and hash.
+type ChainEnd = (i64, Vec<u8>);
+
 #[derive(Clone)]
 pub struct Store {
     pool: SqlitePool,
@@ -53,7 +56,7 @@ pub struct Store {
     /// racing each other for the chain's next place (other relays on the database still race,
     /// and retry; see `append_audit`). It holds the chain's end as this relay last committed
     /// it (`seq`, hash), so an append need not read it first; `None` when unknown.
-    audit_head: std::sync::Arc<tokio::sync::Mutex<Option<(i64, Vec<u8>)>>>,
+    audit_head: std::sync::Arc<tokio::sync::Mutex<Option<ChainEnd>>>,
 }
 
 fn is_unique_violation(err: &sqlx::Error) -> bool {
