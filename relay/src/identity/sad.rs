@@ -39,6 +39,13 @@ impl VerifiedSad {
     }
 }
 
+/// A spent SAD and the citizen key it unlocks, read once when the SAD was checked: what
+/// `sign_hashes` needs.
+pub struct SpentSad {
+    sad: VerifiedSad,
+    key: StoredKey,
+}
+
 impl Relay {
     pub async fn verify_sad(
         &self,
@@ -46,7 +53,7 @@ impl Relay {
         credential_id: &CredentialId,
         sad: &str,
         digests: &Digests,
-    ) -> Result<VerifiedSad, Error> {
+    ) -> Result<SpentSad, Error> {
         let credential = self.own_credential(session, credential_id).await?;
         let now = self.now();
         credential.ensure_usable(now)?;
@@ -86,20 +93,23 @@ impl Relay {
         {
             return Err(Error::InvalidSad("already used"));
         }
-        Ok(VerifiedSad {
-            credential: credential.id,
-            digests: stored.digests,
+        Ok(SpentSad {
+            sad: VerifiedSad {
+                credential: credential.id,
+                digests: stored.digests,
+            },
+            key: StoredKey(credential.wrapped_key),
         })
     }
 
-    /// Signs the digests a verified SAD authorized, with the citizen's key.
+    /// Signs the digests a spent SAD authorized, with the citizen's key.
     pub async fn sign_hashes(
         &self,
         session: &Session,
-        sad: VerifiedSad,
+        spent: SpentSad,
     ) -> Result<Vec<Vec<u8>>, Error> {
-        let credential_id = sad.credential().clone();
-        let signed = self.sign_verified(session, sad).await;
+        let credential_id = spent.sad.credential().clone();
+        let signed = self.sign_spent(session, spent).await;
         if let Err(e) = &signed {
             // The trail already holds the SAD's "signature" entry: say that none was made.
             self.audit(
@@ -114,16 +124,12 @@ impl Relay {
         signed
     }
 
-    async fn sign_verified(
-        &self,
-        session: &Session,
-        sad: VerifiedSad,
-    ) -> Result<Vec<Vec<u8>>, Error> {
-        let credential = self.own_credential(session, sad.credential()).await?;
-        credential.ensure_usable(self.now())?;
+    /// The credential was usable when its SAD was spent, in the commit that recorded it: that
+    /// is the moment the signature was authorized, so it is not read again here.
+    async fn sign_spent(&self, session: &Session, spent: SpentSad) -> Result<Vec<Vec<u8>>, Error> {
         let kek = session.kek()?;
         let custody = self.custody.clone();
-        let key = StoredKey(credential.wrapped_key);
+        let SpentSad { sad, key } = spent;
         // ECDSA is CPU work: keep it off the async workers.
         tokio::task::spawn_blocking(move || custody.sign_citizen(sad, &key, &kek))
             .await

@@ -271,9 +271,9 @@ impl Relay {
             return Err(Error::InvalidToken);
         }
         let token_hash = secret_hash("bearer", token);
-        let stored = self
+        let (stored, citizen) = self
             .store
-            .session(&token_hash)
+            .session_with_citizen(&token_hash)
             .await?
             .ok_or(Error::InvalidToken)?;
         let now = self.now();
@@ -281,11 +281,6 @@ impl Relay {
             self.store.delete_session(&token_hash).await?;
             return Err(Error::InvalidToken);
         }
-        let citizen = self
-            .store
-            .citizen_by_id(&stored.citizen_id)
-            .await?
-            .ok_or(Error::InvalidToken)?;
         if citizen.state.status != AccountStatus::Active {
             return Err(Error::AccountBlocked);
         }

@@ -1,7 +1,8 @@
-//! The storage contract every backend keeps, one suite run against each backend: the list is
-//! `for_each_backend!` at the bottom (a PostgreSQL backend adds one line there). Each test
-//! says what the relay's rules rely on: compare-and-set, one transaction per domain operation,
-//! the audit chain, counting across callers.
+//! The storage contract every backend keeps, one suite run against each backend: the lists are
+//! `for_each_backend!` and, for backends several relays share, `for_each_shared_backend!` at
+//! the bottom (a PostgreSQL backend adds a line to each). Each test says what the relay's
+//! rules rely on: compare-and-set, one transaction per domain operation, the audit chain,
+//! counting across callers.
 
 use std::sync::Arc;
 
@@ -17,7 +18,7 @@ use crate::domain::{CredentialId, Digests};
 use crate::identity::account::{AccountState, AccountStatus};
 use crate::identity::credential::StoredStatus;
 use crate::identity::one_time::SecretState;
-use crate::records::{Code, Credential, NewCitizen, NewSession};
+use crate::records::{Code, Credential, NewCitizen, NewSession, Session};
 use crate::store::SecretRow;
 
 /// A store under test, and what must outlive it (a file backend's folder).
@@ -43,6 +44,16 @@ async fn sqlite_file() -> Backend {
         store: Store::new(Arc::new(store)),
         _dir: Some(dir),
     }
+}
+
+/// Two relays' stores on one SQLite file, as several relay processes share it.
+async fn sqlite_file_two_relays() -> (Backend, Store) {
+    let first = sqlite_file().await;
+    let dir = first._dir.as_ref().expect("a folder");
+    let second = SqliteStore::open(&dir.path().join("relay.sqlite"))
+        .await
+        .expect("SQLite file again");
+    (first, Store::new(Arc::new(second)))
 }
 
 const NOW: i64 = 1_800_000_000;
@@ -124,6 +135,15 @@ fn code(id: &str, citizen_id: &str, expires_at: i64) -> Code {
 
 fn digests() -> Digests {
     Digests::new(vec![[0xab; 32]]).expect("one digest")
+}
+
+/// The session of `token_hash`, read as every request reads it (with its citizen).
+async fn read_session(store: &Store, token_hash: &[u8]) -> Option<Session> {
+    let found = store.session_with_citizen(token_hash).await.expect("read");
+    found.map(|(session, citizen)| {
+        assert_eq!(session.citizen_id, citizen.id);
+        session
+    })
 }
 
 async fn audit_kinds(store: &Store) -> Vec<String> {
@@ -261,6 +281,45 @@ async fn audit_of_lists_her_events_newest_first(store: &Store) {
     assert_eq!(kinds, ["logout", "login"]);
 }
 
+async fn audit_appends_from_two_relays_on_one_database_keep_one_chain(a: &Store, b: &Store) {
+    // Each relay remembers the end it wrote last; the other's appends make it stale.
+    for n in 0..3 {
+        let event = Event::new("test").detail(serde_json::json!({ "n": n }));
+        a.append_audit(&event, NOW).await.expect("a");
+        b.append_audit(&event, NOW).await.expect("b");
+    }
+    let event = Event::new("test");
+    let both = (0..10).map(|n| if n % 2 == 0 { a } else { b }.append_audit(&event, NOW));
+    let seqs: Result<Vec<i64>, Error> = join_all(both).await.into_iter().collect();
+    assert_eq!(seqs.expect("append").len(), 10);
+    for store in [a, b] {
+        let entries = store.audit_page(0, 100).await.expect("page");
+        let (head, _) = verify(entries).expect("one unbroken chain");
+        assert_eq!(head, 16);
+    }
+}
+
+async fn sad_is_consumed_once_across_two_relays_on_one_database(a: &Store, b: &Store) {
+    let who = citizen(a, 1).await;
+    let credential_id = credential(a, &who).await;
+    let sad_hash = [8u8; 32];
+    a.insert_sad(&sad_hash, &credential_id, &digests(), NOW + 300)
+        .await
+        .expect("sad");
+    // Each relay has a chain end of its own to start from.
+    a.append_audit(&Event::new("a"), NOW).await.expect("a");
+    b.append_audit(&Event::new("b"), NOW).await.expect("b");
+    let event = Event::new("signature").citizen(&who);
+    let tries = (0..8).map(|n| {
+        let store = if n % 2 == 0 { a } else { b };
+        store.consume_sad_audited(&sad_hash, UNUSED, SAD_SPENT, &event, NOW)
+    });
+    let won: Result<Vec<bool>, Error> = join_all(tries).await.into_iter().collect();
+    let won = won.expect("consume");
+    assert_eq!(won.iter().filter(|w| **w).count(), 1, "{won:?}");
+    assert_eq!(audit_kinds(b).await, ["a", "b", "signature"]);
+}
+
 // --- citizens and accounts ---
 
 async fn email_is_unique_among_live_accounts_in_any_letter_case(store: &Store) {
@@ -375,7 +434,7 @@ async fn revoke_account_revokes_her_credentials_and_ends_her_sessions_together(s
         .expect("kept");
     assert_eq!(c.status, StoredStatus::Revoked);
     assert_eq!(c.revocation_reason.as_deref(), Some("her wish"));
-    assert!(store.session(&[5; 32]).await.expect("read").is_none());
+    assert!(read_session(store, &[5; 32]).await.is_none());
     let again = store
         .revoke_account(&who, read.state, NOW, "twice")
         .await
@@ -396,7 +455,7 @@ async fn session_is_stored_touched_raised_and_deleted(store: &Store) {
         level: Level::Low,
     };
     store.insert_session(&new, NOW).await.expect("insert");
-    let s = store.session(&token_hash).await.expect("read").expect("s");
+    let s = read_session(store, &token_hash).await.expect("s");
     assert_eq!((s.citizen_id.as_str(), s.last_used_at), (who.as_str(), NOW));
     assert_eq!((s.key, s.level), (AuthKey::Password, Level::Low));
     store
@@ -407,10 +466,10 @@ async fn session_is_stored_touched_raised_and_deleted(store: &Store) {
         .raise_session_level(&token_hash, Level::Reinforced)
         .await
         .expect("raise");
-    let s = store.session(&token_hash).await.expect("read").expect("s");
+    let s = read_session(store, &token_hash).await.expect("s");
     assert_eq!((s.last_used_at, s.level), (NOW + 60, Level::Reinforced));
     store.delete_session(&token_hash).await.expect("delete");
-    assert!(store.session(&token_hash).await.expect("read").is_none());
+    assert!(read_session(store, &token_hash).await.is_none());
 }
 
 async fn credential_status_compare_and_set_records_the_revocation_once(store: &Store) {
@@ -519,8 +578,8 @@ async fn prune_deletes_only_what_can_no_longer_be_used(store: &Store) {
     );
     assert!(store.code("dead").await.expect("read").is_none());
     assert!(store.code("live").await.expect("read").is_some());
-    assert!(store.session(&[1; 32]).await.expect("read").is_none());
-    assert!(store.session(&[2; 32]).await.expect("read").is_some());
+    assert!(read_session(store, &[1; 32]).await.is_none());
+    assert!(read_session(store, &[2; 32]).await.is_some());
     assert_eq!(
         store.count_event("old", 60, NOW).await.expect("count"),
         (1, NOW),
@@ -543,6 +602,33 @@ macro_rules! suite {
         }
     };
 }
+
+/// One module per shared backend, each test given two relays' stores on one database.
+macro_rules! shared_suite {
+    ($backend:ident: $($test:ident),* $(,)?) => {
+        mod $backend {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $test() {
+                    let (first, second) = super::$backend().await;
+                    super::$test(&first.store, &second).await;
+                }
+            )*
+        }
+    };
+}
+
+/// The backends several relays can share (a file, a server), with their two-relay tests.
+macro_rules! for_each_shared_backend {
+    ($($test:ident),* $(,)?) => {
+        shared_suite!(sqlite_file_two_relays: $($test),*);
+    };
+}
+
+for_each_shared_backend!(
+    audit_appends_from_two_relays_on_one_database_keep_one_chain,
+    sad_is_consumed_once_across_two_relays_on_one_database,
+);
 
 /// The backends every test runs against.
 macro_rules! for_each_backend {

@@ -5,7 +5,7 @@ use sqlx::Row;
 use sqlx::sqlite::{SqliteConnection, SqliteRow};
 
 use super::secrets::update_secret_on;
-use super::{SqliteStore, is_unique_violation};
+use super::{ChainEnd, SqliteStore, is_unique_violation};
 use crate::Error;
 use crate::audit::{Entry, Event, GENESIS, link_hash};
 use crate::identity::one_time::SecretState;
@@ -33,9 +33,12 @@ impl AuditStore for SqliteStore {
         // Within this relay appends queue one at a time; the place is taken by inserting its
         // `seq` (the primary key), so when another relay sharing the database took it first,
         // this one reads the new end and tries again.
-        let _one_at_a_time = self.audit_append.lock().await;
+        let mut head = self.audit_head.lock().await;
         let mut conn = self.pool.acquire().await?;
-        append_on(&mut conn, event, at).await
+        let appended = append_on(&mut conn, head.take(), event, at).await?;
+        let seq = appended.0;
+        *head = Some(appended);
+        Ok(seq)
     }
 
     async fn consume_sad_audited(
@@ -46,17 +49,21 @@ impl AuditStore for SqliteStore {
         event: &Event,
         at: i64,
     ) -> Result<bool, Error> {
-        let _one_at_a_time = self.audit_append.lock().await;
+        let mut head = self.audit_head.lock().await;
+        let known_head = head.take();
         let mut tx = self.pool.begin().await?;
         // The write comes first, so the transaction holds the database's write lock before
         // it reads the chain's end: no other writer can take that place meanwhile.
         let spent = update_secret_on(&mut tx, SecretRow::Sad { hash: sad_hash }, from, to).await?;
         if !spent {
             tx.rollback().await?;
+            *head = known_head;
             return Ok(false);
         }
-        append_on(&mut tx, event, at).await?;
+        let appended = append_on(&mut tx, known_head, event, at).await?;
         tx.commit().await?;
+        // Only a committed entry becomes the known end (an error above leaves it unknown).
+        *head = Some(appended);
         Ok(true)
     }
 
@@ -84,19 +91,32 @@ impl AuditStore for SqliteStore {
 }
 
 /// Appends `event` at the chain's end using `conn` (a pooled connection, or a transaction that
-/// already holds the write lock).
-async fn append_on(conn: &mut SqliteConnection, event: &Event, at: i64) -> Result<i64, Error> {
+/// already holds the write lock). `known_head` is the end this relay last wrote, which saves
+/// reading it: if another relay has appended since, its `seq` is taken, the insert fails, and
+/// the end is read. Returns the new entry's `seq` and hash.
+async fn append_on(
+    conn: &mut SqliteConnection,
+    mut known_head: Option<ChainEnd>,
+    event: &Event,
+    at: i64,
+) -> Result<ChainEnd, Error> {
     let detail = event.detail.to_string();
     for _ in 0..APPEND_TRIES {
-        let last = sqlx::query("SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1")
-            .fetch_optional(&mut *conn)
-            .await?;
-        let (seq, prev) = match last {
-            Some(r) => (
-                r.try_get::<i64, _>("seq")? + 1,
-                r.try_get::<Vec<u8>, _>("hash")?,
-            ),
-            None => (1, GENESIS.to_vec()),
+        let (seq, prev) = match known_head.take() {
+            Some((last, hash)) => (last + 1, hash),
+            None => {
+                let last =
+                    sqlx::query("SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1")
+                        .fetch_optional(&mut *conn)
+                        .await?;
+                match last {
+                    Some(r) => (
+                        r.try_get::<i64, _>("seq")? + 1,
+                        r.try_get::<Vec<u8>, _>("hash")?,
+                    ),
+                    None => (1, GENESIS.to_vec()),
+                }
+            }
         };
         let hash = link_hash(
             &prev,
@@ -122,7 +142,7 @@ async fn append_on(conn: &mut SqliteConnection, event: &Event, at: i64) -> Resul
         .execute(&mut *conn)
         .await;
         match inserted {
-            Ok(_) => return Ok(seq),
+            Ok(_) => return Ok((seq, hash.to_vec())),
             Err(e) if is_unique_violation(&e) => continue,
             Err(e) => return Err(e.into()),
         }

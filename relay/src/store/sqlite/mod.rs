@@ -27,13 +27,17 @@ mod rate_limits;
 mod secrets;
 mod sessions;
 
+/// The audit chain's last entry: its `seq` and hash.
+type ChainEnd = (i64, Vec<u8>);
+
 /// A SQLite database: a file (WAL, four connections) or a private one in memory.
 pub struct SqliteStore {
     pool: SqlitePool,
     /// One audit append at a time from this process: its requests queue here instead of
     /// racing each other for the chain's next place (other relays on the database still race,
-    /// and retry; see `audit::append_on`).
-    audit_append: tokio::sync::Mutex<()>,
+    /// and retry; see `audit::append_on`). It holds the chain's end as this relay last
+    /// committed it (`seq`, hash), so an append need not read it first; `None` when unknown.
+    audit_head: tokio::sync::Mutex<Option<ChainEnd>>,
 }
 
 impl SqliteStore {
@@ -71,7 +75,7 @@ impl SqliteStore {
             .map_err(|e| Error::internal("migrations", e))?;
         Ok(Self {
             pool,
-            audit_append: Default::default(),
+            audit_head: Default::default(),
         })
     }
 }

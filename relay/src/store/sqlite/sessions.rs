@@ -6,17 +6,20 @@ use sqlx::Row;
 use sqlx::sqlite::SqliteRow;
 
 use super::SqliteStore;
+use super::citizens::citizen_from_row;
 use crate::Error;
-use crate::records::{NewSession, Session};
+use crate::records::{Citizen, NewSession, Session};
 use crate::store::SessionStore;
 
-fn session_from_row(r: &SqliteRow) -> Result<Session, Error> {
-    let key: String = r.try_get("auth_key")?;
-    let level: String = r.try_get("level")?;
+/// A session from `row`, its columns named with `prefix` (a join renames them).
+fn session_from_row(r: &SqliteRow, prefix: &str) -> Result<Session, Error> {
+    let column = |name: &str| format!("{prefix}{name}");
+    let key: String = r.try_get(column("auth_key").as_str())?;
+    let level: String = r.try_get(column("level").as_str())?;
     Ok(Session {
-        citizen_id: r.try_get("citizen_id")?,
-        sealed_kek: r.try_get("sealed_kek")?,
-        last_used_at: r.try_get("last_used_at")?,
+        citizen_id: r.try_get(column("citizen_id").as_str())?,
+        sealed_kek: r.try_get(column("sealed_kek").as_str())?,
+        last_used_at: r.try_get(column("last_used_at").as_str())?,
         key: AuthKey::from_name(&key)
             .ok_or_else(|| Error::Internal(format!("session key {key:?} unknown")))?,
         level: Level::from_name(&level)
@@ -44,12 +47,21 @@ impl SessionStore for SqliteStore {
         Ok(())
     }
 
-    async fn session(&self, token_hash: &[u8]) -> Result<Option<Session>, Error> {
-        let row = sqlx::query("SELECT * FROM sessions WHERE token_hash = ?")
-            .bind(token_hash)
-            .fetch_optional(&self.pool)
-            .await?;
-        row.as_ref().map(session_from_row).transpose()
+    async fn session_with_citizen(
+        &self,
+        token_hash: &[u8],
+    ) -> Result<Option<(Session, Citizen)>, Error> {
+        // One query: a join, the session's columns renamed beside the citizen's.
+        let row = sqlx::query(
+            "SELECT c.*, s.citizen_id AS s_citizen_id, s.sealed_kek AS s_sealed_kek,
+                s.last_used_at AS s_last_used_at, s.auth_key AS s_auth_key, s.level AS s_level
+             FROM sessions s JOIN citizens c ON c.id = s.citizen_id WHERE s.token_hash = ?",
+        )
+        .bind(token_hash)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|r| Ok((session_from_row(&r, "s_")?, citizen_from_row(&r)?)))
+            .transpose()
     }
 
     async fn raise_session_level(&self, token_hash: &[u8], level: Level) -> Result<(), Error> {
