@@ -7,7 +7,8 @@
 //! inserting a row breaks the numbering or a link. Cutting rows off the end cannot be seen from
 //! the chain alone: `audit verify` prints the head's hash for the operator to record elsewhere.
 //!
-//! Pure logic here (hashing, checking); the SQL is in `store/audit.rs`.
+//! Pure logic here (hashing, checking); storing is `store::AuditStore` (SQL in
+//! `store/sqlite/audit.rs`).
 
 use sha2::{Digest, Sha256};
 
