@@ -6,14 +6,11 @@
 // tasks over 50 ms, and the peak resident memory of the browser's processes above their level
 // before the run. Figures go to NUBEFIRMA_BENCH_OUT (JSON) for scripts/bench.sh's table.
 import { test, expect } from '@playwright/test';
-import { closeSync, openSync, readdirSync, readFileSync, writeSync, writeFileSync, statSync } from 'node:fs';
-import { randomFillSync } from 'node:crypto';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { bigFile, chromiumRssKib } from './files.mjs';
 import { RELAY, citizenWithCertificate } from '../tests/helpers.mjs';
 import { TEST_PAGE_ORIGIN, serveTestPage } from '../tests/test-page.mjs';
 
-const MIB = 1024 * 1024;
 const SIZES_MIB = (process.env.NUBEFIRMA_BENCH_HASH_MIB ?? '256 1024').split(/\s+/).filter(Boolean).map(Number);
 
 const HTML = `<!doctype html><html lang="en"><meta charset="utf-8"><title>bench</title>
@@ -42,35 +39,6 @@ window.subtleNow = async () => {
 };
 window.ready = true;
 `;
-
-/** Resident memory (KiB) of every Chromium process: the page, its Worker, the browser. */
-function chromiumRssKib() {
-  let total = 0;
-  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
-    try {
-      const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-      if (!/^Name:\s+chrom/m.test(status)) continue;
-      total += Number(status.match(/^VmRSS:\s+(\d+)/m)?.[1] ?? 0);
-    } catch {
-      // the process ended meanwhile
-    }
-  }
-  return total;
-}
-
-function bigFile(mib) {
-  const path = join(tmpdir(), `nubefirma-bench-${mib}.bin`);
-  try {
-    if (statSync(path).size === mib * MIB) return path;
-  } catch {
-    // made below
-  }
-  const fd = openSync(path, 'w');
-  const chunk = Buffer.alloc(MIB);
-  for (let i = 0; i < mib; i += 1) writeSync(fd, randomFillSync(chunk));
-  closeSync(fd);
-  return path;
-}
 
 const results = [];
 

@@ -12,13 +12,11 @@
 // before the run. Figures go to NUBEFIRMA_BENCH_OUT (JSON) for scripts/bench.sh's table.
 import { test, expect } from '@playwright/test';
 import { createServer } from 'node:http';
-import { closeSync, openSync, readdirSync, readFileSync, readSync, statSync, writeFileSync, writeSync } from 'node:fs';
-import { createHash, randomFillSync } from 'node:crypto';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { bigFile, chromiumRssKib, sha256OfFile } from './files.mjs';
 
-const MIB = 1024 * 1024;
 const SIZES_MIB = (process.env.NUBEFIRMA_BENCH_READ_MIB ?? '256 1024').split(/\s+/).filter(Boolean).map(Number);
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const PORT = 8093;
@@ -158,46 +156,10 @@ function serve() {
   return new Promise((resolve) => server.listen(PORT, '127.0.0.1', () => resolve(server)));
 }
 
-/** Resident memory (KiB) of every Chromium process: the page, its Worker, the browser. */
-function chromiumRssKib() {
-  let total = 0;
-  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
-    try {
-      const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-      if (!/^Name:\s+chrom/m.test(status)) continue;
-      total += Number(status.match(/^VmRSS:\s+(\d+)/m)?.[1] ?? 0);
-    } catch {
-      // the process ended meanwhile
-    }
-  }
-  return total;
-}
-
 /** A file of random bytes, made once per size, and its SHA-256. */
-function bigFile(mib) {
-  const path = join(tmpdir(), `nubefirma-bench-${mib}.bin`);
-  let made = false;
-  try {
-    made = statSync(path).size === mib * MIB;
-  } catch {
-    // made below
-  }
-  if (!made) {
-    const fd = openSync(path, 'w');
-    const chunk = Buffer.alloc(MIB);
-    for (let i = 0; i < mib; i += 1) writeSync(fd, randomFillSync(chunk));
-    closeSync(fd);
-  }
-  const hash = createHash('sha256');
-  const fd = openSync(path, 'r');
-  const chunk = Buffer.alloc(16 * MIB);
-  for (;;) {
-    const n = readSync(fd, chunk);
-    if (n === 0) break;
-    hash.update(chunk.subarray(0, n));
-  }
-  closeSync(fd);
-  return { path, hex: hash.digest('hex') };
+function bigFileWithHash(mib) {
+  const path = bigFile(mib);
+  return { path, hex: sha256OfFile(path) };
 }
 
 // Where: 'page' or 'worker'. What: the method strings `run` knows.
@@ -225,7 +187,7 @@ test.afterAll(() => {
 for (const mib of SIZES_MIB) {
   test(`reading and hashing a ${mib} MiB file`, async ({ page }) => {
     test.setTimeout(3_600_000);
-    const file = bigFile(mib);
+    const file = bigFileWithHash(mib);
     // Hashing methods run ROUNDS times, interleaved (this machine's speed drifts between runs),
     // and each reports its median; reading methods and kernels once.
     const runs = new Map();
