@@ -41,6 +41,9 @@ pub enum ErrorCode {
     PasswordChangeRequired,
     /// Too many requests (SMS per account, calls per address); see `Retry-After`.
     RateLimited,
+    /// The SMS or email with her code could not be delivered (the gateway or mail server
+    /// refused it or was unreachable); asking again later may work.
+    DeliveryFailed,
     /// Something failed on the server; details are in the server log only.
     ServerError,
 }
@@ -64,6 +67,7 @@ impl ErrorCode {
             Self::PasswordChangeRequired => "password_change_required",
             Self::EmailShared => "email_shared",
             Self::RateLimited => "rate_limited",
+            Self::DeliveryFailed => "delivery_failed",
             Self::ServerError => "server_error",
         }
     }
@@ -111,6 +115,7 @@ mod tests {
             ErrorCode::PasswordChangeRequired,
             ErrorCode::EmailShared,
             ErrorCode::RateLimited,
+            ErrorCode::DeliveryFailed,
             ErrorCode::ServerError,
         ] {
             let json = serde_json::to_string(&code).expect("serialize");

@@ -720,6 +720,8 @@ async fn wait_for_round(last: Instant) {
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() -> Fallible<()> {
+    // reqwest is built without a TLS provider of its own (the relay's tests choose ring).
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let args = Args::parse();
     let mut results: BTreeMap<&str, Value> = BTreeMap::new();
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());

@@ -87,6 +87,9 @@ pub enum Error {
     /// A service the relay relies on (the outside TSA) failed or answered something unusable;
     /// the detail is logged, never sent.
     Upstream(String),
+    /// The SMS gateway or the mail server did not take a message after every try: she is told,
+    /// and may ask again.
+    DeliveryFailed(crate::notify::Channel),
     Internal(String),
 }
 
@@ -194,6 +197,12 @@ impl fmt::Display for Error {
             Self::NotFound(what) => write!(f, "{what}"),
             Self::MethodNotAllowed => f.write_str("this endpoint does not take that method"),
             Self::InvalidConfig(why) => write!(f, "configuration: {why}"),
+            Self::DeliveryFailed(crate::notify::Channel::Sms) => f.write_str(
+                "the SMS could not be sent; try again in a moment",
+            ),
+            Self::DeliveryFailed(crate::notify::Channel::Email) => f.write_str(
+                "the email could not be sent; try again in a moment",
+            ),
             Self::Upstream(_) => f.write_str(
                 "the time-stamping authority is unreachable or gave no acceptable timestamp; try again later",
             ),

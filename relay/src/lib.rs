@@ -11,6 +11,7 @@
 pub mod api;
 pub mod audit;
 pub mod clock;
+pub mod config;
 pub mod crypto;
 pub mod csc;
 pub mod domain;
@@ -20,10 +21,12 @@ pub mod identity;
 pub mod keys;
 pub mod limits;
 pub mod notify;
+pub mod outbound;
 pub mod pki;
 pub mod records;
 pub mod relay;
 pub mod router;
+pub mod server;
 pub mod store;
 
 pub use error::{Error, OtpFailure};

@@ -13,11 +13,16 @@ use std::sync::Arc;
 use clap::{Args, Parser, Subcommand};
 use nubefirma_protocol::api::RegisterCitizenRequest;
 use nubefirma_relay::clock::{Clock, SystemClock};
+use nubefirma_relay::config::secrets::{Secrets, parse_master_key};
+use nubefirma_relay::config::{Config, ConfigError, LogFormat};
 use nubefirma_relay::crypto::{random_bytes, random_token};
 use nubefirma_relay::identity::rate::AddressLimits;
 use nubefirma_relay::keys::{Custody, Pkcs11Config, Pkcs11Custody, SoftCustody};
-use nubefirma_relay::notify::DevOutbox;
+use nubefirma_relay::notify::sms_gateway::SmsGateway;
+use nubefirma_relay::notify::smtp::SmtpMailer;
+use nubefirma_relay::notify::{Delivery, DevOutbox};
 use nubefirma_relay::pki::Ca;
+use nubefirma_relay::server;
 use nubefirma_relay::store::Store;
 use nubefirma_relay::{Relay, RelayOptions};
 
@@ -34,40 +39,41 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Run the relay.
+    /// Run the relay: `serve --config FILE` in production (docs/configuration.md), or
+    /// `serve --dev` with the flags below for development.
     Serve {
         /// Development mode: secrets may be created under --data, SMS and email go to the dev
         /// outbox, the CA is made at first start.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "config")]
         dev: bool,
         #[command(flatten)]
         place: Place,
-        #[arg(long, default_value = "127.0.0.1:8787")]
+        #[arg(long, default_value = "127.0.0.1:8787", conflicts_with = "config")]
         listen: SocketAddr,
         /// Browser origins allowed to call the relay (repeatable).
-        #[arg(long = "cors-origin", default_values_t = ["http://localhost:8080".to_string(), "http://127.0.0.1:8080".to_string()])]
+        #[arg(long = "cors-origin", conflicts_with = "config", default_values_t = ["http://localhost:8080".to_string(), "http://127.0.0.1:8080".to_string()])]
         cors_origins: Vec<String>,
         /// The relay's public base URL, written into certificates (CRL and OCSP pointers).
         /// Defaults to http://LISTEN.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "config")]
         public_url: Option<String>,
         #[command(flatten)]
         limits: LimitArgs,
         /// Refuse signing codes whose SMS cannot name the documents (CSC v1 clients).
-        #[arg(long)]
+        #[arg(long, conflicts_with = "config")]
         require_hashes_for_otp: bool,
         /// File holding the operator token (or NUBEFIRMA_OPERATOR_TOKEN); at least 32
         /// characters. With --dev, DATA/operator.token is made if neither is given.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "config")]
         operator_token_file: Option<PathBuf>,
         /// An outside RFC 3161 TSA (http:// or https://) that CSC signatures/timestamp asks
         /// instead of the relay's own (or NUBEFIRMA_TSA_URL). /tsa stays the relay's own TSA.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "config")]
         tsa_url: Option<String>,
         /// The portal page where employees complete a professional certificate (R13): the
         /// invitation email links to it, with the invitation and its token in the fragment.
         /// Defaults to PUBLIC_URL/professional, which the relay itself does not serve.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "config")]
         professional_page: Option<String>,
     },
     /// The CA.
@@ -85,6 +91,13 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// Checks a configuration file without starting: the settings, the secrets (files or
+    /// environment), the TLS certificate and key, the SMS gateway and SMTP settings. Prints what
+    /// the relay would run with, or names the first bad setting and exits with status 2.
+    CheckConfig {
+        /// The configuration file (TOML).
+        file: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -96,12 +109,18 @@ enum AuditCommand {
         /// Folder of the relay's database.
         #[arg(long, default_value = "data")]
         data: PathBuf,
+        /// Or the relay's configuration file, for its database.
+        #[arg(long, conflicts_with = "data")]
+        config: Option<PathBuf>,
     },
 }
 
-/// Where the relay's state is, and the key that opens it.
+/// Where the relay's state is, and the key that opens it: a configuration file, or the flags.
 #[derive(Args)]
 struct Place {
+    /// The relay's configuration file: its data folder, database and secrets.
+    #[arg(long, conflicts_with_all = ["data", "master_key_file", "pkcs11_module", "pkcs11_pin_file"])]
+    config: Option<PathBuf>,
     /// Folder for the database and the CA certificate.
     #[arg(long, default_value = "data")]
     data: PathBuf,
@@ -135,9 +154,10 @@ enum CaCommand {
         /// Where to write the root private key (PKCS#8 PEM, mode 0600); must not exist.
         #[arg(long)]
         root_key_out: PathBuf,
-        /// The relay's public base URL, for the CRL and OCSP pointers.
-        #[arg(long, default_value = "http://127.0.0.1:8787")]
-        public_url: String,
+        /// The relay's public base URL, for the CRL and OCSP pointers (default: the
+        /// configuration's server.public_url, else http://127.0.0.1:8787).
+        #[arg(long)]
+        public_url: Option<String>,
     },
 }
 
@@ -235,11 +255,11 @@ fn operator_password() -> Result<String, Failure> {
 /// Calls per minute per client address (defaults: docs/security-model.md).
 #[derive(clap::Args)]
 struct LimitArgs {
-    #[arg(long, default_value_t = AddressLimits::default().login_per_minute)]
+    #[arg(long, default_value_t = AddressLimits::default().login_per_minute, conflicts_with = "config")]
     logins_per_minute: u32,
-    #[arg(long, default_value_t = AddressLimits::default().activation_per_minute)]
+    #[arg(long, default_value_t = AddressLimits::default().activation_per_minute, conflicts_with = "config")]
     activations_per_minute: u32,
-    #[arg(long, default_value_t = AddressLimits::default().office_per_minute)]
+    #[arg(long, default_value_t = AddressLimits::default().office_per_minute, conflicts_with = "config")]
     office_calls_per_minute: u32,
 }
 
@@ -262,26 +282,13 @@ fn write_secret(path: &Path, value: &[u8]) -> Result<(), Failure> {
     Ok(())
 }
 
-/// 32 bytes, raw or as 64 hex digits (with or without a final newline).
-fn parse_master_key(bytes: &[u8]) -> Result<[u8; 32], Failure> {
-    if let Ok(raw) = <[u8; 32]>::try_from(bytes) {
-        return Ok(raw);
-    }
-    let text =
-        std::str::from_utf8(bytes).map_err(|_| "the master key is neither 32 bytes nor hex")?;
-    let decoded =
-        hex::decode(text.trim()).map_err(|_| "the master key is neither 32 bytes nor hex")?;
-    <[u8; 32]>::try_from(decoded.as_slice())
-        .map_err(|_| "the master key must be 32 bytes (64 hex digits)".into())
-}
-
 fn master_key(place: &Place, dev: bool) -> Result<[u8; 32], Failure> {
     if let Some(path) = &place.master_key_file {
         let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
-        return parse_master_key(&bytes);
+        return Ok(parse_master_key(&bytes)?);
     }
     if let Ok(value) = std::env::var("NUBEFIRMA_MASTER_KEY") {
-        return parse_master_key(value.as_bytes());
+        return Ok(parse_master_key(value.as_bytes())?);
     }
     if !dev {
         return Err("no master key: give --master-key-file PATH or NUBEFIRMA_MASTER_KEY (it is never made beside the database outside --dev)".into());
@@ -290,7 +297,7 @@ fn master_key(place: &Place, dev: bool) -> Result<[u8; 32], Failure> {
     if !path.exists() {
         write_secret(&path, &random_bytes::<32>())?;
     }
-    parse_master_key(&std::fs::read(&path)?)
+    Ok(parse_master_key(&std::fs::read(&path)?)?)
 }
 
 fn operator_token(file: Option<&Path>, data: &Path, dev: bool) -> Result<String, Failure> {
@@ -336,20 +343,170 @@ fn custody(place: &Place, dev: bool) -> Result<Arc<dyn Custody>, Failure> {
     })?))
 }
 
-/// The store and the key custody a command works on.
-async fn open_place(place: &Place, dev: bool) -> Result<(Store, Arc<dyn Custody>), Failure> {
+/// The store and the key custody a command works on, and the data folder: from the
+/// configuration file when one is given, else from the flags.
+async fn open_place(
+    place: &Place,
+    dev: bool,
+) -> Result<(PathBuf, Store, Arc<dyn Custody>), Failure> {
+    if let Some(path) = &place.config {
+        let config = Config::load(path)?;
+        let secrets = Secrets::read(&config, &env_var)?;
+        let custody = configured_custody(&config, &secrets)?;
+        std::fs::create_dir_all(&config.data)
+            .map_err(|e| format!("data: {}: {e}", config.data.display()))?;
+        let store = Store::open_url(&config.database_url()).await?;
+        return Ok((config.data, store, custody));
+    }
     std::fs::create_dir_all(&place.data)?;
     let custody = custody(place, dev)?;
     let store = Store::open(&place.data.join("relay.sqlite")).await?;
-    Ok((store, custody))
+    Ok((place.data.clone(), store, custody))
+}
+
+fn env_var(name: &str) -> Option<String> {
+    std::env::var(name).ok()
+}
+
+/// The key custody a configuration names: its HSM, else the soft backend under the master key.
+fn configured_custody(config: &Config, secrets: &Secrets) -> Result<Arc<dyn Custody>, Failure> {
+    if let (Some(hsm), Some(pin)) = (&config.pkcs11, &secrets.pkcs11_pin) {
+        return Ok(Arc::new(Pkcs11Custody::open(&Pkcs11Config {
+            module: hsm.module.clone(),
+            token_label: hsm.token.clone(),
+            user_pin: pin.to_string(),
+            master_key_label: hsm.master_key_label.clone(),
+        })?));
+    }
+    match &secrets.master_key {
+        Some(key) => Ok(Arc::new(SoftCustody::new(**key))),
+        None => Err("secrets.master_key_file: missing".into()),
+    }
+}
+
+/// Real delivery: a relay without --dev needs both.
+fn delivery(config: &Config, secrets: &Secrets) -> Result<Delivery, Failure> {
+    let sms = config.sms.as_ref().ok_or_else(|| ConfigError(
+        "sms: missing: a relay without --dev sends its SMS through an HTTP gateway ([sms], docs/configuration.md)".into(),
+    ))?;
+    let email = config.email.as_ref().ok_or_else(|| ConfigError(
+        "email: missing: a relay without --dev sends its email through SMTP ([email], docs/configuration.md)".into(),
+    ))?;
+    Ok(Delivery {
+        sms: SmsGateway::new(sms, secrets.sms_secret.clone())?,
+        email: SmtpMailer::new(email, secrets.smtp_password.clone())?,
+    })
+}
+
+/// `check-config FILE`: everything that can be checked without opening the database or
+/// listening; prints a summary without any secret.
+fn check_config(path: &Path) -> Result<(), Failure> {
+    let config = Config::load(path)?;
+    let secrets = Secrets::read(&config, &env_var)?;
+    let tls = match &config.server.tls {
+        Some(settings) => {
+            server::tls::server_config(settings)?;
+            "https"
+        }
+        None => "http (a TLS-terminating proxy in front)",
+    };
+    delivery(&config, &secrets)?;
+    if let Some(url) = &config.signing.tsa_url {
+        nubefirma_relay::pki::upstream::UpstreamTsa::new(url)?;
+    }
+    let database = config.database_url();
+    let database = match database.split_once('@') {
+        // Never print a password the URL may hold.
+        Some((_, host)) if database.starts_with("postgres") => format!("postgres://…@{host}"),
+        _ => database,
+    };
+    println!("{}: configuration OK", path.display());
+    println!("  listen:   {} ({tls})", config.server.listen);
+    println!("  public:   {}", config.server.public_url);
+    println!("  database: {database}");
+    println!(
+        "  keys:     {}",
+        match &config.pkcs11 {
+            Some(hsm) => format!("PKCS#11 token {:?} in {}", hsm.token, hsm.module.display()),
+            None => "sealed under the master key".into(),
+        }
+    );
+    if let (Some(sms), Some(email)) = (&config.sms, &config.email) {
+        println!("  sms:      {} {}", sms.method, sms.url);
+        println!(
+            "  email:    {}:{} ({:?})",
+            email.host, email.port, email.security
+        );
+    }
+    println!("  cors:     {}", config.server.cors_origins.join(", "));
+    Ok(())
+}
+
+/// `serve --config FILE`.
+async fn serve_configured(path: &Path) -> Result<(), Failure> {
+    let config = Config::load(path)?;
+    init_logging(&config.log);
+    let secrets = Secrets::read(&config, &env_var)?;
+    let tls = config
+        .server
+        .tls
+        .as_ref()
+        .map(server::tls::server_config)
+        .transpose()?;
+    let notifier = Arc::new(delivery(&config, &secrets)?);
+    let custody = configured_custody(&config, &secrets)?;
+    std::fs::create_dir_all(&config.data)
+        .map_err(|e| format!("data: {}: {e}", config.data.display()))?;
+    let store = Store::open_url(&config.database_url()).await?;
+    let options = RelayOptions {
+        dev: false,
+        operator_token: secrets.operator_token.to_string(),
+        cors_origins: config.server.cors_origins.clone(),
+        address_limits: config.limits.address_limits(),
+        allow_unbound_otp: !config.signing.require_hashes_for_otp,
+        public_url: config.server.public_url.clone(),
+        tsa_url: config.signing.tsa_url.clone(),
+        professional_page: config.signing.professional_page.clone(),
+        hsts_max_age_seconds: config.server.tls.as_ref().map(|t| t.hsts_max_age_seconds),
+    };
+    let relay = Relay::new(store, Arc::new(SystemClock), custody, notifier, options).await?;
+    std::fs::write(config.data.join("ca.pem"), relay.ca().root_pem()?)?;
+    relay.spawn_pruner();
+    let listener = tokio::net::TcpListener::bind(config.server.listen)
+        .await
+        .map_err(|e| format!("server.listen: {}: {e}", config.server.listen))?;
+    let listen = listener.local_addr()?;
+    let scheme = if tls.is_some() { "https" } else { "http" };
+    // Tests and scripts read the bound address from this line.
+    eprintln!(
+        "nubefirma relay listening on {scheme}://{listen}  data: {}",
+        config.data.display()
+    );
+    tracing::info!(%listen, scheme, public_url = %config.server.public_url, "relay started");
+    server::serve(nubefirma_relay::router::app(relay), listener, tls).await?;
+    tracing::info!("relay stopped");
+    Ok(())
+}
+
+/// Logs on standard error: text, or one JSON object per line for a log collector.
+fn init_logging(log: &nubefirma_relay::config::Log) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| log.filter.as_str().into());
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    let _ = match log.format {
+        LogFormat::Json => builder.json().flatten_event(true).try_init(),
+        LogFormat::Text => builder.try_init(),
+    };
 }
 
 /// The relay of an `office` command run on the server: straight into the database of an
 /// existing relay. Its secrets are read, never made (a development folder's own master.key
 /// counts), and it must already have its CA. It serves no office calls: a throwaway token.
 async fn office_relay(place: &Place) -> Result<Arc<Relay>, Failure> {
-    let dev_folder = place.data.join("master.key").exists();
-    let (store, custody) = open_place(place, dev_folder).await?;
+    let dev_folder = place.config.is_none() && place.data.join("master.key").exists();
+    let (_, store, custody) = open_place(place, dev_folder).await?;
     Ok(Relay::new(
         store.clone(),
         Arc::new(SystemClock),
@@ -369,7 +526,7 @@ async fn open_relay(
     operator_token_file: Option<&Path>,
     mut options: RelayOptions,
 ) -> Result<Arc<Relay>, Failure> {
-    let (store, custody) = open_place(place, options.dev).await?;
+    let (_, store, custody) = open_place(place, options.dev).await?;
     options.operator_token = operator_token(operator_token_file, &place.data, options.dev)?;
     let notifier = Arc::new(DevOutbox::new(store.clone()));
     let relay = Relay::new(store, Arc::new(SystemClock), custody, notifier, options).await?;
@@ -378,15 +535,47 @@ async fn open_relay(
 }
 
 #[tokio::main]
-async fn main() -> Result<(), Failure> {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "info,sqlx=warn,tower_http=info".into()),
-        )
-        .with_writer(std::io::stderr)
-        .init();
-    match Cli::parse().command {
+async fn main() -> std::process::ExitCode {
+    match run(Cli::parse().command).await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            // Display, not Debug: an operator reads this line. An internal error's detail is
+            // for her too (clients never see it; this is her terminal).
+            match e.downcast_ref::<nubefirma_relay::Error>() {
+                Some(nubefirma_relay::Error::Internal(detail)) => {
+                    eprintln!("nubefirma-relay: internal error: {detail}")
+                }
+                _ => eprintln!("nubefirma-relay: {e}"),
+            }
+            let configuration = e.is::<nubefirma_relay::config::ConfigError>()
+                || matches!(
+                    e.downcast_ref::<nubefirma_relay::Error>(),
+                    Some(nubefirma_relay::Error::InvalidConfig(_))
+                );
+            std::process::ExitCode::from(if configuration { 2 } else { 1 })
+        }
+    }
+}
+
+async fn run(command: Command) -> Result<(), Failure> {
+    if let Command::CheckConfig { file } = &command {
+        return check_config(file);
+    }
+    if let Command::Serve {
+        place: Place {
+            config: Some(path), ..
+        },
+        ..
+    } = &command
+    {
+        return serve_configured(path).await;
+    }
+    init_logging(&nubefirma_relay::config::Log {
+        format: LogFormat::Text,
+        filter: "info,sqlx=warn,tower_http=info".into(),
+    });
+    match command {
+        Command::CheckConfig { .. } => {}
         Command::Serve {
             dev,
             place,
@@ -478,25 +667,35 @@ async fn main() -> Result<(), Failure> {
                 )
                 .into());
             }
-            let (store, custody) = open_place(&place, false).await?;
+            let public_url = match (public_url, &place.config) {
+                (Some(url), _) => url,
+                (None, Some(path)) => Config::load(path)?.server.public_url,
+                (None, None) => "http://127.0.0.1:8787".into(),
+            };
+            let (data, store, custody) = open_place(&place, false).await?;
             let (ca, root) =
                 Ca::init(&store, custody.as_ref(), SystemClock.now(), &public_url).await?;
             write_secret(&root_key_out, root.to_pem()?.as_bytes())?;
-            std::fs::write(place.data.join("ca.pem"), ca.root_pem()?)?;
+            std::fs::write(data.join("ca.pem"), ca.root_pem()?)?;
             println!(
                 "CA ready. Root certificate: {}\nRoot private key: {} — move it off this machine; the relay never needs it.",
-                place.data.join("ca.pem").display(),
+                data.join("ca.pem").display(),
                 root_key_out.display()
             );
         }
         Command::Audit {
-            command: AuditCommand::Verify { data },
+            command: AuditCommand::Verify { data, config },
         } => {
-            let database = data.join("relay.sqlite");
-            if !database.exists() {
-                return Err(format!("no relay database at {}", database.display()).into());
-            }
-            let store = Store::open(&database).await?;
+            let store = match config {
+                Some(path) => Store::open_url(&Config::load(&path)?.database_url()).await?,
+                None => {
+                    let database = data.join("relay.sqlite");
+                    if !database.exists() {
+                        return Err(format!("no relay database at {}", database.display()).into());
+                    }
+                    Store::open(&database).await?
+                }
+            };
             let mut verifier = nubefirma_relay::audit::Verifier::default();
             loop {
                 let (after, _) = verifier.head();

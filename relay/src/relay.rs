@@ -39,6 +39,8 @@ pub struct RelayOptions {
     /// the invitation email links to it, the invitation and its token in the fragment
     /// (`serve --professional-page`). Without it, `{public_url}/professional`.
     pub professional_page: Option<String>,
+    /// `Strict-Transport-Security` max-age, when the relay itself serves HTTPS.
+    pub hsts_max_age_seconds: Option<u64>,
 }
 
 impl RelayOptions {
@@ -53,6 +55,7 @@ impl RelayOptions {
             public_url: "http://127.0.0.1:8787".into(),
             tsa_url: None,
             professional_page: None,
+            hsts_max_age_seconds: None,
         }
     }
 }

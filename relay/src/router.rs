@@ -74,11 +74,12 @@ pub fn app(relay: Arc<Relay>) -> Router {
     if relay.is_dev() {
         router = router.merge(crate::api::dev::routes());
     }
-    router
+    let hsts = relay.options.hsts_max_age_seconds;
+    let router = router
         .fallback(|| async { ApiError(Error::NotFound("no such endpoint")) })
         .method_not_allowed_fallback(|| async { ApiError(Error::MethodNotAllowed) })
         .layer(DefaultBodyLimit::max(MAX_JSON_BODY_BYTES))
         .layer(cors)
-        .layer(TraceLayer::new_for_http())
-        .with_state(relay)
+        .layer(TraceLayer::new_for_http());
+    crate::server::headers::secure(router, hsts).with_state(relay)
 }

@@ -181,7 +181,7 @@ async fn pyjwt_verifies_an_identity_assertion_with_the_relays_jwks() {
         )
         .await;
     assert_eq!(reinforced.status, 200, "{:?}", reinforced.body);
-    let answer = reqwest::Client::new()
+    let answer = process::http_client()
         .post(format!("{}/api/v1/identity/assertion", relay.base))
         .header("authorization", &auth)
         .header("origin", PORTAL)

@@ -225,7 +225,7 @@ async fn serve(
             return;
         }
         Reply::Forward(url) => {
-            let answer = reqwest::Client::new()
+            let answer = process::http_client()
                 .post(url)
                 .header("content-type", "application/timestamp-query")
                 .body(body)

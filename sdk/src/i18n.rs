@@ -120,6 +120,8 @@ pub enum Msg {
     OutputsLabel,
     Close,
     RelayUnreachable,
+    /// The relay could not deliver her code (SMS gateway or mail server down).
+    DeliveryFailed,
     NoCredential,
     FileUnreadable,
     /// A document that cannot be signed in the format asked for, and why.
@@ -670,6 +672,15 @@ pub fn text(lang: Lang, msg: &Msg) -> String {
         (RelayUnreachable, Eu) => "Ezin da sinadura-zerbitzura konektatu. Saiatu berriro.",
         (RelayUnreachable, Gl) => "Non se pode contactar co servizo de sinatura. Téntao de novo.",
         (RelayUnreachable, En) => "Cannot reach the signing service. Please try again.",
+        (DeliveryFailed, Es) => {
+            "No hemos podido enviarte el código. Inténtalo de nuevo en un momento."
+        }
+        (DeliveryFailed, Ca) => {
+            "No t'hem pogut enviar el codi. Torna-ho a provar d'aquí a un moment."
+        }
+        (DeliveryFailed, Eu) => "Ezin izan dizugu kodea bidali. Saiatu berriro geroxeago.",
+        (DeliveryFailed, Gl) => "Non puidemos enviarche o código. Téntao de novo nun momento.",
+        (DeliveryFailed, En) => "We could not send you the code. Please try again in a moment.",
         (NoCredential, Es) => "No se ha firmado: no tienes un certificado en la nube.",
         (NoCredential, Ca) => "No s'ha signat: no tens cap certificat al núvol.",
         (NoCredential, Eu) => "Ez da sinatu: ez duzu hodeiko ziurtagiririk.",
@@ -1920,6 +1931,7 @@ mod tests {
             OutputsLabel,
             Close,
             RelayUnreachable,
+            DeliveryFailed,
             NoCredential,
             FileUnreadable,
             SessionExpired,

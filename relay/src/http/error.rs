@@ -77,6 +77,11 @@ fn wire(err: &Error) -> (StatusCode, ErrorCode, Option<u32>) {
         }
         Error::RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, ErrorCode::RateLimited, None),
         Error::Upstream(_) => (StatusCode::BAD_GATEWAY, ErrorCode::ServerError, None),
+        Error::DeliveryFailed(_) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            ErrorCode::DeliveryFailed,
+            None,
+        ),
         Error::InvalidConfig(_) | Error::Internal(_) => (
             StatusCode::INTERNAL_SERVER_ERROR,
             ErrorCode::ServerError,

@@ -1,6 +1,9 @@
-//! Sending SMS and email to citizens. A trait, so real gateways (SMS webhook, SMTP) plug in
-//! beside the development outbox, which stores messages for `/dev/outbox` and the phone page.
+//! Sending SMS and email to citizens. A trait with two implementations: `Delivery` (an HTTP SMS
+//! gateway and SMTP, in production) and the development outbox (`--dev` only), which stores
+//! messages for `/dev/outbox` and the phone page.
 
+pub mod sms_gateway;
+pub mod smtp;
 pub mod texts;
 
 use std::future::Future;
@@ -44,6 +47,30 @@ pub type SendFuture<'a> = Pin<Box<dyn Future<Output = Result<(), Error>> + Send 
 pub trait Notifier: Send + Sync {
     fn send<'a>(&'a self, channel: Channel, to: &'a str, text: &'a str, now: i64)
     -> SendFuture<'a>;
+}
+
+/// Production: SMS through the HTTP gateway, email through SMTP. A message that cannot be
+/// delivered is `Error::DeliveryFailed`, never a silent loss.
+pub struct Delivery {
+    pub sms: sms_gateway::SmsGateway,
+    pub email: smtp::SmtpMailer,
+}
+
+impl Notifier for Delivery {
+    fn send<'a>(
+        &'a self,
+        channel: Channel,
+        to: &'a str,
+        text: &'a str,
+        _now: i64,
+    ) -> SendFuture<'a> {
+        Box::pin(async move {
+            match channel {
+                Channel::Sms => self.sms.send(to, text).await,
+                Channel::Email => self.email.send(to, text).await,
+            }
+        })
+    }
 }
 
 /// Development: every message lands in the `outbox` table. Never used without `--dev`.

@@ -7,27 +7,23 @@
 //! proxy; connecting and the whole exchange within `UPSTREAM_TSA_TIMEOUT_SECONDS`, answers of at
 //! most `MAX_UPSTREAM_TSA_RESPONSE_BYTES`.
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use axum::body::Bytes;
 use axum::http::{Request, StatusCode, Uri, header};
 use http_body_util::{BodyExt, Full, Limited};
-use hyper_rustls::{HttpsConnector, HttpsConnectorBuilder};
-use hyper_util::client::legacy::Client;
-use hyper_util::client::legacy::connect::HttpConnector;
-use hyper_util::rt::TokioExecutor;
 
 use super::tsa;
 use crate::Error;
 use crate::limits::{MAX_UPSTREAM_TSA_RESPONSE_BYTES, UPSTREAM_TSA_TIMEOUT_SECONDS, human_bytes};
+use crate::outbound::{self, HttpClient, chain};
 
 const TIMEOUT: Duration = Duration::from_secs(UPSTREAM_TSA_TIMEOUT_SECONDS);
 
 /// The outside TSA and the HTTP client that reaches it.
 pub struct UpstreamTsa {
     url: Uri,
-    client: Client<HttpsConnector<HttpConnector>, Full<Bytes>>,
+    client: HttpClient,
 }
 
 impl std::fmt::Debug for UpstreamTsa {
@@ -40,18 +36,6 @@ impl std::fmt::Debug for UpstreamTsa {
 
 fn config(why: impl std::fmt::Display) -> Error {
     Error::InvalidConfig(format!("--tsa-url: {why}"))
-}
-
-/// An error and its sources, one line (hyper's own Display names only the kind).
-fn chain(err: &(dyn std::error::Error + 'static)) -> String {
-    let mut text = err.to_string();
-    let mut source = err.source();
-    while let Some(e) = source {
-        text.push_str(": ");
-        text.push_str(&e.to_string());
-        source = e.source();
-    }
-    text
 }
 
 impl UpstreamTsa {
@@ -76,25 +60,7 @@ impl UpstreamTsa {
                 "a user name or password in the URL is not supported",
             ));
         }
-        let provider = Arc::new(rustls::crypto::ring::default_provider());
-        let builder = if https {
-            HttpsConnectorBuilder::new()
-                .with_provider_and_native_roots(provider)
-                .map_err(|e| config(format!("no trust anchors for https: {e}")))?
-        } else {
-            // Plain HTTP: TLS is never used, so no trust anchors are needed.
-            let tls = rustls::ClientConfig::builder_with_provider(provider)
-                .with_safe_default_protocol_versions()
-                .map_err(|e| Error::internal("TLS configuration", e))?
-                .with_root_certificates(rustls::RootCertStore::empty())
-                .with_no_client_auth();
-            HttpsConnectorBuilder::new().with_tls_config(tls)
-        };
-        let mut http = HttpConnector::new();
-        http.enforce_http(false);
-        http.set_connect_timeout(Some(TIMEOUT));
-        let connector = builder.https_or_http().enable_http1().wrap_connector(http);
-        let client = Client::builder(TokioExecutor::new()).build(connector);
+        let client = outbound::client(https, TIMEOUT, "--tsa-url")?;
         Ok(Self { url: uri, client })
     }
 

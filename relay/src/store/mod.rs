@@ -85,6 +85,26 @@ impl Store {
         Ok(Self(Arc::new(sqlite::SqliteStore::open(path).await?)))
     }
 
+    /// Opens the database a configuration names: `sqlite://PATH` (or `sqlite:PATH`).
+    pub async fn open_url(url: &str) -> Result<Self, Error> {
+        if let Some(path) = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+        {
+            if let Some(folder) = Path::new(path).parent()
+                && !folder.as_os_str().is_empty()
+            {
+                std::fs::create_dir_all(folder).map_err(|e| {
+                    Error::InvalidConfig(format!("database.url: {}: {e}", folder.display()))
+                })?;
+            }
+            return Self::open(Path::new(path)).await;
+        }
+        Err(Error::InvalidConfig(
+            "database.url: this relay opens sqlite:// databases only".into(),
+        ))
+    }
+
     /// A private in-memory SQLite database (tests).
     pub async fn in_memory() -> Result<Self, Error> {
         Ok(Self(Arc::new(sqlite::SqliteStore::in_memory().await?)))

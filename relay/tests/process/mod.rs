@@ -5,6 +5,8 @@
 // Each test file uses a different subset of these helpers.
 #![allow(dead_code)]
 
+pub mod gateway;
+
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
@@ -24,6 +26,16 @@ pub struct RelayProcess {
     /// Every line the relay wrote to stderr so far.
     pub log: Arc<Mutex<Vec<String>>>,
     pub client: reqwest::Client,
+    /// Where her codes arrive: the dev outbox, or an SMS gateway stand-in.
+    pub phone: Phone,
+    /// The operator token, when it is not the dev folder's `operator.token`.
+    pub operator_token: Option<String>,
+}
+
+#[derive(Clone)]
+pub enum Phone {
+    DevOutbox,
+    Gateway(gateway::Gateway),
 }
 
 /// A parsed answer.
@@ -38,6 +50,13 @@ impl Answer {
     pub fn error(&self) -> Option<&str> {
         self.body["error"].as_str()
     }
+}
+
+/// A plain HTTP client. The tests' reqwest has no TLS provider of its own (the relay uses ring;
+/// tests/production.rs gives its HTTPS client one): ring is installed as the process default.
+pub fn http_client() -> reqwest::Client {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::new()
 }
 
 pub fn binary() -> &'static str {
@@ -78,12 +97,52 @@ impl RelayProcess {
         extra: &[&str],
         envs: &[(&str, &str)],
     ) -> Self {
-        let mut child = Command::new(binary())
+        let mut command = Command::new(binary());
+        command
             .args(["serve", "--dev", "--listen", "127.0.0.1:0", "--data"])
             .arg(&dir)
             .args(extra)
             .envs(envs.iter().copied())
-            .env("RUST_LOG", "info")
+            .env("RUST_LOG", "info");
+        Self::run(command, data, dir, http_client(), Phone::DevOutbox, None)
+    }
+
+    /// `serve --config FILE` (a production relay), with `envs`; `client` must trust its TLS
+    /// certificate when it serves HTTPS, and `phone` is where its SMS go.
+    pub fn start_configured(
+        data: tempfile::TempDir,
+        config: &std::path::Path,
+        envs: &[(&str, &str)],
+        client: reqwest::Client,
+        phone: Phone,
+        operator_token: &str,
+    ) -> Self {
+        let dir = data.path().to_owned();
+        let mut command = Command::new(binary());
+        command
+            .arg("serve")
+            .arg("--config")
+            .arg(config)
+            .envs(envs.iter().copied());
+        Self::run(
+            command,
+            data,
+            dir,
+            client,
+            phone,
+            Some(operator_token.to_owned()),
+        )
+    }
+
+    fn run(
+        mut command: Command,
+        data: tempfile::TempDir,
+        dir: std::path::PathBuf,
+        client: reqwest::Client,
+        phone: Phone,
+        operator_token: Option<String>,
+    ) -> Self {
+        let mut child = command
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
             .spawn()
@@ -94,18 +153,18 @@ impl RelayProcess {
         let sink = log.clone();
         std::thread::spawn(move || {
             for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                if let Some(rest) = line.split("listening on http://").nth(1) {
-                    let addr = rest
+                if let Some(rest) = line.split("listening on ").nth(1) {
+                    let url = rest
                         .split_whitespace()
                         .next()
                         .unwrap_or_default()
                         .to_owned();
-                    let _ = tx.send(addr);
+                    let _ = tx.send(url);
                 }
                 sink.lock().expect("log").push(line);
             }
         });
-        let addr = rx
+        let url = rx
             .recv_timeout(Duration::from_secs(60))
             .unwrap_or_else(|_| {
                 panic!(
@@ -115,15 +174,20 @@ impl RelayProcess {
             });
         Self {
             child,
-            base: format!("http://{addr}"),
+            base: url,
             data,
             dir,
             log,
-            client: reqwest::Client::new(),
+            client,
+            phone,
+            operator_token,
         }
     }
 
     pub fn operator_token(&self) -> String {
+        if let Some(token) = &self.operator_token {
+            return token.clone();
+        }
         std::fs::read_to_string(self.dir.join("operator.token"))
             .expect("operator token")
             .trim()
@@ -189,6 +253,9 @@ impl RelayProcess {
 
     /// Every SMS text sent to `phone`, oldest first.
     pub async fn sms_to(&self, phone: &str) -> Vec<String> {
+        if let Phone::Gateway(gateway) = &self.phone {
+            return gateway.texts_to(phone);
+        }
         let text = self
             .get_text(&format!("/dev/outbox?to={}", phone.replace('+', "%2B")))
             .await;
@@ -221,16 +288,37 @@ impl RelayProcess {
             .to_owned()
     }
 
+    /// `activation/start` with the code the office gave her: her SMS (or email) goes out.
+    pub async fn start_activation(&self, citizen: &TestCitizen, activation_code: &str) -> Answer {
+        self.post(
+            "/api/v1/activation/start",
+            None,
+            json!({ "idNumber": citizen.id_number, "activationCode": activation_code }),
+        )
+        .await
+    }
+
+    /// `signatures/signHash` with P-256 over SHA-256 hashes.
+    pub async fn sign_hash(
+        &self,
+        authorization: &str,
+        credential: &str,
+        sad: &str,
+        hashes: &[String],
+    ) -> Answer {
+        self.post(
+            "/csc/v2/signatures/signHash",
+            Some(authorization),
+            json!({ "credentialID": credential, "SAD": sad, "hashes": hashes,
+                    "hashAlgorithmOID": "2.16.840.1.101.3.4.2.1", "signAlgo": "1.2.840.10045.4.3.2" }),
+        )
+        .await
+    }
+
     /// Registers and activates.
     pub async fn activate(&self, citizen: &TestCitizen) {
         let activation_code = self.register(citizen).await;
-        let answer = self
-            .post(
-                "/api/v1/activation/start",
-                None,
-                json!({ "idNumber": citizen.id_number, "activationCode": activation_code }),
-            )
-            .await;
+        let answer = self.start_activation(citizen, &activation_code).await;
         assert_eq!(answer.status, StatusCode::OK, "{:?}", answer.body);
         let activation_id = answer.body["activationId"].as_str().expect("id").to_owned();
         let code = self.last_code(&citizen.phone).await;

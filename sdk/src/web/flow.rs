@@ -92,6 +92,12 @@ pub(super) fn relay_failure(ui: &WidgetHost, err: &RelayError) -> SdkError {
                 &body.error_description,
             ),
             Wire::InvalidToken => fail(ui, ErrorCode::Protocol, Msg::SessionExpired),
+            Wire::DeliveryFailed => fail_with(
+                ui,
+                ErrorCode::RelayUnreachable,
+                Msg::DeliveryFailed,
+                &body.error_description,
+            ),
             _ => fail_with(
                 ui,
                 ErrorCode::Protocol,
@@ -119,6 +125,9 @@ pub(super) fn say_and_stay(ui: &WidgetHost, err: RelayError) -> Result<(), SdkEr
     match err {
         RelayError::RateLimited(seconds) => ui.set_error(&ui.t(&Msg::TooManyAttempts { seconds })),
         RelayError::Unreachable(_) => ui.set_error(&ui.t(&Msg::RelayUnreachable)),
+        RelayError::Refused(body) if body.error == Wire::DeliveryFailed => {
+            ui.set_error(&ui.t(&Msg::DeliveryFailed))
+        }
         other => return Err(relay_failure(ui, &other)),
     }
     Ok(())
