@@ -625,6 +625,16 @@ async fn login_burst(
     Ok(out)
 }
 
+/// The database's size on disk (the file and its write-ahead log), for sizing: what each
+/// citizen costs (account, certificate, sealed key, codes, audit entries).
+fn database_bytes(dir: &std::path::Path) -> u64 {
+    ["relay.sqlite", "relay.sqlite-wal"]
+        .iter()
+        .filter_map(|name| std::fs::metadata(dir.join(name)).ok())
+        .map(|m| m.len())
+        .sum()
+}
+
 /// How long a synced 4 KiB write takes in the folder the relay's database will be in: SQLite
 /// syncs its log at every commit, and each signHash and login commits.
 fn sync_write_ms(dir: &std::path::Path) -> Fallible<f64> {
@@ -769,6 +779,7 @@ async fn main() -> Fallible<()> {
         json!({ "citizens": citizens.len(), "seconds": started.elapsed().as_secs_f64() }),
     );
     let (after_setup_rss, _) = memory_mib(pid)?;
+    let database_after_setup = database_bytes(relay._data.path());
 
     if args.memory_only {
         eprintln!("relay bench: {} logins, 4 clients at once", args.logins);
@@ -783,6 +794,11 @@ async fn main() -> Fallible<()> {
             "rssMiB",
             json!({ "idle": idle_rss, "afterSetup": after_setup_rss, "afterLogins": after_logins,
                     "peakDuringLogins": peak, "end": end }),
+        );
+        results.insert(
+            "database",
+            json!({ "citizens": citizens.len(), "bytesAfterSetup": database_after_setup,
+                    "bytesEnd": database_bytes(relay._data.path()) }),
         );
         let text = serde_json::to_string_pretty(&results)?;
         std::fs::write(&args.out, &text)?;
@@ -846,6 +862,13 @@ async fn main() -> Fallible<()> {
             "end": end_rss,
             "peak": end_peak,
         }),
+    );
+    // After setup: each citizen registered, activated, with a certificate. At the end: also
+    // four SADs spent, logins and their sessions, and every audit entry of the run.
+    results.insert(
+        "database",
+        json!({ "citizens": citizens.len(), "bytesAfterSetup": database_after_setup,
+                "bytesEnd": database_bytes(relay._data.path()) }),
     );
 
     let text = serde_json::to_string_pretty(&results)?;

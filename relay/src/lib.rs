@@ -21,6 +21,7 @@ pub mod identity;
 pub mod keys;
 pub mod limits;
 pub mod notify;
+pub mod ops;
 pub mod outbound;
 pub mod pki;
 pub mod records;

@@ -91,6 +91,20 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// A consistent copy of the relay's SQLite database while it runs (SQLite's VACUUM INTO);
+    /// for PostgreSQL, use pg_dump (docs/postgresql.md). Secrets are never in it: back up the
+    /// master key apart.
+    Backup {
+        /// The relay's configuration file.
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// Or the folder of a development relay's database.
+        #[arg(long, default_value = "data", conflicts_with = "config")]
+        data: PathBuf,
+        /// Where to write the copy; must not exist.
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Checks a configuration file without starting: the settings, the secrets (files or
     /// environment), the TLS certificate and key, the SMS gateway and SMTP settings. Prints what
     /// the relay would run with, or names the first bad setting and exits with status 2.
@@ -468,6 +482,8 @@ async fn serve_configured(path: &Path) -> Result<(), Failure> {
         tsa_url: config.signing.tsa_url.clone(),
         professional_page: config.signing.professional_page.clone(),
         hsts_max_age_seconds: config.server.tls.as_ref().map(|t| t.hsts_max_age_seconds),
+        trusted_proxies: config.server.trusted_proxies.clone(),
+        metrics_token: secrets.metrics_token.as_ref().map(|t| t.to_string()),
     };
     let relay = Relay::new(store, Arc::new(SystemClock), custody, notifier, options).await?;
     std::fs::write(config.data.join("ca.pem"), relay.ca().root_pem()?)?;
@@ -576,6 +592,14 @@ async fn run(command: Command) -> Result<(), Failure> {
     });
     match command {
         Command::CheckConfig { .. } => {}
+        Command::Backup { config, data, out } => {
+            let url = match config {
+                Some(path) => Config::load(&path)?.database_url(),
+                None => format!("sqlite://{}", data.join("relay.sqlite").display()),
+            };
+            Store::open_url(&url).await?.backup_into(&out).await?;
+            println!("backup written: {}", out.display());
+        }
         Command::Serve {
             dev,
             place,

@@ -41,6 +41,10 @@ pub struct RelayOptions {
     pub professional_page: Option<String>,
     /// `Strict-Transport-Security` max-age, when the relay itself serves HTTPS.
     pub hsts_max_age_seconds: Option<u64>,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (`server.trusted_proxies`).
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// The bearer token `/metrics` asks for; without one, it answers this machine only.
+    pub metrics_token: Option<String>,
 }
 
 impl RelayOptions {
@@ -56,6 +60,8 @@ impl RelayOptions {
             tsa_url: None,
             professional_page: None,
             hsts_max_age_seconds: None,
+            trusted_proxies: Vec::new(),
+            metrics_token: None,
         }
     }
 }
@@ -67,6 +73,7 @@ pub struct Relay {
     pub(crate) ca: Ca,
     pub(crate) notifier: Arc<dyn Notifier>,
     pub(crate) options: RelayOptions,
+    pub(crate) metrics: Arc<crate::ops::metrics::Metrics>,
     pub(crate) upstream_tsa: Option<UpstreamTsa>,
     operator_token_hash: Vec<u8>,
     hashers: HasherPool,
@@ -106,12 +113,18 @@ impl Relay {
                 ));
             }
         };
+        let metrics = Arc::new(crate::ops::metrics::Metrics::new());
+        let notifier = Arc::new(crate::ops::CountedNotifier {
+            inner: notifier,
+            metrics: metrics.clone(),
+        });
         Ok(Arc::new(Self {
             store,
             clock,
             custody,
             ca,
             notifier,
+            metrics,
             upstream_tsa,
             operator_token_hash: secret_hash("operator", options.operator_token.trim()),
             options,

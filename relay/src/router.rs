@@ -9,7 +9,11 @@ use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, HeaderValue, Method, header};
 use axum::{Extension, Router};
 use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
+
+/// The request id header: made for each request (a UUID), or kept as a proxy in front set it.
+const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::openapi::{Info, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
@@ -68,7 +72,7 @@ pub fn app(relay: Arc<Relay>) -> Router {
             header::CONTENT_TYPE,
             HeaderName::from_static("accept"),
         ])
-        .expose_headers([header::RETRY_AFTER]);
+        .expose_headers([header::RETRY_AFTER, REQUEST_ID]);
     let (api, doc) = api();
     let mut router = api.layer(Extension(Arc::new(doc)));
     if relay.is_dev() {
@@ -78,8 +82,34 @@ pub fn app(relay: Arc<Relay>) -> Router {
     let router = router
         .fallback(|| async { ApiError(Error::NotFound("no such endpoint")) })
         .method_not_allowed_fallback(|| async { ApiError(Error::MethodNotAllowed) })
+        .layer(axum::middleware::from_fn_with_state(
+            relay.clone(),
+            crate::ops::count_requests,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            relay.clone(),
+            crate::ops::forwarded_client,
+        ))
         .layer(DefaultBodyLimit::max(MAX_JSON_BODY_BYTES))
         .layer(cors)
-        .layer(TraceLayer::new_for_http());
+        // Every log line a request causes carries its id (and the answer names it, so a
+        // citizen's support call can be matched to the log); the path, never the query.
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|request: &axum::http::Request<_>| {
+                let id = request
+                    .headers()
+                    .get(REQUEST_ID)
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or_default();
+                tracing::info_span!(
+                    "request",
+                    id,
+                    method = %request.method(),
+                    path = request.uri().path(),
+                )
+            }),
+        )
+        .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+        .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid));
     crate::server::headers::secure(router, hsts).with_state(relay)
 }

@@ -15,15 +15,7 @@ use serde_json::json;
 use sha2::{Digest, Sha256};
 use sqlx::Row;
 
-/// Generous per-address limits: these tests exercise the per-account counters.
-const OPEN: &[&str] = &[
-    "--logins-per-minute",
-    "100000",
-    "--activations-per-minute",
-    "100000",
-    "--office-calls-per-minute",
-    "100000",
-];
+const OPEN: &[&str] = process::OPEN_LIMITS;
 
 const PARALLEL: usize = 30;
 

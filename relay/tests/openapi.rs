@@ -73,6 +73,8 @@ const ROUTES: &[(&str, &str)] = &[
     ("get", "/pki/ocsp/{request}"),
     ("post", "/tsa"),
     ("get", "/healthz"),
+    ("get", "/readyz"),
+    ("get", "/metrics"),
     ("get", "/openapi.json"),
 ];
 

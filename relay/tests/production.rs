@@ -382,6 +382,7 @@ async fn a_configured_relay_serves_https_and_delivers_through_the_gateway_and_sm
         .expect("https");
     assert_eq!(answer.version(), reqwest::Version::HTTP_2);
     let headers = answer.headers();
+    assert_eq!(headers["x-request-id"].len(), 36);
     assert_eq!(headers["strict-transport-security"], "max-age=31536000");
     assert_eq!(headers["x-content-type-options"], "nosniff");
     assert_eq!(headers["cache-control"], "no-store");
@@ -476,6 +477,53 @@ async fn a_configured_relay_serves_https_and_delivers_through_the_gateway_and_sm
     assert_eq!(refused.error(), Some("delivery_failed"));
     gateway.behaviour.down.store(false, Ordering::SeqCst);
 
+    // Readiness, and the metrics of what just ran (Prometheus beside the relay: no token).
+    let ready = relay
+        .client
+        .get(format!("{}/readyz", relay.base))
+        .send()
+        .await
+        .expect("readyz");
+    assert_eq!(ready.status(), StatusCode::OK);
+    let metrics = relay
+        .client
+        .get(format!("{}/metrics", relay.base))
+        .send()
+        .await
+        .expect("metrics")
+        .text()
+        .await
+        .expect("text");
+    for line in [
+        r#"nubefirma_logins_total{outcome="ok"} 1"#,
+        r#"nubefirma_messages_total{channel="email",outcome="sent"} 1"#,
+        r#"nubefirma_messages_total{channel="sms",outcome="failed"} 1"#,
+        "nubefirma_signatures_total 1",
+        r#"nubefirma_http_requests_total{method="POST",route="/csc/v2/signatures/signHash",status="200"} 1"#,
+        r#"nubefirma_http_requests_total{method="POST",route="/api/v1/activation/start",status="503"} 1"#,
+        "nubefirma_active_sessions 1",
+    ] {
+        assert!(metrics.contains(line), "{line} missing in:\n{metrics}");
+    }
+    assert!(
+        metrics.contains(r#"nubefirma_messages_total{channel="sms",outcome="sent"}"#),
+        "{metrics}"
+    );
+
+    // A backup while it runs: a database that verifies on its own, never written over.
+    let copies = tempfile::tempdir().expect("copies");
+    let copy = copies.path().join("relay.sqlite");
+    let made = place.relay(&["backup", "--out", copy.to_str().expect("path")]);
+    assert!(ok(&made).contains("backup written"));
+    let verified = Command::new(binary())
+        .args(["audit", "verify", "--data"])
+        .arg(copies.path())
+        .output()
+        .expect("audit verify");
+    assert!(ok(&verified).contains("audit trail intact"));
+    let again = place.relay(&["backup", "--out", copy.to_str().expect("path")]);
+    assert!(!again.status.success(), "a backup overwrote a file");
+
     // JSON logs, one object per line, with no secret and no code in them.
     let codes: Vec<String> = gateway
         .received
@@ -497,6 +545,13 @@ async fn a_configured_relay_serves_https_and_delivers_through_the_gateway_and_sm
         .map(|l| serde_json::from_str(l).unwrap_or_else(|_| panic!("not a JSON log line: {l}")))
         .collect();
     assert!(json_lines.len() > 5, "{lines:?}");
+    // What a request logs names the request: the id its answer carried.
+    let registered = json_lines
+        .iter()
+        .find(|l| l["message"] == "citizen registered")
+        .unwrap_or_else(|| panic!("no registration logged: {lines:?}"));
+    let id = registered["span"]["id"].as_str().unwrap_or_default();
+    assert_eq!(id.len(), 36, "a UUID request id: {registered}");
     for mut line in json_lines {
         if let Some(fields) = line.as_object_mut() {
             fields.remove("timestamp");

@@ -81,6 +81,13 @@ pub struct Server {
     /// Serve HTTPS (HTTP/1.1 and HTTP/2) with this certificate chain and key; without it, plain
     /// HTTP for a reverse proxy in front.
     pub tls: Option<Tls>,
+    /// Reverse proxies in front (their addresses as the relay sees them): for a connection from
+    /// one of them, the client is the last address of `X-Forwarded-For`.
+    #[serde(default)]
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// The bearer token `/metrics` asks for (or `NUBEFIRMA_METRICS_TOKEN`); without one,
+    /// `/metrics` answers this machine only.
+    pub metrics_token_file: Option<PathBuf>,
 }
 
 fn default_listen() -> SocketAddr {

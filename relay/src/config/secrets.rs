@@ -2,7 +2,7 @@
 //! from the file its setting names. A secret file must lie outside the data folder (a copy of
 //! the database must not be a copy of the key that opens it) and be readable by its owner only.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use zeroize::Zeroizing;
 
@@ -13,6 +13,7 @@ pub const OPERATOR_TOKEN_ENV: &str = "NUBEFIRMA_OPERATOR_TOKEN";
 pub const PKCS11_PIN_ENV: &str = "NUBEFIRMA_PKCS11_PIN";
 pub const SMS_SECRET_ENV: &str = "NUBEFIRMA_SMS_SECRET";
 pub const SMTP_PASSWORD_ENV: &str = "NUBEFIRMA_SMTP_PASSWORD";
+pub const METRICS_TOKEN_ENV: &str = "NUBEFIRMA_METRICS_TOKEN";
 
 /// Every secret of a configuration, read.
 pub struct Secrets {
@@ -22,6 +23,7 @@ pub struct Secrets {
     pub pkcs11_pin: Option<Zeroizing<String>>,
     pub sms_secret: Option<Zeroizing<String>>,
     pub smtp_password: Option<Zeroizing<String>>,
+    pub metrics_token: Option<Zeroizing<String>>,
 }
 
 impl std::fmt::Debug for Secrets {
@@ -156,12 +158,26 @@ impl Secrets {
                 password
             }
         };
+        let metrics_token = reader.text(
+            "server.metrics_token_file",
+            METRICS_TOKEN_ENV,
+            config.server.metrics_token_file.as_deref(),
+        )?;
+        if let Some(token) = &metrics_token
+            && token.chars().count() < 16
+        {
+            return Err(bad(
+                "server.metrics_token_file",
+                "the metrics token has fewer than 16 characters",
+            ));
+        }
         Ok(Self {
             master_key,
             operator_token,
             pkcs11_pin,
             sms_secret,
             smtp_password,
+            metrics_token,
         })
     }
 }
@@ -244,25 +260,4 @@ impl Reader<'_> {
         }
         Ok(())
     }
-}
-
-/// The files a configuration names, for `check-config` to say what it read.
-pub fn secret_files(config: &Config) -> Vec<(&'static str, PathBuf)> {
-    let mut files = Vec::new();
-    if let Some(p) = &config.secrets.master_key_file {
-        files.push(("secrets.master_key_file", p.clone()));
-    }
-    if let Some(p) = &config.secrets.operator_token_file {
-        files.push(("secrets.operator_token_file", p.clone()));
-    }
-    if let Some(p) = config.pkcs11.as_ref().and_then(|p| p.pin_file.clone()) {
-        files.push(("pkcs11.pin_file", p));
-    }
-    if let Some(p) = config.sms.as_ref().and_then(|s| s.secret_file.clone()) {
-        files.push(("sms.secret_file", p));
-    }
-    if let Some(p) = config.email.as_ref().and_then(|e| e.password_file.clone()) {
-        files.push(("email.password_file", p));
-    }
-    files
 }

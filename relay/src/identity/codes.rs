@@ -211,7 +211,11 @@ impl Relay {
             )
             .await?
         else {
-            return Err(dead(citizen.state.attempts_left()));
+            // Her state as read at the request's start may be stale by now (parallel entries):
+            // the count she is told is read again.
+            let fresh = self.store.citizen_by_id(&citizen.id).await?;
+            let state = fresh.as_ref().map_or(&citizen.state, |c| &c.state);
+            return Err(dead(state.attempts_left()));
         };
         let account = self
             .apply_account_event(citizen, AccountEvent::OtpTry)

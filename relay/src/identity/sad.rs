@@ -110,6 +110,9 @@ impl Relay {
     ) -> Result<Vec<Vec<u8>>, Error> {
         let credential_id = spent.sad.credential().clone();
         let signed = self.sign_spent(session, spent).await;
+        if let Ok(signatures) = &signed {
+            self.metrics.signed(signatures.len());
+        }
         if let Err(e) = &signed {
             // The trail already holds the SAD's "signature" entry: say that none was made.
             self.audit(

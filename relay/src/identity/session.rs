@@ -111,8 +111,23 @@ impl Relay {
         ))
     }
 
-    /// `auth/login`: DNI/NIE + password → bearer token.
+    /// `auth/login`: DNI/NIE + password → bearer token. Counted for the metrics: a refusal is
+    /// a failed login, an error of the relay's own is neither.
     pub async fn login(&self, identifier: &str, password_text: &str) -> Result<IssuedToken, Error> {
+        let result = self.check_login(identifier, password_text).await;
+        match &result {
+            Ok(_) => self.metrics.login(true),
+            Err(Error::Internal(_)) => {}
+            Err(_) => self.metrics.login(false),
+        }
+        result
+    }
+
+    async fn check_login(
+        &self,
+        identifier: &str,
+        password_text: &str,
+    ) -> Result<IssuedToken, Error> {
         let id_number: IdNumber = identifier
             .parse()
             .map_err(|e| Error::InvalidRequest(format!("identifier: {e}")))?;

@@ -11,4 +11,8 @@ pub trait Housekeeping: Send + Sync {
     /// expiry, rate windows opened more than a day ago, and week-old dev outbox rows. Returns
     /// the number of rows deleted.
     async fn prune(&self, now: i64, session_idle: i64) -> Result<u64, Error>;
+
+    /// Writes a consistent copy of the whole database to `path` (which must not exist) while
+    /// the relay keeps serving; a backend whose own tools do this better says which.
+    async fn backup_into(&self, path: &std::path::Path) -> Result<(), Error>;
 }

@@ -24,4 +24,7 @@ pub trait SessionStore: Send + Sync {
     async fn touch_session(&self, token_hash: &[u8], now: i64) -> Result<(), Error>;
 
     async fn delete_session(&self, token_hash: &[u8]) -> Result<(), Error>;
+
+    /// Sessions used after `idle_since` (alive: not idle too long), for the metrics.
+    async fn count_live_sessions(&self, idle_since: i64) -> Result<i64, Error>;
 }

@@ -8,6 +8,25 @@ use crate::store::Housekeeping;
 
 #[async_trait]
 impl Housekeeping for SqliteStore {
+    async fn backup_into(&self, path: &std::path::Path) -> Result<(), Error> {
+        if path.exists() {
+            return Err(Error::InvalidRequest(format!(
+                "{} exists: a backup never overwrites",
+                path.display()
+            )));
+        }
+        let target = path
+            .to_str()
+            .ok_or_else(|| Error::InvalidRequest("the backup path is not UTF-8".into()))?;
+        // VACUUM INTO: one read transaction, so the copy is one consistent moment, written
+        // while other connections go on reading and writing (WAL).
+        sqlx::query("VACUUM INTO ?")
+            .bind(target)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
     async fn prune(&self, now: i64, session_idle: i64) -> Result<u64, Error> {
         let day = 24 * 3600;
         let statements: [(&str, i64); 10] = [
