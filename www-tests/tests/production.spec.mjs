@@ -26,6 +26,8 @@ const children = [];
 let dir;
 let gateway;
 const received = [];
+// While true, the gateway answers 503 to everything (an operator's outage).
+let gatewayDown = false;
 
 function run(cmd, args, options = {}) {
   const r = spawnSync(cmd, args, { encoding: 'utf8', ...options });
@@ -88,6 +90,10 @@ test.beforeAll(async () => {
     let body = '';
     req.on('data', (c) => { body += c; });
     req.on('end', () => {
+      if (gatewayDown) {
+        res.writeHead(503).end();
+        return;
+      }
       const message = JSON.parse(body);
       received.push({ ...message, authorization: req.headers.authorization });
       res.writeHead(202).end();
@@ -198,5 +204,32 @@ test('the demo portal signs through a relay started from a configuration file, o
   const metrics = await (await api.get(`${RELAY}/metrics`)).text();
   expect(metrics).toContain('nubefirma_signatures_total 1');
   expect(readFileSync(join(dir, 'data', 'ca.pem'), 'utf8')).toContain('BEGIN CERTIFICATE');
+  await api.dispose();
+});
+
+test('when the SMS gateway is down, the activation widget says so and keeps her form', async ({ page, playwright }) => {
+  const api = await playwright.request.newContext({ ignoreHTTPSErrors: true });
+  const citizen = newCitizen();
+  const { address: _, password: __, ...registration } = citizen;
+  const registered = await api.post(`${RELAY}/office/v1/citizens`, {
+    headers: { authorization: `Bearer ${OPERATOR_TOKEN}` }, data: registration,
+  });
+  expect(registered.status()).toBe(201);
+  const { activationCode } = await registered.json();
+  gatewayDown = true;
+  try {
+    await page.goto('/activate.html');
+    await page.locator('#nf-id').fill(citizen.idNumber);
+    await page.locator('#nf-activation-code').fill(activationCode);
+    await page.locator('#nf-submit').click();
+    await expect(page.locator('#nf-error')).toHaveText('We could not send you the code. Please try again in a moment.');
+    // Her form stays as she filled it; nothing reached her phone.
+    await expect(page.locator('#nf-activation-code')).toHaveValue(activationCode);
+    expect(smsFor(citizen.phone)).toHaveLength(0);
+  } finally {
+    gatewayDown = false;
+  }
+  const metrics = await (await api.get(`${RELAY}/metrics`)).text();
+  expect(metrics).toContain('nubefirma_messages_total{channel="sms",outcome="failed"} 1');
   await api.dispose();
 });
