@@ -668,13 +668,7 @@ async fn run(command: Command) -> Result<(), Failure> {
                 ),
                 None => eprintln!("  Timestamps:     this relay's own TSA (/tsa)"),
             }
-            let app = nubefirma_relay::router::app(relay)
-                .into_make_service_with_connect_info::<SocketAddr>();
-            axum::serve(listener, app)
-                .with_graceful_shutdown(async {
-                    let _ = tokio::signal::ctrl_c().await;
-                })
-                .await?;
+            server::serve(nubefirma_relay::router::app(relay), listener, None).await?;
         }
         Command::Ca {
             command:

@@ -575,7 +575,17 @@ async fn a_configured_relay_serves_https_and_delivers_through_the_gateway_and_sm
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn sigterm_lets_the_request_in_flight_finish() {
+async fn sigterm_lets_the_request_in_flight_finish_over_https() {
+    sigterm_drains(true, 9201).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_lets_the_request_in_flight_finish_over_plain_http() {
+    sigterm_drains(false, 9202).await;
+}
+
+/// A request in flight when SIGTERM comes is answered, then the relay exits 0.
+async fn sigterm_drains(https: bool, n: u32) {
     let gateway = Gateway::start().await;
     let tls_dir = tempfile::tempdir().expect("tls");
     let tls = make_tls(tls_dir.path());
@@ -586,6 +596,14 @@ async fn sigterm_lets_the_request_in_flight_finish() {
         cert: tls.cert.clone(),
         key: tls.key.clone(),
     });
+    if !https {
+        // Behind a proxy that terminates TLS: no [server.tls] section.
+        let text = std::fs::read_to_string(&place.config).expect("config");
+        let start = text.find("[server.tls]").expect("tls section");
+        let end = start + text[start..].find("\n\n").expect("section end");
+        std::fs::write(&place.config, format!("{}{}", &text[..start], &text[end..]))
+            .expect("write");
+    }
     ok(&place.relay(&[
         "ca",
         "init",
@@ -596,11 +614,16 @@ async fn sigterm_lets_the_request_in_flight_finish() {
         tempfile::tempdir().expect("unused"),
         &place.config,
         &[],
-        client(&place.tls.ca, false),
+        if https {
+            client(&place.tls.ca, false)
+        } else {
+            process::http_client()
+        },
         Phone::Gateway(gateway.clone()),
         OPERATOR_TOKEN,
     );
-    let ane = TestCitizen::new(9201);
+    assert_eq!(relay.base.starts_with("https://"), https, "{}", relay.base);
+    let ane = TestCitizen::new(n);
     let code = relay.register(&ane).await;
 
     // Her activation SMS takes two seconds at the gateway; the relay is told to stop meanwhile.
