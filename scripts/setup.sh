@@ -26,6 +26,17 @@ command -v firefox-esr >/dev/null || need_apt+=(firefox-esr)
 [ -x /usr/bin/WebKitWebDriver ] || need_apt+=(webkit2gtk-driver)
 command -v xvfb-run >/dev/null || need_apt+=(xvfb)
 command -v xauth >/dev/null || need_apt+=(xauth)
+# PostgreSQL's server, for the second store's tests (throwaway clusters made with initdb and
+# pg_ctl from /usr/lib/postgresql/*/bin; docs/postgresql.md). Debian's default cluster is not
+# needed: if the package is new here, none is made.
+if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  need_apt+=(postgresql)
+  if [ ! -e /etc/postgresql-common/createcluster.conf ]; then
+    SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+    $SUDO mkdir -p /etc/postgresql-common/createcluster.d
+    echo 'create_main_cluster = false' | $SUDO tee /etc/postgresql-common/createcluster.d/nubefirma.conf >/dev/null
+  fi
+fi
 if [ ${#need_apt[@]} -gt 0 ]; then
   say "apt-get install ${need_apt[*]}"
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"

@@ -14,7 +14,7 @@ use clap::{Args, Parser, Subcommand};
 use nubefirma_protocol::api::RegisterCitizenRequest;
 use nubefirma_relay::clock::{Clock, SystemClock};
 use nubefirma_relay::config::secrets::{Secrets, parse_master_key};
-use nubefirma_relay::config::{Config, ConfigError, LogFormat};
+use nubefirma_relay::config::{Config, ConfigError, DATABASE_URL_ENV, LogFormat};
 use nubefirma_relay::crypto::{random_bytes, random_token};
 use nubefirma_relay::identity::rate::AddressLimits;
 use nubefirma_relay::keys::{Custody, Pkcs11Config, Pkcs11Custody, SoftCustody};
@@ -133,7 +133,7 @@ enum AuditCommand {
 #[derive(Args)]
 struct Place {
     /// The relay's configuration file: its data folder, database and secrets.
-    #[arg(long, conflicts_with_all = ["data", "master_key_file", "pkcs11_module", "pkcs11_pin_file"])]
+    #[arg(long, conflicts_with_all = ["data", "master_key_file", "pkcs11_module", "pkcs11_pin_file", "database_url"])]
     config: Option<PathBuf>,
     /// Folder for the database and the CA certificate.
     #[arg(long, default_value = "data")]
@@ -155,6 +155,10 @@ struct Place {
     /// The label of the master HMAC key in the token (made at first use if missing).
     #[arg(long, default_value = "nubefirma-master")]
     pkcs11_master_key_label: String,
+    /// The database instead of DATA/relay.sqlite: `postgres://…` (several relays may share
+    /// one; docs/postgresql.md) or `sqlite://PATH`; or NUBEFIRMA_DATABASE_URL.
+    #[arg(long)]
+    database_url: Option<String>,
 }
 
 #[derive(Subcommand)]
@@ -374,7 +378,11 @@ async fn open_place(
     }
     std::fs::create_dir_all(&place.data)?;
     let custody = custody(place, dev)?;
-    let store = Store::open(&place.data.join("relay.sqlite")).await?;
+    let url = place.database_url.clone().or_else(|| env_var(DATABASE_URL_ENV));
+    let store = match url {
+        Some(url) => Store::open_url(&url).await?,
+        None => Store::open(&place.data.join("relay.sqlite")).await?,
+    };
     Ok((place.data.clone(), store, custody))
 }
 

@@ -1,6 +1,7 @@
 //! The storage contract every backend keeps, one suite run against each backend: the lists are
 //! `for_each_backend!` and, for backends several relays share, `for_each_shared_backend!` at
-//! the bottom (a PostgreSQL backend adds a line to each). Each test says what the relay's
+//! the bottom (SQLite in memory and in a file, and PostgreSQL on a throwaway cluster,
+//! `postgres::test_cluster`: a database per test). Each test says what the relay's
 //! rules rely on: compare-and-set, one transaction per domain operation, the audit chain,
 //! counting across callers.
 
@@ -11,6 +12,7 @@ use nubefirma_protocol::{AuthKey, Level};
 use tempfile::TempDir;
 
 use super::Store;
+use super::postgres::{PgStore, test_cluster};
 use super::sqlite::SqliteStore;
 use crate::Error;
 use crate::audit::{Event, GENESIS, verify};
@@ -54,6 +56,31 @@ async fn sqlite_file_two_relays() -> (Backend, Store) {
         .await
         .expect("SQLite file again");
     (first, Store::new(Arc::new(second)))
+}
+
+/// A fresh database on the test binary's throwaway PostgreSQL cluster
+/// (`postgres::test_cluster`; it fails, never skips, when PostgreSQL is not installed).
+async fn postgres() -> Backend {
+    let url = test_cluster::fresh_database().await;
+    let store = PgStore::connect(&url).await.expect("PostgreSQL");
+    Backend {
+        store: Store::new(Arc::new(store)),
+        _dir: None,
+    }
+}
+
+/// Two relays' stores (two pools) on one PostgreSQL database.
+async fn postgres_two_relays() -> (Backend, Store) {
+    let url = test_cluster::fresh_database().await;
+    let first = PgStore::connect(&url).await.expect("PostgreSQL");
+    let second = PgStore::connect(&url).await.expect("PostgreSQL again");
+    (
+        Backend {
+            store: Store::new(Arc::new(first)),
+            _dir: None,
+        },
+        Store::new(Arc::new(second)),
+    )
 }
 
 const NOW: i64 = 1_800_000_000;
@@ -622,6 +649,7 @@ macro_rules! shared_suite {
 macro_rules! for_each_shared_backend {
     ($($test:ident),* $(,)?) => {
         shared_suite!(sqlite_file_two_relays: $($test),*);
+        shared_suite!(postgres_two_relays: $($test),*);
     };
 }
 
@@ -635,6 +663,7 @@ macro_rules! for_each_backend {
     ($($test:ident),* $(,)?) => {
         suite!(sqlite_in_memory: $($test),*);
         suite!(sqlite_file: $($test),*);
+        suite!(postgres: $($test),*);
     };
 }
 

@@ -4,8 +4,9 @@
 //! certificates, rate limits, the dev outbox and housekeeping. `Storage` is all of them; the
 //! relay holds one as a `Store`. The records they speak are in `crate::records`.
 //!
-//! Backends: `sqlite/` (all SQL for SQLite, a file per entity) today; a PostgreSQL one goes
-//! next to it. Every backend keeps the contract `contract_tests` checks:
+//! Backends: `sqlite/` (all SQL for SQLite, a file per entity) and `postgres/` (the same for
+//! PostgreSQL, which several relays share; docs/postgresql.md). Every backend keeps the
+//! contract `contract_tests` checks:
 //! - state changes that race (attempt counters, single-use secrets, credential status,
 //!   invitation steps) are compare-and-set: the caller names the state it read, and `false`
 //!   (or a "lost" outcome) means someone was first and nothing was written;
@@ -27,6 +28,7 @@ mod credentials;
 mod housekeeping;
 mod operators;
 mod outbox;
+pub mod postgres;
 mod professional;
 mod rate_limits;
 mod secrets;
@@ -85,8 +87,13 @@ impl Store {
         Ok(Self(Arc::new(sqlite::SqliteStore::open(path).await?)))
     }
 
-    /// Opens the database a configuration names: `sqlite://PATH` (or `sqlite:PATH`).
+    /// Opens the database a configuration names: `sqlite://PATH` (or `sqlite:PATH`), or
+    /// `postgres://…` / `postgresql://…` (a pool; the migrations of
+    /// `relay/migrations-postgres/` applied before it is returned).
     pub async fn open_url(url: &str) -> Result<Self, Error> {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            return Ok(Self(Arc::new(postgres::PgStore::connect(url).await?)));
+        }
         if let Some(path) = url
             .strip_prefix("sqlite://")
             .or_else(|| url.strip_prefix("sqlite:"))
@@ -101,7 +108,7 @@ impl Store {
             return Self::open(Path::new(path)).await;
         }
         Err(Error::InvalidConfig(
-            "database.url: this relay opens sqlite:// databases only".into(),
+            "database.url: this relay opens sqlite:// and postgres:// databases only".into(),
         ))
     }
 
