@@ -378,7 +378,10 @@ async fn open_place(
     }
     std::fs::create_dir_all(&place.data)?;
     let custody = custody(place, dev)?;
-    let url = place.database_url.clone().or_else(|| env_var(DATABASE_URL_ENV));
+    let url = place
+        .database_url
+        .clone()
+        .or_else(|| env_var(DATABASE_URL_ENV));
     let store = match url {
         Some(url) => Store::open_url(&url).await?,
         None => Store::open(&place.data.join("relay.sqlite")).await?,

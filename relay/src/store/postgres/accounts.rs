@@ -295,13 +295,12 @@ impl AccountStore for PgStore {
         let mut tx = self.pool.begin().await?;
         // The phone's UNIQUE constraint decides a race for one number (R8): the second writer
         // waits for the first's commit, then fails.
-        let done = sqlx::query(
-            "UPDATE citizens SET phone = $1 WHERE id = $2 AND status <> 'revoked'",
-        )
-        .bind(phone)
-        .bind(citizen_id)
-        .execute(&mut *tx)
-        .await;
+        let done =
+            sqlx::query("UPDATE citizens SET phone = $1 WHERE id = $2 AND status <> 'revoked'")
+                .bind(phone)
+                .bind(citizen_id)
+                .execute(&mut *tx)
+                .await;
         let done = match done {
             Ok(done) => done.rows_affected() == 1,
             Err(e) if is_unique_violation(&e) => {
@@ -474,13 +473,12 @@ impl AccountStore for PgStore {
             .await?;
         }
         let (token_hash, sealed_kek) = keep;
-        let ended =
-            sqlx::query("DELETE FROM sessions WHERE citizen_id = $1 AND token_hash <> $2")
-                .bind(citizen_id)
-                .bind(token_hash)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
+        let ended = sqlx::query("DELETE FROM sessions WHERE citizen_id = $1 AND token_hash <> $2")
+            .bind(citizen_id)
+            .bind(token_hash)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
         sqlx::query(
             "UPDATE sessions SET sealed_kek = $1 WHERE token_hash = $2 AND citizen_id = $3",
         )

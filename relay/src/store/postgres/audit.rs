@@ -76,16 +76,14 @@ impl AuditStore for PgStore {
     }
 
     async fn audit_of(&self, citizen_id: &str, limit: i64) -> Result<Vec<Entry>, Error> {
-        sqlx::query(
-            "SELECT * FROM audit_events WHERE citizen_id = $1 ORDER BY seq DESC LIMIT $2",
-        )
-        .bind(citizen_id)
-        .bind(limit)
-        .fetch_all(&self.pool)
-        .await?
-        .iter()
-        .map(entry_from_row)
-        .collect()
+        sqlx::query("SELECT * FROM audit_events WHERE citizen_id = $1 ORDER BY seq DESC LIMIT $2")
+            .bind(citizen_id)
+            .bind(limit)
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(entry_from_row)
+            .collect()
     }
 }
 

@@ -66,8 +66,9 @@ impl PgStore {
     /// so relays starting together migrate once).
     pub async fn connect(url: &str) -> Result<Self, Error> {
         // The URL may hold a password: the error names neither.
-        let options = PgConnectOptions::from_str(url)
-            .map_err(|e| Error::InvalidConfig(format!("database.url: not a PostgreSQL URL: {e}")))?;
+        let options = PgConnectOptions::from_str(url).map_err(|e| {
+            Error::InvalidConfig(format!("database.url: not a PostgreSQL URL: {e}"))
+        })?;
         let pool = PgPoolOptions::new()
             .max_connections(POOL_SIZE)
             .acquire_timeout(Duration::from_secs(30))

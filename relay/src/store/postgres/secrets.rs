@@ -189,32 +189,31 @@ fn card_from_row(r: &PgRow) -> Result<StoredCard, Error> {
 #[async_trait]
 impl SecretStore for PgStore {
     async fn secret_state(&self, row: SecretRow<'_>) -> Result<Option<SecretState>, Error> {
-        let found = match row {
-            SecretRow::ActivationCode { citizen_id } => {
-                sqlx::query(
+        let found =
+            match row {
+                SecretRow::ActivationCode { citizen_id } => sqlx::query(
                     "SELECT activation_failures AS attempts, activation_code_hash IS NULL AS used
                      FROM citizens WHERE id = $1",
                 )
                 .bind(citizen_id)
                 .fetch_optional(&self.pool)
-                .await?
-            }
-            SecretRow::Sad { hash } => {
-                sqlx::query("SELECT 0::BIGINT AS attempts, used FROM sads WHERE sad_hash = $1")
-                    .bind(hash)
-                    .fetch_optional(&self.pool)
-                    .await?
-            }
-            counted => {
-                let Some((select, _, id)) = counted_sql(counted) else {
-                    return Err(Error::Internal("a secret row without a table".into()));
-                };
-                sqlx::query(select)
-                    .bind(id)
-                    .fetch_optional(&self.pool)
-                    .await?
-            }
-        };
+                .await?,
+                SecretRow::Sad { hash } => {
+                    sqlx::query("SELECT 0::BIGINT AS attempts, used FROM sads WHERE sad_hash = $1")
+                        .bind(hash)
+                        .fetch_optional(&self.pool)
+                        .await?
+                }
+                counted => {
+                    let Some((select, _, id)) = counted_sql(counted) else {
+                        return Err(Error::Internal("a secret row without a table".into()));
+                    };
+                    sqlx::query(select)
+                        .bind(id)
+                        .fetch_optional(&self.pool)
+                        .await?
+                }
+            };
         found.as_ref().map(secret_state_of).transpose()
     }
 

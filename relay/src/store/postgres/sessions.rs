@@ -65,11 +65,13 @@ impl SessionStore for PgStore {
     }
 
     async fn raise_session_level(&self, token_hash: &[u8], level: Level) -> Result<(), Error> {
-        sqlx::query("UPDATE sessions SET level = $1 WHERE token_hash = $2 AND auth_key = 'password'")
-            .bind(level.as_str())
-            .bind(token_hash)
-            .execute(&self.pool)
-            .await?;
+        sqlx::query(
+            "UPDATE sessions SET level = $1 WHERE token_hash = $2 AND auth_key = 'password'",
+        )
+        .bind(level.as_str())
+        .bind(token_hash)
+        .execute(&self.pool)
+        .await?;
         Ok(())
     }
 

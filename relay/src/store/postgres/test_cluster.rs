@@ -174,12 +174,14 @@ fn server_binaries() -> Result<PathBuf, String> {
         .filter_map(|entry| {
             let version: u32 = entry.file_name().to_str()?.parse().ok()?;
             let bin = entry.path().join("bin");
-            (bin.join("initdb").is_file() && bin.join("pg_ctl").is_file())
-                .then_some((version, bin))
+            (bin.join("initdb").is_file() && bin.join("pg_ctl").is_file()).then_some((version, bin))
         })
         .collect();
     found.sort();
-    found.pop().map(|(_, bin)| bin).ok_or_else(|| missing.to_owned())
+    found
+        .pop()
+        .map(|(_, bin)| bin)
+        .ok_or_else(|| missing.to_owned())
 }
 
 fn running_as_root() -> bool {
