@@ -372,6 +372,46 @@ async fn email_is_unique_among_live_accounts_in_any_letter_case(store: &Store) {
     assert!(taken);
 }
 
+/// Registrations racing for one address (letter case apart) on `stores` in turn.
+async fn race_for_one_email(stores: &[&Store]) {
+    let people: Vec<NewCitizen> = (1..=8)
+        .map(|n| {
+            new_citizen(
+                n,
+                if n % 2 == 0 {
+                    "ANE@example.eus"
+                } else {
+                    "ane@EXAMPLE.eus"
+                },
+            )
+        })
+        .collect();
+    let tries = people
+        .iter()
+        .enumerate()
+        .map(|(n, c)| stores[n % stores.len()].insert_citizen(c));
+    let results = join_all(tries).await;
+    let made = results.iter().filter(|r| r.is_ok()).count();
+    assert_eq!(made, 1, "one account gets the address (R23): {results:?}");
+    assert!(
+        results
+            .iter()
+            .all(|r| matches!(r, Ok(()) | Err(Error::Conflict(_)))),
+        "{results:?}"
+    );
+}
+
+async fn parallel_registrations_with_one_email_make_one_account(store: &Store) {
+    race_for_one_email(&[store]).await;
+}
+
+async fn parallel_registrations_with_one_email_on_two_relays_make_one_account(
+    a: &Store,
+    b: &Store,
+) {
+    race_for_one_email(&[a, b]).await;
+}
+
 async fn email_of_a_revoked_account_is_free_again(store: &Store) {
     store
         .insert_citizen(&new_citizen(1, "ane@example.eus"))
@@ -656,6 +696,7 @@ macro_rules! for_each_shared_backend {
 for_each_shared_backend!(
     audit_appends_from_two_relays_on_one_database_keep_one_chain,
     sad_is_consumed_once_across_two_relays_on_one_database,
+    parallel_registrations_with_one_email_on_two_relays_make_one_account,
 );
 
 /// The backends every test runs against.
@@ -676,6 +717,7 @@ for_each_backend!(
     audit_appends_in_parallel_keep_one_unbroken_chain,
     audit_of_lists_her_events_newest_first,
     email_is_unique_among_live_accounts_in_any_letter_case,
+    parallel_registrations_with_one_email_make_one_account,
     email_of_a_revoked_account_is_free_again,
     id_number_or_phone_taken_is_a_conflict,
     account_state_compare_and_set_refuses_a_stale_state,
