@@ -63,6 +63,12 @@ impl Relays {
         }
     }
 
+    /// Opens `per_relay` connections to each relay (kept by its client), so that the parallel
+    /// calls of a race leave at once instead of one TCP handshake after another.
+    async fn warm_up(&self, per_relay: usize) {
+        join_all((0..per_relay * self.all.len()).map(|n| self.relay(n).get_text("/healthz"))).await;
+    }
+
     /// The relay `n` (mod 3): consecutive `n` are different relays.
     fn relay(&self, n: usize) -> &RelayProcess {
         &self.all[n % self.all.len()]
@@ -219,6 +225,7 @@ async fn a_signing_journey_hops_relays_and_its_sad_spent_on_three_relays_signs_o
     // The SAD spent by ten parallel signHash calls spread over the three relays: one
     // signature, one audit entry, whichever relay wins.
     let sad = text(&authorized, "SAD");
+    relays.warm_up(4).await;
     let answers =
         join_all((0..10).map(|n| relays.relay(n).sign_hash(&auth, &credential, &sad, &hashes)))
             .await;
@@ -309,6 +316,7 @@ async fn parallel_guesses_spread_over_three_relays_never_judge_more_than_the_bud
         .parse()
         .expect("digits");
 
+    relays.warm_up(10).await;
     // 29 wrong guesses and the right code last, each to the next relay.
     let mut guesses: Vec<String> = (1..30)
         .map(|i| format!("{:06}", (otp + i) % 1_000_000))
@@ -341,7 +349,8 @@ async fn parallel_guesses_spread_over_three_relays_never_judge_more_than_the_bud
             .all(|a| a.status == StatusCode::OK || a.error() == Some("invalid_otp")),
         "{answers:?}"
     );
-    assert!(judged_wrong >= 1, "the guesses were judged: {answers:?}");
+    // Some entry was judged (the right code may have been the first, and spent the code).
+    assert!(judged_wrong + granted >= 1, "{answers:?}");
     assert!(
         judged_wrong + granted <= 3,
         "judged {judged_wrong} wrong + {granted} right: more than the code's 3 entries"
@@ -358,8 +367,12 @@ async fn parallel_guesses_spread_over_three_relays_never_judge_more_than_the_bud
     let otp_failures = relays
         .count("SELECT otp_failures FROM citizens WHERE status = 'active'")
         .await;
-    assert!(otp_failures <= 3, "{otp_failures}");
-    assert_eq!(otp_failures, judged_wrong as i64);
+    // Each wrong entry judged counted against her account too (a right code judged after
+    // them clears the count).
+    assert!(otp_failures <= judged_wrong as i64, "{otp_failures}");
+    if granted == 0 {
+        assert_eq!(otp_failures, judged_wrong as i64);
+    }
 
     // Thirty wrong passwords spread over the relays judge no more than the account's budget.
     let wrong: Vec<String> = (0..30).map(|n| format!("Wrong-password-{n}")).collect();
