@@ -8,6 +8,16 @@ use crate::store::Housekeeping;
 
 #[async_trait]
 impl Housekeeping for PgStore {
+    async fn backup_into(&self, _path: &std::path::Path) -> Result<(), Error> {
+        // The database's files are the server's, often on another machine: its own tools
+        // make the consistent copy.
+        Err(Error::InvalidRequest(
+            "a PostgreSQL database is backed up with pg_dump while the relays serve \
+             (docs/postgresql.md), not by the relay"
+                .into(),
+        ))
+    }
+
     async fn prune(&self, now: i64, session_idle: i64) -> Result<u64, Error> {
         // Each statement alone: a row deleted here is dead whoever looks at it, so several
         // relays pruning at once only find less to delete.

@@ -84,6 +84,14 @@ impl SessionStore for PgStore {
         Ok(())
     }
 
+    async fn count_live_sessions(&self, idle_since: i64) -> Result<i64, Error> {
+        let row = sqlx::query("SELECT COUNT(*) AS n FROM sessions WHERE last_used_at > $1")
+            .bind(idle_since)
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(row.try_get("n")?)
+    }
+
     async fn delete_session(&self, token_hash: &[u8]) -> Result<(), Error> {
         sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
             .bind(token_hash)
