@@ -215,6 +215,27 @@ async fn secret_compare_and_set_refuses_a_stale_state(store: &Store) {
     assert!(!missing_tried.expect("cas"));
 }
 
+async fn codes_sent_at_once_leave_exactly_one_live(store: &Store) {
+    let who = citizen(store, 1).await;
+    let ids: Vec<String> = (0..8).map(|n| format!("c{n}")).collect();
+    let codes: Vec<Code> = ids.iter().map(|id| code(id, &who, NOW + 300)).collect();
+    let sent: Result<Vec<()>, Error> = join_all(codes.iter().map(|c| store.replace_code(c, NOW)))
+        .await
+        .into_iter()
+        .collect();
+    sent.expect("replace");
+    let mut live = Vec::new();
+    for id in &ids {
+        let c = store.code(id).await.expect("read").expect("kept");
+        if !c.state.used {
+            live.push(c.id);
+        }
+    }
+    assert_eq!(live.len(), 1, "only the newest SMS is valid: {live:?}");
+    let newest = store.live_code(&who, "sign").await.expect("live");
+    assert_eq!(newest.map(|c| c.id), live.pop());
+}
+
 async fn replace_code_leaves_only_the_newest_code_live(store: &Store) {
     let who = citizen(store, 1).await;
     store
@@ -522,6 +543,9 @@ async fn session_is_stored_touched_raised_and_deleted(store: &Store) {
         level: Level::Low,
     };
     store.insert_session(&new, NOW).await.expect("insert");
+    let live = store.count_live_sessions(NOW - 1).await.expect("count");
+    let idle = store.count_live_sessions(NOW).await.expect("count");
+    assert_eq!((live, idle), (1, 0), "used after NOW - 1, not after NOW");
     let s = read_session(store, &token_hash).await.expect("s");
     assert_eq!((s.citizen_id.as_str(), s.last_used_at), (who.as_str(), NOW));
     assert_eq!((s.key, s.level), (AuthKey::Password, Level::Low));
@@ -537,6 +561,7 @@ async fn session_is_stored_touched_raised_and_deleted(store: &Store) {
     assert_eq!((s.last_used_at, s.level), (NOW + 60, Level::Reinforced));
     store.delete_session(&token_hash).await.expect("delete");
     assert!(read_session(store, &token_hash).await.is_none());
+    assert_eq!(store.count_live_sessions(0).await.expect("count"), 0);
 }
 
 async fn credential_status_compare_and_set_records_the_revocation_once(store: &Store) {
@@ -712,6 +737,7 @@ for_each_backend!(
     secret_compare_and_set_lets_exactly_one_of_two_parallel_updates_win,
     secret_compare_and_set_refuses_a_stale_state,
     replace_code_leaves_only_the_newest_code_live,
+    codes_sent_at_once_leave_exactly_one_live,
     sad_is_consumed_with_its_audit_entry_exactly_once,
     sad_not_consumed_writes_no_audit_entry,
     audit_appends_in_parallel_keep_one_unbroken_chain,
