@@ -128,6 +128,23 @@ impl Relays {
             said.contains(&format!("audit trail intact: {entries} entries")),
             "{said}"
         );
+
+        // `backup` is SQLite's VACUUM INTO: on PostgreSQL it points at pg_dump, writing nothing.
+        let out = folder.path().join("copy.sqlite");
+        let backup = std::process::Command::new(binary())
+            .args(["backup", "--config"])
+            .arg(&config)
+            .arg("--out")
+            .arg(&out)
+            .output()
+            .expect("backup runs");
+        assert!(!backup.status.success());
+        assert!(
+            String::from_utf8_lossy(&backup.stderr).contains("pg_dump"),
+            "{}",
+            String::from_utf8_lossy(&backup.stderr)
+        );
+        assert!(!out.exists());
         entries
     }
 }
@@ -292,7 +309,7 @@ async fn a_signing_journey_hops_relays_and_its_sad_spent_on_three_relays_signs_o
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn parallel_guesses_spread_over_three_relays_never_judge_more_than_the_budget() {
+async fn parallel_guesses_and_registrations_spread_over_three_relays_keep_the_budgets_and_r23() {
     let _serial = SERIAL.lock().await;
     let relays = Relays::start().await;
     let ane = TestCitizen::new(2);
@@ -388,6 +405,46 @@ async fn parallel_guesses_spread_over_three_relays_never_judge_more_than_the_bud
         .count("SELECT password_failures + otp_failures FROM citizens WHERE id_number NOT LIKE 'revoked:%'")
         .await;
     assert!(failures <= 5, "R20's budget of 5: {failures}");
+
+    // Six registrations of different people with one email (letter case apart), at once on
+    // the three relays: one account gets the address (R23), the others are conflicts.
+    let people: Vec<TestCitizen> = (10..16)
+        .map(|n| {
+            let mut person = TestCitizen::new(n);
+            person.email = if n % 2 == 0 {
+                "Shared.Address@example.eus".into()
+            } else {
+                "shared.address@EXAMPLE.eus".into()
+            };
+            person
+        })
+        .collect();
+    let token = format!("Bearer {}", relays.relay(0).operator_token());
+    let answers = join_all(people.iter().enumerate().map(|(n, person)| {
+        relays
+            .relay(n)
+            .post("/office/v1/citizens", Some(&token), person.registration())
+    }))
+    .await;
+    let made = answers
+        .iter()
+        .filter(|a| a.status == StatusCode::CREATED)
+        .count();
+    assert_eq!(made, 1, "{answers:?}");
+    assert!(
+        answers
+            .iter()
+            .all(|a| a.status == StatusCode::CREATED || a.status == StatusCode::CONFLICT),
+        "{answers:?}"
+    );
+    assert_eq!(
+        relays
+            .count(
+                "SELECT COUNT(*) FROM citizens WHERE lower(email) = 'shared.address@example.eus'"
+            )
+            .await,
+        1
+    );
 
     relays.verify_audit().await;
 }
