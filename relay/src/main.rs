@@ -458,10 +458,12 @@ fn check_config(path: &Path) -> Result<(), Failure> {
     );
     if let (Some(sms), Some(email)) = (&config.sms, &config.email) {
         println!("  sms:      {} {}", sms.method, sms.url);
-        println!(
-            "  email:    {}:{} ({:?})",
-            email.host, email.port, email.security
-        );
+        let security = match email.security {
+            nubefirma_relay::config::SmtpSecurity::Starttls => "starttls",
+            nubefirma_relay::config::SmtpSecurity::Tls => "tls",
+            nubefirma_relay::config::SmtpSecurity::None => "none",
+        };
+        println!("  email:    {}:{} ({security})", email.host, email.port);
     }
     println!("  cors:     {}", config.server.cors_origins.join(", "));
     Ok(())
