@@ -20,7 +20,10 @@ use crate::domain::{CredentialId, Digests};
 use crate::identity::account::{AccountState, AccountStatus};
 use crate::identity::credential::StoredStatus;
 use crate::identity::one_time::SecretState;
-use crate::records::{Code, Credential, NewCitizen, NewSession, Session};
+use crate::records::{
+    Activation, Code, ContactChange, Credential, NewCitizen, NewSession, Session,
+};
+use crate::store::ContactChanged;
 use crate::store::SecretRow;
 
 /// A store under test, and what must outlive it (a file backend's folder).
@@ -681,6 +684,98 @@ async fn prune_deletes_only_what_can_no_longer_be_used(store: &Store) {
 }
 
 /// One module per backend, each with every test of the contract.
+/// An active account numbered `n`.
+async fn active_citizen(store: &Store, n: u32) -> String {
+    let id = citizen(store, n).await;
+    let activation = Activation {
+        id: format!("activation-{n}"),
+        citizen_id: id.clone(),
+        sms_code_mac: vec![n as u8; 32],
+        state: UNUSED,
+        expires_at: NOW + 600,
+    };
+    store
+        .insert_activation(&activation)
+        .await
+        .expect("activation");
+    assert!(
+        store
+            .activate_citizen(&id, "verifier", &[0; 16], &activation, NOW + 86_400, false)
+            .await
+            .expect("activate")
+    );
+    id
+}
+
+async fn two_accounts_taking_each_other_s_phone_at_once_end_with_one_change(store: &Store) {
+    // R22: each proved the other's number hers (the second one's proof is stale by then).
+    let (a, b) = (
+        active_citizen(store, 21).await,
+        active_citizen(store, 22).await,
+    );
+    let phone = |n: u32| format!("+346000{n:05}");
+    let change = |n: u32, who: &str, other: &str, from: u32, to: u32| ContactChange {
+        id: format!("change-{n}"),
+        citizen_id: who.into(),
+        kind: "phone".into(),
+        old_value: phone(from),
+        new_value: phone(to),
+        code_mac: vec![1; 32],
+        current_code_mac: Some(vec![2; 32]),
+        takes_from: Some(other.into()),
+        state: UNUSED,
+        expires_at: NOW + 600,
+    };
+    let (to_b, to_a) = (change(1, &a, &b, 21, 22), change(2, &b, &a, 22, 21));
+    store
+        .insert_contact_change(&to_b, NOW)
+        .await
+        .expect("change");
+    store
+        .insert_contact_change(&to_a, NOW)
+        .await
+        .expect("change");
+    let (first, second) = tokio::join!(
+        store.apply_contact_change(&to_b, NOW),
+        store.apply_contact_change(&to_a, NOW),
+    );
+    // Neither fails (no deadlock, no error): one takes the number, the other finds her
+    // account revoked by it.
+    let outcomes = [first.expect("first"), second.expect("second")];
+    assert_eq!(
+        outcomes
+            .iter()
+            .filter(|o| matches!(o, ContactChanged::Done))
+            .count(),
+        1,
+        "{outcomes:?}"
+    );
+    let statuses = [
+        store
+            .citizen_by_id(&a)
+            .await
+            .expect("read")
+            .expect("a")
+            .state
+            .status,
+        store
+            .citizen_by_id(&b)
+            .await
+            .expect("read")
+            .expect("b")
+            .state
+            .status,
+    ];
+    assert_eq!(
+        statuses
+            .iter()
+            .filter(|s| **s == AccountStatus::Revoked)
+            .count(),
+        1,
+        "{statuses:?}"
+    );
+}
+
 macro_rules! suite {
     ($backend:ident: $($test:ident),* $(,)?) => {
         mod $backend {
@@ -753,4 +848,5 @@ for_each_backend!(
     ca_material_is_saved_all_or_nothing,
     rate_limit_counts_every_parallel_event_and_reopens_its_window,
     prune_deletes_only_what_can_no_longer_be_used,
+    two_accounts_taking_each_other_s_phone_at_once_end_with_one_change,
 );

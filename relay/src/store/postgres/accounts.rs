@@ -329,7 +329,18 @@ impl AccountStore for PgStore {
     ) -> Result<ContactChanged, Error> {
         let mut tx = self.pool.begin().await?;
         // Her row first, then the change: the same order as every other account transaction.
-        lock_citizen(&mut tx, &change.citizen_id).await?;
+        // Taking another account's phone (R22) touches its row too: both are locked, in id
+        // order, so two accounts taking each other's phone at once queue instead of deadlocking.
+        let mut accounts = vec![change.citizen_id.as_str()];
+        if change.kind == "phone"
+            && let Some(other) = &change.takes_from
+        {
+            accounts.push(other.as_str());
+        }
+        accounts.sort_unstable();
+        for account in accounts {
+            lock_citizen(&mut tx, account).await?;
+        }
         if !spend(
             &mut tx,
             SPEND_CONTACT_CHANGE,
