@@ -22,8 +22,9 @@ use crate::outbound::{self, HttpClient, chain};
 
 /// The wait before the second try; each later wait doubles.
 pub const FIRST_RETRY_WAIT: Duration = Duration::from_millis(500);
-/// What is read of a gateway's answer (only for the log line of a refusal).
+/// What is read of a gateway's answer (only for the log line of a refusal), and logged of it.
 const MAX_ANSWER_BYTES: usize = 4096;
+const MAX_LOGGED_ANSWER_CHARS: usize = 200;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Escape {
@@ -144,7 +145,10 @@ impl SmsGateway {
                 .await
                 .map(|b| String::from_utf8_lossy(&b.to_bytes()).into_owned())
                 .unwrap_or_default();
-            let why = format!("HTTP {status}: {}", answer.trim());
+            // Logged for the operator, but a gateway may echo the message back: a short
+            // excerpt, with every run of digits (a code, a number) blanked.
+            let excerpt = redact_digits(answer.trim(), MAX_LOGGED_ANSWER_CHARS);
+            let why = format!("HTTP {status}: {excerpt}");
             if status.is_server_error()
                 || status == StatusCode::TOO_MANY_REQUESTS
                 || status == StatusCode::REQUEST_TIMEOUT
@@ -189,6 +193,23 @@ impl SmsGateway {
     }
 }
 
+/// The first `max` characters of `text`, each run of four or more digits replaced by "…".
+fn redact_digits(text: &str, max: usize) -> String {
+    let mut out = String::new();
+    let mut digits = String::new();
+    for c in text.chars().take(max) {
+        if c.is_ascii_digit() {
+            digits.push(c);
+            continue;
+        }
+        out.push_str(if digits.len() >= 4 { "…" } else { &digits });
+        digits.clear();
+        out.push(c);
+    }
+    out.push_str(if digits.len() >= 4 { "…" } else { &digits });
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -205,6 +226,18 @@ mod tests {
             timeout_seconds: 1,
         };
         SmsGateway::new(&settings, Some(Zeroizing::new("k3y".into()))).expect("gateway")
+    }
+
+    #[test]
+    fn a_logged_answer_holds_no_code_and_no_number() {
+        let echoed =
+            r#"{"error": "rejected", "to": "+34600112233", "text": "Code 123456", "id": 42}"#;
+        let logged = redact_digits(echoed, 200);
+        assert_eq!(
+            logged,
+            r#"{"error": "rejected", "to": "+…", "text": "Code …", "id": 42}"#
+        );
+        assert_eq!(redact_digits("x".repeat(500).as_str(), 200).len(), 200);
     }
 
     #[tokio::test]
