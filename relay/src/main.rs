@@ -440,10 +440,21 @@ fn check_config(path: &Path) -> Result<(), Failure> {
         nubefirma_relay::pki::upstream::UpstreamTsa::new(url)?;
     }
     let database = config.database_url();
-    let database = match database.split_once('@') {
-        // Never print a password the URL may hold.
-        Some((_, host)) if database.starts_with("postgres") => format!("postgres://…@{host}"),
-        _ => database,
+    // Never print what a PostgreSQL URL may hold besides where it leads (a password in the
+    // user part or in `?password=`): its parsed host, port, database and user only.
+    let database = if database.starts_with("postgres") {
+        use std::str::FromStr;
+        let options = sqlx::postgres::PgConnectOptions::from_str(&database)
+            .map_err(|_| ConfigError("database.url: not a PostgreSQL URL".into()))?;
+        format!(
+            "PostgreSQL database {:?} on {}:{} as {:?}",
+            options.get_database().unwrap_or_default(),
+            options.get_host(),
+            options.get_port(),
+            options.get_username()
+        )
+    } else {
+        database
     };
     println!("{}: configuration OK", path.display());
     println!("  listen:   {} ({tls})", config.server.listen);
@@ -610,6 +621,9 @@ async fn run(command: Command) -> Result<(), Failure> {
                 Some(path) => Config::load(&path)?.database_url(),
                 None => format!("sqlite://{}", data.join("relay.sqlite").display()),
             };
+            if !url.starts_with("sqlite:") {
+                return Err("backup copies a SQLite database; for PostgreSQL use pg_dump (docs/postgresql.md)".into());
+            }
             Store::open_url(&url).await?.backup_into(&out).await?;
             println!("backup written: {}", out.display());
         }

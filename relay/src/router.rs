@@ -110,6 +110,7 @@ pub fn app(relay: Arc<Relay>) -> Router {
             }),
         )
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
-        .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid));
+        .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+        .layer(axum::middleware::from_fn(crate::ops::sane_request_id));
     crate::server::headers::secure(router, hsts).with_state(relay)
 }

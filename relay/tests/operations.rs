@@ -155,6 +155,72 @@ async fn behind_a_trusted_proxy_each_client_has_its_own_limit() {
 }
 
 #[tokio::test]
+async fn a_forwarded_address_that_is_no_address_is_nobody_s_not_the_proxy_s() {
+    // The proxy runs on this machine, where /metrics answers without a token.
+    let t = limited(&["127.0.0.1"]).await;
+    let metrics = |forwarded: Option<&str>| {
+        let mut builder = Request::get("/metrics");
+        if let Some(f) = forwarded {
+            builder = builder.header("x-forwarded-for", f);
+        }
+        from("127.0.0.1:9", builder, Body::empty())
+    };
+    for garbage in ["198.51.100.7, not-an-address", "127.0.0.1:80", ""] {
+        let (status, _, _) = t.send(metrics(Some(garbage))).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{garbage:?}");
+    }
+    // A non-ASCII byte in the header: still nobody's, never the proxy's own address.
+    let mut request = metrics(None);
+    request.headers_mut().insert(
+        "x-forwarded-for",
+        axum::http::HeaderValue::from_bytes(b"198.51.100.7\xff").expect("header"),
+    );
+    assert_eq!(t.send(request).await.0, StatusCode::FORBIDDEN);
+    // No header at all: a request from the proxy's machine itself.
+    assert_eq!(t.send(metrics(None)).await.0, StatusCode::OK);
+    // An IPv4 client written the IPv6 way is the same client.
+    let (status, _, _) = t.send(metrics(Some("::ffff:127.0.0.1"))).await;
+    assert_eq!(status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn a_request_id_from_outside_is_kept_only_when_it_looks_like_one() {
+    let t = relay().await;
+    let with_id = |id: &str| {
+        Request::get("/healthz")
+            .header("x-request-id", id)
+            .body(Body::empty())
+            .expect("request")
+    };
+    let (_, headers, _) = t.send(with_id("proxy-7f3a.1")).await;
+    assert_eq!(headers["x-request-id"], "proxy-7f3a.1");
+    for bad in ["a b", &"x".repeat(65), "<script>"] {
+        let (_, headers, _) = t.send(with_id(bad)).await;
+        let id = headers["x-request-id"].to_str().expect("id");
+        assert_eq!(id.len(), 36, "{bad:?} replaced by a fresh UUID, not {id:?}");
+    }
+}
+
+#[tokio::test]
+async fn invented_methods_share_one_metrics_label() {
+    let t = relay().await;
+    for n in 0..20 {
+        let request = Request::builder()
+            .method(Method::from_bytes(format!("INVENTED{n}").as_bytes()).expect("method"))
+            .uri("/healthz")
+            .body(Body::empty())
+            .expect("request");
+        t.send(request).await;
+    }
+    let (_, _, body) = t
+        .send(from("127.0.0.1:1", Request::get("/metrics"), Body::empty()))
+        .await;
+    let text = String::from_utf8(body).expect("text");
+    assert!(!text.contains("INVENTED"), "{text}");
+    assert!(text.contains(r#"method="other""#), "{text}");
+}
+
+#[tokio::test]
 async fn an_untrusted_peer_cannot_choose_its_address() {
     let t = limited(&["10.0.0.2"]).await;
     for n in 0..3 {

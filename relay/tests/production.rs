@@ -515,6 +515,11 @@ async fn a_configured_relay_serves_https_and_delivers_through_the_gateway_and_sm
     let copy = copies.path().join("relay.sqlite");
     let made = place.relay(&["backup", "--out", copy.to_str().expect("path")]);
     assert!(ok(&made).contains("backup written"));
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&copy).expect("copy").permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "the copy holds personal data");
+    }
     let verified = Command::new(binary())
         .args(["audit", "verify", "--data"])
         .arg(copies.path())

@@ -79,7 +79,7 @@ async fn metrics(
                 )
             }),
         // No address at all only in-process (tests): a real server always has the peer's.
-        None => client.is_none_or(|ip| ip.is_loopback()),
+        None => client.is_none_or(|ip| ip.to_canonical().is_loopback()),
     };
     if !allowed {
         return (

@@ -221,6 +221,8 @@ pub struct SmsGateway {
     pub headers: BTreeMap<String, String>,
     #[serde(default = "default_sms_content_type")]
     pub content_type: String,
+    /// Empty for a GET gateway, whose URL then carries `{to}` and `{text}`.
+    #[serde(default)]
     pub body: String,
     /// The gateway's API key or token, for `{secret}`; or `NUBEFIRMA_SMS_SECRET`.
     pub secret_file: Option<PathBuf>,
@@ -431,7 +433,19 @@ impl Config {
 
 impl SmsGateway {
     fn check(&self) -> Result<(), ConfigError> {
-        check_http_url("sms.url", &self.url)?;
+        // The URL may hold placeholders (a GET gateway), which are not URL characters.
+        let plain = self
+            .url
+            .replace("{to}", "to")
+            .replace("{text}", "text")
+            .replace("{secret}", "secret");
+        check_http_url("sms.url", &plain)?;
+        if plain.starts_with("http://") && !is_this_machine(&plain) {
+            return Err(bad(
+                "sms.url",
+                "http:// only to a gateway on this machine: codes and the gateway's key would cross the network in clear",
+            ));
+        }
         if !matches!(self.method.as_str(), "POST" | "PUT" | "GET") {
             return Err(bad("sms.method", "POST, PUT or GET"));
         }
@@ -443,6 +457,21 @@ impl SmsGateway {
                 "sms.content_type",
                 "application/json or application/x-www-form-urlencoded (how {to} and {text} are escaped)",
             ));
+        }
+        if self.method == "GET" {
+            // A GET has no body: everything goes in the URL.
+            if !self.body.is_empty() {
+                return Err(bad(
+                    "sms.body",
+                    "a GET request has no body: put {to} and {text} in sms.url",
+                ));
+            }
+            if !(self.url.contains("{text}") && self.url.contains("{to}")) {
+                return Err(bad(
+                    "sms.url",
+                    "with GET, the URL must name {to} and {text}",
+                ));
+            }
         }
         if !self.body.contains("{text}") && !self.url.contains("{text}") {
             return Err(bad(
@@ -505,6 +534,14 @@ fn check_attempts(section: &str, attempts: u32, timeout_seconds: u64) -> Result<
         return Err(bad(&format!("{section}.timeout_seconds"), "1 to 120"));
     }
     Ok(())
+}
+
+/// Whether an http(s) URL's host is this machine (loopback by address or name).
+fn is_this_machine(url: &str) -> bool {
+    url.parse::<axum::http::Uri>()
+        .ok()
+        .and_then(|u| u.host().map(str::to_owned))
+        .is_some_and(|h| matches!(h.as_str(), "127.0.0.1" | "::1" | "[::1]" | "localhost"))
 }
 
 /// An absolute http(s) URL with a host and no user name or password in it.

@@ -58,6 +58,17 @@ impl Secrets {
         let master_key = match &config.pkcs11 {
             Some(_) => None,
             None => {
+                // From the environment only as text: 64 hex digits, never 32 raw characters (a
+                // passphrase or 32 hex digits would pass as a weaker key).
+                if let Some(value) = env(MASTER_KEY_ENV).filter(|v| !v.trim().is_empty()) {
+                    let text = value.trim();
+                    if text.len() != 64 || !text.bytes().all(|b| b.is_ascii_hexdigit()) {
+                        return Err(bad(
+                            "secrets.master_key_file",
+                            format!("{MASTER_KEY_ENV} must be 64 hex digits"),
+                        ));
+                    }
+                }
                 let bytes = reader
                     .bytes(
                         "secrets.master_key_file",

@@ -193,6 +193,27 @@ fn the_sms_gateway_needs_the_number_and_the_text() {
     assert!(e.starts_with("sms.content_type:"), "{e}");
 }
 
+#[test]
+fn a_get_gateway_carries_everything_in_its_url_and_clear_text_stays_on_this_machine() {
+    let get = "[sms]\nurl = \"https://gw.example/send?to={to}&msg={text}&key={secret}\"\nmethod = \"GET\"\n";
+    let config = parse(&format!("{MINIMAL}{get}")).expect("GET gateway");
+    assert!(config.sms.expect("sms").body.is_empty());
+    let e = error(&format!("{MINIMAL}{get}body = '{{\"to\": \"{{to}}\"}}'\n"));
+    assert!(e.starts_with("sms.body:") && e.contains("GET"), "{e}");
+    let e = error(&format!("{MINIMAL}{}", get.replace("&msg={text}", "")));
+    assert!(e.starts_with("sms.url:") && e.contains("{text}"), "{e}");
+    let e = error(&format!(
+        "{MINIMAL}{}",
+        SMS.replace("https://gw.example", "http://gw.example")
+    ));
+    assert!(e.starts_with("sms.url:") && e.contains("in clear"), "{e}");
+    parse(&format!(
+        "{MINIMAL}{}",
+        SMS.replace("https://gw.example", "http://127.0.0.1:9000")
+    ))
+    .expect("local http");
+}
+
 const EMAIL: &str = r#"
 [email]
 host = "smtp.example.org"
@@ -355,6 +376,24 @@ fn a_missing_or_bad_secret_is_named() {
         e.starts_with("secrets.operator_token_file:") && e.contains("fewer than"),
         "{e}"
     );
+}
+
+#[test]
+fn a_master_key_from_the_environment_is_64_hex_digits() {
+    let place = Place::new();
+    let config = place.config("");
+    for weak in [
+        "0123456789abcdef0123456789abcdef",
+        "a passphrase of thirty-two chars!",
+    ] {
+        let env = |name: &str| match name {
+            MASTER_KEY_ENV => Some(weak.to_owned()),
+            OPERATOR_TOKEN_ENV => Some(TOKEN.to_owned()),
+            _ => None,
+        };
+        let e = Secrets::read(&config, &env).expect_err(weak).to_string();
+        assert!(e.contains("64 hex digits"), "{e}");
+    }
 }
 
 #[test]

@@ -30,6 +30,8 @@ const MAX_LOGGED_ANSWER_CHARS: usize = 200;
 enum Escape {
     Json,
     Url,
+    /// Header values: as they are (HeaderValue refuses what a header cannot carry).
+    Raw,
 }
 
 pub struct SmsGateway {
@@ -82,19 +84,44 @@ impl SmsGateway {
         })
     }
 
+    /// `template` with `{to}`, `{text}` and `{secret}` filled in, in one pass: what a value
+    /// holds is never read as a placeholder (a text containing "{secret}" stays that text).
     fn fill(&self, template: &str, escape: Escape, to: &str, text: &str) -> String {
         let put = |value: &str| match escape {
             Escape::Url => utf8_percent_encode(value, NON_ALPHANUMERIC).to_string(),
             Escape::Json => {
                 let quoted = serde_json::Value::String(value.to_owned()).to_string();
-                quoted[1..quoted.len() - 1].to_owned()
+                quoted
+                    .strip_prefix('"')
+                    .and_then(|q| q.strip_suffix('"'))
+                    .unwrap_or_default()
+                    .to_owned()
             }
+            Escape::Raw => value.to_owned(),
         };
         let secret = self.secret.as_ref().map_or("", |s| s.as_str());
-        template
-            .replace("{to}", &put(to))
-            .replace("{text}", &put(text))
-            .replace("{secret}", &put(secret))
+        let mut out = String::with_capacity(template.len() + text.len());
+        let mut rest = template;
+        while let Some(open) = rest.find('{') {
+            out.push_str(&rest[..open]);
+            let after = &rest[open..];
+            let (value, len) = if after.starts_with("{to}") {
+                (Some(to), 4)
+            } else if after.starts_with("{text}") {
+                (Some(text), 6)
+            } else if after.starts_with("{secret}") {
+                (Some(secret), 8)
+            } else {
+                (None, 1)
+            };
+            match value {
+                Some(v) => out.push_str(&put(v)),
+                None => out.push('{'),
+            }
+            rest = &after[len..];
+        }
+        out.push_str(rest);
+        out
     }
 
     fn request(&self, to: &str, text: &str) -> Result<Request<Full<Bytes>>, Error> {
@@ -105,7 +132,7 @@ impl SmsGateway {
         let mut builder = Request::builder().method(self.method.clone()).uri(url);
         for (name, template) in &self.headers {
             // Header values are plain text: nothing to escape but what HeaderValue refuses.
-            let value = HeaderValue::from_str(&self.fill(template, Escape::Json, to, text))
+            let value = HeaderValue::from_str(&self.fill(template, Escape::Raw, to, text))
                 .map_err(|_| {
                     Error::InvalidConfig(format!(
                         "sms.headers.{name}: not a header value once filled in"
@@ -147,6 +174,10 @@ impl SmsGateway {
                 .unwrap_or_default();
             // Logged for the operator, but a gateway may echo the message back: a short
             // excerpt, with every run of digits (a code, a number) blanked.
+            let answer = match self.secret.as_deref() {
+                Some(secret) if !secret.is_empty() => answer.replace(secret.as_str(), "[secret]"),
+                _ => answer,
+            };
             let excerpt = redact_digits(answer.trim(), MAX_LOGGED_ANSWER_CHARS);
             let why = format!("HTTP {status}: {excerpt}");
             if status.is_server_error()
@@ -238,6 +269,27 @@ mod tests {
             r#"{"error": "rejected", "to": "+…", "text": "Code …", "id": 42}"#
         );
         assert_eq!(redact_digits("x".repeat(500).as_str(), 200).len(), 200);
+    }
+
+    #[test]
+    fn placeholders_are_filled_in_one_pass() {
+        let gw = gateway(r#"{"text":"{text}"}"#, "application/json");
+        // A text that looks like a placeholder is sent as it is, never as the secret.
+        let filled = gw.fill(
+            r#"{"text":"{text}","k":"{secret}","x":"{other}"}"#,
+            Escape::Json,
+            "6",
+            "say {secret} \"hi\"",
+        );
+        assert_eq!(
+            filled,
+            r#"{"text":"say {secret} \"hi\"","k":"k3y","x":"{other}"}"#
+        );
+        // Header values are not escaped.
+        assert_eq!(
+            gw.fill("Token \"{secret}\"", Escape::Raw, "", ""),
+            "Token \"k3y\""
+        );
     }
 
     #[tokio::test]

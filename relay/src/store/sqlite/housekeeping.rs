@@ -9,12 +9,22 @@ use crate::store::Housekeeping;
 #[async_trait]
 impl Housekeeping for SqliteStore {
     async fn backup_into(&self, path: &std::path::Path) -> Result<(), Error> {
-        if path.exists() {
-            return Err(Error::InvalidRequest(format!(
-                "{} exists: a backup never overwrites",
-                path.display()
-            )));
+        // Made here first, new and readable by its owner only (the copy holds personal data
+        // and password verifiers); VACUUM INTO then fills the empty file.
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(0o600);
         }
+        options.open(path).map_err(|e| {
+            Error::InvalidRequest(if e.kind() == std::io::ErrorKind::AlreadyExists {
+                format!("{} exists: a backup never overwrites", path.display())
+            } else {
+                format!("{}: {e}", path.display())
+            })
+        })?;
         let target = path
             .to_str()
             .ok_or_else(|| Error::InvalidRequest("the backup path is not UTF-8".into()))?;
