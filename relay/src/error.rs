@@ -97,6 +97,11 @@ impl Error {
     pub fn internal(context: &str, err: impl fmt::Display) -> Self {
         Self::Internal(format!("{context}: {err}"))
     }
+
+    /// A bad setting, named by its key (`server.tls.key: …`).
+    pub fn config(key: &str, why: impl fmt::Display) -> Self {
+        Self::InvalidConfig(format!("{key}: {why}"))
+    }
 }
 
 impl fmt::Display for Error {

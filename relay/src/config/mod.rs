@@ -505,9 +505,7 @@ impl Smtp {
         if self.host.trim().is_empty() {
             return Err(bad("email.host", "empty"));
         }
-        if self.security == SmtpSecurity::None
-            && !matches!(self.host.as_str(), "127.0.0.1" | "::1" | "localhost")
-        {
+        if self.security == SmtpSecurity::None && !is_loopback_host(&self.host) {
             return Err(bad(
                 "email.security",
                 "\"none\" only for a mail server on this machine (host 127.0.0.1, ::1 or localhost): citizens' codes go by email",
@@ -536,12 +534,17 @@ fn check_attempts(section: &str, attempts: u32, timeout_seconds: u64) -> Result<
     Ok(())
 }
 
-/// Whether an http(s) URL's host is this machine (loopback by address or name).
+/// Whether a host is this machine (loopback by address or name): where clear text is allowed.
+fn is_loopback_host(host: &str) -> bool {
+    matches!(host, "127.0.0.1" | "::1" | "[::1]" | "localhost")
+}
+
+/// Whether an http(s) URL's host is this machine.
 fn is_this_machine(url: &str) -> bool {
     url.parse::<axum::http::Uri>()
         .ok()
         .and_then(|u| u.host().map(str::to_owned))
-        .is_some_and(|h| matches!(h.as_str(), "127.0.0.1" | "::1" | "[::1]" | "localhost"))
+        .is_some_and(|h| is_loopback_host(&h))
 }
 
 /// An absolute http(s) URL with a host and no user name or password in it.

@@ -29,16 +29,15 @@ pub struct SmtpMailer {
     attempts: u32,
 }
 
-fn bad(key: &str, why: impl std::fmt::Display) -> Error {
-    Error::InvalidConfig(format!("{key}: {why}"))
-}
-
 impl SmtpMailer {
     pub fn new(
         settings: &config::Smtp,
         password: Option<Zeroizing<String>>,
     ) -> Result<Self, Error> {
-        let from: Mailbox = settings.from.parse().map_err(|e| bad("email.from", e))?;
+        let from: Mailbox = settings
+            .from
+            .parse()
+            .map_err(|e| Error::config("email.from", e))?;
         let mut builder =
             AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(settings.host.as_str())
                 .port(settings.port)
@@ -46,13 +45,15 @@ impl SmtpMailer {
         if settings.security != SmtpSecurity::None {
             let mut tls = TlsParameters::builder(settings.host.clone());
             if let Some(path) = &settings.ca_file {
-                let pem = std::fs::read(path)
-                    .map_err(|e| bad("email.ca_file", format!("{}: {e}", path.display())))?;
-                let certificate = Certificate::from_pem(&pem)
-                    .map_err(|e| bad("email.ca_file", format!("{}: {e}", path.display())))?;
+                let pem = std::fs::read(path).map_err(|e| {
+                    Error::config("email.ca_file", format!("{}: {e}", path.display()))
+                })?;
+                let certificate = Certificate::from_pem(&pem).map_err(|e| {
+                    Error::config("email.ca_file", format!("{}: {e}", path.display()))
+                })?;
                 tls = tls.add_root_certificate(certificate);
             }
-            let tls = tls.build_rustls().map_err(|e| bad("email", e))?;
+            let tls = tls.build_rustls().map_err(|e| Error::config("email", e))?;
             builder = builder.tls(match settings.security {
                 SmtpSecurity::Tls => Tls::Wrapper(tls),
                 _ => Tls::Required(tls),

@@ -10,18 +10,14 @@ use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 use crate::Error;
 use crate::config::Tls;
 
-fn bad(key: &str, why: impl std::fmt::Display) -> Error {
-    Error::InvalidConfig(format!("{key}: {why}"))
-}
-
 fn certificates(path: &Path) -> Result<Vec<CertificateDer<'static>>, Error> {
     let key = "server.tls.certificate";
     let certs = CertificateDer::pem_file_iter(path)
-        .map_err(|e| bad(key, format!("{}: {e}", path.display())))?
+        .map_err(|e| Error::config(key, format!("{}: {e}", path.display())))?
         .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| bad(key, format!("{}: {e}", path.display())))?;
+        .map_err(|e| Error::config(key, format!("{}: {e}", path.display())))?;
     if certs.is_empty() {
-        return Err(bad(
+        return Err(Error::config(
             key,
             format!("{}: no CERTIFICATE block in it", path.display()),
         ));
@@ -34,7 +30,7 @@ fn certificates(path: &Path) -> Result<Vec<CertificateDer<'static>>, Error> {
 pub fn server_config(settings: &Tls) -> Result<Arc<rustls::ServerConfig>, Error> {
     let certs = certificates(&settings.certificate)?;
     let key = PrivateKeyDer::from_pem_file(&settings.key)
-        .map_err(|e| bad("server.tls.key", format!("{}: {e}", settings.key.display())))?;
+        .map_err(|e| Error::config("server.tls.key", format!("{}: {e}", settings.key.display())))?;
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let mut config = rustls::ServerConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
@@ -42,7 +38,7 @@ pub fn server_config(settings: &Tls) -> Result<Arc<rustls::ServerConfig>, Error>
         .with_no_client_auth()
         .with_single_cert(certs, key)
         .map_err(|e| {
-            bad(
+            Error::config(
                 "server.tls",
                 format!("the key does not go with the certificate: {e}"),
             )
